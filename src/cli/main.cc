@@ -1,0 +1,28 @@
+// kmslab: a local AWS KMS that authorizes every call.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/serve.h"
+
+namespace {
+constexpr char kUsage[] =
+    "usage: kmslab <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  serve   run the server: --host 127.0.0.1 --port 4599 --data ./data --account 111122223333\n"
+    "          --region us-east-1 --threads 64\n";
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "serve") return kmslab::cli::Serve(args);
+  std::cerr << "kmslab: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

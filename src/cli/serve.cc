@@ -1,0 +1,90 @@
+#include "cli/serve.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "cli/flags.h"
+#include "core/arn.h"
+#include "core/clock.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "kms/authorizer.h"
+#include "kms/key_registry.h"
+#include "kms/service.h"
+#include "store/root_key.h"
+#include "store/store.h"
+
+namespace kmslab::cli {
+
+namespace {
+int Fail(const std::string& message) {
+  std::cerr << "kmslab serve: " << message << "\n";
+  return 1;
+}
+}  // namespace
+
+int Serve(const std::vector<std::string>& args) {
+  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads"});
+  if (!flags.ok()) return Fail(flags.status().message());
+  const std::string host = flags->Get("host", "127.0.0.1");
+  const std::string data = flags->Get("data", "./data");
+  const std::string account = flags->Get("account", "111122223333");
+  const std::string region = flags->Get("region", "us-east-1");
+  int port = 0, threads = 0;
+  try {
+    port = std::stoi(flags->Get("port", "4599"));
+    threads = std::stoi(flags->Get("threads", "64"));
+  } catch (const std::exception&) {
+    return Fail("--port and --threads take numbers");
+  }
+  if (port < 0 || port > 65535 || threads < 1) return Fail("--port must be 0-65535 and --threads positive");
+  if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
+
+  std::error_code ec;
+  std::filesystem::create_directories(data, ec);
+  if (ec) return Fail("cannot create " + data + ": " + ec.message());
+  ::chmod(data.c_str(), 0700);
+
+  // Signals are taken by one thread (sigwait); block them everywhere else.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto root_key = store::LoadOrCreateRootKey(data);
+  if (!root_key.ok()) return Fail(root_key.status().message());
+  auto db = store::Store::Open(data + "/kmslab.db");
+  if (!db.ok()) return Fail(db.status().message());
+  core::ServerClock clock;
+  auto keys = kms::KeyRegistry::Load(db->get(), std::move(root_key).value(), &clock);
+  if (!keys.ok()) return Fail(keys.status().message());
+
+  kms::AccountRootAuthorizer authorizer;
+  kms::Service kms_service(keys->get(), &clock, &authorizer, nullptr);
+  http::Router router(&kms_service, {account, region});
+  http::Tuning tuning;
+  tuning.threads = threads;
+  http::Server server(&router, tuning);
+  int bound = server.Bind(host, port);
+  if (bound < 0) return Fail("cannot listen on " + host + ":" + std::to_string(port));
+
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server.Stop();
+  });
+  std::cout << "kmslab listening on http://" << host << ":" << bound << std::endl;
+  bool ok = server.Run();
+  // Run() also returns on failure; wake the stopper so it can be joined.
+  if (!ok) kill(getpid(), SIGTERM);
+  stopper.join();
+  return ok ? 0 : 1;
+}
+
+}  // namespace kmslab::cli

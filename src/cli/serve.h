@@ -1,0 +1,15 @@
+// `kmslab serve`: runs the server until SIGINT or SIGTERM.
+#ifndef KMSLAB_CLI_SERVE_H_
+#define KMSLAB_CLI_SERVE_H_
+
+#include <string>
+#include <vector>
+
+namespace kmslab::cli {
+
+// Returns the process exit code.
+int Serve(const std::vector<std::string>& args);
+
+}  // namespace kmslab::cli
+
+#endif  // KMSLAB_CLI_SERVE_H_

@@ -1,0 +1,12 @@
+#include "core/clock.h"
+
+#include <chrono>
+
+namespace kmslab::core {
+
+int64_t ServerClock::NowMillis() const {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + offset_millis_.load();
+}
+
+}  // namespace kmslab::core

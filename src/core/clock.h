@@ -1,0 +1,31 @@
+// Clock: the server's notion of "now", injected everywhere time matters
+// (key deletion dates, rotation dates, caches), so tests and labs can move it.
+// Implementations are thread-safe.
+#ifndef KMSLAB_CORE_CLOCK_H_
+#define KMSLAB_CORE_CLOCK_H_
+
+#include <atomic>
+#include <cstdint>
+
+namespace kmslab::core {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch.
+  virtual int64_t NowMillis() const = 0;
+};
+
+// Real time plus an offset that only ever grows (AdvanceSeconds).
+class ServerClock : public Clock {
+ public:
+  int64_t NowMillis() const override;
+  void AdvanceSeconds(int64_t seconds) { offset_millis_ += seconds * 1000; }
+
+ private:
+  std::atomic<int64_t> offset_millis_{0};
+};
+
+}  // namespace kmslab::core
+
+#endif  // KMSLAB_CORE_CLOCK_H_

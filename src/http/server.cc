@@ -1,0 +1,44 @@
+#include "http/server.h"
+
+#include <exception>
+
+namespace kmslab::http {
+
+Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(tuning) {
+  server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
+    HttpRequest request{req.method, req.path,
+                        [&req](const std::string& name) { return req.get_header_value(name); }, req.body,
+                        req.remote_addr};
+    HttpResponse response = router_->Handle(request);
+    res.status = response.status;
+    res.set_header("x-amzn-RequestId", response.request_id);
+    res.set_content(response.body, response.content_type.c_str());
+  });
+  // Anything the handler did not answer (unknown paths and methods, bodies
+  // over the limit) still gets an AWS-style JSON error.
+  server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      res.set_content(ErrorBody("RequestEntityTooLargeException",
+                                "Request body exceeds the limit of " + std::to_string(tuning_.max_body_bytes) +
+                                    " bytes."),
+                      "application/x-amz-json-1.1");
+      return;
+    }
+    res.status = 400;
+    res.set_content(ErrorBody("UnknownOperationException", req.method + " " + req.path + " is not served; use POST /."),
+                    "application/x-amz-json-1.1");
+  });
+  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content(ErrorBody("InternalServerError", "Unexpected server error."), "application/x-amz-json-1.1");
+  });
+}
+
+int Server::Bind(const std::string& host, int port) { return BindTuned(server_, host, port, tuning_); }
+
+bool Server::Run() { return server_.listen_after_bind(); }
+
+void Server::Stop() { server_.stop(); }
+
+}  // namespace kmslab::http

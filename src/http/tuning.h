@@ -1,0 +1,31 @@
+// Server tuning for cpp-httplib, shared by `kmslab serve` and the benchmark's
+// floor server so both are measured under the same settings.
+//
+// Debian's cpp-httplib defaults serve ~38 requests/s per connection (Nagle plus
+// delayed ACK), with 8 pool threads, 5 requests per keep-alive connection and a
+// compiled-in listen backlog of 5. BindTuned() fixes all of these.
+#ifndef KMSLAB_HTTP_TUNING_H_
+#define KMSLAB_HTTP_TUNING_H_
+
+#include <httplib.h>
+
+#include <string>
+
+namespace kmslab::http {
+
+struct Tuning {
+  int threads = 64;                   // one per live keep-alive connection
+  size_t keep_alive_max = 100000;     // requests per connection before close
+  int keep_alive_timeout_seconds = 30;
+  int listen_backlog = 1024;
+  size_t max_body_bytes = 512 * 1024;  // larger bodies get 413
+};
+
+// Applies `tuning` to `server` and binds host:port (0 picks a free port),
+// re-listening on the bound socket with the tuned backlog. Returns the bound
+// port, or -1 when binding failed. Call before server.listen_after_bind().
+int BindTuned(httplib::Server& server, const std::string& host, int port, const Tuning& tuning);
+
+}  // namespace kmslab::http
+
+#endif  // KMSLAB_HTTP_TUNING_H_

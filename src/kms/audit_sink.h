@@ -1,0 +1,30 @@
+// AuditSink: the pipeline's last stage. Every operation, allowed or denied,
+// valid or not, is handed to the sink exactly once, after it completed.
+// Implementations are thread-safe and must not block the request for long.
+#ifndef KMSLAB_KMS_AUDIT_SINK_H_
+#define KMSLAB_KMS_AUDIT_SINK_H_
+
+#include <string_view>
+
+#include "core/status.h"
+#include "kms/call.h"
+#include "kms/plan.h"
+
+namespace kmslab::kms {
+
+struct AuditRecord {
+  const CallContext& call;
+  std::string_view operation;
+  const Plan& plan;            // the keys and actions involved, as far as resolved
+  const core::Status& status;  // OK, or the AWS error returned
+};
+
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual void Record(const AuditRecord& record) = 0;
+};
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_AUDIT_SINK_H_

@@ -1,0 +1,74 @@
+#include "kms/errors.h"
+
+namespace kmslab::kms {
+
+using core::Code;
+using core::Status;
+
+namespace {
+Status Make(Code code, std::string type, std::string message) {
+  return Status(code, std::move(message), std::move(type));
+}
+}  // namespace
+
+Status ValidationError(std::string message) {
+  return Make(Code::kInvalidArgument, "ValidationException", std::move(message));
+}
+Status SerializationError(std::string message) {
+  return Make(Code::kInvalidArgument, "SerializationException", std::move(message));
+}
+Status InvalidKeyIdError(std::string_view value) {
+  return Make(Code::kNotFound, "NotFoundException", "Invalid keyId '" + std::string(value) + "'");
+}
+Status KeyNotFoundError(std::string_view key_arn) {
+  return Make(Code::kNotFound, "NotFoundException", "Key '" + std::string(key_arn) + "' does not exist");
+}
+Status InvalidArnRegionError(std::string_view region) {
+  return Make(Code::kNotFound, "NotFoundException", "Invalid arn " + std::string(region));
+}
+Status AliasNotFoundError(std::string_view alias_arn) {
+  return Make(Code::kNotFound, "NotFoundException", "Alias " + std::string(alias_arn) + " is not found.");
+}
+Status NotFoundError(std::string message) {
+  return Make(Code::kNotFound, "NotFoundException", std::move(message));
+}
+Status DisabledError(std::string_view key_arn) {
+  return Make(Code::kFailedPrecondition, "DisabledException", std::string(key_arn) + " is disabled.");
+}
+Status InvalidStateError(std::string message) {
+  return Make(Code::kFailedPrecondition, "KMSInvalidStateException", std::move(message));
+}
+Status InvalidKeyUsageError(std::string_view key_arn, std::string_view usage, std::string_view operation) {
+  return Make(Code::kFailedPrecondition, "InvalidKeyUsageException",
+              std::string(key_arn) + " key usage is " + std::string(usage) + " which is not valid for " +
+                  std::string(operation) + ".");
+}
+Status IncorrectKeyError() {
+  return Make(Code::kInvalidArgument, "IncorrectKeyException",
+              "The key ID in the request does not identify a CMK that can perform this operation.");
+}
+Status InvalidCiphertextError() { return Make(Code::kDataLoss, "InvalidCiphertextException", ""); }
+Status AlreadyExistsError(std::string message) {
+  return Make(Code::kAlreadyExists, "AlreadyExistsException", std::move(message));
+}
+Status TagError(std::string message) { return Make(Code::kInvalidArgument, "TagException", std::move(message)); }
+Status LimitExceededError(std::string message) {
+  return Make(Code::kResourceExhausted, "LimitExceededException", std::move(message));
+}
+Status UnsupportedOperationError(std::string message) {
+  return Make(Code::kFailedPrecondition, "UnsupportedOperationException", std::move(message));
+}
+Status DryRunError() {
+  return Make(Code::kFailedPrecondition, "DryRunOperationException",
+              "The request would have succeeded, but the DryRun option is set.");
+}
+Status AccessDeniedError(std::string message) {
+  return Make(Code::kPermissionDenied, "AccessDeniedException", std::move(message));
+}
+
+Status ToAwsError(const Status& status) {
+  if (status.ok() || !status.aws_type().empty()) return status;
+  return Make(Code::kInternal, "KMSInternalException", "An internal error occurred: " + status.message());
+}
+
+}  // namespace kmslab::kms

@@ -1,0 +1,38 @@
+// AWS KMS error factories: the one place kms/ names AWS error types and
+// writes their messages (texts from AWS, kms-authz.md section 1.5).
+#ifndef KMSLAB_KMS_ERRORS_H_
+#define KMSLAB_KMS_ERRORS_H_
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace kmslab::kms {
+
+core::Status ValidationError(std::string message);
+core::Status SerializationError(std::string message);
+core::Status InvalidKeyIdError(std::string_view value);          // Invalid keyId '<value>'
+core::Status KeyNotFoundError(std::string_view key_arn);         // Key '<arn>' does not exist
+core::Status InvalidArnRegionError(std::string_view region);     // Invalid arn <region>
+core::Status AliasNotFoundError(std::string_view alias_arn);     // Alias <arn> is not found.
+core::Status DisabledError(std::string_view key_arn);            // <arn> is disabled.
+core::Status InvalidStateError(std::string message);             // KMSInvalidStateException
+core::Status InvalidKeyUsageError(std::string_view key_arn, std::string_view usage, std::string_view operation);
+core::Status IncorrectKeyError();
+core::Status InvalidCiphertextError();  // always an empty message, as AWS
+core::Status AlreadyExistsError(std::string message);
+core::Status TagError(std::string message);
+core::Status LimitExceededError(std::string message);
+core::Status UnsupportedOperationError(std::string message);
+core::Status DryRunError();
+core::Status AccessDeniedError(std::string message);
+core::Status NotFoundError(std::string message);
+
+// Maps any status without an AWS type (a lower layer's failure) to
+// KMSInternalException; statuses already named pass through.
+core::Status ToAwsError(const core::Status& status);
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_ERRORS_H_

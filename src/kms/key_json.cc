@@ -1,0 +1,47 @@
+#include "kms/key_json.h"
+
+namespace kmslab::kms {
+
+namespace {
+void Str(JsonOut::Writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+void Date(JsonOut::Writer& w, const char* key, int64_t millis) {
+  w.Key(key);
+  w.Double(static_cast<double>(millis) / 1000.0);
+}
+}  // namespace
+
+void WriteKeyMetadata(JsonOut::Writer& w, const Key& key) {
+  const store::KeyRow& m = key.meta;
+  w.StartObject();
+  Str(w, "AWSAccountId", m.account);
+  Str(w, "KeyId", m.key_id);
+  Str(w, "Arn", m.arn);
+  Date(w, "CreationDate", m.created_ms);
+  w.Key("Enabled");
+  w.Bool(m.state == "Enabled");
+  Str(w, "Description", m.description);
+  Str(w, "KeyUsage", m.key_usage);
+  Str(w, "KeyState", m.state);
+  if (m.state == "PendingDeletion") {
+    Date(w, "DeletionDate", m.deletion_ms);
+    w.Key("PendingDeletionWindowInDays");
+    w.Int(m.pending_window_days);
+  }
+  Str(w, "Origin", m.origin);
+  Str(w, "KeyManager", m.key_manager);
+  Str(w, "CustomerMasterKeySpec", m.key_spec);
+  Str(w, "KeySpec", m.key_spec);
+  w.Key("EncryptionAlgorithms");
+  w.StartArray();
+  w.String("SYMMETRIC_DEFAULT");
+  w.EndArray();
+  w.Key("MultiRegion");
+  w.Bool(m.multi_region);
+  Str(w, "CurrentKeyMaterialId", key.current().material_id);
+  w.EndObject();
+}
+
+}  // namespace kmslab::kms

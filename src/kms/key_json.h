@@ -1,0 +1,15 @@
+// KeyMetadata as DescribeKey, CreateKey and the key-state operations return it.
+#ifndef KMSLAB_KMS_KEY_JSON_H_
+#define KMSLAB_KMS_KEY_JSON_H_
+
+#include "kms/json_out.h"
+#include "kms/key_registry.h"
+
+namespace kmslab::kms {
+
+// Writes the KeyMetadata object (the value only; the caller writes the member name).
+void WriteKeyMetadata(JsonOut::Writer& w, const Key& key);
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_KEY_JSON_H_

@@ -1,0 +1,235 @@
+#include "kms/key_registry.h"
+
+#include <algorithm>
+
+#include "core/random.h"
+#include "core/strings.h"
+#include "crypto/aes_gcm.h"
+
+namespace kmslab::kms {
+
+namespace {
+constexpr int64_t kDayMillis = 24LL * 3600 * 1000;
+
+// Material is sealed under the root key, bound to its key and version.
+std::string WrapAad(const std::string& key_id, uint32_t version) {
+  return "kmslab/key-material/v1:" + key_id + ":" + std::to_string(version);
+}
+}  // namespace
+
+core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* store, core::SecretBytes root_key,
+                                                                const core::Clock* clock) {
+  std::unique_ptr<KeyRegistry> registry(new KeyRegistry(store, std::move(root_key), clock));
+  ASSIGN_OR_RETURN(std::vector<store::KeyRow> rows, store->LoadKeys());
+  ASSIGN_OR_RETURN(std::vector<store::MaterialRow> materials, store->LoadMaterials());
+  ASSIGN_OR_RETURN(std::vector<store::AliasRow> aliases, store->LoadAliases());
+  std::unordered_map<std::string, std::shared_ptr<Key>> keys;
+  for (auto& row : rows) {
+    auto key = std::make_shared<Key>();
+    std::string id = row.key_id;
+    key->meta = std::move(row);
+    keys[id] = key;
+  }
+  for (const auto& m : materials) {
+    auto it = keys.find(m.key_id);
+    if (it == keys.end()) continue;
+    auto bytes = crypto::AesGcmOpen(registry->root_key_, m.wrapped, WrapAad(m.key_id, m.version));
+    if (!bytes.ok()) {
+      return core::DataLoss("key material " + m.key_id + " v" + std::to_string(m.version) +
+                            " does not unwrap: wrong root key or damaged database");
+    }
+    if (m.version != it->second->materials.size() + 1) return core::DataLoss("key material versions out of order");
+    it->second->materials.push_back(std::make_shared<const KeyMaterial>(
+        KeyMaterial{m.version, m.material_id, std::move(bytes).value(), m.created_ms, m.rotation_type}));
+  }
+  for (auto& [id, key] : keys) {
+    if (key->materials.empty()) return core::DataLoss("key " + id + " has no key material");
+    registry->keys_[id] = key;
+  }
+  for (auto& a : aliases) registry->aliases_[AliasKey(a.account, a.region, a.name)] = a;
+  std::lock_guard<std::mutex> lock(registry->write_mu_);
+  registry->RecomputeNextDueLocked();
+  return registry;
+}
+
+std::string KeyRegistry::AliasKey(const std::string& account, const std::string& region, const std::string& name) {
+  return account + "|" + region + "|" + name;
+}
+
+KeyPtr KeyRegistry::Find(const std::string& key_id) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  auto it = keys_.find(key_id);
+  return it == keys_.end() ? nullptr : it->second;
+}
+
+std::vector<KeyPtr> KeyRegistry::List(const std::string& account, const std::string& region) const {
+  std::vector<KeyPtr> out;
+  {
+    std::shared_lock<std::shared_mutex> lock(map_mu_);
+    for (const auto& [id, key] : keys_)
+      if (key->meta.account == account && key->meta.region == region) out.push_back(key);
+  }
+  std::sort(out.begin(), out.end(), [](const KeyPtr& a, const KeyPtr& b) {
+    return a->meta.created_ms != b->meta.created_ms ? a->meta.created_ms < b->meta.created_ms
+                                                    : a->meta.key_id < b->meta.key_id;
+  });
+  return out;
+}
+
+core::StatusOr<std::shared_ptr<const KeyMaterial>> KeyRegistry::NewMaterial(const std::string& key_id,
+                                                                            uint32_t version,
+                                                                            const std::string& rotation_type,
+                                                                            store::MaterialRow* row) {
+  auto material = std::make_shared<KeyMaterial>();
+  material->version = version;
+  material->material_id = core::HexEncode(core::RandomBytes(32));
+  material->bytes = core::SecretBytes(core::RandomBytes(crypto::kAesKeyBytes));
+  material->created_ms = clock_->NowMillis();
+  material->rotation_type = rotation_type;
+  ASSIGN_OR_RETURN(std::string wrapped, crypto::AesGcmSeal(root_key_, material->bytes.Reveal(),
+                                                           WrapAad(key_id, version)));
+  *row = {key_id, version, material->material_id, std::move(wrapped), material->created_ms, rotation_type};
+  return std::shared_ptr<const KeyMaterial>(std::move(material));
+}
+
+void KeyRegistry::Publish(KeyPtr key) {
+  std::unique_lock<std::shared_mutex> lock(map_mu_);
+  keys_[key->meta.key_id] = std::move(key);
+}
+
+core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  auto key = std::make_shared<Key>();
+  store::MaterialRow row;
+  ASSIGN_OR_RETURN(auto material, NewMaterial(meta.key_id, 1, "", &row));
+  key->meta = std::move(meta);
+  key->materials.push_back(std::move(material));
+  RETURN_IF_ERROR(store_->CreateKey(key->meta, row));
+  Publish(key);
+  RecomputeNextDueLocked();
+  return KeyPtr(key);
+}
+
+core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& key_id,
+                                           const std::function<core::Status(store::KeyRow&)>& change) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  KeyPtr current = Find(key_id);
+  if (!current) return core::NotFound("key " + key_id);
+  auto next = std::make_shared<Key>();
+  next->meta = current->meta;
+  next->materials = current->materials;
+  RETURN_IF_ERROR(change(next->meta));
+  RETURN_IF_ERROR(store_->UpdateKey(next->meta));
+  Publish(next);
+  RecomputeNextDueLocked();
+  return KeyPtr(next);
+}
+
+core::StatusOr<KeyPtr> KeyRegistry::Rotate(const std::string& key_id, const std::string& rotation_type,
+                                           const std::function<void(store::KeyRow&)>& change) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  KeyPtr current = Find(key_id);
+  if (!current) return core::NotFound("key " + key_id);
+  auto next = std::make_shared<Key>();
+  next->meta = current->meta;
+  next->materials = current->materials;
+  change(next->meta);
+  store::MaterialRow row;
+  ASSIGN_OR_RETURN(auto material,
+                   NewMaterial(key_id, static_cast<uint32_t>(next->materials.size() + 1), rotation_type, &row));
+  next->materials.push_back(std::move(material));
+  RETURN_IF_ERROR(store_->AddMaterial(next->meta, row));
+  Publish(next);
+  RecomputeNextDueLocked();
+  return KeyPtr(next);
+}
+
+std::optional<store::AliasRow> KeyRegistry::FindAlias(const std::string& account, const std::string& region,
+                                                      const std::string& name) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  auto it = aliases_.find(AliasKey(account, region, name));
+  if (it == aliases_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<store::AliasRow> KeyRegistry::ListAliases(const std::string& account, const std::string& region) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  std::vector<store::AliasRow> out;
+  std::string prefix = account + "|" + region + "|";
+  for (auto it = aliases_.lower_bound(prefix); it != aliases_.end() && it->first.starts_with(prefix); ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<std::string> KeyRegistry::AliasesOf(const std::string& key_id) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  std::vector<std::string> out;
+  for (const auto& [k, alias] : aliases_)
+    if (alias.key_id == key_id) out.push_back(alias.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+core::Status KeyRegistry::PutAlias(const store::AliasRow& alias, bool must_be_new) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  const bool exists = FindAlias(alias.account, alias.region, alias.name).has_value();
+  if (must_be_new && exists) return core::Status(core::Code::kAlreadyExists, alias.name);
+  if (!must_be_new && !exists) return core::NotFound(alias.name);
+  RETURN_IF_ERROR(store_->PutAlias(alias));
+  std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+  aliases_[AliasKey(alias.account, alias.region, alias.name)] = alias;
+  return core::Status();
+}
+
+core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::string& region,
+                                      const std::string& name) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  RETURN_IF_ERROR(store_->DeleteAlias(account, region, name));
+  std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+  aliases_.erase(AliasKey(account, region, name));
+  return core::Status();
+}
+
+void KeyRegistry::RunDueWork(int64_t now_ms) {
+  if (now_ms < next_due_ms_.load(std::memory_order_relaxed)) return;
+  std::lock_guard<std::mutex> lock(write_mu_);
+  std::vector<KeyPtr> due;
+  {
+    std::shared_lock<std::shared_mutex> map_lock(map_mu_);
+    for (const auto& [id, key] : keys_) due.push_back(key);
+  }
+  for (const KeyPtr& key : due) {
+    const store::KeyRow& m = key->meta;
+    if (m.state == "PendingDeletion" && m.deletion_ms <= now_ms) {
+      if (!store_->DeleteKey(m.key_id).ok()) continue;  // retried on the next request
+      std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+      keys_.erase(m.key_id);
+      std::erase_if(aliases_, [&](const auto& entry) { return entry.second.key_id == m.key_id; });
+    } else if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0 &&
+               m.next_rotation_ms <= now_ms) {
+      auto next = std::make_shared<Key>(Key{m, key->materials});
+      while (next->meta.next_rotation_ms <= now_ms) next->meta.next_rotation_ms += m.rotation_period_days * kDayMillis;
+      store::MaterialRow row;
+      auto material = NewMaterial(m.key_id, static_cast<uint32_t>(next->materials.size() + 1), "AUTOMATIC", &row);
+      if (!material.ok()) continue;
+      next->materials.push_back(*material);
+      if (!store_->AddMaterial(next->meta, row).ok()) continue;
+      Publish(next);
+    }
+  }
+  RecomputeNextDueLocked();
+}
+
+void KeyRegistry::RecomputeNextDueLocked() {
+  int64_t next = INT64_MAX;
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  for (const auto& [id, key] : keys_) {
+    const store::KeyRow& m = key->meta;
+    if (m.state == "PendingDeletion") next = std::min(next, m.deletion_ms);
+    if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0) next = std::min(next, m.next_rotation_ms);
+  }
+  next_due_ms_.store(next);
+}
+
+}  // namespace kmslab::kms

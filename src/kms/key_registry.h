@@ -1,0 +1,113 @@
+// KeyRegistry: the KMS keys and aliases of every account and region.
+//
+// The registry is the server's working copy of the store: it loads everything
+// at start, keeps key material unwrapped in memory only, and writes every
+// change through to the store before it becomes visible (a returned key has
+// been persisted). Readers get immutable snapshots (shared_ptr<const Key>).
+//
+// Thread-safe: reads share a lock; writes are serialized.
+#ifndef KMSLAB_KMS_KEY_REGISTRY_H_
+#define KMSLAB_KMS_KEY_REGISTRY_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/secret_bytes.h"
+#include "core/status.h"
+#include "store/records.h"
+#include "store/store.h"
+
+namespace kmslab::kms {
+
+struct KeyMaterial {
+  uint32_t version = 0;
+  std::string material_id;
+  core::SecretBytes bytes;  // 32 bytes, AES-256
+  int64_t created_ms = 0;
+  std::string rotation_type;
+};
+
+struct Key {
+  store::KeyRow meta;  // everything but the material
+  std::vector<std::shared_ptr<const KeyMaterial>> materials;  // version v at [v - 1]
+
+  const KeyMaterial& current() const { return *materials.back(); }
+  // Null when the key has no such version.
+  const KeyMaterial* material(uint32_t version) const {
+    return version >= 1 && version <= materials.size() ? materials[version - 1].get() : nullptr;
+  }
+};
+
+using KeyPtr = std::shared_ptr<const Key>;
+
+class KeyRegistry {
+ public:
+  // Loads the store's keys and aliases, unwrapping material with `root_key`.
+  static core::StatusOr<std::unique_ptr<KeyRegistry>> Load(store::Store* store, core::SecretBytes root_key,
+                                                           const core::Clock* clock);
+
+  // The key, or null if there is none with this id.
+  KeyPtr Find(const std::string& key_id) const;
+  // Keys of one account and region, in creation order.
+  std::vector<KeyPtr> List(const std::string& account, const std::string& region) const;
+
+  // Creates `meta` (key_id, arn and the rest filled in by the caller) with a
+  // fresh first material.
+  core::StatusOr<KeyPtr> Create(store::KeyRow meta);
+  // Applies `change` to a copy of the key's metadata and persists it. A
+  // non-OK status from `change` aborts with nothing changed.
+  core::StatusOr<KeyPtr> Update(const std::string& key_id,
+                                const std::function<core::Status(store::KeyRow&)>& change);
+  // Adds a new current material (`rotation_type` AUTOMATIC or ON_DEMAND) and
+  // applies `change` to the metadata in the same transaction.
+  core::StatusOr<KeyPtr> Rotate(const std::string& key_id, const std::string& rotation_type,
+                                const std::function<void(store::KeyRow&)>& change);
+
+  std::optional<store::AliasRow> FindAlias(const std::string& account, const std::string& region,
+                                           const std::string& name) const;
+  std::vector<store::AliasRow> ListAliases(const std::string& account, const std::string& region) const;
+  // Alias names pointing at `key_id`, sorted.
+  std::vector<std::string> AliasesOf(const std::string& key_id) const;
+  // Creates (`must_be_new`: kAlreadyExists if the name is taken) or
+  // repoints (kNotFound if the name is free) an alias, atomically.
+  core::Status PutAlias(const store::AliasRow& alias, bool must_be_new);
+  core::Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
+
+  // Deletes keys whose deletion date has passed and rotates keys whose
+  // automatic rotation is due, as of `now_ms`. Cheap when nothing is due.
+  void RunDueWork(int64_t now_ms);
+
+ private:
+  KeyRegistry(store::Store* store, core::SecretBytes root_key, const core::Clock* clock)
+      : store_(store), root_key_(std::move(root_key)), clock_(clock) {}
+  core::StatusOr<std::shared_ptr<const KeyMaterial>> NewMaterial(const std::string& key_id, uint32_t version,
+                                                                 const std::string& rotation_type,
+                                                                 store::MaterialRow* row);
+  // Requires write_mu_. Recomputes when RunDueWork next has work.
+  void RecomputeNextDueLocked();
+  void Publish(KeyPtr key);
+  static std::string AliasKey(const std::string& account, const std::string& region, const std::string& name);
+
+  store::Store* store_;
+  const core::SecretBytes root_key_;
+  const core::Clock* clock_;
+
+  std::mutex write_mu_;             // serializes every change
+  mutable std::shared_mutex map_mu_;  // guards the maps below
+  std::unordered_map<std::string, KeyPtr> keys_;
+  std::map<std::string, store::AliasRow> aliases_;  // by AliasKey
+  std::atomic<int64_t> next_due_ms_{INT64_MAX};
+};
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_KEY_REGISTRY_H_

@@ -1,0 +1,37 @@
+// The static table of KMS operations: one entry per TrentService operation,
+// each implemented in ops/<name>.cc as a pipeline operation (pipeline.h).
+#ifndef KMSLAB_KMS_OPERATIONS_H_
+#define KMSLAB_KMS_OPERATIONS_H_
+
+#include <rapidjson/document.h>
+
+#include <string_view>
+
+#include "kms/call.h"
+#include "kms/plan.h"
+
+namespace kmslab::kms {
+
+class Service;
+
+#define KMSLAB_KMS_OPERATIONS(X)                                                                              \
+  X(CancelKeyDeletion) X(CreateAlias) X(CreateKey) X(Decrypt) X(DeleteAlias) X(DescribeKey) X(DisableKey)     \
+  X(DisableKeyRotation) X(EnableKey) X(EnableKeyRotation) X(Encrypt) X(GenerateDataKey)                       \
+  X(GenerateDataKeyWithoutPlaintext) X(GenerateRandom) X(GetKeyRotationStatus) X(ListAliases) X(ListKeyRotations) \
+  X(ListKeys) X(ListResourceTags) X(ReEncrypt) X(RotateKeyOnDemand) X(ScheduleKeyDeletion) X(TagResource)     \
+  X(UntagResource) X(UpdateAlias) X(UpdateKeyDescription)
+
+using OperationFn = Reply (*)(Service&, const CallContext&, const rapidjson::Value&);
+
+namespace ops {
+#define KMSLAB_DECLARE_OPERATION(name) Reply name(Service&, const CallContext&, const rapidjson::Value&);
+KMSLAB_KMS_OPERATIONS(KMSLAB_DECLARE_OPERATION)
+#undef KMSLAB_DECLARE_OPERATION
+}  // namespace ops
+
+// The operation named `name` ("Encrypt"), or null.
+OperationFn FindOperation(std::string_view name);
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_OPERATIONS_H_

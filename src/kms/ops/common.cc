@@ -1,0 +1,106 @@
+#include "kms/ops/common.h"
+
+#include <set>
+
+#include "core/arn.h"
+#include "core/strings.h"
+#include "kms/errors.h"
+
+namespace kmslab::kms::ops {
+
+core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const std::string& key_id,
+                               KeyIdForms forms, const char* action, KeyUse use, Plan& plan) {
+  ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveKey(service.keys(), key_id, forms, call));
+  plan.checks.push_back({action, resolved.key->meta.arn, resolved.key, use, resolved.request_alias});
+  return resolved.key;
+}
+
+core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
+                                        const std::function<core::Status(store::KeyRow&)>& change) {
+  return service.keys().Update(plan.checks[0].key->meta.key_id, change);
+}
+
+void PlanIamOnly(const char* action, std::string resource, Plan& plan) {
+  plan.checks.push_back({action, std::move(resource), nullptr, KeyUse::kAnyState, ""});
+}
+
+core::StatusOr<Page> Paginate(const std::vector<std::string>& ids, const std::optional<std::string>& marker,
+                              size_t limit) {
+  Page page;
+  if (marker) {
+    while (page.begin < ids.size() && ids[page.begin] != *marker) ++page.begin;
+    if (page.begin == ids.size()) {
+      return core::Status(core::Code::kInvalidArgument, "Invalid marker '" + *marker + "'.", "InvalidMarkerException");
+    }
+  }
+  page.end = std::min(ids.size(), page.begin + limit);
+  page.truncated = page.end < ids.size();
+  if (page.truncated) page.next_marker = ids[page.end];
+  return page;
+}
+
+void WritePageEnd(JsonOut& out, const Page& page) {
+  if (page.truncated) out.Str("NextMarker", page.next_marker);
+  out.Bool("Truncated", page.truncated);
+}
+
+core::Status CheckTags(const std::vector<Tag>& tags, size_t existing_after_merge) {
+  std::set<std::string> seen;
+  for (const Tag& tag : tags) {
+    if (core::ToLower(tag.key).starts_with("aws:")) return TagError("Tags beginning with aws: are reserved");
+    if (!seen.insert(tag.key).second) return TagError("Duplicate tag keys");
+  }
+  if (existing_after_merge > 50) return TagError("Too many tags");
+  return core::Status();
+}
+
+core::Status CheckSymmetricUse(const Key& key, const std::string& algorithm, const char* operation) {
+  if (key.meta.key_usage != "ENCRYPT_DECRYPT") {
+    return InvalidKeyUsageError(key.meta.arn, key.meta.key_usage, operation);
+  }
+  if (algorithm != "SYMMETRIC_DEFAULT") {
+    return core::Status(core::Code::kFailedPrecondition,
+                        "Algorithm " + algorithm + " is incompatible with key spec " + key.meta.key_spec + ".",
+                        "InvalidKeyUsageException");
+  }
+  return core::Status();
+}
+
+core::StatusOr<std::string> SealUnderKey(const Key& key, std::string_view plaintext,
+                                         const crypto::EncryptionContext& context) {
+  const KeyMaterial& material = key.current();
+  return crypto::SealBlob({key.meta.arn, material.version}, material.bytes, plaintext, context);
+}
+
+core::StatusOr<ResolvedKey> ResolveCiphertextKey(Service& service, const CallContext& call, const std::string& blob,
+                                                 const std::optional<std::string>& key_id) {
+  std::optional<ResolvedKey> named;
+  if (key_id) {
+    ASSIGN_OR_RETURN(named, ResolveKey(service.keys(), *key_id, KeyIdForms::kKeyOrAlias, call));
+  }
+  auto header = crypto::ParseBlobHeader(blob);
+  if (!header.ok()) return InvalidCiphertextError();
+  auto arn = core::ParseArn(header->key_arn);
+  KeyPtr key = arn && arn->resource.starts_with("key/") ? service.keys().Find(arn->resource.substr(4)) : nullptr;
+  if (!key || key->meta.arn != header->key_arn || arn->region != call.region) {
+    return AccessDeniedError(
+        "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you "
+        "are not allowed to access.");
+  }
+  if (!key->material(header->material_version)) return InvalidCiphertextError();
+  if (named && named->key->meta.key_id != key->meta.key_id) return IncorrectKeyError();
+  return ResolvedKey{key, named ? named->request_alias : ""};
+}
+
+const KeyMaterial& CiphertextMaterial(const Key& key, const std::string& blob) {
+  return *key.material(crypto::ParseBlobHeader(blob)->material_version);
+}
+
+core::StatusOr<core::SecretBytes> OpenUnderKey(const Key& key, const std::string& blob,
+                                               const crypto::EncryptionContext& context) {
+  auto plain = crypto::OpenBlob(blob, CiphertextMaterial(key, blob).bytes, context);
+  if (!plain.ok()) return InvalidCiphertextError();
+  return std::move(plain).value();
+}
+
+}  // namespace kmslab::kms::ops

@@ -1,0 +1,98 @@
+// CreateKey: a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT).
+// IAM-only authorization (kms:CreateKey, plus kms:TagResource with Tags).
+#include "core/arn.h"
+#include "core/random.h"
+#include "kms/errors.h"
+#include "kms/key_json.h"
+#include "kms/ops/common.h"
+#include "kms/policies.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+const std::vector<const char*> kKeySpecs = {"RSA_2048",        "ECC_NIST_P384", "ECC_NIST_P256", "ECC_NIST_P521",
+                                            "HMAC_384",        "RSA_3072",      "ECC_SECG_P256K1", "RSA_4096",
+                                            "SYMMETRIC_DEFAULT", "HMAC_256",    "HMAC_224",      "HMAC_512",
+                                            "SM2",             "ML_DSA_44",     "ML_DSA_65",     "ML_DSA_87",
+                                            "ECC_NIST_EDWARDS25519"};
+
+struct CreateKeyOp {
+  static constexpr const char* kName = "CreateKey";
+  struct Request {
+    std::optional<std::string> policy, description, key_usage, key_spec, origin;
+    std::optional<bool> multi_region;
+    std::vector<Tag> tags;
+  };
+
+  static void Read(RequestReader& r, Request& q) {
+    q.policy = r.String("Policy", {.min = 1, .max = 32768});
+    q.description = r.String("Description", {.max = 8192});
+    q.key_usage = r.String("KeyUsage", {.enum_values = {"SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC",
+                                                         "KEY_AGREEMENT"}});
+    auto cmk_spec = r.String("CustomerMasterKeySpec", {.enum_values = kKeySpecs});
+    q.key_spec = r.String("KeySpec", {.enum_values = kKeySpecs});
+    if (!q.key_spec) q.key_spec = cmk_spec;
+    q.origin = r.String("Origin", {.enum_values = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}});
+    q.multi_region = r.Bool("MultiRegion");
+    q.tags = r.Tags("Tags", false).value_or(std::vector<Tag>{});
+    r.String("CustomKeyStoreId", {.min = 1, .max = 64});
+    r.String("XksKeyId", {.min = 1, .max = 128});
+    r.Bool("BypassPolicyLockoutSafetyCheck");
+  }
+
+  static core::Status Validate(const Request& q) {
+    const std::string spec = q.key_spec.value_or("SYMMETRIC_DEFAULT");
+    if (spec != "SYMMETRIC_DEFAULT" && !q.key_usage) {
+      return ValidationError(
+          "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+    }
+    const std::string usage = q.key_usage.value_or("ENCRYPT_DECRYPT");
+    if (spec == "SYMMETRIC_DEFAULT" && usage != "ENCRYPT_DECRYPT") {
+      return ValidationError("KeyUsage " + usage + " is not compatible with KeySpec " + spec);
+    }
+    if (spec != "SYMMETRIC_DEFAULT") {
+      return UnsupportedOperationError("KeySpec " + spec + " is not supported by kmslab; use SYMMETRIC_DEFAULT.");
+    }
+    if (q.origin.value_or("AWS_KMS") != "AWS_KMS") {
+      return UnsupportedOperationError("Origin " + *q.origin + " is not supported by kmslab; use AWS_KMS.");
+    }
+    if (q.multi_region.value_or(false)) {
+      return UnsupportedOperationError("Multi-Region keys are not supported by kmslab.");
+    }
+    return CheckTags(q.tags, q.tags.size());
+  }
+
+  static core::Status Resolve(Service&, const CallContext&, Request& q, Plan& plan) {
+    PlanIamOnly("kms:CreateKey", "*", plan);
+    if (!q.tags.empty()) PlanIamOnly("kms:TagResource", "*", plan);
+    return core::Status();
+  }
+
+  static core::Status Execute(Service& service, const CallContext& call, const Request& q, const Plan&,
+                              JsonOut& out) {
+    store::KeyRow meta;
+    meta.key_id = core::NewUuid();
+    meta.arn = core::KeyArn(call.region, call.caller.account, meta.key_id);
+    meta.account = call.caller.account;
+    meta.region = call.region;
+    meta.created_ms = service.NowMillis();
+    meta.description = q.description.value_or("");
+    meta.state = "Enabled";
+    meta.key_usage = "ENCRYPT_DECRYPT";
+    meta.key_spec = "SYMMETRIC_DEFAULT";
+    meta.origin = "AWS_KMS";
+    meta.key_manager = "CUSTOMER";
+    meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller.account));
+    for (const Tag& tag : q.tags) meta.tags[tag.key] = tag.value;
+    ASSIGN_OR_RETURN(KeyPtr key, service.keys().Create(std::move(meta)));
+    WriteKeyMetadata(out.Member("KeyMetadata"), *key);
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply CreateKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<CreateKeyOp>(s, c, b);
+}
+
+}  // namespace kmslab::kms::ops

@@ -1,0 +1,46 @@
+// Decrypt: the key comes from the ciphertext; an optional KeyId must name the
+// same key. Authorized against the key inside the blob.
+#include "kms/ops/common.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+struct DecryptOp {
+  static constexpr const char* kName = "Decrypt";
+  struct Request {
+    std::string blob, algorithm;
+    std::optional<std::string> key_id;
+    StringMap context;
+    bool dry_run = false;
+  };
+  static void Read(RequestReader& r, Request& q) {
+    q.blob = r.Blob("CiphertextBlob", {.required = true, .min = 1, .max = 6144}).value_or("");
+    q.context = r.Map("EncryptionContext").value_or(StringMap{});
+    r.StringList("GrantTokens", kGrantTokensRule);
+    q.key_id = r.String("KeyId", {.min = 1, .max = 2048});
+    q.algorithm = r.String("EncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
+    q.dry_run = r.Bool("DryRun").value_or(false);
+    r.Accept("DryRunModifiers");
+    r.Accept("Recipient");
+  }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.dry_run = q.dry_run;
+    ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveCiphertextKey(s, c, q.blob, q.key_id));
+    plan.checks.push_back(
+        {"kms:Decrypt", resolved.key->meta.arn, resolved.key, KeyUse::kCryptographic, resolved.request_alias});
+    return core::Status();
+  }
+  static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
+    const Key& key = *plan.checks[0].key;
+    RETURN_IF_ERROR(CheckSymmetricUse(key, q.algorithm, kName));
+    ASSIGN_OR_RETURN(core::SecretBytes plaintext, OpenUnderKey(key, q.blob, q.context));
+    out.Str("KeyId", key.meta.arn).Blob("Plaintext", plaintext.Reveal()).Str("EncryptionAlgorithm", q.algorithm);
+    out.Str("KeyMaterialId", CiphertextMaterial(key, q.blob).material_id);
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply Decrypt(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<DecryptOp>(s, c, b); }
+
+}  // namespace kmslab::kms::ops

@@ -1,0 +1,31 @@
+// DescribeKey: KeyMetadata of a key named by id, ARN, alias or alias ARN.
+#include "kms/key_json.h"
+#include "kms/ops/common.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+struct DescribeKeyOp {
+  static constexpr const char* kName = "DescribeKey";
+  struct Request {
+    std::string key_id;
+  };
+  static void Read(RequestReader& r, Request& q) {
+    q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
+    r.StringList("GrantTokens", kGrantTokensRule);
+  }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:DescribeKey", KeyUse::kAnyState, plan).status();
+  }
+  static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
+    WriteKeyMetadata(out.Member("KeyMetadata"), *plan.checks[0].key);
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply DescribeKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<DescribeKeyOp>(s, c, b);
+}
+
+}  // namespace kmslab::kms::ops

@@ -1,0 +1,39 @@
+// Encrypt: up to 4096 bytes under the key's current material, bound to the
+// encryption context.
+#include "kms/ops/common.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+struct EncryptOp {
+  static constexpr const char* kName = "Encrypt";
+  struct Request {
+    std::string key_id, plaintext, algorithm;
+    StringMap context;
+    bool dry_run = false;
+  };
+  static void Read(RequestReader& r, Request& q) {
+    q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
+    q.plaintext = r.Blob("Plaintext", {.required = true, .min = 1, .max = 4096}).value_or("");
+    q.context = r.Map("EncryptionContext").value_or(StringMap{});
+    r.StringList("GrantTokens", kGrantTokensRule);
+    q.algorithm = r.String("EncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
+    q.dry_run = r.Bool("DryRun").value_or(false);
+  }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.dry_run = q.dry_run;
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:Encrypt", KeyUse::kCryptographic, plan).status();
+  }
+  static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
+    const Key& key = *plan.checks[0].key;
+    RETURN_IF_ERROR(CheckSymmetricUse(key, q.algorithm, kName));
+    ASSIGN_OR_RETURN(std::string blob, SealUnderKey(key, q.plaintext, q.context));
+    out.Blob("CiphertextBlob", blob).Str("KeyId", key.meta.arn).Str("EncryptionAlgorithm", q.algorithm);
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply Encrypt(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<EncryptOp>(s, c, b); }
+
+}  // namespace kmslab::kms::ops

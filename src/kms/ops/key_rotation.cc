@@ -1,0 +1,86 @@
+// Automatic rotation: EnableKeyRotation (period 90-2560 days, default 365),
+// DisableKeyRotation and GetKeyRotationStatus. The registry rotates a key
+// when its NextRotationDate passes.
+#include "kms/ops/common.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+struct EnableKeyRotationOp {
+  static constexpr const char* kName = "EnableKeyRotation";
+  struct Request {
+    std::string key_id;
+    int64_t period_days = 365;
+  };
+  static void Read(RequestReader& r, Request& q) {
+    q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
+    q.period_days = r.Int("RotationPeriodInDays", {.min = 90, .max = 2560}).value_or(365);
+  }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:EnableKeyRotation", KeyUse::kCryptographic, plan)
+        .status();
+  }
+  static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
+    const int64_t next = s.NowMillis() + q.period_days * kDayMillis;
+    return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
+             m.rotation_enabled = true;
+             m.rotation_period_days = static_cast<int>(q.period_days);
+             m.next_rotation_ms = next;
+             return core::Status();
+           })
+        .status();
+  }
+};
+
+struct DisableKeyRotationOp {
+  static constexpr const char* kName = "DisableKeyRotation";
+  struct Request {
+    std::string key_id;
+  };
+  static void Read(RequestReader& r, Request& q) { q.key_id = r.String("KeyId", kKeyIdRule).value_or(""); }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:DisableKeyRotation", KeyUse::kCryptographic, plan)
+        .status();
+  }
+  static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
+    return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
+             m.rotation_enabled = false;
+             m.next_rotation_ms = 0;
+             return core::Status();
+           })
+        .status();
+  }
+};
+
+struct GetKeyRotationStatusOp {
+  static constexpr const char* kName = "GetKeyRotationStatus";
+  struct Request {
+    std::string key_id;
+  };
+  static void Read(RequestReader& r, Request& q) { q.key_id = r.String("KeyId", kKeyIdRule).value_or(""); }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:GetKeyRotationStatus", KeyUse::kAnyState, plan)
+        .status();
+  }
+  static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
+    const store::KeyRow& m = plan.checks[0].key->meta;
+    out.Str("KeyId", m.arn).Bool("KeyRotationEnabled", m.rotation_enabled);
+    if (m.rotation_enabled) {
+      out.Int("RotationPeriodInDays", m.rotation_period_days).Date("NextRotationDate", m.next_rotation_ms);
+    }
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply EnableKeyRotation(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<EnableKeyRotationOp>(s, c, b);
+}
+Reply DisableKeyRotation(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<DisableKeyRotationOp>(s, c, b);
+}
+Reply GetKeyRotationStatus(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<GetKeyRotationStatusOp>(s, c, b);
+}
+
+}  // namespace kmslab::kms::ops

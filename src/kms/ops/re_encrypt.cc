@@ -1,0 +1,60 @@
+// ReEncrypt: decrypts under the key the blob names (kms:ReEncryptFrom) and
+// encrypts under DestinationKeyId (kms:ReEncryptTo), never exposing plaintext.
+#include "kms/ops/common.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+struct ReEncryptOp {
+  static constexpr const char* kName = "ReEncrypt";
+  struct Request {
+    std::string blob, destination_key_id, source_algorithm, destination_algorithm;
+    std::optional<std::string> source_key_id;
+    StringMap source_context, destination_context;
+    bool dry_run = false;
+  };
+  static void Read(RequestReader& r, Request& q) {
+    q.blob = r.Blob("CiphertextBlob", {.required = true, .min = 1, .max = 6144}).value_or("");
+    q.source_context = r.Map("SourceEncryptionContext").value_or(StringMap{});
+    q.source_key_id = r.String("SourceKeyId", {.min = 1, .max = 2048});
+    q.destination_key_id = r.String("DestinationKeyId", kKeyIdRule).value_or("");
+    q.destination_context = r.Map("DestinationEncryptionContext").value_or(StringMap{});
+    q.source_algorithm =
+        r.String("SourceEncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
+    q.destination_algorithm =
+        r.String("DestinationEncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
+    r.StringList("GrantTokens", kGrantTokensRule);
+    q.dry_run = r.Bool("DryRun").value_or(false);
+    r.Accept("DryRunModifiers");
+  }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.dry_run = q.dry_run;
+    ASSIGN_OR_RETURN(ResolvedKey source, ResolveCiphertextKey(s, c, q.blob, q.source_key_id));
+    plan.checks.push_back(
+        {"kms:ReEncryptFrom", source.key->meta.arn, source.key, KeyUse::kCryptographic, source.request_alias});
+    return PlanKey(s, c, q.destination_key_id, KeyIdForms::kKeyOrAlias, "kms:ReEncryptTo", KeyUse::kCryptographic,
+                   plan)
+        .status();
+  }
+  static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
+    const Key& source = *plan.checks[0].key;
+    const Key& destination = *plan.checks[1].key;
+    RETURN_IF_ERROR(CheckSymmetricUse(source, q.source_algorithm, kName));
+    RETURN_IF_ERROR(CheckSymmetricUse(destination, q.destination_algorithm, kName));
+    ASSIGN_OR_RETURN(core::SecretBytes plaintext, OpenUnderKey(source, q.blob, q.source_context));
+    ASSIGN_OR_RETURN(std::string blob, SealUnderKey(destination, plaintext.Reveal(), q.destination_context));
+    out.Blob("CiphertextBlob", blob).Str("SourceKeyId", source.meta.arn).Str("KeyId", destination.meta.arn);
+    out.Str("SourceEncryptionAlgorithm", q.source_algorithm);
+    out.Str("DestinationEncryptionAlgorithm", q.destination_algorithm);
+    out.Str("SourceKeyMaterialId", CiphertextMaterial(source, q.blob).material_id);
+    out.Str("DestinationKeyMaterialId", destination.current().material_id);
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply ReEncrypt(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<ReEncryptOp>(s, c, b);
+}
+
+}  // namespace kmslab::kms::ops

@@ -1,0 +1,67 @@
+// ScheduleKeyDeletion (7-30 days, default 30) and CancelKeyDeletion (the key
+// returns Disabled). The registry deletes the key when the date passes.
+#include "kms/ops/common.h"
+
+namespace kmslab::kms::ops {
+
+namespace {
+struct ScheduleKeyDeletionOp {
+  static constexpr const char* kName = "ScheduleKeyDeletion";
+  struct Request {
+    std::string key_id;
+    int64_t days = 30;
+  };
+  static void Read(RequestReader& r, Request& q) {
+    q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
+    q.days = r.Int("PendingWindowInDays", {.min = 7, .max = 30}).value_or(30);
+  }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kManagement, plan)
+        .status();
+  }
+  static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
+    const int64_t deletion_ms = s.NowMillis() + q.days * kDayMillis;
+    ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
+                       m.state = "PendingDeletion";
+                       m.deletion_ms = deletion_ms;
+                       m.pending_window_days = static_cast<int>(q.days);
+                       return core::Status();
+                     }));
+    out.Str("KeyId", key->meta.arn).Date("DeletionDate", deletion_ms).Str("KeyState", "PendingDeletion");
+    out.Int("PendingWindowInDays", q.days);
+    return core::Status();
+  }
+};
+
+struct CancelKeyDeletionOp {
+  static constexpr const char* kName = "CancelKeyDeletion";
+  struct Request {
+    std::string key_id;
+  };
+  static void Read(RequestReader& r, Request& q) { q.key_id = r.String("KeyId", kKeyIdRule).value_or(""); }
+  static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:CancelKeyDeletion", KeyUse::kPendingDeletionOnly,
+                   plan)
+        .status();
+  }
+  static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
+    ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
+                       m.state = "Disabled";
+                       m.deletion_ms = 0;
+                       m.pending_window_days = 0;
+                       return core::Status();
+                     }));
+    out.Str("KeyId", key->meta.arn);
+    return core::Status();
+  }
+};
+}  // namespace
+
+Reply ScheduleKeyDeletion(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<ScheduleKeyDeletionOp>(s, c, b);
+}
+Reply CancelKeyDeletion(Service& s, const CallContext& c, const rapidjson::Value& b) {
+  return RunOperation<CancelKeyDeletionOp>(s, c, b);
+}
+
+}  // namespace kmslab::kms::ops

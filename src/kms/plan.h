@@ -1,0 +1,43 @@
+// The plan an operation makes before it runs: the authorizations it needs
+// and the key-state rule of each (see pipeline.h), and the reply it gives.
+#ifndef KMSLAB_KMS_PLAN_H_
+#define KMSLAB_KMS_PLAN_H_
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "kms/key_registry.h"
+
+namespace kmslab::kms {
+
+// Which key states an operation tolerates (kms-authz.md section 2.3).
+enum class KeyUse {
+  kAnyState,             // DescribeKey, GetKeyPolicy, ListResourceTags, ...
+  kCryptographic,        // Disabled -> DisabledException; PendingDeletion/Import -> KMSInvalidState
+  kManagement,           // PendingDeletion -> KMSInvalidState (EnableKey, TagResource, aliases, ...)
+  kPendingDeletionOnly,  // CancelKeyDeletion
+};
+
+// One authorization an operation needs.
+struct AuthzCheck {
+  std::string action;    // IAM action, "kms:Encrypt"
+  std::string resource;  // key ARN, alias ARN, or "*" for IAM-only actions
+  KeyPtr key;            // the key whose policy and state apply; null when none
+  KeyUse use = KeyUse::kAnyState;
+  std::string request_alias;  // kms:RequestAlias, when the KeyId was an alias
+};
+
+struct Plan {
+  std::vector<AuthzCheck> checks;
+  bool dry_run = false;
+};
+
+struct Reply {
+  core::Status status;  // carries the AWS error type when not OK
+  std::string body;     // response JSON; empty for void operations
+};
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_PLAN_H_

@@ -1,0 +1,75 @@
+#include "kms/service.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "kms/errors.h"
+#include "kms/operations.h"
+
+namespace kmslab::kms {
+
+core::Status CheckKeyState(const Key& key, KeyUse use) {
+  const std::string& state = key.meta.state;
+  const std::string& arn = key.meta.arn;
+  switch (use) {
+    case KeyUse::kAnyState:
+      return core::Status();
+    case KeyUse::kCryptographic:
+      if (state == "Disabled") return DisabledError(arn);
+      [[fallthrough]];
+    case KeyUse::kManagement:
+      if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
+      if (state == "PendingImport") return InvalidStateError(arn + " is pending import.");
+      return core::Status();
+    case KeyUse::kPendingDeletionOnly:
+      if (state != "PendingDeletion") return InvalidStateError(arn + " is not pending deletion.");
+      return core::Status();
+  }
+  return core::Status();
+}
+
+core::Status Service::Authorize(const CallContext& call, const Plan& plan) const {
+  // Every authorization first (AccessDenied wins over key state), then state.
+  for (const AuthzCheck& check : plan.checks) RETURN_IF_ERROR(authorizer_->Authorize(call, check));
+  for (const AuthzCheck& check : plan.checks) {
+    if (check.key) RETURN_IF_ERROR(CheckKeyState(*check.key, check.use));
+  }
+  if (plan.dry_run) return DryRunError();
+  return core::Status();
+}
+
+Reply Service::Complete(const CallContext& call, std::string_view operation, const Plan& plan,
+                        const core::Status& status, JsonOut& out) {
+  Reply reply{ToAwsError(status), status.ok() ? out.Finish() : std::string()};
+  if (audit_) audit_->Record({call, operation, plan, reply.status});
+  return reply;
+}
+
+Reply Service::Handle(std::string_view operation, std::string_view body, const CallContext& call) {
+  keys_->RunDueWork(clock_->NowMillis());
+  // Requests that never reach an operation are completed (and audited) here.
+  auto reject = [&](const core::Status& status) {
+    JsonOut out;
+    return Complete(call, operation, Plan{}, status, out);
+  };
+  const OperationFn fn = FindOperation(operation);
+  if (!fn) {
+    return reject(core::Status(core::Code::kNotFound, "Operation " + std::string(operation) + " is not supported.",
+                               "UnknownOperationException"));
+  }
+  rapidjson::Document doc;
+  if (body.empty()) {
+    doc.SetObject();
+  } else {
+    doc.Parse(body.data(), body.size());
+    if (doc.HasParseError()) {
+      return reject(SerializationError(std::string("The request body is not valid JSON: ") +
+                                       rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
+                                       std::to_string(doc.GetErrorOffset()) + ")"));
+    }
+    if (!doc.IsObject()) return reject(SerializationError("The request body must be a JSON object."));
+  }
+  return fn(*this, call, doc);
+}
+
+}  // namespace kmslab::kms

@@ -1,0 +1,52 @@
+// Service: the KMS endpoint (TrentService). Decodes one request, runs the
+// named operation through the pipeline (pipeline.h) and returns the reply.
+//
+// Thread-safe: any number of requests may run at once.
+#ifndef KMSLAB_KMS_SERVICE_H_
+#define KMSLAB_KMS_SERVICE_H_
+
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "kms/audit_sink.h"
+#include "kms/authorizer.h"
+#include "kms/call.h"
+#include "kms/json_out.h"
+#include "kms/key_registry.h"
+#include "kms/plan.h"
+
+namespace kmslab::kms {
+
+class Service {
+ public:
+  // The collaborators must outlive the service; `audit` may be null.
+  Service(KeyRegistry* keys, const core::Clock* clock, const Authorizer* authorizer, AuditSink* audit)
+      : keys_(keys), clock_(clock), authorizer_(authorizer), audit_(audit) {}
+
+  // Handles `TrentService.<operation>` with the raw JSON request `body`.
+  Reply Handle(std::string_view operation, std::string_view body, const CallContext& call);
+
+  KeyRegistry& keys() { return *keys_; }
+  int64_t NowMillis() const { return clock_->NowMillis(); }
+
+  // Pipeline stages (pipeline.h): authorization, key state and DryRun; then
+  // audit and the reply.
+  core::Status Authorize(const CallContext& call, const Plan& plan) const;
+  Reply Complete(const CallContext& call, std::string_view operation, const Plan& plan, const core::Status& status,
+                 JsonOut& out);
+
+ private:
+  KeyRegistry* keys_;
+  const core::Clock* clock_;
+  const Authorizer* authorizer_;
+  AuditSink* audit_;
+};
+
+// The key-state rule for `use` (kms-authz.md section 2.3).
+core::Status CheckKeyState(const Key& key, KeyUse use);
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_SERVICE_H_

@@ -1,0 +1,84 @@
+// The schema migrations, in order: kMigrations[i] moves a database from
+// version i to i + 1. Append only; never edit a migration that has shipped.
+#ifndef KMSLAB_STORE_MIGRATIONS_H_
+#define KMSLAB_STORE_MIGRATIONS_H_
+
+namespace kmslab::store {
+
+inline constexpr const char* kMigrations[] = {
+    // 0 -> 1: keys, key material versions, aliases, tags, grants, audit events.
+    R"sql(
+CREATE TABLE keys (
+  key_id               TEXT PRIMARY KEY,
+  arn                  TEXT NOT NULL UNIQUE,
+  account              TEXT NOT NULL,
+  region               TEXT NOT NULL,
+  created_ms           INTEGER NOT NULL,
+  description          TEXT NOT NULL,
+  state                TEXT NOT NULL,
+  key_usage            TEXT NOT NULL,
+  key_spec             TEXT NOT NULL,
+  origin               TEXT NOT NULL,
+  key_manager          TEXT NOT NULL,
+  policy               TEXT NOT NULL,
+  deletion_ms          INTEGER NOT NULL DEFAULT 0,
+  pending_window_days  INTEGER NOT NULL DEFAULT 0,
+  rotation_enabled     INTEGER NOT NULL DEFAULT 0,
+  rotation_period_days INTEGER NOT NULL DEFAULT 0,
+  next_rotation_ms     INTEGER NOT NULL DEFAULT 0,
+  multi_region         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE key_materials (
+  key_id        TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE,
+  version       INTEGER NOT NULL,
+  material_id   TEXT NOT NULL,
+  wrapped       BLOB NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  rotation_type TEXT NOT NULL,
+  PRIMARY KEY (key_id, version)
+);
+CREATE TABLE key_tags (
+  key_id    TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE,
+  tag_key   TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (key_id, tag_key)
+);
+CREATE TABLE aliases (
+  account    TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  key_id     TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (account, region, name)
+);
+CREATE TABLE grants (
+  grant_id          TEXT PRIMARY KEY,
+  key_id            TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE,
+  name              TEXT NOT NULL,
+  grantee           TEXT NOT NULL,
+  retiring          TEXT NOT NULL,
+  issuing_account   TEXT NOT NULL,
+  operations        TEXT NOT NULL,  -- JSON array of operation names
+  constraints       TEXT NOT NULL,  -- JSON object, {} when none
+  created_ms        INTEGER NOT NULL
+);
+CREATE INDEX grants_by_key_grantee ON grants(key_id, grantee);
+CREATE TABLE audit_events (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_time  INTEGER NOT NULL,
+  request_id  TEXT NOT NULL,
+  event_name  TEXT NOT NULL,
+  principal   TEXT NOT NULL,
+  key_arn     TEXT NOT NULL,
+  error_code  TEXT NOT NULL,
+  decision    TEXT NOT NULL,
+  event_json  TEXT NOT NULL
+);
+CREATE INDEX audit_by_request ON audit_events(request_id);
+)sql",
+};
+
+}  // namespace kmslab::store
+
+#endif  // KMSLAB_STORE_MIGRATIONS_H_

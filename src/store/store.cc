@@ -1,0 +1,287 @@
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "store/migrations.h"
+
+namespace kmslab::store {
+
+namespace {
+
+core::Status SqlError(sqlite3* db, const std::string& what) {
+  return core::Internal(what + ": " + sqlite3_errmsg(db));
+}
+
+// One prepared statement; finalized on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  bool ok() const { return stmt_ != nullptr; }
+
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  core::Status Run() {
+    if (!ok()) return SqlError(db_, "prepare");
+    return Step() == SQLITE_DONE ? core::Status() : SqlError(db_, "step");
+  }
+
+  std::string Text(int col) {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return core::Status(core::Code::kUnavailable, "cannot open " + path + ": " + message);
+  }
+  std::unique_ptr<Store> store(new Store(db));
+  sqlite3_busy_timeout(db, 5000);
+  RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+core::Status Store::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : "unknown error";
+    sqlite3_free(err);
+    return core::Internal(std::string("sqlite: ") + message);
+  }
+  return core::Status();
+}
+
+int Store::schema_version() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt stmt(db_, "PRAGMA user_version");
+  return stmt.ok() && stmt.Step() == SQLITE_ROW ? static_cast<int>(stmt.Int(0)) : -1;
+}
+
+template <typename F>
+core::Status Store::InTransaction(F body) {
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  core::Status status = body();
+  if (status.ok()) status = Exec("COMMIT");
+  if (!status.ok()) (void)Exec("ROLLBACK");
+  return status;
+}
+
+core::Status Store::Migrate() {
+  int version;
+  {
+    Stmt stmt(db_, "PRAGMA user_version");
+    if (!stmt.ok() || stmt.Step() != SQLITE_ROW) return SqlError(db_, "read schema version");
+    version = static_cast<int>(stmt.Int(0));
+  }
+  if (version > kSchemaVersion) {
+    return core::FailedPrecondition("database schema version " + std::to_string(version) +
+                                    " is newer than this kmslab (" + std::to_string(kSchemaVersion) + ")");
+  }
+  for (; version < kSchemaVersion; ++version) {
+    RETURN_IF_ERROR(InTransaction([&] {
+      RETURN_IF_ERROR(Exec(kMigrations[version]));
+      return Exec(("PRAGMA user_version=" + std::to_string(version + 1)).c_str());
+    }));
+  }
+  return core::Status();
+}
+
+core::Status Store::WriteKey(const KeyRow& k) {
+  Stmt stmt(db_,
+            // An upsert, not INSERT OR REPLACE: a replace deletes the row first,
+            // and the delete would cascade to the key's materials and aliases.
+            "INSERT INTO keys (key_id, arn, account, region, created_ms, description, state, key_usage, "
+            "key_spec, origin, key_manager, policy, deletion_ms, pending_window_days, rotation_enabled, "
+            "rotation_period_days, next_rotation_ms, multi_region) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(key_id) DO UPDATE SET description = excluded.description, state = excluded.state, "
+            "policy = excluded.policy, deletion_ms = excluded.deletion_ms, "
+            "pending_window_days = excluded.pending_window_days, rotation_enabled = excluded.rotation_enabled, "
+            "rotation_period_days = excluded.rotation_period_days, next_rotation_ms = excluded.next_rotation_ms");
+  stmt.Bind(1, k.key_id).Bind(2, k.arn).Bind(3, k.account).Bind(4, k.region).Bind(5, k.created_ms);
+  stmt.Bind(6, k.description).Bind(7, k.state).Bind(8, k.key_usage).Bind(9, k.key_spec).Bind(10, k.origin);
+  stmt.Bind(11, k.key_manager).Bind(12, k.policy).Bind(13, k.deletion_ms).Bind(14, int64_t{k.pending_window_days});
+  stmt.Bind(15, int64_t{k.rotation_enabled}).Bind(16, int64_t{k.rotation_period_days});
+  stmt.Bind(17, k.next_rotation_ms).Bind(18, int64_t{k.multi_region});
+  RETURN_IF_ERROR(stmt.Run());
+  Stmt clear(db_, "DELETE FROM key_tags WHERE key_id = ?");
+  clear.Bind(1, k.key_id);
+  RETURN_IF_ERROR(clear.Run());
+  for (const auto& [tag_key, tag_value] : k.tags) {
+    Stmt tag(db_, "INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES (?,?,?)");
+    tag.Bind(1, k.key_id).Bind(2, tag_key).Bind(3, tag_value);
+    RETURN_IF_ERROR(tag.Run());
+  }
+  return core::Status();
+}
+
+core::Status Store::WriteMaterial(const MaterialRow& m) {
+  Stmt stmt(db_,
+            "INSERT INTO key_materials (key_id, version, material_id, wrapped, created_ms, rotation_type) "
+            "VALUES (?,?,?,?,?,?)");
+  stmt.Bind(1, m.key_id).Bind(2, int64_t{m.version}).Bind(3, m.material_id).BindBlob(4, m.wrapped);
+  stmt.Bind(5, m.created_ms).Bind(6, m.rotation_type);
+  return stmt.Run();
+}
+
+core::Status Store::CreateKey(const KeyRow& key, const MaterialRow& material) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    RETURN_IF_ERROR(WriteKey(key));
+    return WriteMaterial(material);
+  });
+}
+
+core::Status Store::UpdateKey(const KeyRow& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] { return WriteKey(key); });
+}
+
+core::Status Store::AddMaterial(const KeyRow& key, const MaterialRow& material) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    RETURN_IF_ERROR(WriteKey(key));
+    return WriteMaterial(material);
+  });
+}
+
+core::Status Store::DeleteKey(const std::string& key_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    Stmt stmt(db_, "DELETE FROM keys WHERE key_id = ?");  // cascades
+    stmt.Bind(1, key_id);
+    return stmt.Run();
+  });
+}
+
+core::Status Store::PutAlias(const AliasRow& a) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    Stmt stmt(db_,
+              "INSERT OR REPLACE INTO aliases (account, region, name, key_id, created_ms, updated_ms) "
+              "VALUES (?,?,?,?,?,?)");
+    stmt.Bind(1, a.account).Bind(2, a.region).Bind(3, a.name).Bind(4, a.key_id).Bind(5, a.created_ms);
+    stmt.Bind(6, a.updated_ms);
+    return stmt.Run();
+  });
+}
+
+core::Status Store::DeleteAlias(const std::string& account, const std::string& region, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    Stmt stmt(db_, "DELETE FROM aliases WHERE account = ? AND region = ? AND name = ?");
+    stmt.Bind(1, account).Bind(2, region).Bind(3, name);
+    return stmt.Run();
+  });
+}
+
+core::StatusOr<std::vector<KeyRow>> Store::LoadKeys() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<KeyRow> keys;
+  Stmt stmt(db_,
+            "SELECT key_id, arn, account, region, created_ms, description, state, key_usage, key_spec, origin, "
+            "key_manager, policy, deletion_ms, pending_window_days, rotation_enabled, rotation_period_days, "
+            "next_rotation_ms, multi_region FROM keys ORDER BY created_ms, key_id");
+  if (!stmt.ok()) return SqlError(db_, "load keys");
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    KeyRow k;
+    k.key_id = stmt.Text(0);
+    k.arn = stmt.Text(1);
+    k.account = stmt.Text(2);
+    k.region = stmt.Text(3);
+    k.created_ms = stmt.Int(4);
+    k.description = stmt.Text(5);
+    k.state = stmt.Text(6);
+    k.key_usage = stmt.Text(7);
+    k.key_spec = stmt.Text(8);
+    k.origin = stmt.Text(9);
+    k.key_manager = stmt.Text(10);
+    k.policy = stmt.Text(11);
+    k.deletion_ms = stmt.Int(12);
+    k.pending_window_days = static_cast<int>(stmt.Int(13));
+    k.rotation_enabled = stmt.Int(14) != 0;
+    k.rotation_period_days = static_cast<int>(stmt.Int(15));
+    k.next_rotation_ms = stmt.Int(16);
+    k.multi_region = stmt.Int(17) != 0;
+    keys.push_back(std::move(k));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "load keys");
+  Stmt tags(db_, "SELECT key_id, tag_key, tag_value FROM key_tags");
+  if (!tags.ok()) return SqlError(db_, "load tags");
+  std::unordered_map<std::string, KeyRow*> by_id;
+  for (auto& k : keys) by_id[k.key_id] = &k;
+  while ((rc = tags.Step()) == SQLITE_ROW) {
+    auto it = by_id.find(tags.Text(0));
+    if (it != by_id.end()) it->second->tags[tags.Text(1)] = tags.Text(2);
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "load tags");
+  return keys;
+}
+
+core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<MaterialRow> rows;
+  Stmt stmt(db_,
+            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type FROM key_materials "
+            "ORDER BY key_id, version");
+  if (!stmt.ok()) return SqlError(db_, "load materials");
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    MaterialRow m;
+    m.key_id = stmt.Text(0);
+    m.version = static_cast<uint32_t>(stmt.Int(1));
+    m.material_id = stmt.Text(2);
+    m.wrapped = stmt.Text(3);
+    m.created_ms = stmt.Int(4);
+    m.rotation_type = stmt.Text(5);
+    rows.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "load materials");
+  return rows;
+}
+
+core::StatusOr<std::vector<AliasRow>> Store::LoadAliases() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<AliasRow> rows;
+  Stmt stmt(db_, "SELECT account, region, name, key_id, created_ms, updated_ms FROM aliases ORDER BY name");
+  if (!stmt.ok()) return SqlError(db_, "load aliases");
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    rows.push_back({stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Int(4), stmt.Int(5)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "load aliases");
+  return rows;
+}
+
+}  // namespace kmslab::store

@@ -1,0 +1,93 @@
+#include "store/store.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "store/root_key.h"
+
+namespace kmslab::store {
+namespace {
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/kmslab-store-test-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  return tmpl;
+}
+
+KeyRow SampleKey() {
+  KeyRow k;
+  k.key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+  k.arn = "arn:aws:kms:us-east-1:111122223333:key/" + k.key_id;
+  k.account = "111122223333";
+  k.region = "us-east-1";
+  k.created_ms = 1000;
+  k.state = "Enabled";
+  k.key_usage = "ENCRYPT_DECRYPT";
+  k.key_spec = "SYMMETRIC_DEFAULT";
+  k.origin = "AWS_KMS";
+  k.key_manager = "CUSTOMER";
+  k.policy = "{}";
+  k.tags = {{"team", "blue"}};
+  return k;
+}
+
+TEST_CASE("a fresh database is migrated to the current schema version") {
+  std::string dir = TempDir();
+  auto store = Store::Open(dir + "/kmslab.db");
+  REQUIRE(store.ok());
+  CHECK((*store)->schema_version() == kSchemaVersion);
+}
+
+TEST_CASE("keys, materials, tags and aliases survive reopening; deletion cascades") {
+  std::string path = TempDir() + "/kmslab.db";
+  KeyRow key = SampleKey();
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->CreateKey(key, {key.key_id, 1, "m1", std::string("\x00wrapped", 8), 1000, ""}).ok());
+    key.state = "Disabled";
+    REQUIRE((*store)->AddMaterial(key, {key.key_id, 2, "m2", "w2", 2000, "ON_DEMAND"}).ok());
+    REQUIRE((*store)->PutAlias({key.account, key.region, "alias/a", key.key_id, 1, 1}).ok());
+    // The same material version twice is refused and changes nothing.
+    CHECK_FALSE((*store)->AddMaterial(key, {key.key_id, 2, "m3", "w3", 3000, "ON_DEMAND"}).ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  auto keys = (*store)->LoadKeys();
+  REQUIRE(keys.ok());
+  REQUIRE(keys->size() == 1);
+  CHECK(keys->at(0).state == "Disabled");
+  CHECK(keys->at(0).tags.at("team") == "blue");
+  auto materials = (*store)->LoadMaterials();
+  REQUIRE(materials->size() == 2);
+  CHECK(materials->at(0).wrapped == std::string("\x00wrapped", 8));
+  CHECK(materials->at(1).material_id == "m2");
+  CHECK((*store)->LoadAliases()->size() == 1);
+  REQUIRE((*store)->DeleteKey(key.key_id).ok());
+  CHECK((*store)->LoadKeys()->empty());
+  CHECK((*store)->LoadMaterials()->empty());
+  CHECK((*store)->LoadAliases()->empty());
+}
+
+TEST_CASE("the root key file is created 0600 once and read back") {
+  unsetenv("KMSLAB_ROOT_KEY");
+  std::string dir = TempDir();
+  auto first = LoadOrCreateRootKey(dir);
+  REQUIRE(first.ok());
+  CHECK(first->size() == 32);
+  struct stat st{};
+  REQUIRE(stat((dir + "/root.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto second = LoadOrCreateRootKey(dir);
+  REQUIRE(second.ok());
+  CHECK(second->Reveal() == first->Reveal());
+  setenv("KMSLAB_ROOT_KEY", "zz", 1);
+  CHECK_FALSE(LoadOrCreateRootKey(dir).ok());
+  unsetenv("KMSLAB_ROOT_KEY");
+}
+
+}  // namespace
+}  // namespace kmslab::store
