@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "core/random.h"
+
 namespace kmslab::http {
 
 Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(tuning) {
@@ -18,6 +20,7 @@ Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(t
   // over the limit) still gets an AWS-style JSON error.
   server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
+    res.set_header("x-amzn-RequestId", core::NewUuid());
     if (res.status == 413) {
       res.set_content(ErrorBody("RequestEntityTooLargeException",
                                 "Request body exceeds the limit of " + std::to_string(tuning_.max_body_bytes) +
@@ -31,6 +34,7 @@ Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(t
   });
   server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     res.status = 500;
+    res.set_header("x-amzn-RequestId", core::NewUuid());
     res.set_content(ErrorBody("InternalServerError", "Unexpected server error."), "application/x-amz-json-1.1");
   });
 }

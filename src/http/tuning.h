@@ -16,7 +16,7 @@ namespace kmslab::http {
 struct Tuning {
   int threads = 64;                   // one per live keep-alive connection
   size_t keep_alive_max = 100000;     // requests per connection before close
-  int keep_alive_timeout_seconds = 30;
+  int keep_alive_timeout_seconds = 5;    // idle connections also delay shutdown this long
   int listen_backlog = 1024;
   size_t max_body_bytes = 512 * 1024;  // larger bodies get 413
 };

@@ -130,13 +130,18 @@ core::StatusOr<KeyPtr> KeyRegistry::Rotate(const std::string& key_id, const std:
   std::lock_guard<std::mutex> lock(write_mu_);
   KeyPtr current = Find(key_id);
   if (!current) return core::NotFound("key " + key_id);
+  return RotateLocked(current, rotation_type, change);
+}
+
+core::StatusOr<KeyPtr> KeyRegistry::RotateLocked(const KeyPtr& current, const std::string& rotation_type,
+                                                 const std::function<void(store::KeyRow&)>& change) {
   auto next = std::make_shared<Key>();
   next->meta = current->meta;
   next->materials = current->materials;
   change(next->meta);
   store::MaterialRow row;
-  ASSIGN_OR_RETURN(auto material,
-                   NewMaterial(key_id, static_cast<uint32_t>(next->materials.size() + 1), rotation_type, &row));
+  ASSIGN_OR_RETURN(auto material, NewMaterial(next->meta.key_id, static_cast<uint32_t>(next->materials.size() + 1),
+                                              rotation_type, &row));
   next->materials.push_back(std::move(material));
   RETURN_IF_ERROR(store_->AddMaterial(next->meta, row));
   Publish(next);
@@ -208,14 +213,10 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
       std::erase_if(aliases_, [&](const auto& entry) { return entry.second.key_id == m.key_id; });
     } else if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0 &&
                m.next_rotation_ms <= now_ms) {
-      auto next = std::make_shared<Key>(Key{m, key->materials});
-      while (next->meta.next_rotation_ms <= now_ms) next->meta.next_rotation_ms += m.rotation_period_days * kDayMillis;
-      store::MaterialRow row;
-      auto material = NewMaterial(m.key_id, static_cast<uint32_t>(next->materials.size() + 1), "AUTOMATIC", &row);
-      if (!material.ok()) continue;
-      next->materials.push_back(*material);
-      if (!store_->AddMaterial(next->meta, row).ok()) continue;
-      Publish(next);
+      // A failure is retried on the next request.
+      (void)RotateLocked(key, "AUTOMATIC", [now_ms](store::KeyRow& row) {
+        while (row.next_rotation_ms <= now_ms) row.next_rotation_ms += row.rotation_period_days * kDayMillis;
+      });
     }
   }
   RecomputeNextDueLocked();

@@ -92,6 +92,9 @@ class KeyRegistry {
   core::StatusOr<std::shared_ptr<const KeyMaterial>> NewMaterial(const std::string& key_id, uint32_t version,
                                                                  const std::string& rotation_type,
                                                                  store::MaterialRow* row);
+  // Requires write_mu_. Adds a new current material to `current`.
+  core::StatusOr<KeyPtr> RotateLocked(const KeyPtr& current, const std::string& rotation_type,
+                                      const std::function<void(store::KeyRow&)>& change);
   // Requires write_mu_. Recomputes when RunDueWork next has work.
   void RecomputeNextDueLocked();
   void Publish(KeyPtr key);

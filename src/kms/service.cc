@@ -8,9 +8,9 @@
 
 namespace kmslab::kms {
 
-core::Status CheckKeyState(const Key& key, KeyUse use) {
-  const std::string& state = key.meta.state;
-  const std::string& arn = key.meta.arn;
+core::Status CheckKeyState(const store::KeyRow& key, KeyUse use) {
+  const std::string& state = key.state;
+  const std::string& arn = key.arn;
   switch (use) {
     case KeyUse::kAnyState:
       return core::Status();
@@ -32,7 +32,7 @@ core::Status Service::Authorize(const CallContext& call, const Plan& plan) const
   // Every authorization first (AccessDenied wins over key state), then state.
   for (const AuthzCheck& check : plan.checks) RETURN_IF_ERROR(authorizer_->Authorize(call, check));
   for (const AuthzCheck& check : plan.checks) {
-    if (check.key) RETURN_IF_ERROR(CheckKeyState(*check.key, check.use));
+    if (check.key) RETURN_IF_ERROR(CheckKeyState(check.key->meta, check.use));
   }
   if (plan.dry_run) return DryRunError();
   return core::Status();

@@ -45,7 +45,7 @@ class Service {
 };
 
 // The key-state rule for `use` (kms-authz.md section 2.3).
-core::Status CheckKeyState(const Key& key, KeyUse use);
+core::Status CheckKeyState(const store::KeyRow& key, KeyUse use);
 
 }  // namespace kmslab::kms
 

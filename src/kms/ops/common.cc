@@ -17,7 +17,13 @@ core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const 
 
 core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
                                         const std::function<core::Status(store::KeyRow&)>& change) {
-  return service.keys().Update(plan.checks[0].key->meta.key_id, change);
+  const AuthzCheck& check = plan.checks[0];
+  // The state may have changed since the pipeline checked it: check again
+  // under the registry's write lock.
+  return service.keys().Update(check.key->meta.key_id, [&](store::KeyRow& m) {
+    RETURN_IF_ERROR(CheckKeyState(m, check.use));
+    return change(m);
+  });
 }
 
 void PlanIamOnly(const char* action, std::string resource, Plan& plan) {

@@ -26,7 +26,8 @@ inline constexpr int64_t kDayMillis = 24LL * 3600 * 1000;
 // Resolves `key_id` and adds the check `action` on that key to the plan.
 core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const std::string& key_id,
                                KeyIdForms forms, const char* action, KeyUse use, Plan& plan);
-// Applies `change` to the plan's first key and persists it.
+// Applies `change` to the plan's first key and persists it, after checking
+// the key-state rule of that check again.
 core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
                                         const std::function<core::Status(store::KeyRow&)>& change);
 // Adds an IAM-only check (no key policy; resource "*" or an alias ARN).

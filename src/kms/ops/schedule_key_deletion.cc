@@ -1,5 +1,6 @@
 // ScheduleKeyDeletion (7-30 days, default 30) and CancelKeyDeletion (the key
 // returns Disabled). The registry deletes the key when the date passes.
+#include "kms/errors.h"
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
@@ -13,7 +14,14 @@ struct ScheduleKeyDeletionOp {
   };
   static void Read(RequestReader& r, Request& q) {
     q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
-    q.days = r.Int("PendingWindowInDays", {.min = 7, .max = 30}).value_or(30);
+    q.days = r.Int("PendingWindowInDays", {.min = 1, .max = 365}).value_or(30);
+  }
+  // The model allows 1-365 days; the service takes 7-30.
+  static core::Status Validate(const Request& q) {
+    if (q.days >= 7 && q.days <= 30) return core::Status();
+    return ValidationError("1 validation error detected: Value '" + std::to_string(q.days) +
+                           "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value " +
+                           (q.days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kManagement, plan)

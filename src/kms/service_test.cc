@@ -1,0 +1,133 @@
+#include "kms/service.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <rapidjson/document.h>
+
+#include <vector>
+
+#include "store/store.h"
+
+namespace kmslab::kms {
+namespace {
+
+// Records what the pipeline's audit stage saw.
+class RecordingSink : public AuditSink {
+ public:
+  void Record(const AuditRecord& record) override {
+    operations.emplace_back(record.operation);
+    types.push_back(record.status.aws_type());
+  }
+  std::vector<std::string> operations, types;
+};
+
+// Counts authorizations and can deny all.
+class CountingAuthorizer : public Authorizer {
+ public:
+  core::Status Authorize(const CallContext& call, const AuthzCheck& check) const override {
+    ++calls;
+    actions.push_back(check.action);
+    if (!deny) return core::Status();
+    return core::Status(core::Code::kPermissionDenied,
+                        AccessDeniedMessage(call.caller.arn, check.action, check.resource, "because test"),
+                        "AccessDeniedException");
+  }
+  mutable int calls = 0;
+  mutable std::vector<std::string> actions;
+  bool deny = false;
+};
+
+struct Fixture {
+  Fixture() {
+    char tmpl[] = "/tmp/kmslab-service-test-XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    db = std::move(store::Store::Open(std::string(tmpl) + "/kmslab.db")).value();
+    keys = std::move(KeyRegistry::Load(db.get(), core::SecretBytes(std::string(32, 'k')), &clock)).value();
+    service = std::make_unique<Service>(keys.get(), &clock, &authorizer, &sink);
+    call.caller = {"arn:aws:iam::111122223333:root", "111122223333", "Root", "AKID"};
+    call.region = "us-east-1";
+  }
+  Reply Call(const char* op, const std::string& body) { return service->Handle(op, body, call); }
+  std::string CreateKey() {
+    Reply r = Call("CreateKey", "{}");
+    REQUIRE(r.status.ok());
+    rapidjson::Document doc;
+    doc.Parse(r.body.c_str());
+    return doc["KeyMetadata"]["KeyId"].GetString();
+  }
+
+  core::ServerClock clock;
+  std::unique_ptr<store::Store> db;
+  std::unique_ptr<KeyRegistry> keys;
+  CountingAuthorizer authorizer;
+  RecordingSink sink;
+  std::unique_ptr<Service> service;
+  CallContext call;
+};
+
+TEST_CASE("every request is audited exactly once, whatever its outcome") {
+  Fixture f;
+  std::string key = f.CreateKey();
+  f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})");
+  f.Call("Encrypt", "{}");
+  f.Call("NoSuchOperation", "{}");
+  f.Call("ListKeys", "not json");
+  REQUIRE(f.sink.operations.size() == 5);
+  CHECK(f.sink.operations[1] == "Encrypt");
+  CHECK(f.sink.types == std::vector<std::string>{"", "", "ValidationException", "UnknownOperationException",
+                                                 "SerializationException"});
+}
+
+TEST_CASE("authorization runs before key state and execution, and a denial changes nothing") {
+  Fixture f;
+  std::string key = f.CreateKey();
+  REQUIRE(f.Call("DisableKey", R"({"KeyId": ")" + key + R"("})").status.ok());
+  f.authorizer.deny = true;
+  Reply denied = f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})");
+  CHECK(denied.status.aws_type() == "AccessDeniedException");
+  CHECK(f.Call("EnableKey", R"({"KeyId": ")" + key + R"("})").status.aws_type() == "AccessDeniedException");
+  CHECK(f.keys->Find(key)->meta.state == "Disabled");
+  f.authorizer.deny = false;
+  CHECK(f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})").status.aws_type() ==
+        "DisabledException");
+}
+
+TEST_CASE("ReEncrypt authorizes both halves; CreateAlias checks the alias and the key") {
+  Fixture f;
+  std::string a = f.CreateKey(), b = f.CreateKey();
+  Reply enc = f.Call("Encrypt", R"({"KeyId": ")" + a + R"(", "Plaintext": "aGk="})");
+  rapidjson::Document doc;
+  doc.Parse(enc.body.c_str());
+  f.authorizer.actions.clear();
+  Reply re = f.Call("ReEncrypt", std::string(R"({"CiphertextBlob": ")") + doc["CiphertextBlob"].GetString() +
+                                     R"(", "DestinationKeyId": ")" + b + R"("})");
+  CHECK(re.status.ok());
+  CHECK(f.authorizer.actions == std::vector<std::string>{"kms:ReEncryptFrom", "kms:ReEncryptTo"});
+  f.authorizer.actions.clear();
+  CHECK(f.Call("CreateAlias", R"({"AliasName": "alias/x", "TargetKeyId": ")" + a + R"("})").status.ok());
+  CHECK(f.authorizer.actions == std::vector<std::string>{"kms:CreateAlias", "kms:CreateAlias"});
+}
+
+TEST_CASE("deletion and automatic rotation happen when the server clock passes their dates") {
+  Fixture f;
+  std::string doomed = f.CreateKey(), rotating = f.CreateKey();
+  REQUIRE(f.Call("CreateAlias", R"({"AliasName": "alias/doomed", "TargetKeyId": ")" + doomed + R"("})").status.ok());
+  REQUIRE(f.Call("ScheduleKeyDeletion", R"({"KeyId": ")" + doomed + R"(", "PendingWindowInDays": 7})").status.ok());
+  REQUIRE(f.Call("EnableKeyRotation", R"({"KeyId": ")" + rotating + R"(", "RotationPeriodInDays": 90})").status.ok());
+  f.clock.AdvanceSeconds(7 * 86400 - 60);
+  CHECK(f.Call("DescribeKey", R"({"KeyId": ")" + doomed + R"("})").status.ok());
+  f.clock.AdvanceSeconds(120);
+  CHECK(f.Call("DescribeKey", R"({"KeyId": ")" + doomed + R"("})").status.aws_type() == "NotFoundException");
+  CHECK(f.keys->ListAliases("111122223333", "us-east-1").empty());
+  CHECK(f.keys->Find(rotating)->materials.size() == 1);
+  f.clock.AdvanceSeconds(90 * 86400);
+  f.Call("ListKeys", "{}");
+  auto rotated = f.keys->Find(rotating);
+  REQUIRE(rotated->materials.size() == 2);
+  CHECK(rotated->current().rotation_type == "AUTOMATIC");
+  CHECK(rotated->meta.next_rotation_ms > f.clock.NowMillis());
+}
+
+}  // namespace
+}  // namespace kmslab::kms

@@ -1,0 +1,62 @@
+# Shared by tools/run, tools/test and tools/bench/run: install what is
+# missing from Debian's packages, then configure and build into build/.
+# Sourced, not run. Needs root (or sudo) only when something is missing.
+
+KMSLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR="$KMSLAB_ROOT/build"
+
+# The Debian packages the build needs, with a file each one provides.
+BUILD_PACKAGES=(
+  "g++:/usr/bin/g++"
+  "meson:/usr/bin/meson"
+  "ninja-build:/usr/bin/ninja"
+  "pkg-config:/usr/bin/pkg-config"
+  "libcpp-httplib-dev:/usr/include/httplib.h"
+  "libssl-dev:/usr/include/openssl/evp.h"
+  "libsqlite3-dev:/usr/include/sqlite3.h"
+  "rapidjson-dev:/usr/include/rapidjson/document.h"
+  "doctest-dev:/usr/include/doctest/doctest.h"
+)
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "kmslab: installing Debian packages: $*" >&2
+  if [ -z "${KMSLAB_APT_UPDATED:-}" ]; then
+    $sudo apt-get update -qq >&2
+    KMSLAB_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# Installs each "package:file" whose file is missing.
+ensure_packages() {
+  local missing=() entry
+  for entry in "$@"; do
+    [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+build_kmslab() {
+  ensure_packages "${BUILD_PACKAGES[@]}"
+  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    meson setup "$BUILD_DIR" "$KMSLAB_ROOT" -Dwerror=true >&2
+  fi
+  ninja -C "$BUILD_DIR" >&2
+}
+
+# Sets PYTHON to a python3 that has boto3 (the newest client present wins:
+# the first python3 on PATH, else Debian's python3-boto3) and makes sure an
+# aws CLI is on PATH (else Debian's awscli).
+ensure_clients() {
+  PYTHON=""
+  if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+    PYTHON=$(command -v python3)
+  else
+    ensure_packages "python3-boto3:/usr/lib/python3/dist-packages/boto3/__init__.py"
+    PYTHON=/usr/bin/python3
+  fi
+  command -v aws >/dev/null || ensure_packages "awscli:/usr/bin/aws"
+  export PYTHON
+}
