@@ -1,0 +1,402 @@
+"""Shared harness of the kmslab end-to-end tests.
+
+Starts `kmslab serve` on a random loopback port with a fresh temporary data
+directory, and drives it with boto3, the aws CLI, and raw SigV4-signed HTTP
+requests. Credentials, account and region live here and nowhere else.
+
+A missing boto3 or aws CLI is a hard failure (ImportError / RuntimeError at
+import), never a skip.
+"""
+import atexit
+import base64
+import collections
+import datetime
+import functools
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import boto3  # noqa: F401  (hard requirement)
+import botocore.auth
+import botocore.awsrequest
+import botocore.config
+import botocore.credentials
+import botocore.exceptions
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KMSLAB_BIN = os.environ.get("KMSLAB_BIN") or os.path.join(REPO, "build", "kmslab")
+ACCESS_KEY = os.environ.get("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+SECRET_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 15.0
+
+AWS_CLI = shutil.which("aws")
+if AWS_CLI is None:
+    raise RuntimeError("the aws CLI is required on PATH for the end-to-end tests")
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+LISTEN_RE = re.compile(r"^kmslab listening on (http://127\.0\.0\.1:(\d+))$", re.M)
+
+# Output members the raw fallback of KmsTestCase.call() converts the way botocore does.
+BLOB_MEMBERS = {"CiphertextBlob", "Plaintext", "CiphertextForRecipient"}
+TIME_MEMBERS = {"CreationDate", "DeletionDate", "RotationDate", "NextRotationDate",
+                "OnDemandRotationStartDate", "ValidTo", "LastUpdatedDate"}
+
+Response = collections.namedtuple("Response", "status headers body data")
+CliResult = collections.namedtuple("CliResult", "rc json stdout stderr")
+
+
+def key_arn(key_id, region=REGION):
+    return f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"
+
+
+def alias_arn(name, region=REGION):
+    return f"arn:aws:kms:{region}:{ACCOUNT}:{name}"
+
+
+@functools.lru_cache(maxsize=None)
+def cli_major_version():
+    out = subprocess.run([AWS_CLI, "--version"], capture_output=True, text=True, check=True)
+    m = re.search(r"aws-cli/(\d+)\.", out.stdout + out.stderr)
+    return int(m.group(1))
+
+
+_LIVE = set()
+
+
+@atexit.register
+def _kill_leftovers():
+    for server in list(_LIVE):
+        server.kill()
+
+
+class Server:
+    """One kmslab process and its data directory (kept across restarts)."""
+
+    def __init__(self):
+        self.root = None
+        self.proc = None
+        self.url = None
+        self._clients = {}
+        self._starts = 0
+
+    @property
+    def data_dir(self):
+        return os.path.join(self.root, "data")
+
+    def start(self):
+        if not os.access(KMSLAB_BIN, os.X_OK):
+            raise RuntimeError(f"kmslab binary not found or not executable: {KMSLAB_BIN}")
+        if self.root is None:
+            self.root = tempfile.mkdtemp(prefix="kmslab-e2e-")
+            os.mkdir(self.data_dir)
+        self._starts += 1
+        out_path = os.path.join(self.root, f"stdout.{self._starts}.log")
+        err_path = os.path.join(self.root, f"stderr.{self._starts}.log")
+        env = {k: v for k, v in os.environ.items() if k != "KMSLAB_ROOT_KEY"}
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            self.proc = subprocess.Popen(
+                [KMSLAB_BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--data", self.data_dir,
+                 "--account", ACCOUNT, "--region", REGION],
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _LIVE.add(self)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            with open(out_path, encoding="utf-8", errors="replace") as f:
+                m = LISTEN_RE.search(f.read())
+            if m:
+                self.url = m.group(1)
+                self._clients = {}
+                return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        rc = self.proc.poll()
+        self.kill()
+        error = (f"kmslab did not print its listening line within {START_TIMEOUT}s (exit {rc}); "
+                 f"stdout: {_tail(out_path)!r}; stderr: {_tail(err_path)!r}")
+        if self._starts == 1:  # setUpModule failed, so tearDownModule will not clean up
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
+        raise RuntimeError(error)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Send `sig`, wait, and return the exit code (the data directory stays)."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise RuntimeError(f"kmslab did not stop within {STOP_TIMEOUT}s of signal {sig}")
+        self.proc = None
+        _LIVE.discard(self)
+        return rc
+
+    def kill(self):
+        """kill -9 (the data directory stays)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+        _LIVE.discard(self)
+
+    def restart(self, sig=signal.SIGTERM):
+        """Stop with `sig`, then start again on the same data dir; returns the stop's exit code."""
+        rc = self.stop(sig)
+        self.start()
+        return rc
+
+    def kill9_restart(self):
+        self.kill()
+        self.start()
+
+    def shutdown(self):
+        """Stop and delete the data directory (tearDownModule)."""
+        try:
+            rc = self.stop()
+        finally:
+            if self.root:
+                shutil.rmtree(self.root, ignore_errors=True)
+                self.root = None
+        if rc not in (None, 0):
+            raise RuntimeError(f"kmslab exited with {rc} on SIGTERM")
+
+    # --- clients -----------------------------------------------------------------
+    def client(self, region=REGION, validate=True):
+        """A boto3 KMS client (cached until the next restart); validate=False turns
+        off botocore's client-side parameter validation."""
+        key = (region, validate)
+        if key not in self._clients:
+            session = boto3.session.Session(aws_access_key_id=ACCESS_KEY,
+                                            aws_secret_access_key=SECRET_KEY, region_name=region)
+            cfg = botocore.config.Config(retries={"total_max_attempts": 1},
+                                         parameter_validation=validate,
+                                         connect_timeout=10, read_timeout=60)
+            self._clients[key] = session.client("kms", endpoint_url=self.url, config=cfg)
+        return self._clients[key]
+
+    def raw(self, target, body=b"", headers=None, region=REGION):
+        """A SigV4-signed POST / with any target (None: no X-Amz-Target header; a name
+        without a dot gets the TrentService. prefix) and any body (bytes, str, or a
+        JSON-able object). Returns Response(status, headers, parsed JSON or None, bytes)."""
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        hdrs = {"Content-Type": "application/x-amz-json-1.1"}
+        if target is not None:
+            hdrs["X-Amz-Target"] = target if "." in target else "TrentService." + target
+        hdrs.update(headers or {})
+        req = botocore.awsrequest.AWSRequest(method="POST", url=self.url + "/", data=body,
+                                             headers=hdrs)
+        botocore.auth.SigV4Auth(botocore.credentials.Credentials(ACCESS_KEY, SECRET_KEY),
+                                "kms", region).add_auth(req)
+        prepared = req.prepare()
+        ureq = urllib.request.Request(prepared.url, data=body, method="POST",
+                                      headers=dict(prepared.headers.items()))
+        try:
+            with urllib.request.urlopen(ureq, timeout=60) as r:
+                status, rheaders, data = r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            status, rheaders, data = e.code, e.headers, e.read()
+        try:
+            parsed = json.loads(data) if data else None
+        except ValueError:
+            parsed = None
+        return Response(status, rheaders, parsed, data)
+
+    def file(self, data):
+        """Write `data` to a new file under the server's temporary root; returns its path."""
+        fd, path = tempfile.mkstemp(dir=self.root, prefix="blob-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return path
+
+    def cli(self, *args, region=REGION):
+        """Run `aws kms ARGS` against this server; returns CliResult(rc, parsed JSON
+        of stdout or None, stdout, stderr)."""
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                   AWS_DEFAULT_REGION=region, AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true",
+                   AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+        env.pop("AWS_SESSION_TOKEN", None)
+        env.pop("AWS_PROFILE", None)
+        p = subprocess.run([AWS_CLI, "kms", *args, "--endpoint-url", self.url, "--region", region,
+                            "--output", "json"], capture_output=True, text=True, env=env,
+                           timeout=120)
+        try:
+            parsed = json.loads(p.stdout) if p.stdout.strip() else None
+        except ValueError:
+            parsed = None
+        return CliResult(p.returncode, parsed, p.stdout, p.stderr)
+
+
+def _tail(path, n=2000):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()[-n:]
+    except OSError:
+        return ""
+
+
+def _shape_has(shape, name, depth=0):
+    if shape is None or depth > 6:
+        return False
+    if shape.type_name == "structure":
+        return name in shape.members or any(_shape_has(s, name, depth + 1)
+                                            for s in shape.members.values())
+    if shape.type_name == "list":
+        return _shape_has(shape.member, name, depth + 1)
+    return False
+
+
+def client_models(client, op, params=(), need=()):
+    """True when the client's service model has `op`, every input member in `params`,
+    and every output member named in `need` (searched through nested structures)."""
+    model = client.meta.service_model
+    if op not in model.operation_names:
+        return False
+    om = model.operation_model(op)
+    inputs = om.input_shape.members if om.input_shape else {}
+    return (all(p in inputs for p in params)
+            and all(_shape_has(om.output_shape, n) for n in need))
+
+
+def _to_wire(value):
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dict):
+        return {k: _to_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_wire(v) for v in value]
+    return value
+
+
+def _from_wire(value, name=None):
+    if isinstance(value, dict):
+        return {k: _from_wire(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_wire(v) for v in value]
+    if name in BLOB_MEMBERS and isinstance(value, str):
+        return base64.b64decode(value)
+    if name in TIME_MEMBERS and isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    return value
+
+
+def error_type(body):
+    """The __type of a JSON error body, with botocore's stripping of `ns#` and `:suffix`."""
+    t = (body or {}).get("__type", "")
+    return t.split("#")[-1].split(":")[0]
+
+
+class KmsTestCase(unittest.TestCase):
+    """Base of every test class; subclasses set `srv` to their module's Server."""
+
+    srv = None
+    maxDiff = None
+
+    def setUp(self):
+        if self.srv.proc is None:  # an earlier test left it stopped (a failed restart)
+            self.srv.start()
+
+    @property
+    def kms(self):
+        return self.srv.client()
+
+    @property
+    def loose(self):
+        """A boto3 client without client-side validation (to reach server validation)."""
+        return self.srv.client(validate=False)
+
+    def call(self, op, need=(), **params):
+        """Call `op` through boto3 when the installed client models it (and its params
+        and the output members in `need`); otherwise through a raw signed request whose
+        result is shaped like boto3's (blobs as bytes, times as datetimes, errors as
+        ClientError)."""
+        client = self.kms
+        if client_models(client, op, params, need):
+            return getattr(client, botocore.xform_name(op))(**params)
+        r = self.srv.raw(op, _to_wire(params))
+        if r.status != 200:
+            body = r.body if isinstance(r.body, dict) else {}
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": error_type(body),
+                           "Message": body.get("message", body.get("Message", ""))},
+                 "ResponseMetadata": {"HTTPStatusCode": r.status,
+                                      "HTTPHeaders": dict(r.headers.items())}}, op)
+        return _from_wire(r.body or {})
+
+    # --- helpers -----------------------------------------------------------------
+    def create_key(self, **kw):
+        return self.kms.create_key(**kw)["KeyMetadata"]
+
+    def create_alias(self, key_id, prefix="alias/e2e-"):
+        name = prefix + os.urandom(6).hex()
+        self.kms.create_alias(AliasName=name, TargetKeyId=key_id)
+        return name
+
+    def describe(self, key_id, **kw):
+        return self.kms.describe_key(KeyId=key_id, **kw)["KeyMetadata"]
+
+    def all_key_ids(self, client=None):
+        client = client or self.kms
+        ids, kw = [], {"Limit": 1000}
+        while True:
+            r = client.list_keys(**kw)
+            ids += [k["KeyId"] for k in r["Keys"]]
+            if not r.get("Truncated"):
+                return ids
+            kw["Marker"] = r["NextMarker"]
+
+    def all_aliases(self, **kw):
+        out, kw = [], dict(kw, Limit=100)
+        while True:
+            r = self.kms.list_aliases(**kw)
+            out += r["Aliases"]
+            if not r.get("Truncated"):
+                return out
+            kw["Marker"] = r["NextMarker"]
+
+    def assertApiError(self, code, message, fn, *args, **kwargs):
+        """fn(*args, **kwargs) must fail with HTTP 400, error `code` and, unless
+        message is None, exactly `message`. Returns the ClientError."""
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            fn(*args, **kwargs)
+        resp = cm.exception.response
+        self.assertEqual(resp["Error"]["Code"], code, resp["Error"])
+        if message is not None:
+            self.assertEqual(resp["Error"]["Message"], message)
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 400)
+        return cm.exception
+
+    def assertRawError(self, r, code, message=None, status=400):
+        """A raw Response must be a JSON error with this status, __type and message."""
+        self.assertEqual(r.status, status, r.data[:500])
+        self.assertIsInstance(r.body, dict, r.data[:500])
+        self.assertEqual(error_type(r.body), code, r.body)
+        if message is not None:
+            self.assertEqual(r.body.get("message", r.body.get("Message")), message)
+
+    def assertCliError(self, res, code, op, message):
+        """An aws CLI run must fail with the CLI's service-error exit code and print
+        AWS's error line."""
+        self.assertEqual(res.rc, 255 if cli_major_version() == 1 else 254, res.stderr)
+        self.assertIn(f"An error occurred ({code}) when calling the {op} operation: {message}",
+                      res.stderr)
+
+    def assertRecent(self, when, seconds=300):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.assertIsInstance(when, datetime.datetime)
+        self.assertLess(abs((now - when).total_seconds()), seconds, when)

@@ -1,0 +1,156 @@
+"""Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases, and aliases as key ids."""
+import os
+import uuid
+
+import harness
+from harness import alias_arn, key_arn
+
+SRV = harness.Server()
+setUpModule = SRV.start
+tearDownModule = SRV.shutdown
+
+PREFIX_MSG = ('Alias must start with the prefix "alias/". Please see '
+              "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
+
+
+def new_name():
+    return "alias/e2e-" + os.urandom(6).hex()
+
+
+class AliasesTest(harness.KmsTestCase):
+    srv = SRV
+
+    def alias_names(self, **kw):
+        return sorted(a["AliasName"] for a in self.all_aliases(**kw))
+
+    def test_create_list_delete(self):
+        md = self.create_key()
+        name = new_name()
+        r = self.kms.create_alias(AliasName=name, TargetKeyId=md["Arn"])
+        self.assertEqual(set(r) - {"ResponseMetadata"}, set())
+        for filt in (md["KeyId"], md["Arn"]):
+            with self.subTest(key_id=filt):
+                entries = self.kms.list_aliases(KeyId=filt)
+                self.assertIs(entries["Truncated"], False)
+                self.assertEqual(len(entries["Aliases"]), 1)
+                entry = entries["Aliases"][0]
+                self.assertEqual((entry["AliasName"], entry["AliasArn"], entry["TargetKeyId"]),
+                                 (name, alias_arn(name), md["KeyId"]))
+                self.assertRecent(entry["CreationDate"])
+        self.assertIn(name, self.alias_names())
+
+        self.kms.delete_alias(AliasName=name)
+        self.assertEqual(self.kms.list_aliases(KeyId=md["KeyId"])["Aliases"], [])
+        self.assertNotIn(name, self.alias_names())
+        not_found = f"Alias {alias_arn(name)} is not found."
+        self.assertApiError("NotFoundException", not_found, self.kms.describe_key, KeyId=name)
+        self.assertApiError("NotFoundException", not_found, self.kms.delete_alias, AliasName=name)
+        self.assertEqual(self.describe(md["KeyId"])["KeyState"], "Enabled")
+
+    def test_alias_as_key_id_in_crypto(self):
+        md = self.create_key()
+        name = self.create_alias(md["KeyId"])
+        for ident in (name, alias_arn(name)):
+            with self.subTest(ident=ident):
+                enc = self.kms.encrypt(KeyId=ident, Plaintext=b"via alias")
+                self.assertEqual(enc["KeyId"], md["Arn"])
+                dec = self.kms.decrypt(CiphertextBlob=enc["CiphertextBlob"], KeyId=ident)
+                self.assertEqual((dec["Plaintext"], dec["KeyId"]), (b"via alias", md["Arn"]))
+                gdk = self.kms.generate_data_key(KeyId=ident, KeySpec="AES_256")
+                self.assertEqual(gdk["KeyId"], md["Arn"])
+        missing = new_name()
+        self.assertApiError("NotFoundException", f"Alias {alias_arn(missing)} is not found.",
+                            self.kms.encrypt, KeyId=missing, Plaintext=b"x")
+
+    def test_update_alias(self):
+        first, second = self.create_key(), self.create_key()
+        name = self.create_alias(first["KeyId"])
+        self.kms.update_alias(AliasName=name, TargetKeyId=second["KeyId"])
+        self.assertEqual(self.describe(name)["Arn"], second["Arn"])
+        self.assertEqual(self.kms.list_aliases(KeyId=first["KeyId"])["Aliases"], [])
+        entries = self.kms.list_aliases(KeyId=second["KeyId"])["Aliases"]
+        self.assertEqual([(e["AliasName"], e["TargetKeyId"]) for e in entries],
+                         [(name, second["KeyId"])])
+        self.assertEqual(self.kms.encrypt(KeyId=name, Plaintext=b"x")["KeyId"], second["Arn"])
+
+    def test_update_alias_errors(self):
+        md = self.create_key()
+        name = self.create_alias(md["KeyId"])
+        missing_alias = new_name()
+        self.assertApiError("NotFoundException", f"Alias {alias_arn(missing_alias)} is not found.",
+                            self.kms.update_alias, AliasName=missing_alias,
+                            TargetKeyId=md["KeyId"])
+        missing_key = str(uuid.uuid4())
+        self.assertApiError("NotFoundException", f"Key '{key_arn(missing_key)}' does not exist",
+                            self.kms.update_alias, AliasName=name, TargetKeyId=missing_key)
+        self.assertEqual(self.describe(name)["Arn"], md["Arn"])
+
+    def test_prefix_required(self):
+        md = self.create_key()
+        bare = "e2e-" + os.urandom(6).hex()
+        self.assertApiError("ValidationException", PREFIX_MSG, self.kms.create_alias,
+                            AliasName=bare, TargetKeyId=md["KeyId"])
+        self.assertNotIn(bare, self.alias_names())
+        self.assertEqual(self.kms.list_aliases(KeyId=md["KeyId"])["Aliases"], [])
+
+    def test_invalid_characters(self):
+        md = self.create_key()
+        self.assertApiError("ValidationException", None, self.loose.create_alias,
+                            AliasName="alias/bad name!", TargetKeyId=md["KeyId"])
+        self.assertEqual(self.kms.list_aliases(KeyId=md["KeyId"])["Aliases"], [])
+
+    def test_reserved_aws_prefix(self):
+        # Reference §2.4: rejected; the code is NotAuthorizedException (moto's, [I]).
+        md = self.create_key()
+        name = "alias/aws/e2e-" + os.urandom(6).hex()
+        self.assertApiError("NotAuthorizedException", None, self.kms.create_alias,
+                            AliasName=name, TargetKeyId=md["KeyId"])
+        self.assertNotIn(name, self.alias_names())
+
+    def test_already_exists(self):
+        first, second = self.create_key(), self.create_key()
+        name = self.create_alias(first["KeyId"])
+        self.assertApiError("AlreadyExistsException",
+                            f"An alias with the name {alias_arn(name)} already exists",
+                            self.kms.create_alias, AliasName=name, TargetKeyId=second["KeyId"])
+        self.assertEqual(self.describe(name)["Arn"], first["Arn"])
+
+    def test_missing_target_key(self):
+        missing = str(uuid.uuid4())
+        name = new_name()
+        self.assertApiError("NotFoundException", f"Key '{key_arn(missing)}' does not exist",
+                            self.kms.create_alias, AliasName=name, TargetKeyId=missing)
+        self.assertNotIn(name, self.alias_names())
+
+    def test_several_aliases_and_paging(self):
+        md = self.create_key()
+        names = sorted(self.create_alias(md["KeyId"]) for _ in range(3))
+        first = self.kms.list_aliases(KeyId=md["KeyId"], Limit=2)
+        self.assertEqual((len(first["Aliases"]), first["Truncated"]), (2, True))
+        rest = self.kms.list_aliases(KeyId=md["KeyId"], Limit=2, Marker=first["NextMarker"])
+        self.assertEqual((len(rest["Aliases"]), rest["Truncated"]), (1, False))
+        self.assertNotIn("NextMarker", rest)
+        self.assertEqual(sorted(a["AliasName"] for a in first["Aliases"] + rest["Aliases"]), names)
+        for name in names:
+            self.assertEqual(self.describe(name)["KeyId"], md["KeyId"])
+
+    def test_cli(self):
+        md = self.create_key()
+        name = new_name()
+        res = self.srv.cli("create-alias", "--alias-name", name, "--target-key-id", md["KeyId"])
+        self.assertEqual((res.rc, res.stdout.strip()), (0, ""), res.stderr)
+        res = self.srv.cli("list-aliases", "--key-id", md["KeyId"])
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual([(a["AliasName"], a["AliasArn"], a["TargetKeyId"])
+                          for a in res.json["Aliases"]], [(name, alias_arn(name), md["KeyId"])])
+        res = self.srv.cli("create-alias", "--alias-name", name, "--target-key-id", md["KeyId"])
+        self.assertCliError(res, "AlreadyExistsException", "CreateAlias",
+                            f"An alias with the name {alias_arn(name)} already exists")
+        res = self.srv.cli("create-alias", "--alias-name", "no-prefix", "--target-key-id",
+                           md["KeyId"])
+        self.assertCliError(res, "ValidationException", "CreateAlias", PREFIX_MSG)
+        res = self.srv.cli("delete-alias", "--alias-name", name)
+        self.assertEqual(res.rc, 0, res.stderr)
+        res = self.srv.cli("describe-key", "--key-id", name)
+        self.assertCliError(res, "NotFoundException", "DescribeKey",
+                            f"Alias {alias_arn(name)} is not found.")
