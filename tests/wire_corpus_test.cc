@@ -17,7 +17,7 @@
 #include "core/clock.h"
 #include "core/strings.h"
 #include "http/router.h"
-#include "kms/authorizer.h"
+#include "kms/policy_authorizer.h"
 #include "kms/key_registry.h"
 #include "kms/service.h"
 #include "store/store.h"
@@ -72,13 +72,18 @@ struct Stack {
     auto loaded = kms::KeyRegistry::Load(db.get(), core::SecretBytes(std::string(32, 'r')), &clock);
     REQUIRE(loaded.ok());
     keys = std::move(loaded).value();
-    service = std::make_unique<kms::Service>(keys.get(), &clock, &authorizer, nullptr);
-    router = std::make_unique<http::Router>(service.get(), http::RouterOptions{"111122223333", "us-east-1"});
+    authorizer = std::make_unique<kms::PolicyAuthorizer>(&clock, keys.get(), nullptr);
+    service = std::make_unique<kms::Service>(keys.get(), &clock, authorizer.get(), nullptr);
+    router = std::make_unique<http::Router>(service.get(), &authenticator, &sts);
   }
   core::ServerClock clock;
   std::unique_ptr<store::Store> db;
   std::unique_ptr<kms::KeyRegistry> keys;
-  kms::AccountRootAuthorizer authorizer;
+  // Open authentication: these requests carry no valid signature and act as
+  // the root of the account.
+  http::Authenticator authenticator{nullptr, http::AuthMode::kOpen, "111122223333", "us-east-1", &clock};
+  http::StsEndpoint sts{nullptr, &clock};
+  std::unique_ptr<kms::PolicyAuthorizer> authorizer;
   std::unique_ptr<kms::Service> service;
   std::unique_ptr<http::Router> router;
 };
@@ -99,18 +104,12 @@ void RunCase(const std::filesystem::path& file) {
     std::string body = step.HasMember("rawBody") ? step["rawBody"].GetString()
                                                   : (step.HasMember("body") ? ToJson(step["body"]) : "");
     body = Substitute(body, vars);
-    const std::map<std::string, std::string> headers = {
-        {"X-Amz-Target", target},
-        {"Authorization", step.HasMember("authorization")
-                              ? step["authorization"].GetString()
-                              : "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/kms/aws4_request, "
-                                "SignedHeaders=host, Signature=00"}};
-    http::HttpRequest request{"POST", "/",
-                              [&](const std::string& name) {
-                                auto it = headers.find(name);
-                                return it == headers.end() ? std::string() : it->second;
-                              },
-                              body, "127.0.0.1"};
+    http::HttpRequest request{"POST", "/", {}, {{"X-Amz-Target", target}}, body, "127.0.0.1"};
+    request.headers.emplace_back(
+        "Authorization", step.HasMember("authorization")
+                             ? step["authorization"].GetString()
+                             : "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/kms/aws4_request, "
+                               "SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000");
     http::HttpResponse response = stack.router->Handle(request);
     INFO(file.filename().string() << " step " << index << " (" << target << "): " << response.body);
     CHECK(response.status == step["status"].GetInt());

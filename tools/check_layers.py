@@ -18,7 +18,7 @@ ALLOWED = {
     "audit": {"core", "policy"},
     "kms": {"core", "policy", "crypto", "store", "iam", "audit"},
     "ddb": {"core", "iam", "audit", "kms"},
-    "http": {"core", "iam", "kms", "ddb"},
+    "http": {"core", "crypto", "iam", "kms", "ddb"},  # crypto: SigV4 HMAC
     "cli": {"core", "policy", "crypto", "store", "iam", "audit", "kms", "ddb", "http"},
 }
 # Third-party headers fenced into one module.

@@ -2,7 +2,8 @@
 
 namespace kmslab::cli {
 
-core::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args, const std::set<std::string>& known) {
+core::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args, const std::set<std::string>& known,
+                                 const std::set<std::string>& switches) {
   Flags flags;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -11,6 +12,10 @@ core::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args, const std
       continue;
     }
     std::string name = arg.substr(2), value;
+    if (switches.count(name)) {
+      flags.values[name] = "true";
+      continue;
+    }
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);

@@ -11,6 +11,9 @@
 
 namespace kmslab::cli {
 
+// The bundled fixture set (the source tree's fixtures/), set by the build.
+inline constexpr const char* kDefaultFixturesDir = KMSLAB_DEFAULT_FIXTURES;
+
 struct Flags {
   std::map<std::string, std::string> values;
   std::vector<std::string> positional;
@@ -21,8 +24,10 @@ struct Flags {
   }
 };
 
-// Every flag must be in `known`; each takes a value.
-core::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args, const std::set<std::string>& known);
+// Every flag must be in `known` (takes a value) or `switches` (takes none;
+// its value is "true").
+core::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args, const std::set<std::string>& known,
+                                 const std::set<std::string>& switches = {});
 
 }  // namespace kmslab::cli
 

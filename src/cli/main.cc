@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/creds.h"
+#include "cli/explain.h"
 #include "cli/serve.h"
 
 namespace {
@@ -11,7 +13,10 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  serve   run the server: --host 127.0.0.1 --port 4599 --data ./data --account 111122223333\n"
-    "          --region us-east-1 --threads 64\n";
+    "          --region us-east-1 --threads 64 --fixtures DIR --auth strict|open\n"
+    "  explain FILE|-   evaluate one request offline (--json, --fixtures DIR); or\n"
+    "  explain --request-id ID --data DIR   the explanation of a denial the server returned\n"
+    "  creds NAME       export lines for a fixture principal's access key (--fixtures DIR)\n";
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -23,6 +28,8 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "serve") return kmslab::cli::Serve(args);
+  if (command == "explain") return kmslab::cli::Explain(args);
+  if (command == "creds") return kmslab::cli::Creds(args);
   std::cerr << "kmslab: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

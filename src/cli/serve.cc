@@ -11,10 +11,14 @@
 #include "cli/flags.h"
 #include "core/arn.h"
 #include "core/clock.h"
+#include "http/authenticator.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "kms/authorizer.h"
+#include "http/sts_wire.h"
+#include "iam/directory.h"
+#include "kms/denial_log.h"
 #include "kms/key_registry.h"
+#include "kms/policy_authorizer.h"
 #include "kms/service.h"
 #include "store/root_key.h"
 #include "store/store.h"
@@ -29,12 +33,14 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads"});
+  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
   const std::string data = flags->Get("data", "./data");
   const std::string account = flags->Get("account", "111122223333");
   const std::string region = flags->Get("region", "us-east-1");
+  const std::string fixtures = flags->Get("fixtures", kDefaultFixturesDir);
+  const std::string auth = flags->Get("auth", "strict");
   int port = 0, threads = 0;
   try {
     port = std::stoi(flags->Get("port", "4599"));
@@ -44,6 +50,7 @@ int Serve(const std::vector<std::string>& args) {
   }
   if (port < 0 || port > 65535 || threads < 1) return Fail("--port must be 0-65535 and --threads positive");
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
+  if (auth != "strict" && auth != "open") return Fail("--auth is strict or open");
 
   std::error_code ec;
   std::filesystem::create_directories(data, ec);
@@ -57,17 +64,24 @@ int Serve(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  auto directory = iam::Directory::Load(fixtures);
+  if (!directory.ok()) return Fail(directory.status().message());
   auto root_key = store::LoadOrCreateRootKey(data);
   if (!root_key.ok()) return Fail(root_key.status().message());
   auto db = store::Store::Open(data + "/kmslab.db");
   if (!db.ok()) return Fail(db.status().message());
   core::ServerClock clock;
+  core::SystemClock wall_clock;
   auto keys = kms::KeyRegistry::Load(db->get(), std::move(root_key).value(), &clock);
   if (!keys.ok()) return Fail(keys.status().message());
 
-  kms::AccountRootAuthorizer authorizer;
+  kms::DenialLog denials(data + "/denials.jsonl");
+  kms::PolicyAuthorizer authorizer(&clock, keys->get(), &denials);
   kms::Service kms_service(keys->get(), &clock, &authorizer, nullptr);
-  http::Router router(&kms_service, {account, region});
+  http::Authenticator authenticator(directory->get(), auth == "open" ? http::AuthMode::kOpen : http::AuthMode::kStrict,
+                                    account, region, &wall_clock);
+  http::StsEndpoint sts(directory->get(), &wall_clock);
+  http::Router router(&kms_service, &authenticator, &sts);
   http::Tuning tuning;
   tuning.threads = threads;
   http::Server server(&router, tuning);

@@ -16,6 +16,12 @@ class Clock {
   virtual int64_t NowMillis() const = 0;
 };
 
+// Real time, never moved: what clients' clocks (and so signatures) follow.
+class SystemClock : public Clock {
+ public:
+  int64_t NowMillis() const override;
+};
+
 // Real time plus an offset that only ever grows (AdvanceSeconds).
 class ServerClock : public Clock {
  public:

@@ -12,6 +12,7 @@ std::string HexEncode(std::string_view bytes);
 // Lowercase or uppercase hex, even length; false on anything else.
 bool HexDecode(std::string_view hex, std::string* out);
 
+// ASCII case folding (AWS names are ASCII); other bytes pass unchanged.
 std::string ToLower(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
@@ -23,6 +24,10 @@ bool IsLowerUuid(std::string_view s);
 
 // Formats epoch milliseconds as ISO 8601 UTC, "2026-11-23T01:33:45Z".
 std::string FormatIso8601(int64_t epoch_millis);
+
+// SigV4's X-Amz-Date form, "20261123T013345Z", and back (-1 when malformed).
+std::string FormatAmzDate(int64_t epoch_millis);
+int64_t ParseAmzDate(std::string_view text);
 
 }  // namespace kmslab::core
 

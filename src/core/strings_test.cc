@@ -24,7 +24,16 @@ TEST_CASE("UUIDs are lowercase canonical version 4") {
   CHECK_FALSE(IsLowerUuid("1234ABCD-12ab-34cd-56ef-1234567890ab"));
 }
 
-TEST_CASE("ISO 8601 formatting") { CHECK(FormatIso8601(0) == "1970-01-01T00:00:00Z"); }
+TEST_CASE("ISO 8601 and X-Amz-Date formatting") {
+  CHECK(FormatIso8601(0) == "1970-01-01T00:00:00Z");
+  CHECK(FormatAmzDate(1440938160000) == "20150830T123600Z");
+  CHECK(ParseAmzDate("20150830T123600Z") == 1440938160000);
+  CHECK(ParseAmzDate("20150830T123600") == -1);
+  CHECK(ParseAmzDate("2015083XT123600Z") == -1);
+  CHECK(FormatIso8601(951782400000) == "2000-02-29T00:00:00Z");
+  CHECK(FormatIso8601(4102444799000) == "2099-12-31T23:59:59Z");
+  for (int64_t t : {0LL, 951782400000LL, 1795398489000LL, 4102444799000LL}) CHECK(ParseAmzDate(FormatAmzDate(t)) == t);
+}
 
 TEST_CASE("case-insensitive comparison") {
   CHECK(EqualsIgnoreCase("kms:Decrypt", "KMS:DECRYPT"));

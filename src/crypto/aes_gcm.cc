@@ -15,6 +15,12 @@ struct CtxFree {
 using CtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 
 const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+
+// Fetched once: OpenSSL 3 otherwise looks the cipher up on every init.
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
 }  // namespace
 
 core::StatusOr<std::string> AesGcmSeal(const core::SecretBytes& key, std::string_view plaintext,
@@ -27,7 +33,7 @@ core::StatusOr<std::string> AesGcmSeal(const core::SecretBytes& key, std::string
   auto* iv = reinterpret_cast<unsigned char*>(out.data());
   auto* body = iv + kGcmIvBytes;
   int len = 0;
-  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key.Reveal()), iv) != 1 ||
+  if (EVP_EncryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, U(key.Reveal()), iv) != 1 ||
       (!aad.empty() && EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) ||
       EVP_EncryptUpdate(ctx.get(), body, &len, U(plaintext), static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), body + len, &len) != 1 ||
@@ -48,7 +54,7 @@ core::StatusOr<core::SecretBytes> AesGcmOpen(const core::SecretBytes& key, std::
   std::string tag(sealed.substr(kGcmIvBytes + body_len));
   int len = 0;
   auto* out = reinterpret_cast<unsigned char*>(plain.data());
-  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key.Reveal()), U(sealed)) == 1 &&
+  bool ok = EVP_DecryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, U(key.Reveal()), U(sealed)) == 1 &&
             (aad.empty() ||
              EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) == 1) &&
             EVP_DecryptUpdate(ctx.get(), out, &len, U(sealed.substr(kGcmIvBytes)), static_cast<int>(body_len)) ==

@@ -3,9 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "core/arn.h"
 #include "core/random.h"
-#include "http/sigv4_scope.h"
+#include "core/strings.h"
 
 namespace kmslab::http {
 
@@ -13,6 +12,12 @@ namespace {
 constexpr std::string_view kKmsPrefix = "TrentService.";
 constexpr char kJson11[] = "application/x-amz-json-1.1";
 }  // namespace
+
+std::string HttpRequest::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (core::EqualsIgnoreCase(k, name)) return v;
+  return "";
+}
 
 int HttpStatusFor(const std::string& aws_type) {
   if (aws_type == "KMSInternalException" || aws_type == "KeyUnavailableException" ||
@@ -39,32 +44,46 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   HttpResponse response;
   response.request_id = core::NewUuid();
   response.content_type = kJson11;
-  const std::string target = request.header("X-Amz-Target");
-  if (request.method != "POST" || request.path != "/" || !target.starts_with(kKmsPrefix)) {
-    response.status = 400;
-    response.body = ErrorBody("UnknownOperationException",
-                              target.empty() ? "Missing X-Amz-Target header; kmslab serves POST / with X-Amz-Target "
-                                               "TrentService.<Operation>."
-                                             : "Unknown operation " + target + ".");
+  auto json_error = [&](const core::Status& status) {
+    response.status = HttpStatusFor(status.aws_type());
+    response.body = ErrorBody(status.aws_type(), status.message());
+    return response;
+  };
+
+  const std::string target = request.Header("X-Amz-Target");
+  const bool is_kms = target.starts_with(kKmsPrefix);
+  const bool is_sts = target.empty() && request.Header("Content-Type").starts_with("application/x-www-form-urlencoded");
+  if (request.method != "POST" || request.path != "/" || (!is_kms && !is_sts)) {
+    return json_error(core::Status(core::Code::kNotFound,
+                                   target.empty() ? "Missing X-Amz-Target header; kmslab serves POST / with X-Amz-Target "
+                                                    "TrentService.<Operation>, or STS form posts."
+                                                  : "Unknown operation " + target + ".",
+                                   "UnknownOperationException"));
+  }
+
+  SignableRequest signable{request.method, request.path, request.query, request.headers, request.body};
+  auto who = authenticator_->Authenticate(
+      signable, [&](const std::string& name) { return request.Header(name); }, is_kms ? "kms" : "sts");
+  if (is_sts) {
+    response.content_type = "text/xml";
+    StsReply reply = who.ok() ? sts_->Handle(ParseForm(request.body), *who->identity, response.request_id)
+                              : StsEndpoint::Error(who.status(), response.request_id);
+    response.status = reply.status;
+    response.body = std::move(reply.body);
     return response;
   }
+  if (!who.ok()) return json_error(who.status());
 
   kms::CallContext call;
-  auto scope = ParseCredentialScope(request.header("Authorization"));
-  call.region = scope && !scope->region.empty() ? scope->region : options_.region;
-  // Until identities are loaded, every caller acts as the root of the account.
-  call.caller = {core::AccountRootArn(options_.account), options_.account, "Root", scope ? scope->access_key_id : ""};
+  call.caller = who->identity;
+  call.access_key_id = who->access_key_id;
+  call.region = who->region;
   call.request_id = response.request_id;
   call.source_ip = request.remote_addr;
-  call.user_agent = request.header("User-Agent");
-
+  call.user_agent = request.Header("User-Agent");
   kms::Reply reply = kms_->Handle(std::string_view(target).substr(kKmsPrefix.size()), request.body, call);
-  if (reply.status.ok()) {
-    response.body = std::move(reply.body);
-  } else {
-    response.status = HttpStatusFor(reply.status.aws_type());
-    response.body = ErrorBody(reply.status.aws_type(), reply.status.message());
-  }
+  if (!reply.status.ok()) return json_error(reply.status);
+  response.body = std::move(reply.body);
   return response;
 }
 

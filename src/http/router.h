@@ -1,14 +1,17 @@
 // Router: one HTTP request in, one HTTP response out, for every emulated
-// service on the port. Routes by X-Amz-Target, establishes the caller and
-// region, and maps service errors to HTTP status and an AWS JSON error body.
-// Independent of sockets so it can be tested in-process. Thread-safe.
+// service on the port. Authenticates (SigV4), routes by X-Amz-Target (KMS) or
+// form Action (STS), and maps service errors to HTTP status and AWS's error
+// bodies. Independent of sockets so it can be tested in-process. Thread-safe.
 #ifndef KMSLAB_HTTP_ROUTER_H_
 #define KMSLAB_HTTP_ROUTER_H_
 
-#include <functional>
-#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
+#include "http/authenticator.h"
+#include "http/sts_wire.h"
 #include "kms/service.h"
 
 namespace kmslab::http {
@@ -16,9 +19,13 @@ namespace kmslab::http {
 struct HttpRequest {
   std::string method;
   std::string path;
-  std::function<std::string(const std::string&)> header;  // "" when absent; names case-insensitive
+  std::vector<std::pair<std::string, std::string>> query;    // decoded
+  std::vector<std::pair<std::string, std::string>> headers;  // as received
   std::string body;
   std::string remote_addr;
+
+  // The first header of that name (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
 };
 
 struct HttpResponse {
@@ -28,19 +35,16 @@ struct HttpResponse {
   std::string request_id;
 };
 
-struct RouterOptions {
-  std::string account;  // the caller's account until identities exist
-  std::string region;   // when the request carries no credential scope
-};
-
 class Router {
  public:
-  Router(kms::Service* kms, RouterOptions options) : kms_(kms), options_(std::move(options)) {}
+  Router(kms::Service* kms, Authenticator* authenticator, const StsEndpoint* sts)
+      : kms_(kms), authenticator_(authenticator), sts_(sts) {}
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   kms::Service* kms_;
-  RouterOptions options_;
+  Authenticator* authenticator_;
+  const StsEndpoint* sts_;
 };
 
 // The HTTP status AWS sends with an error type (400 unless a server fault).

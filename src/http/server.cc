@@ -3,14 +3,22 @@
 #include <exception>
 
 #include "core/random.h"
+#include "http/sts_wire.h"
 
 namespace kmslab::http {
 
 Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(tuning) {
   server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-    HttpRequest request{req.method, req.path,
-                        [&req](const std::string& name) { return req.get_header_value(name); }, req.body,
-                        req.remote_addr};
+    HttpRequest request{req.method, req.path, {}, {}, req.body, req.remote_addr};
+    // req.params also holds a form body's fields; only the URL's query is signed as such.
+    if (size_t q = req.target.find('?'); q != std::string::npos) {
+      for (const auto& [k, v] : ParseForm(std::string_view(req.target).substr(q + 1))) request.query.emplace_back(k, v);
+    }
+    for (const auto& [k, v] : req.headers) {
+      // cpp-httplib adds these itself; they were not sent, so not signed.
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+      request.headers.emplace_back(k, v);
+    }
     HttpResponse response = router_->Handle(request);
     res.status = response.status;
     res.set_header("x-amzn-RequestId", response.request_id);

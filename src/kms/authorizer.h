@@ -6,9 +6,13 @@
 #ifndef KMSLAB_KMS_AUTHORIZER_H_
 #define KMSLAB_KMS_AUTHORIZER_H_
 
+#include <memory>
+#include <string>
+
 #include "core/status.h"
 #include "kms/call.h"
 #include "kms/plan.h"
+#include "policy/policy.h"
 
 namespace kmslab::kms {
 
@@ -16,19 +20,11 @@ class Authorizer {
  public:
   virtual ~Authorizer() = default;
   virtual core::Status Authorize(const CallContext& call, const AuthzCheck& check) const = 0;
+  // The lockout safety check: would `new_policy` on `key` (with the caller's
+  // IAM policies) still allow the caller kms:PutKeyPolicy?
+  virtual bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,
+                                  const std::shared_ptr<const policy::Policy>& new_policy) const = 0;
 };
-
-// Until key policies and IAM identities are evaluated, the only caller is an
-// account root: it may use its own account's keys (as the default key policy
-// allows) and nothing in another account.
-class AccountRootAuthorizer : public Authorizer {
- public:
-  core::Status Authorize(const CallContext& call, const AuthzCheck& check) const override;
-};
-
-// "User: <caller> is not authorized to perform: <action> on resource: <arn> <reason>"
-std::string AccessDeniedMessage(const std::string& caller_arn, const std::string& action,
-                                const std::string& resource, const std::string& reason);
 
 }  // namespace kmslab::kms
 

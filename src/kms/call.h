@@ -5,22 +5,18 @@
 
 #include <string>
 
+#include "iam/identity.h"
+
 namespace kmslab::kms {
 
-struct Caller {
-  std::string arn;            // arn:aws:iam::111122223333:root, a user ARN, a session ARN
-  std::string account;        // 12 digits
-  std::string type;           // Root | IAMUser | AssumedRole | AWSService
-  std::string access_key_id;  // as sent; never the secret
-};
-
 struct CallContext {
-  Caller caller;
-  std::string region;       // from the SigV4 credential scope, else the server default
-  std::string request_id;   // x-amzn-RequestId, a UUID
+  iam::IdentityPtr caller;     // never null
+  std::string access_key_id;   // as sent; never the secret
+  std::string region;          // from the SigV4 credential scope, else the server default
+  std::string request_id;      // x-amzn-RequestId, a UUID
   std::string source_ip;
   std::string user_agent;
-  std::string via_service;  // kms:ViaService when a service forwards the call; empty when direct
+  std::string via_service;     // kms:ViaService when a service forwards the call; empty when direct
 };
 
 }  // namespace kmslab::kms

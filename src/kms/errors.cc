@@ -66,6 +66,10 @@ Status AccessDeniedError(std::string message) {
   return Make(Code::kPermissionDenied, "AccessDeniedException", std::move(message));
 }
 
+Status MalformedPolicyError(std::string message) {
+  return Make(Code::kInvalidArgument, "MalformedPolicyDocumentException", std::move(message));
+}
+
 Status ToAwsError(const Status& status) {
   if (status.ok() || !status.aws_type().empty()) return status;
   return Make(Code::kInternal, "KMSInternalException", "An internal error occurred: " + status.message());

@@ -28,6 +28,7 @@ core::Status UnsupportedOperationError(std::string message);
 core::Status DryRunError();
 core::Status AccessDeniedError(std::string message);
 core::Status NotFoundError(std::string message);
+core::Status MalformedPolicyError(std::string message);
 
 // Maps any status without an AWS type (a lower layer's failure) to
 // KMSInternalException; statuses already named pass through.

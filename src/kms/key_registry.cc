@@ -15,6 +15,10 @@ constexpr int64_t kDayMillis = 24LL * 3600 * 1000;
 std::string WrapAad(const std::string& key_id, uint32_t version) {
   return "kmslab/key-material/v1:" + key_id + ":" + std::to_string(version);
 }
+std::shared_ptr<const policy::Policy> ParseKeyPolicy(const std::string& text) {
+  auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy);
+  return parsed.ok() ? std::move(parsed).value() : nullptr;
+}
 }  // namespace
 
 core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* store, core::SecretBytes root_key,
@@ -28,6 +32,7 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
     auto key = std::make_shared<Key>();
     std::string id = row.key_id;
     key->meta = std::move(row);
+    key->policy = ParseKeyPolicy(key->meta.policy);
     keys[id] = key;
   }
   for (const auto& m : materials) {
@@ -103,6 +108,7 @@ core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
   store::MaterialRow row;
   ASSIGN_OR_RETURN(auto material, NewMaterial(meta.key_id, 1, "", &row));
   key->meta = std::move(meta);
+  key->policy = ParseKeyPolicy(key->meta.policy);
   key->materials.push_back(std::move(material));
   RETURN_IF_ERROR(store_->CreateKey(key->meta, row));
   Publish(key);
@@ -118,7 +124,9 @@ core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& key_id,
   auto next = std::make_shared<Key>();
   next->meta = current->meta;
   next->materials = current->materials;
+  next->policy = current->policy;
   RETURN_IF_ERROR(change(next->meta));
+  if (next->meta.policy != current->meta.policy) next->policy = ParseKeyPolicy(next->meta.policy);
   RETURN_IF_ERROR(store_->UpdateKey(next->meta));
   Publish(next);
   RecomputeNextDueLocked();
@@ -138,6 +146,7 @@ core::StatusOr<KeyPtr> KeyRegistry::RotateLocked(const KeyPtr& current, const st
   auto next = std::make_shared<Key>();
   next->meta = current->meta;
   next->materials = current->materials;
+  next->policy = current->policy;
   change(next->meta);
   store::MaterialRow row;
   ASSIGN_OR_RETURN(auto material, NewMaterial(next->meta.key_id, static_cast<uint32_t>(next->materials.size() + 1),

@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "policy/policy.h"
 #include "store/records.h"
 #include "store/store.h"
 
@@ -38,6 +39,9 @@ struct KeyMaterial {
 
 struct Key {
   store::KeyRow meta;  // everything but the material
+  // meta.policy, parsed once; null when the stored text does not parse (then
+  // the key policy allows nothing).
+  std::shared_ptr<const policy::Policy> policy;
   std::vector<std::shared_ptr<const KeyMaterial>> materials;  // version v at [v - 1]
 
   const KeyMaterial& current() const { return *materials.back(); }

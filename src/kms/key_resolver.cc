@@ -40,9 +40,9 @@ core::StatusOr<ResolvedKey> ResolveKey(const KeyRegistry& keys, const std::strin
   }
   if (key_id.starts_with("alias/")) {
     if (!aliases_ok) return InvalidKeyIdError(key_id);
-    return ByAlias(keys, call.caller.account, call.region, key_id);
+    return ByAlias(keys, call.caller->account, call.region, key_id);
   }
-  return ById(keys, call.caller.account, call.region, key_id, key_id);
+  return ById(keys, call.caller->account, call.region, key_id, key_id);
 }
 
 }  // namespace kmslab::kms

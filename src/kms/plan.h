@@ -3,11 +3,13 @@
 #ifndef KMSLAB_KMS_PLAN_H_
 #define KMSLAB_KMS_PLAN_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "kms/key_registry.h"
+#include "policy/policy.h"
 
 namespace kmslab::kms {
 
@@ -26,6 +28,11 @@ struct AuthzCheck {
   KeyPtr key;            // the key whose policy and state apply; null when none
   KeyUse use = KeyUse::kAnyState;
   std::string request_alias;  // kms:RequestAlias, when the KeyId was an alias
+  // The operation's own condition keys (encryption context, algorithm, tags...);
+  // the authorizer adds the caller's and the key's.
+  policy::RequestContext context;
+  // The request's encryption context, for grant constraints.
+  std::map<std::string, std::string> encryption_context;
 };
 
 struct Plan {

@@ -57,7 +57,11 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const C
     return reject(core::Status(core::Code::kNotFound, "Operation " + std::string(operation) + " is not supported.",
                                "UnknownOperationException"));
   }
-  rapidjson::Document doc;
+  // Requests are small: parse into a stack buffer rather than RapidJSON's
+  // default 64 KiB heap chunks.
+  char parse_buffer[16 * 1024];
+  rapidjson::MemoryPoolAllocator<> allocator(parse_buffer, sizeof(parse_buffer));
+  rapidjson::Document doc(&allocator);
   if (body.empty()) {
     doc.SetObject();
   } else {

@@ -29,6 +29,7 @@ class Service {
   Reply Handle(std::string_view operation, std::string_view body, const CallContext& call);
 
   KeyRegistry& keys() { return *keys_; }
+  const Authorizer& authorizer() const { return *authorizer_; }
   int64_t NowMillis() const { return clock_->NowMillis(); }
 
   // Pipeline stages (pipeline.h): authorization, key state and DryRun; then

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "iam/directory.h"
 #include "store/store.h"
 
 namespace kmslab::kms {
@@ -30,11 +31,15 @@ class CountingAuthorizer : public Authorizer {
     actions.push_back(check.action);
     if (!deny) return core::Status();
     return core::Status(core::Code::kPermissionDenied,
-                        AccessDeniedMessage(call.caller.arn, check.action, check.resource, "because test"),
+                        "User: " + call.caller->arn + " is not authorized to perform: " + check.action,
                         "AccessDeniedException");
   }
   mutable int calls = 0;
   mutable std::vector<std::string> actions;
+  bool AllowsPolicyUpdate(const CallContext&, const store::KeyRow&,
+                          const std::shared_ptr<const policy::Policy>&) const override {
+    return !deny;
+  }
   bool deny = false;
 };
 
@@ -45,7 +50,7 @@ struct Fixture {
     db = std::move(store::Store::Open(std::string(tmpl) + "/kmslab.db")).value();
     keys = std::move(KeyRegistry::Load(db.get(), core::SecretBytes(std::string(32, 'k')), &clock)).value();
     service = std::make_unique<Service>(keys.get(), &clock, &authorizer, &sink);
-    call.caller = {"arn:aws:iam::111122223333:root", "111122223333", "Root", "AKID"};
+    call.caller = iam::RootIdentity("111122223333");
     call.region = "us-east-1";
   }
   Reply Call(const char* op, const std::string& body) { return service->Handle(op, body, call); }

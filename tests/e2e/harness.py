@@ -21,7 +21,9 @@ import subprocess
 import tempfile
 import time
 import unittest
+import unittest.mock
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3  # noqa: F401  (hard requirement)
@@ -33,8 +35,9 @@ import botocore.exceptions
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KMSLAB_BIN = os.environ.get("KMSLAB_BIN") or os.path.join(REPO, "build", "kmslab")
-ACCESS_KEY = os.environ.get("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-SECRET_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+# The bundled fixtures' user admin (fixtures/identities.json): kms:* through IAM.
+ACCESS_KEY = "AKIAKMSLABADMIN11112"
+SECRET_KEY = "kmslab-admin-secret"
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
 START_TIMEOUT = 20.0
@@ -83,7 +86,11 @@ def _kill_leftovers():
 class Server:
     """One kmslab process and its data directory (kept across restarts)."""
 
-    def __init__(self):
+    def __init__(self, fixtures=None, auth=None):
+        """fixtures: a fixtures directory for --fixtures (None: the server's default, the
+        repository's fixtures/); auth: "strict" or "open" for --auth (None: the default)."""
+        self.fixtures = fixtures
+        self.auth = auth
         self.root = None
         self.proc = None
         self.url = None
@@ -107,7 +114,7 @@ class Server:
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             self.proc = subprocess.Popen(
                 [KMSLAB_BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--data", self.data_dir,
-                 "--account", ACCOUNT, "--region", REGION],
+                 "--account", ACCOUNT, "--region", REGION, *self._extra_args()],
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         _LIVE.add(self)
         deadline = time.monotonic() + START_TIMEOUT
@@ -129,6 +136,14 @@ class Server:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
         raise RuntimeError(error)
+
+    def _extra_args(self):
+        args = []
+        if self.fixtures is not None:
+            args += ["--fixtures", self.fixtures]
+        if self.auth is not None:
+            args += ["--auth", self.auth]
+        return args
 
     def stop(self, sig=signal.SIGTERM):
         """Send `sig`, wait, and return the exit code (the data directory stays)."""
@@ -191,31 +206,75 @@ class Server:
         """A SigV4-signed POST / with any target (None: no X-Amz-Target header; a name
         without a dot gets the TrentService. prefix) and any body (bytes, str, or a
         JSON-able object). Returns Response(status, headers, parsed JSON or None, bytes)."""
+        return self.raw_as(ADMIN, target, body, headers, region)
+
+    # --- other identities (the fixture principals, STS sessions) ---------------------
+    def client_as(self, creds, service="kms", region=REGION):
+        """A boto3 client of `service` signing with `creds` (a Creds), cached until the
+        next restart. Client-side validation stays on."""
+        key = ("as", creds, service, region)
+        if key not in self._clients:
+            session = boto3.session.Session(aws_access_key_id=creds.access_key,
+                                            aws_secret_access_key=creds.secret_key,
+                                            aws_session_token=creds.token, region_name=region)
+            cfg = botocore.config.Config(retries={"total_max_attempts": 1},
+                                         connect_timeout=10, read_timeout=60)
+            self._clients[key] = session.client(service, endpoint_url=self.url, config=cfg)
+        return self._clients[key]
+
+    def raw_as(self, creds, target, body=b"", headers=None, region=REGION, when=None,
+               sign=True):
+        """Like raw(), signed with `creds` (None or sign=False: no Authorization header),
+        at time `when` (a datetime; default now) instead of the clock."""
         if not isinstance(body, (bytes, str)):
             body = json.dumps(body)
-        if isinstance(body, str):
-            body = body.encode()
         hdrs = {"Content-Type": "application/x-amz-json-1.1"}
         if target is not None:
             hdrs["X-Amz-Target"] = target if "." in target else "TrentService." + target
         hdrs.update(headers or {})
-        req = botocore.awsrequest.AWSRequest(method="POST", url=self.url + "/", data=body,
-                                             headers=hdrs)
-        botocore.auth.SigV4Auth(botocore.credentials.Credentials(ACCESS_KEY, SECRET_KEY),
-                                "kms", region).add_auth(req)
-        prepared = req.prepare()
-        ureq = urllib.request.Request(prepared.url, data=body, method="POST",
-                                      headers=dict(prepared.headers.items()))
+        return signed_post(self.url + "/", body, hdrs, creds if sign else None, "kms", region,
+                           when)
+
+    def sts_raw(self, creds, params, region=REGION, when=None, sign=True):
+        """A form POST of the STS query protocol (Version 2011-06-15 added unless given),
+        signed for service sts. Returns Response(status, headers, None, XML bytes)."""
+        params = dict({"Version": "2011-06-15"}, **params)
+        body = urllib.parse.urlencode(params)
+        hdrs = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        return signed_post(self.url + "/", body, hdrs, creds if sign else None, "sts", region,
+                           when)
+
+    def aws(self, creds, service, *args, region=REGION, env=None):
+        """Run `aws SERVICE ARGS` against this server with `creds` (a Creds, or None for no
+        credentials at all); returns CliResult."""
+        full = dict(os.environ, AWS_DEFAULT_REGION=region, AWS_PAGER="",
+                    AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull,
+                    AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+        for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                    "AWS_PROFILE"):
+            full.pop(var, None)
+        if creds is not None:
+            full.update(AWS_ACCESS_KEY_ID=creds.access_key, AWS_SECRET_ACCESS_KEY=creds.secret_key)
+            if creds.token:
+                full["AWS_SESSION_TOKEN"] = creds.token
+        full.update(env or {})
+        extra = [] if creds is not None else ["--no-sign-request"]
+        p = subprocess.run([AWS_CLI, service, *args, "--endpoint-url", self.url, "--region",
+                            region, "--output", "json", *extra], capture_output=True, text=True,
+                           env=full, timeout=120)
         try:
-            with urllib.request.urlopen(ureq, timeout=60) as r:
-                status, rheaders, data = r.status, r.headers, r.read()
-        except urllib.error.HTTPError as e:
-            status, rheaders, data = e.code, e.headers, e.read()
-        try:
-            parsed = json.loads(data) if data else None
+            parsed = json.loads(p.stdout) if p.stdout.strip() else None
         except ValueError:
             parsed = None
-        return Response(status, rheaders, parsed, data)
+        return CliResult(p.returncode, parsed, p.stdout, p.stderr)
+
+    def denials(self):
+        """The records of DATA/denials.jsonl, oldest first ([] when the file is absent)."""
+        path = os.path.join(self.data_dir, "denials.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
 
     def file(self, data):
         """Write `data` to a new file under the server's temporary root; returns its path."""
@@ -227,19 +286,7 @@ class Server:
     def cli(self, *args, region=REGION):
         """Run `aws kms ARGS` against this server; returns CliResult(rc, parsed JSON
         of stdout or None, stdout, stderr)."""
-        env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-                   AWS_DEFAULT_REGION=region, AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true",
-                   AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-        env.pop("AWS_SESSION_TOKEN", None)
-        env.pop("AWS_PROFILE", None)
-        p = subprocess.run([AWS_CLI, "kms", *args, "--endpoint-url", self.url, "--region", region,
-                            "--output", "json"], capture_output=True, text=True, env=env,
-                           timeout=120)
-        try:
-            parsed = json.loads(p.stdout) if p.stdout.strip() else None
-        except ValueError:
-            parsed = None
-        return CliResult(p.returncode, parsed, p.stdout, p.stderr)
+        return self.aws(ADMIN, "kms", *args, region=region)
 
 
 def _tail(path, n=2000):
@@ -299,6 +346,129 @@ def error_type(body):
     """The __type of a JSON error body, with botocore's stripping of `ns#` and `:suffix`."""
     t = (body or {}).get("__type", "")
     return t.split("#")[-1].split(":")[0]
+
+
+# --- identities and authorization (issue 4) -------------------------------------------
+FIXTURES = os.path.join(REPO, "fixtures")
+POLICIES = os.path.join(REPO, "policies")
+PARTNER = "444455556666"
+
+Creds = collections.namedtuple("Creds", "access_key secret_key token", defaults=(None,))
+ADMIN = Creds(ACCESS_KEY, SECRET_KEY)
+
+# AccessDeniedException reasons (reference §7), keyed by the reference's names.
+DENY_REASONS = {
+    "no-resource": "because no resource-based policy allows the {action} action",
+    "no-identity": "because no identity-based policy allows the {action} action",
+    "explicit-resource": "with an explicit deny in a resource-based policy",
+    "explicit-identity": "with an explicit deny in an identity-based policy",
+}
+
+
+def access_denied(caller, action, resource, reason):
+    """AWS's AccessDeniedException text (reference §7)."""
+    return (f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
+            + DENY_REASONS[reason].format(action=action))
+
+
+def user_arn(name, account=ACCOUNT):
+    return f"arn:aws:iam::{account}:user/{name}"
+
+
+def role_arn(name, account=ACCOUNT):
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+def session_arn(role, session, account=ACCOUNT):
+    return f"arn:aws:sts::{account}:assumed-role/{role}/{session}"
+
+
+def root_arn(account=ACCOUNT):
+    return f"arn:aws:iam::{account}:root"
+
+
+def fixture_identities(fixtures=None):
+    with open(os.path.join(fixtures or FIXTURES, "identities.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def creds_of(name, fixtures=None):
+    """The first access key of fixture user `name`, or of `root@ACCOUNT`, read from the
+    fixture file itself (not from kmslab)."""
+    for account, acct in fixture_identities(fixtures)["accounts"].items():
+        if name == f"root@{account}":
+            keys = acct["rootAccessKeys"]
+        else:
+            users = [u for u in acct.get("users", []) if u["name"] == name]
+            if not users:
+                continue
+            keys = users[0]["accessKeys"]
+        return Creds(keys[0]["id"], keys[0]["secret"])
+    raise KeyError(f"no fixture principal {name!r}")
+
+
+def load_policy(name):
+    """policies/NAME.json as a dict."""
+    with open(os.path.join(POLICIES, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write_fixtures(dest, identities):
+    """Write `identities` (a dict) as DEST/identities.json; returns DEST."""
+    os.makedirs(dest, exist_ok=True)
+    with open(os.path.join(dest, "identities.json"), "w", encoding="utf-8") as f:
+        json.dump(identities, f, indent=1)
+    return dest
+
+
+def kmslab(*args, input=None, timeout=60):
+    """Run the kmslab binary (not the server); returns CompletedProcess with text output."""
+    return subprocess.run([KMSLAB_BIN, *args], input=input, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def sign(url, body, headers, creds, service, region=REGION, when=None):
+    """The headers of a POST of `body` to `url`, SigV4-signed by botocore with `creds`
+    for `service`, the signing time being `when` (a UTC datetime; None: now)."""
+    if isinstance(body, str):
+        body = body.encode()
+    req = botocore.awsrequest.AWSRequest(method="POST", url=url, data=body, headers=headers)
+    auth = botocore.auth.SigV4Auth(
+        botocore.credentials.Credentials(creds.access_key, creds.secret_key, creds.token),
+        service, region)
+    if when is None:
+        auth.add_auth(req)
+    else:
+        fixed = when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        with unittest.mock.patch.object(botocore.auth, "get_current_datetime",
+                                        lambda *a, **k: fixed):
+            auth.add_auth(req)
+    return dict(req.prepare().headers.items())
+
+
+def send(url, body, headers):
+    """POST `body` with exactly `headers`; returns Response(status, headers, parsed JSON or
+    None, bytes)."""
+    if isinstance(body, str):
+        body = body.encode()
+    ureq = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(ureq, timeout=60) as r:
+            status, rheaders, data = r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        status, rheaders, data = e.code, e.headers, e.read()
+    try:
+        parsed = json.loads(data) if data else None
+    except ValueError:
+        parsed = None
+    return Response(status, rheaders, parsed, data)
+
+
+def signed_post(url, body, headers, creds, service, region=REGION, when=None):
+    """sign() then send(); creds None sends `headers` unsigned (no Authorization)."""
+    if creds is not None:
+        headers = sign(url, body, headers, creds, service, region, when)
+    return send(url, body, headers)
 
 
 class KmsTestCase(unittest.TestCase):
@@ -395,6 +565,17 @@ class KmsTestCase(unittest.TestCase):
         self.assertEqual(res.rc, 255 if cli_major_version() == 1 else 254, res.stderr)
         self.assertIn(f"An error occurred ({code}) when calling the {op} operation: {message}",
                       res.stderr)
+
+    def as_(self, name, service="kms"):
+        """A boto3 client of `service` for fixture principal `name` (user name or
+        root@ACCOUNT) of this server's fixtures."""
+        return self.srv.client_as(creds_of(name, self.srv.fixtures), service)
+
+    def assertAccessDenied(self, fn, caller, action, resource, reason, **kwargs):
+        """fn(**kwargs) must fail with AccessDeniedException (HTTP 400) and exactly AWS's
+        text for (caller, action, resource, reason). Returns the ClientError."""
+        return self.assertApiError("AccessDeniedException",
+                                   access_denied(caller, action, resource, reason), fn, **kwargs)
 
     def assertRecent(self, when, seconds=300):
         now = datetime.datetime.now(datetime.timezone.utc)

@@ -26,6 +26,32 @@ core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
   });
 }
 
+core::StatusOr<std::shared_ptr<const policy::Policy>> ParseKeyPolicyDocument(const std::string& text) {
+  auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy);
+  if (!parsed.ok()) return MalformedPolicyError(parsed.status().message());
+  return parsed;
+}
+
+void AddCryptoContext(AuthzCheck& check, const StringMap& context, const std::string& algorithm) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : context) {
+    check.context.Set("kms:EncryptionContext:" + k, v);
+    keys.push_back(k);
+  }
+  if (!keys.empty()) check.context.SetList("kms:EncryptionContextKeys", std::move(keys));
+  check.context.Set("kms:EncryptionAlgorithm", algorithm);
+  check.encryption_context = context;
+}
+
+void AddTagContext(AuthzCheck& check, const std::vector<Tag>& tags) {
+  std::vector<std::string> keys;
+  for (const Tag& tag : tags) {
+    check.context.Set("aws:RequestTag/" + tag.key, tag.value);
+    keys.push_back(tag.key);
+  }
+  if (!keys.empty()) check.context.SetList("aws:TagKeys", std::move(keys));
+}
+
 void PlanIamOnly(const char* action, std::string resource, Plan& plan) {
   plan.checks.push_back({action, std::move(resource), nullptr, KeyUse::kAnyState, ""});
 }

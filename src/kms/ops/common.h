@@ -30,6 +30,14 @@ core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const 
 // the key-state rule of that check again.
 core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
                                         const std::function<core::Status(store::KeyRow&)>& change);
+// Parses a key policy for CreateKey / PutKeyPolicy; a bad document is a
+// MalformedPolicyDocumentException naming every problem.
+core::StatusOr<std::shared_ptr<const policy::Policy>> ParseKeyPolicyDocument(const std::string& text);
+// Sets the encryption-context condition keys, kms:EncryptionAlgorithm and the
+// context grant constraints are checked against.
+void AddCryptoContext(AuthzCheck& check, const StringMap& context, const std::string& algorithm);
+// Sets aws:RequestTag/<key> and aws:TagKeys.
+void AddTagContext(AuthzCheck& check, const std::vector<Tag>& tags);
 // Adds an IAM-only check (no key policy; resource "*" or an alias ARN).
 void PlanIamOnly(const char* action, std::string resource, Plan& plan);
 

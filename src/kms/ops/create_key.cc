@@ -20,7 +20,7 @@ struct CreateKeyOp {
   static constexpr const char* kName = "CreateKey";
   struct Request {
     std::optional<std::string> policy, description, key_usage, key_spec, origin;
-    std::optional<bool> multi_region;
+    std::optional<bool> multi_region, bypass;
     std::vector<Tag> tags;
   };
 
@@ -37,7 +37,7 @@ struct CreateKeyOp {
     q.tags = r.Tags("Tags", false).value_or(std::vector<Tag>{});
     r.String("CustomKeyStoreId", {.min = 1, .max = 64});
     r.String("XksKeyId", {.min = 1, .max = 128});
-    r.Bool("BypassPolicyLockoutSafetyCheck");
+    q.bypass = r.Bool("BypassPolicyLockoutSafetyCheck");
   }
 
   static core::Status Validate(const Request& q) {
@@ -59,12 +59,26 @@ struct CreateKeyOp {
     if (q.multi_region.value_or(false)) {
       return UnsupportedOperationError("Multi-Region keys are not supported by kmslab.");
     }
-    return CheckTags(q.tags, q.tags.size());
+    RETURN_IF_ERROR(CheckTags(q.tags, q.tags.size()));
+    if (q.policy) RETURN_IF_ERROR(ParseKeyPolicyDocument(*q.policy).status());
+    return core::Status();
   }
 
   static core::Status Resolve(Service&, const CallContext&, Request& q, Plan& plan) {
     PlanIamOnly("kms:CreateKey", "*", plan);
-    if (!q.tags.empty()) PlanIamOnly("kms:TagResource", "*", plan);
+    policy::RequestContext& ctx = plan.checks[0].context;
+    ctx.Set("kms:KeySpec", q.key_spec.value_or("SYMMETRIC_DEFAULT"));
+    ctx.Set("kms:CustomerMasterKeySpec", q.key_spec.value_or("SYMMETRIC_DEFAULT"));
+    ctx.Set("kms:KeyUsage", q.key_usage.value_or("ENCRYPT_DECRYPT"));
+    ctx.Set("kms:CustomerMasterKeyUsage", q.key_usage.value_or("ENCRYPT_DECRYPT"));
+    ctx.Set("kms:KeyOrigin", q.origin.value_or("AWS_KMS"));
+    ctx.SetBool("kms:MultiRegion", q.multi_region.value_or(false));
+    if (q.bypass) ctx.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
+    AddTagContext(plan.checks[0], q.tags);
+    if (!q.tags.empty()) {
+      PlanIamOnly("kms:TagResource", "*", plan);
+      AddTagContext(plan.checks[1], q.tags);
+    }
     return core::Status();
   }
 
@@ -72,8 +86,8 @@ struct CreateKeyOp {
                               JsonOut& out) {
     store::KeyRow meta;
     meta.key_id = core::NewUuid();
-    meta.arn = core::KeyArn(call.region, call.caller.account, meta.key_id);
-    meta.account = call.caller.account;
+    meta.arn = core::KeyArn(call.region, call.caller->account, meta.key_id);
+    meta.account = call.caller->account;
     meta.region = call.region;
     meta.created_ms = service.NowMillis();
     meta.description = q.description.value_or("");
@@ -82,8 +96,15 @@ struct CreateKeyOp {
     meta.key_spec = "SYMMETRIC_DEFAULT";
     meta.origin = "AWS_KMS";
     meta.key_manager = "CUSTOMER";
-    meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller.account));
+    meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller->account));
     for (const Tag& tag : q.tags) meta.tags[tag.key] = tag.value;
+    if (q.policy && !q.bypass.value_or(false)) {
+      ASSIGN_OR_RETURN(auto parsed, ParseKeyPolicyDocument(*q.policy));
+      if (!service.authorizer().AllowsPolicyUpdate(call, meta, parsed)) {
+        return MalformedPolicyError(
+            "The new key policy will not allow you to update the key policy in the future.");
+      }
+    }
     ASSIGN_OR_RETURN(KeyPtr key, service.keys().Create(std::move(meta)));
     WriteKeyMetadata(out.Member("KeyMetadata"), *key);
     return core::Status();

@@ -28,6 +28,7 @@ struct DecryptOp {
     ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveCiphertextKey(s, c, q.blob, q.key_id));
     plan.checks.push_back(
         {"kms:Decrypt", resolved.key->meta.arn, resolved.key, KeyUse::kCryptographic, resolved.request_alias});
+    AddCryptoContext(plan.checks[0], q.context, q.algorithm);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {

@@ -34,10 +34,12 @@ struct GenerateDataKeyOp {
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     plan.dry_run = q.dry_run;
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias,
-                   kWithPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext",
-                   KeyUse::kCryptographic, plan)
-        .status();
+    RETURN_IF_ERROR(PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias,
+                            kWithPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext",
+                            KeyUse::kCryptographic, plan)
+                        .status());
+    AddCryptoContext(plan.checks[0], q.context, "SYMMETRIC_DEFAULT");
+    return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;

@@ -27,7 +27,7 @@ struct ListAliasesOp {
     std::optional<std::string> filter;
     if (q.key_id) filter = ResolveKey(s.keys(), *q.key_id, KeyIdForms::kKeyOnly, c)->key->meta.key_id;
     std::vector<store::AliasRow> aliases;
-    for (auto& a : s.keys().ListAliases(c.caller.account, c.region))
+    for (auto& a : s.keys().ListAliases(c.caller->account, c.region))
       if (!filter || a.key_id == *filter) aliases.push_back(std::move(a));
     std::vector<std::string> names;
     for (const auto& a : aliases) names.push_back(a.name);

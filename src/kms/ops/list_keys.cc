@@ -19,7 +19,7 @@ struct ListKeysOp {
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan&, JsonOut& out) {
-    std::vector<KeyPtr> keys = s.keys().List(c.caller.account, c.region);
+    std::vector<KeyPtr> keys = s.keys().List(c.caller->account, c.region);
     std::vector<std::string> ids;
     for (const auto& k : keys) ids.push_back(k->meta.key_id);
     ASSIGN_OR_RETURN(Page page, Paginate(ids, q.marker, static_cast<size_t>(q.limit)));

@@ -32,9 +32,14 @@ struct ReEncryptOp {
     ASSIGN_OR_RETURN(ResolvedKey source, ResolveCiphertextKey(s, c, q.blob, q.source_key_id));
     plan.checks.push_back(
         {"kms:ReEncryptFrom", source.key->meta.arn, source.key, KeyUse::kCryptographic, source.request_alias});
-    return PlanKey(s, c, q.destination_key_id, KeyIdForms::kKeyOrAlias, "kms:ReEncryptTo", KeyUse::kCryptographic,
-                   plan)
-        .status();
+    RETURN_IF_ERROR(PlanKey(s, c, q.destination_key_id, KeyIdForms::kKeyOrAlias, "kms:ReEncryptTo",
+                            KeyUse::kCryptographic, plan)
+                        .status());
+    AddCryptoContext(plan.checks[0], q.source_context, q.source_algorithm);
+    AddCryptoContext(plan.checks[1], q.destination_context, q.destination_algorithm);
+    const bool same_key = plan.checks[0].key->meta.key_id == plan.checks[1].key->meta.key_id;
+    for (AuthzCheck& check : plan.checks) check.context.SetBool("kms:ReEncryptOnSameKey", same_key);
+    return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& source = *plan.checks[0].key;

@@ -24,8 +24,10 @@ struct ScheduleKeyDeletionOp {
                            (q.days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kManagement, plan)
-        .status();
+    RETURN_IF_ERROR(
+        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kManagement, plan).status());
+    plan.checks[0].context.Set("kms:ScheduleKeyDeletionPendingWindowInDays", std::to_string(q.days));
+    return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const int64_t deletion_ms = s.NowMillis() + q.days * kDayMillis;

@@ -16,7 +16,10 @@ struct TagResourceOp {
   }
   static core::Status Validate(const Request& q) { return CheckTags(q.tags, 0); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:TagResource", KeyUse::kManagement, plan).status();
+    RETURN_IF_ERROR(
+        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:TagResource", KeyUse::kManagement, plan).status());
+    AddTagContext(plan.checks[0], q.tags);
+    return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
@@ -39,7 +42,10 @@ struct UntagResourceOp {
                      .value_or(std::vector<std::string>{});
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:UntagResource", KeyUse::kManagement, plan).status();
+    RETURN_IF_ERROR(
+        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:UntagResource", KeyUse::kManagement, plan).status());
+    if (!q.tag_keys.empty()) plan.checks[0].context.SetList("aws:TagKeys", q.tag_keys);
+    return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {

@@ -19,8 +19,8 @@ struct UpdateAliasOp {
   }
   static core::Status Validate(const Request& q) { return CheckAliasName(q.alias_name, true); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    std::string alias_arn = core::AliasArn(c.region, c.caller.account, q.alias_name);
-    auto alias = s.keys().FindAlias(c.caller.account, c.region, q.alias_name);
+    std::string alias_arn = core::AliasArn(c.region, c.caller->account, q.alias_name);
+    auto alias = s.keys().FindAlias(c.caller->account, c.region, q.alias_name);
     if (!alias) return AliasNotFoundError(alias_arn);
     PlanIamOnly("kms:UpdateAlias", alias_arn, plan);
     RETURN_IF_ERROR(
@@ -29,7 +29,7 @@ struct UpdateAliasOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut&) {
-    auto alias = s.keys().FindAlias(c.caller.account, c.region, q.alias_name);
+    auto alias = s.keys().FindAlias(c.caller->account, c.region, q.alias_name);
     if (!alias) return AliasNotFoundError(plan.checks[0].resource);
     alias->key_id = plan.checks[2].key->meta.key_id;
     alias->updated_ms = s.NowMillis();

@@ -1,0 +1,16 @@
+// `kmslab explain`: evaluates one request offline with the policy engine and
+// says why it is allowed or denied; or, with --request-id, prints the
+// explanation the server recorded for a denial it returned.
+#ifndef KMSLAB_CLI_EXPLAIN_H_
+#define KMSLAB_CLI_EXPLAIN_H_
+
+#include <string>
+#include <vector>
+
+namespace kmslab::cli {
+
+int Explain(const std::vector<std::string>& args);
+
+}  // namespace kmslab::cli
+
+#endif  // KMSLAB_CLI_EXPLAIN_H_

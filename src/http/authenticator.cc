@@ -1,0 +1,80 @@
+#include "http/authenticator.h"
+
+#include "core/strings.h"
+#include "crypto/hmac.h"
+
+namespace kmslab::http {
+
+namespace {
+constexpr int64_t kSkewMillis = 15 * 60 * 1000;
+
+core::Status AuthError(const std::string& type, const std::string& message) {
+  return core::Status(core::Code::kUnauthenticated, message, type);
+}
+}  // namespace
+
+Authenticated Authenticator::Anonymous(const std::string& region) const {
+  return {iam::RootIdentity(default_account_), region.empty() ? default_region_ : region, ""};
+}
+
+core::StatusOr<Authenticated> Authenticator::Authenticate(
+    const SignableRequest& request, const std::function<std::string(const std::string&)>& header,
+    std::string_view service) {
+  const std::string authorization = header("Authorization");
+  if (authorization.empty()) {
+    if (mode_ == AuthMode::kOpen) return Anonymous("");
+    return AuthError("MissingAuthenticationTokenException", "Missing Authentication Token");
+  }
+  auto auth = ParseAuthorization(authorization);
+  if (!auth) {
+    if (mode_ == AuthMode::kOpen) return Anonymous("");
+    return AuthError("IncompleteSignatureException",
+                     "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters "
+                     "(AWS4-HMAC-SHA256).");
+  }
+  auto credential = directory_ ? directory_->FindAccessKey(auth->access_key_id) : std::nullopt;
+  if (!credential) {
+    if (mode_ == AuthMode::kOpen) return Anonymous(auth->region);
+    return AuthError("UnrecognizedClientException", "The security token included in the request is invalid.");
+  }
+
+  if (auth->service != service) {
+    return AuthError("InvalidSignatureException",
+                     "Credential should be scoped to correct service: '" + std::string(service) + "'. ");
+  }
+  const std::string amz_date = header("X-Amz-Date");
+  const int64_t signed_at = core::ParseAmzDate(amz_date);
+  if (signed_at < 0) {
+    return AuthError("IncompleteSignatureException", "Authorization header requires existence of either a "
+                                                     "'X-Amz-Date' or a 'Date' header.");
+  }
+  const int64_t now = real_clock_->NowMillis();
+  if (signed_at < now - kSkewMillis) {
+    return AuthError("InvalidSignatureException", "Signature expired: " + amz_date + " is now earlier than " +
+                                                      core::FormatAmzDate(now - kSkewMillis) + " (" +
+                                                      core::FormatAmzDate(now) + " - 15 min.)");
+  }
+  if (signed_at > now + kSkewMillis) {
+    return AuthError("InvalidSignatureException", "Signature not yet current: " + amz_date +
+                                                      " is still later than " +
+                                                      core::FormatAmzDate(now + kSkewMillis) + " (" +
+                                                      core::FormatAmzDate(now) + " + 15 min.)");
+  }
+  const std::string expected = ComputeSignature(request, *auth, amz_date, credential->secret, signing_keys_);
+  if (!crypto::ConstantTimeEquals(expected, auth->signature)) {
+    return AuthError("InvalidSignatureException",
+                     "The request signature we calculated does not match the signature you provided. Check your AWS "
+                     "Secret Access Key and signing method. Consult the service documentation for details.");
+  }
+  if (!credential->session_token.empty()) {
+    if (!crypto::ConstantTimeEquals(header("X-Amz-Security-Token"), credential->session_token)) {
+      return AuthError("UnrecognizedClientException", "The security token included in the request is invalid.");
+    }
+    if (credential->expires_ms <= now) {
+      return AuthError("ExpiredTokenException", "The security token included in the request is expired");
+    }
+  }
+  return Authenticated{credential->identity, auth->region, auth->access_key_id};
+}
+
+}  // namespace kmslab::http

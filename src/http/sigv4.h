@@ -1,0 +1,62 @@
+// AWS Signature Version 4 (header form): parsing the Authorization header and
+// computing the signature a request must carry, per AWS's specification.
+// Pure functions except SigningKeyCache, which is thread-safe.
+#ifndef KMSLAB_HTTP_SIGV4_H_
+#define KMSLAB_HTTP_SIGV4_H_
+
+#include <map>
+#include <shared_mutex>
+#include <unordered_map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kmslab::http {
+
+// "AWS4-HMAC-SHA256 Credential=AKID/20261123/us-east-1/kms/aws4_request,
+//  SignedHeaders=host;x-amz-date, Signature=<64 hex>"
+struct SigV4Authorization {
+  std::string access_key_id;
+  std::string date;  // yyyymmdd
+  std::string region;
+  std::string service;
+  std::vector<std::string> signed_headers;  // lowercase, as listed
+  std::string signature;                    // lowercase hex
+};
+
+// Nullopt when the header is not a well-formed AWS4-HMAC-SHA256 header.
+std::optional<SigV4Authorization> ParseAuthorization(std::string_view header);
+
+// What the signature covers.
+struct SignableRequest {
+  std::string method;
+  std::string path;                                           // decoded, e.g. "/"
+  std::vector<std::pair<std::string, std::string>> query;     // decoded name/value pairs
+  std::vector<std::pair<std::string, std::string>> headers;   // every header as received
+  std::string_view body;
+};
+
+// The canonical request of AWS's specification (exposed for tests).
+std::string CanonicalRequest(const SignableRequest& request, const std::vector<std::string>& signed_headers);
+
+// Derived signing keys per (secret, date, region, service); deriving one
+// costs four HMACs, so they are kept (in memory only, like the secrets).
+class SigningKeyCache {
+ public:
+  std::string Get(std::string_view secret, std::string_view date, std::string_view region, std::string_view service);
+
+ private:
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, std::string> keys_;
+};
+
+// The lowercase hex signature for `request` under `secret`; `amz_date` is the
+// X-Amz-Date value (yyyymmddThhmmssZ).
+std::string ComputeSignature(const SignableRequest& request, const SigV4Authorization& auth,
+                             std::string_view amz_date, std::string_view secret, SigningKeyCache& cache);
+
+}  // namespace kmslab::http
+
+#endif  // KMSLAB_HTTP_SIGV4_H_

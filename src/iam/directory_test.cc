@@ -1,0 +1,69 @@
+#include "iam/directory.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include "iam/sts.h"
+
+namespace kmslab::iam {
+namespace {
+
+std::unique_ptr<Directory> Bundled() {
+  const char* dir = getenv("KMSLAB_FIXTURES_DIR");
+  REQUIRE(dir != nullptr);
+  auto loaded = Directory::Load(dir);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
+  return std::move(loaded).value();
+}
+
+TEST_CASE("the bundled fixtures define the principals labs rely on") {
+  auto dir = Bundled();
+  for (const char* name : {"admin", "db-lead", "app", "auditor", "partner-admin", "partner-app"}) {
+    CAPTURE(name);
+    IdentityPtr who = dir->FindPrincipal(name);
+    REQUIRE(who != nullptr);
+    CHECK(who->type == "IAMUser");
+    CHECK(who->user_id.starts_with("AIDA"));
+    CHECK(who->user_id.size() == 21);
+    auto key = dir->LongTermKeyOf(name);
+    REQUIRE(key.has_value());
+    CHECK(dir->FindAccessKey(key->access_key_id)->identity->arn == who->arn);
+  }
+  CHECK(dir->FindPrincipal("admin")->arn == "arn:aws:iam::111122223333:user/admin");
+  CHECK(dir->FindPrincipal("partner-app")->account == "444455556666");
+  CHECK(dir->FindPrincipal("partner-app")->policies.empty());
+  CHECK(dir->FindPrincipal("db-lead")->policies.size() == 1);
+  IdentityPtr team = dir->FindPrincipal("role/db-team");
+  REQUIRE(team != nullptr);
+  CHECK(team->type == "AssumedRole");
+  CHECK(team->role_arn == "arn:aws:iam::111122223333:role/db-team");
+  CHECK(dir->FindPrincipal("arn:aws:iam::444455556666:root")->type == "Root");
+  CHECK(dir->FindPrincipal("nobody") == nullptr);
+  CHECK_FALSE(dir->FindAccessKey("AKIADOESNOTEXIST0000").has_value());
+}
+
+TEST_CASE("AssumeRole follows the trust policy and the caller's IAM policies") {
+  auto dir = Bundled();
+  const std::string admin_role = "arn:aws:iam::111122223333:role/Admin";
+  const std::string team_role = "arn:aws:iam::111122223333:role/db-team";
+  // The trust policy names admin directly.
+  auto session = AssumeRole(*dir, *dir->FindPrincipal("admin"), {admin_role, "s1", 3600}, 0);
+  REQUIRE(session.ok());
+  CHECK(session->access_key_id.starts_with("ASIA"));
+  CHECK(session->identity->arn == "arn:aws:sts::111122223333:assumed-role/Admin/s1");
+  CHECK(dir->FindAccessKey(session->access_key_id)->session_token == session->session_token);
+  // The trust policy delegates to the account: IAM must allow sts:AssumeRole.
+  CHECK(AssumeRole(*dir, *dir->FindPrincipal("admin"), {team_role, "s2", 3600}, 0).ok());
+  auto denied = AssumeRole(*dir, *dir->FindPrincipal("db-lead"), {team_role, "s3", 3600}, 0);
+  CHECK(denied.status().aws_type() == "AccessDenied");
+  CHECK(denied.status().message() ==
+        "User: arn:aws:iam::111122223333:user/db-lead is not authorized to perform: sts:AssumeRole on resource: " +
+            team_role);
+  CHECK(AssumeRole(*dir, *dir->FindPrincipal("app"), {admin_role, "s4", 3600}, 0).status().aws_type() ==
+        "AccessDenied");
+  CHECK(AssumeRole(*dir, *dir->FindPrincipal("admin"), {admin_role, "x", 3600}, 0).status().aws_type() ==
+        "ValidationError");
+}
+
+}  // namespace
+}  // namespace kmslab::iam

@@ -1,0 +1,94 @@
+#include "kms/policy_authorizer.h"
+
+#include "core/strings.h"
+#include "kms/errors.h"
+
+namespace kmslab::kms {
+
+namespace {
+// aws:PrincipalType values by identity type.
+std::string PrincipalType(const std::string& type) {
+  if (type == "Root") return "Account";
+  if (type == "IAMUser") return "User";
+  return type;  // AssumedRole, FederatedUser, AWSService
+}
+}  // namespace
+
+policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, const AuthzCheck& check,
+                                                   const policy::NamedPolicy* key_policy) const {
+  const iam::Identity& who = *call.caller;
+  const int64_t now = clock_->NowMillis();
+  policy::EvalRequest request;
+  request.principal = who.ToPrincipal();
+  request.action = check.action;
+  request.resource = check.resource;
+  request.key_policy = key_policy;
+  request.identity_policies = who.policies;
+  request.encryption_context = check.encryption_context;
+  request.context = check.context;
+
+  policy::RequestContext& ctx = request.context;
+  ctx.Set("aws:PrincipalArn", who.role_arn.empty() ? who.arn : who.role_arn);
+  ctx.Set("aws:PrincipalAccount", who.account);
+  ctx.Set("aws:PrincipalType", PrincipalType(who.type));
+  ctx.Set("aws:userid", who.user_id);
+  if (who.type == "IAMUser") ctx.Set("aws:username", who.name);
+  if (!call.source_ip.empty() && call.via_service.empty()) ctx.Set("aws:SourceIp", call.source_ip);
+  ctx.SetBool("aws:SecureTransport", false);
+  // aws:CurrentTime changes once a second; format it once a second per thread.
+  thread_local int64_t formatted_second = -1;
+  thread_local std::string formatted;
+  if (now / 1000 != formatted_second) {
+    formatted_second = now / 1000;
+    formatted = core::FormatIso8601(now);
+  }
+  ctx.Set("aws:CurrentTime", formatted);
+  ctx.Set("aws:EpochTime", std::to_string(now / 1000));
+  ctx.SetBool("aws:ViaAWSService", !call.via_service.empty());
+  ctx.Set("aws:RequestedRegion", call.region);
+  if (!call.via_service.empty()) ctx.Set("kms:ViaService", call.via_service);
+  if (!check.request_alias.empty()) ctx.Set("kms:RequestAlias", check.request_alias);
+
+  if (check.key) {
+    const store::KeyRow& m = check.key->meta;
+    request.resource_account = m.account;
+    ctx.Set("kms:CallerAccount", who.account);
+    ctx.Set("kms:KeySpec", m.key_spec);
+    ctx.Set("kms:CustomerMasterKeySpec", m.key_spec);
+    ctx.Set("kms:KeyUsage", m.key_usage);
+    ctx.Set("kms:CustomerMasterKeyUsage", m.key_usage);
+    ctx.Set("kms:KeyOrigin", m.origin);
+    ctx.SetBool("kms:MultiRegion", m.multi_region);
+    std::vector<std::string> aliases = keys_ ? keys_->AliasesOf(m.key_id) : std::vector<std::string>{};
+    if (!aliases.empty()) ctx.SetList("kms:ResourceAliases", std::move(aliases));
+    for (const auto& [k, v] : m.tags) ctx.Set("aws:ResourceTag/" + k, v);
+  }
+  return request;
+}
+
+core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzCheck& check) const {
+  std::optional<policy::NamedPolicy> key_policy;
+  if (check.key) key_policy = policy::NamedPolicy{"key-policy", check.key->policy};
+  policy::EvalRequest request = BuildRequest(call, check, key_policy ? &*key_policy : nullptr);
+  policy::Decision decision = policy::Authorize(request);
+  if (decision.effect == policy::Effect::kAllow) return core::Status();
+
+  std::string message = policy::AccessDeniedMessage(request, decision);
+  if (denials_) {
+    denials_->Record({call.request_id, core::FormatIso8601(clock_->NowMillis()), call.caller->arn, check.action,
+                      check.resource, message, policy::Explain(request, decision)});
+  }
+  return AccessDeniedError(std::move(message));
+}
+
+bool PolicyAuthorizer::AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,
+                                          const std::shared_ptr<const policy::Policy>& new_policy) const {
+  auto candidate = std::make_shared<Key>();
+  candidate->meta = key;
+  candidate->policy = new_policy;
+  AuthzCheck check{"kms:PutKeyPolicy", key.arn, candidate, KeyUse::kAnyState, ""};
+  policy::NamedPolicy named{"new-key-policy", new_policy};
+  return policy::Authorize(BuildRequest(call, check, &named)).effect == policy::Effect::kAllow;
+}
+
+}  // namespace kmslab::kms

@@ -1,0 +1,37 @@
+// PolicyAuthorizer: authorizes KMS calls as AWS KMS does, with the policy
+// engine (key policy, the caller's IAM policies, grants, condition keys),
+// and records every denial with its explanation. Thread-safe.
+#ifndef KMSLAB_KMS_POLICY_AUTHORIZER_H_
+#define KMSLAB_KMS_POLICY_AUTHORIZER_H_
+
+#include "core/clock.h"
+#include "kms/authorizer.h"
+#include "kms/denial_log.h"
+#include "kms/key_registry.h"
+
+namespace kmslab::kms {
+
+class PolicyAuthorizer : public Authorizer {
+ public:
+  // `keys` supplies alias names for kms:ResourceAliases; `keys` and `denials`
+  // may be null (offline explain).
+  PolicyAuthorizer(const core::Clock* clock, const KeyRegistry* keys, DenialLog* denials)
+      : clock_(clock), keys_(keys), denials_(denials) {}
+
+  core::Status Authorize(const CallContext& call, const AuthzCheck& check) const override;
+  bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,
+                          const std::shared_ptr<const policy::Policy>& new_policy) const override;
+
+  // The policy engine's request for `check` (exposed for explain and tests).
+  policy::EvalRequest BuildRequest(const CallContext& call, const AuthzCheck& check,
+                                   const policy::NamedPolicy* key_policy) const;
+
+ private:
+  const core::Clock* clock_;
+  const KeyRegistry* keys_;
+  DenialLog* denials_;
+};
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_POLICY_AUTHORIZER_H_

@@ -1,0 +1,112 @@
+#include "policy/grants.h"
+
+#include <algorithm>
+
+#include "core/arn.h"
+#include "core/strings.h"
+#include "policy/actions.h"
+
+namespace kmslab::policy {
+namespace {
+
+const std::string* FindKey(const std::map<std::string, std::string>& context, std::string_view key) {
+  if (auto it = context.find(std::string(key)); it != context.end()) return &it->second;
+  for (const auto& [k, v] : context)
+    if (core::EqualsIgnoreCase(k, key)) return &v;
+  return nullptr;
+}
+
+// CreateGrant allowed by a grant: the new grant's operations must be among the
+// parent's, and its constraint at least as strict (section 5.4).
+bool CreateGrantWithinParent(const Grant& parent, const EvalRequest& request, std::string* detail) {
+  if (const std::vector<std::string>* ops = request.context.Find("kms:GrantOperations")) {
+    for (const std::string& op : *ops) {
+      if (!GrantHasOperation(parent, op)) {
+        *detail = "the new grant's operation " + op + " is not among this grant's operations";
+        return false;
+      }
+    }
+  }
+  const std::vector<std::string>* type = request.context.Find("kms:GrantConstraintType");
+  const std::string child_type = type != nullptr && type->size() == 1 ? type->front() : "";
+  if (!parent.context_equals.empty() && child_type != "EncryptionContextEquals") {
+    *detail = "this grant has EncryptionContextEquals, so the new grant must have the same EncryptionContextEquals";
+    return false;
+  }
+  if (!parent.context_subset.empty() && child_type.empty()) {
+    *detail = "this grant has EncryptionContextSubset, so the new grant needs a constraint that includes it";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool GrantConstraintsHold(const Grant& grant, const std::map<std::string, std::string>& context,
+                          std::string* detail) {
+  const bool equals = !grant.context_equals.empty();
+  const std::map<std::string, std::string>& want = equals ? grant.context_equals : grant.context_subset;
+  for (const auto& [key, value] : want) {
+    const std::string* have = FindKey(context, key);
+    if (have == nullptr || *have != value) {
+      if (detail != nullptr) {
+        *detail = std::string(equals ? "EncryptionContextEquals" : "EncryptionContextSubset") + " needs \"" + key +
+                  "\": \"" + value + "\"; the request has " +
+                  (have == nullptr ? std::string("no such key") : "\"" + *have + "\"");
+      }
+      return false;
+    }
+  }
+  if (equals) {
+    for (const auto& [key, value] : context) {
+      if (FindKey(grant.context_equals, key) == nullptr) {
+        if (detail != nullptr) *detail = "EncryptionContextEquals does not allow the extra pair \"" + key + "\"";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool GrantHasOperation(const Grant& grant, std::string_view operation) {
+  return std::any_of(grant.operations.begin(), grant.operations.end(),
+                     [operation](const std::string& op) { return core::EqualsIgnoreCase(op, operation); });
+}
+
+std::string AccountOf(std::string_view issuing_account) {
+  if (core::IsAccountId(issuing_account)) return std::string(issuing_account);
+  std::optional<core::Arn> arn = core::ParseArn(issuing_account);
+  if (arn.has_value() && arn->service == "iam" && arn->resource == "root") return arn->account;
+  return "";
+}
+
+GrantCheck CheckGrant(const Grant& grant, std::string_view operation, const EvalRequest& request) {
+  GrantCheck check;
+  check.grantee = MatchGrantee(grant.grantee_principal, request.principal);
+  if (check.grantee == GranteeMatch::kNone) {
+    check.failed_element = "Grantee";
+    check.detail = grant.grantee_principal + " is not the caller, its role or (with IAM) its account";
+    return check;
+  }
+  if (operation.empty() || !GrantHasOperation(grant, operation)) {
+    check.failed_element = "Operations";
+    check.detail = operation.empty() ? request.action + " is not a grant operation; grants never allow it"
+                                     : "operations [" + core::Join(grant.operations, ", ") + "] lack " +
+                                           std::string(operation);
+    return check;
+  }
+  if (!GrantIgnoresConstraints(operation)) {
+    if (!GrantConstraintsHold(grant, request.encryption_context, &check.detail)) {
+      check.failed_element = "Constraints";
+      return check;
+    }
+    if (operation == "CreateGrant" && !CreateGrantWithinParent(grant, request, &check.detail)) {
+      check.failed_element = "Constraints";
+      return check;
+    }
+  }
+  check.usable = true;
+  return check;
+}
+
+}  // namespace kmslab::policy
