@@ -13,7 +13,7 @@ constexpr std::string_view kKmsPrefix = "TrentService.";
 constexpr char kJson11[] = "application/x-amz-json-1.1";
 }  // namespace
 
-std::string HttpRequest::Header(std::string_view name) const {
+std::string_view HttpRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers)
     if (core::EqualsIgnoreCase(k, name)) return v;
   return "";
@@ -50,20 +50,20 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
     return response;
   };
 
-  const std::string target = request.Header("X-Amz-Target");
+  const std::string_view target = request.Header("X-Amz-Target");
   const bool is_kms = target.starts_with(kKmsPrefix);
   const bool is_sts = target.empty() && request.Header("Content-Type").starts_with("application/x-www-form-urlencoded");
   if (request.method != "POST" || request.path != "/" || (!is_kms && !is_sts)) {
     return json_error(core::Status(core::Code::kNotFound,
                                    target.empty() ? "Missing X-Amz-Target header; kmslab serves POST / with X-Amz-Target "
                                                     "TrentService.<Operation>, or STS form posts."
-                                                  : "Unknown operation " + target + ".",
+                                                  : "Unknown operation " + std::string(target) + ".",
                                    "UnknownOperationException"));
   }
 
   SignableRequest signable{request.method, request.path, request.query, request.headers, request.body};
   auto who = authenticator_->Authenticate(
-      signable, [&](const std::string& name) { return request.Header(name); }, is_kms ? "kms" : "sts");
+      signable, [&](const std::string& name) { return std::string(request.Header(name)); }, is_kms ? "kms" : "sts");
   if (is_sts) {
     response.content_type = "text/xml";
     StsReply reply = who.ok() ? sts_->Handle(ParseForm(request.body), *who->identity, response.request_id)
@@ -79,9 +79,9 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   call.access_key_id = who->access_key_id;
   call.region = who->region;
   call.request_id = response.request_id;
-  call.source_ip = request.remote_addr;
-  call.user_agent = request.Header("User-Agent");
-  kms::Reply reply = kms_->Handle(std::string_view(target).substr(kKmsPrefix.size()), request.body, call);
+  call.source_ip = std::string(request.remote_addr);
+  call.user_agent = std::string(request.Header("User-Agent"));
+  kms::Reply reply = kms_->Handle(target.substr(kKmsPrefix.size()), request.body, call);
   if (!reply.status.ok()) return json_error(reply.status);
   response.body = std::move(reply.body);
   return response;

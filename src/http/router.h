@@ -16,16 +16,17 @@
 
 namespace kmslab::http {
 
+// Views into the server's request; valid while it is handled.
 struct HttpRequest {
-  std::string method;
-  std::string path;
-  std::vector<std::pair<std::string, std::string>> query;    // decoded
-  std::vector<std::pair<std::string, std::string>> headers;  // as received
-  std::string body;
-  std::string remote_addr;
+  std::string_view method;
+  std::string_view path;
+  QueryParams query;     // decoded
+  HeaderViews headers;   // as received
+  std::string_view body;
+  std::string_view remote_addr;
 
   // The first header of that name (case-insensitive), or "".
-  std::string Header(std::string_view name) const;
+  std::string_view Header(std::string_view name) const;
 };
 
 struct HttpResponse {

@@ -17,7 +17,7 @@ Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(t
     for (const auto& [k, v] : req.headers) {
       // cpp-httplib adds these itself; they were not sent, so not signed.
       if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
-      request.headers.emplace_back(k, v);
+      request.headers.emplace_back(k, v);  // views: `req` outlives `request`
     }
     HttpResponse response = router_->Handle(request);
     res.status = response.status;

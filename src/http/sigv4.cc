@@ -81,7 +81,7 @@ std::string CanonicalRequest(const SignableRequest& request, const std::vector<s
     }
     canonical_headers += name + ":" + values + "\n";
   }
-  return request.method + "\n" + UriEncode(request.path.empty() ? "/" : request.path, true) + "\n" +
+  return std::string(request.method) + "\n" + UriEncode(request.path.empty() ? "/" : request.path, true) + "\n" +
          canonical_query + "\n" + canonical_headers + "\n" + core::Join(signed_headers, ";") + "\n" +
          core::HexEncode(crypto::Sha256(request.body));
 }

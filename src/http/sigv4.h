@@ -29,12 +29,15 @@ struct SigV4Authorization {
 // Nullopt when the header is not a well-formed AWS4-HMAC-SHA256 header.
 std::optional<SigV4Authorization> ParseAuthorization(std::string_view header);
 
-// What the signature covers.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;  // decoded name/value pairs
+using HeaderViews = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// What the signature covers; views into the request being handled.
 struct SignableRequest {
-  std::string method;
-  std::string path;                                           // decoded, e.g. "/"
-  std::vector<std::pair<std::string, std::string>> query;     // decoded name/value pairs
-  std::vector<std::pair<std::string, std::string>> headers;   // every header as received
+  std::string_view method;
+  std::string_view path;  // decoded, e.g. "/"
+  const QueryParams& query;
+  const HeaderViews& headers;  // every header as received
   std::string_view body;
 };
 

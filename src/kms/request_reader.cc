@@ -1,5 +1,7 @@
 #include "kms/request_reader.h"
 
+#include <algorithm>
+
 #include "core/base64.h"
 #include "core/strings.h"
 #include "kms/errors.h"
@@ -30,7 +32,7 @@ bool InEnum(const std::string& value, const std::vector<const char*>& values) {
 RequestReader::RequestReader(const rapidjson::Value& body) : body_(body) {}
 
 const rapidjson::Value* RequestReader::Find(const char* member) {
-  known_.insert(member);
+  known_.push_back(member);
   auto it = body_.FindMember(member);
   if (it == body_.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
@@ -230,13 +232,13 @@ std::optional<std::vector<Tag>> RequestReader::Tags(const char* member, bool req
   return tags;
 }
 
-void RequestReader::Accept(const char* member) { known_.insert(member); }
+void RequestReader::Accept(const char* member) { known_.push_back(member); }
 
 core::Status RequestReader::Finish() {
   if (!serialization_error_.empty()) return SerializationError(serialization_error_);
   for (const auto& m : body_.GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
-    if (!known_.count(name)) {
+    if (std::find(known_.begin(), known_.end(), name) == known_.end()) {
       return ValidationError("Unknown member '" + name + "': the operation's input has no such member.");
     }
   }

@@ -17,7 +17,6 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -85,7 +84,7 @@ class RequestReader {
   void CheckString(const std::string& path, const std::string& value, const StrRule& rule);
 
   const rapidjson::Value& body_;
-  std::set<std::string> known_;
+  std::vector<std::string_view> known_;  // member names (string literals)
   std::string serialization_error_;
   std::vector<std::string> failures_;
 };

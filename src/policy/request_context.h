@@ -16,6 +16,8 @@ namespace kmslab::policy {
 
 class RequestContext {
  public:
+  // Room for the keys a KMS request usually carries, in one allocation.
+  RequestContext() { entries_.reserve(32); }
   struct Entry {
     std::string key;  // lowercased
     std::vector<std::string> values;
