@@ -33,7 +33,7 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth"});
+  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
   const std::string data = flags->Get("data", "./data");
@@ -41,13 +41,15 @@ int Serve(const std::vector<std::string>& args) {
   const std::string region = flags->Get("region", "us-east-1");
   const std::string fixtures = flags->Get("fixtures", kDefaultFixturesDir);
   const std::string auth = flags->Get("auth", "strict");
-  int port = 0, threads = 0;
+  int port = 0, threads = 0, grant_delay = 0;
   try {
     port = std::stoi(flags->Get("port", "4599"));
     threads = std::stoi(flags->Get("threads", "64"));
+    grant_delay = std::stoi(flags->Get("grant-delay", "0"));
   } catch (const std::exception&) {
-    return Fail("--port and --threads take numbers");
+    return Fail("--port, --threads and --grant-delay take numbers");
   }
+  if (grant_delay < 0) return Fail("--grant-delay must not be negative");
   if (port < 0 || port > 65535 || threads < 1) return Fail("--port must be 0-65535 and --threads positive");
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
   if (auth != "strict" && auth != "open") return Fail("--auth is strict or open");
@@ -76,7 +78,7 @@ int Serve(const std::vector<std::string>& args) {
   if (!keys.ok()) return Fail(keys.status().message());
 
   kms::DenialLog denials(data + "/denials.jsonl");
-  kms::PolicyAuthorizer authorizer(&clock, keys->get(), &denials);
+  kms::PolicyAuthorizer authorizer(&clock, keys->get(), &denials, int64_t{grant_delay} * 1000);
   kms::Service kms_service(keys->get(), &clock, &authorizer, nullptr);
   http::Authenticator authenticator(directory->get(), auth == "open" ? http::AuthMode::kOpen : http::AuthMode::kStrict,
                                     account, region, &wall_clock);

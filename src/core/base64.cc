@@ -74,4 +74,22 @@ bool Base64Decode(std::string_view text, std::string* out) {
   return true;
 }
 
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+bool Base64UrlDecode(std::string_view text, std::string* out) {
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '+' || c == '/' || c == '=') return false;
+    c = c == '-' ? '+' : c == '_' ? '/' : c;
+  }
+  if (standard.size() % 4 == 1) return false;
+  while (standard.size() % 4) standard.push_back('=');
+  return Base64Decode(standard, out);
+}
+
 }  // namespace kmslab::core

@@ -26,5 +26,18 @@ TEST_CASE("base64 decoding is strict") {
   CHECK_FALSE(Base64Decode("Zm-_", &out));
 }
 
+TEST_CASE("URL-safe base64 without padding") {
+  std::string bytes("\xfb\xff\x01", 3), out;
+  CHECK(Base64UrlEncode(bytes) == "-_8B");
+  CHECK(Base64UrlEncode("f") == "Zg");
+  CHECK(Base64UrlDecode("-_8B", &out));
+  CHECK(out == bytes);
+  CHECK(Base64UrlDecode("Zg", &out));
+  CHECK(out == "f");
+  CHECK_FALSE(Base64UrlDecode("Zg==", &out));
+  CHECK_FALSE(Base64UrlDecode("+/8B", &out));
+  CHECK_FALSE(Base64UrlDecode("Z", &out));
+}
+
 }  // namespace
 }  // namespace kmslab::core

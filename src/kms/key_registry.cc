@@ -6,6 +6,10 @@
 #include "core/strings.h"
 #include "crypto/aes_gcm.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 namespace kmslab::kms {
 
 namespace {
@@ -15,6 +19,60 @@ constexpr int64_t kDayMillis = 24LL * 3600 * 1000;
 std::string WrapAad(const std::string& key_id, uint32_t version) {
   return "kmslab/key-material/v1:" + key_id + ":" + std::to_string(version);
 }
+std::string OperationsJson(const std::vector<std::string>& operations) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartArray();
+  for (const auto& op : operations) w.String(op.c_str());
+  w.EndArray();
+  return buffer.GetString();
+}
+
+std::string ConstraintsJson(const policy::Grant& g) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  for (const auto& [name, pairs] : {std::pair{"EncryptionContextSubset", &g.context_subset},
+                                    std::pair{"EncryptionContextEquals", &g.context_equals}}) {
+    if (pairs->empty()) continue;
+    w.Key(name);
+    w.StartObject();
+    for (const auto& [k, v] : *pairs) {
+      w.Key(k.c_str());
+      w.String(v.c_str());
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+GrantPtr GrantFromRow(const store::GrantRow& row) {
+  auto record = std::make_shared<GrantRecord>();
+  record->key_id = row.key_id;
+  record->created_ms = row.created_ms;
+  policy::Grant& g = record->grant;
+  g.grant_id = row.grant_id;
+  g.name = row.name;
+  g.grantee_principal = row.grantee;
+  g.retiring_principal = row.retiring;
+  g.issuing_account = row.issuing_account;
+  rapidjson::Document ops, constraints;
+  ops.Parse(row.operations.c_str());
+  if (ops.IsArray())
+    for (const auto& op : ops.GetArray())
+      if (op.IsString()) g.operations.push_back(op.GetString());
+  constraints.Parse(row.constraints.c_str());
+  auto read = [&](const char* name, std::map<std::string, std::string>* out) {
+    if (!constraints.IsObject() || !constraints.HasMember(name) || !constraints[name].IsObject()) return;
+    for (const auto& m : constraints[name].GetObject())
+      if (m.value.IsString()) (*out)[m.name.GetString()] = m.value.GetString();
+  };
+  read("EncryptionContextSubset", &g.context_subset);
+  read("EncryptionContextEquals", &g.context_equals);
+  return record;
+}
+
 std::shared_ptr<const policy::Policy> ParseKeyPolicy(const std::string& text) {
   auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy);
   return parsed.ok() ? std::move(parsed).value() : nullptr;
@@ -52,6 +110,9 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
     registry->keys_[id] = key;
   }
   for (auto& a : aliases) registry->aliases_[AliasKey(a.account, a.region, a.name)] = a;
+  ASSIGN_OR_RETURN(std::vector<store::GrantRow> grants, store->LoadGrants());
+  for (const auto& g : grants)
+    if (registry->keys_.count(g.key_id)) registry->IndexGrantLocked(GrantFromRow(g));
   std::lock_guard<std::mutex> lock(registry->write_mu_);
   registry->RecomputeNextDueLocked();
   return registry;
@@ -205,6 +266,80 @@ core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::str
   return core::Status();
 }
 
+void KeyRegistry::IndexGrantLocked(const GrantPtr& grant) {
+  grants_[grant->grant.grant_id] = grant;
+  grants_by_key_[grant->key_id].push_back(grant);
+  grants_by_grantee_[GranteeIndex(grant->key_id, grant->grant.grantee_principal)].push_back(grant);
+}
+
+void KeyRegistry::UnindexGrantLocked(const std::string& grant_id) {
+  auto it = grants_.find(grant_id);
+  if (it == grants_.end()) return;
+  GrantPtr grant = it->second;
+  grants_.erase(it);
+  auto drop = [&](std::unordered_map<std::string, std::vector<GrantPtr>>& index, const std::string& key) {
+    auto list = index.find(key);
+    if (list == index.end()) return;
+    std::erase_if(list->second, [&](const GrantPtr& g) { return g->grant.grant_id == grant_id; });
+    if (list->second.empty()) index.erase(list);
+  };
+  drop(grants_by_key_, grant->key_id);
+  drop(grants_by_grantee_, GranteeIndex(grant->key_id, grant->grant.grantee_principal));
+}
+
+GrantPtr KeyRegistry::FindGrant(const std::string& grant_id) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  auto it = grants_.find(grant_id);
+  return it == grants_.end() ? nullptr : it->second;
+}
+
+std::vector<GrantPtr> KeyRegistry::GrantsFor(const std::string& key_id, const std::string& grantee) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  auto it = grants_by_grantee_.find(GranteeIndex(key_id, grantee));
+  return it == grants_by_grantee_.end() ? std::vector<GrantPtr>{} : it->second;
+}
+
+std::vector<GrantPtr> KeyRegistry::GrantsOfKey(const std::string& key_id) const {
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  auto it = grants_by_key_.find(key_id);
+  return it == grants_by_key_.end() ? std::vector<GrantPtr>{} : it->second;
+}
+
+std::vector<GrantPtr> KeyRegistry::GrantsRetirableBy(const std::string& retiring_principal) const {
+  std::vector<GrantPtr> out;
+  {
+    std::shared_lock<std::shared_mutex> lock(map_mu_);
+    for (const auto& [id, g] : grants_)
+      if (g->grant.retiring_principal == retiring_principal) out.push_back(g);
+  }
+  std::sort(out.begin(), out.end(), [](const GrantPtr& a, const GrantPtr& b) {
+    return a->created_ms != b->created_ms ? a->created_ms < b->created_ms : a->grant.grant_id < b->grant.grant_id;
+  });
+  return out;
+}
+
+core::Status KeyRegistry::AddGrant(const GrantPtr& grant) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  if (GrantsOfKey(grant->key_id).size() >= kMaxGrantsPerKey) {
+    return core::Status(core::Code::kResourceExhausted, "too many grants");
+  }
+  const policy::Grant& g = grant->grant;
+  RETURN_IF_ERROR(store_->PutGrant({g.grant_id, grant->key_id, g.name, g.grantee_principal, g.retiring_principal,
+                                    g.issuing_account, OperationsJson(g.operations), ConstraintsJson(g),
+                                    grant->created_ms}));
+  std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+  IndexGrantLocked(grant);
+  return core::Status();
+}
+
+core::Status KeyRegistry::RemoveGrant(const std::string& grant_id) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  RETURN_IF_ERROR(store_->DeleteGrant(grant_id));
+  std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+  UnindexGrantLocked(grant_id);
+  return core::Status();
+}
+
 void KeyRegistry::RunDueWork(int64_t now_ms) {
   if (now_ms < next_due_ms_.load(std::memory_order_relaxed)) return;
   std::lock_guard<std::mutex> lock(write_mu_);
@@ -220,6 +355,10 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
       std::unique_lock<std::shared_mutex> map_lock(map_mu_);
       keys_.erase(m.key_id);
       std::erase_if(aliases_, [&](const auto& entry) { return entry.second.key_id == m.key_id; });
+      if (auto it = grants_by_key_.find(m.key_id); it != grants_by_key_.end()) {
+        std::vector<GrantPtr> doomed = it->second;
+        for (const GrantPtr& g : doomed) UnindexGrantLocked(g->grant.grant_id);
+      }
     } else if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0 &&
                m.next_rotation_ms <= now_ms) {
       // A failure is retried on the next request.

@@ -53,6 +53,17 @@ struct Key {
 
 using KeyPtr = std::shared_ptr<const Key>;
 
+// A grant on a key, as the policy engine and ListGrants see it.
+struct GrantRecord {
+  std::string key_id;
+  int64_t created_ms = 0;
+  policy::Grant grant;
+};
+
+using GrantPtr = std::shared_ptr<const GrantRecord>;
+
+inline constexpr size_t kMaxGrantsPerKey = 50000;
+
 class KeyRegistry {
  public:
   // Loads the store's keys and aliases, unwrapping material with `root_key`.
@@ -86,6 +97,19 @@ class KeyRegistry {
   core::Status PutAlias(const store::AliasRow& alias, bool must_be_new);
   core::Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
 
+  // Grants, indexed by id and by (key, grantee) so that authorizing against a
+  // key with many grants costs the same as against a key with one.
+  GrantPtr FindGrant(const std::string& grant_id) const;
+  // The grants on `key_id` whose GranteePrincipal is exactly `grantee`.
+  std::vector<GrantPtr> GrantsFor(const std::string& key_id, const std::string& grantee) const;
+  // The grants on `key_id`, oldest first.
+  std::vector<GrantPtr> GrantsOfKey(const std::string& key_id) const;
+  // Every grant whose RetiringPrincipal is `retiring_principal`, oldest first.
+  std::vector<GrantPtr> GrantsRetirableBy(const std::string& retiring_principal) const;
+  // kResourceExhausted when the key already has the maximum number of grants.
+  core::Status AddGrant(const GrantPtr& grant);
+  core::Status RemoveGrant(const std::string& grant_id);
+
   // Deletes keys whose deletion date has passed and rotates keys whose
   // automatic rotation is due, as of `now_ms`. Cheap when nothing is due.
   void RunDueWork(int64_t now_ms);
@@ -113,6 +137,12 @@ class KeyRegistry {
   std::unordered_map<std::string, KeyPtr> keys_;
   std::map<std::string, store::AliasRow> aliases_;  // by AliasKey
   std::atomic<int64_t> next_due_ms_{INT64_MAX};
+  std::unordered_map<std::string, GrantPtr> grants_;                      // by grant id
+  std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;  // oldest first
+  std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_grantee_;  // by GranteeIndex
+  static std::string GranteeIndex(const std::string& key_id, const std::string& grantee) { return key_id + "|" + grantee; }
+  void IndexGrantLocked(const GrantPtr& grant);
+  void UnindexGrantLocked(const std::string& grant_id);
 };
 
 }  // namespace kmslab::kms

@@ -33,11 +33,17 @@ struct AuthzCheck {
   policy::RequestContext context;
   // The request's encryption context, for grant constraints.
   std::map<std::string, std::string> encryption_context;
+  // kms:RetireGrant: the grant being retired (it, not the key policy, decides).
+  GrantPtr subject_grant;
+  // Grants the request's grant tokens name (set by the pipeline), which count
+  // even before they are consistent.
+  std::vector<std::string> token_grant_ids;
 };
 
 struct Plan {
   std::vector<AuthzCheck> checks;
   bool dry_run = false;
+  std::vector<std::string> grant_tokens;  // as sent (GrantTokens)
 };
 
 struct Reply {

@@ -1,5 +1,8 @@
 #include "kms/policy_authorizer.h"
 
+#include <algorithm>
+
+#include "core/arn.h"
 #include "core/strings.h"
 #include "kms/errors.h"
 
@@ -70,6 +73,7 @@ core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzChe
   std::optional<policy::NamedPolicy> key_policy;
   if (check.key) key_policy = policy::NamedPolicy{"key-policy", check.key->policy};
   policy::EvalRequest request = BuildRequest(call, check, key_policy ? &*key_policy : nullptr);
+  AddGrants(call, check, request);
   policy::Decision decision = policy::Authorize(request);
   if (decision.effect == policy::Effect::kAllow) return core::Status();
 
@@ -79,6 +83,43 @@ core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzChe
                       check.resource, message, policy::Explain(request, decision)});
   }
   return AccessDeniedError(std::move(message));
+}
+
+void PolicyAuthorizer::AddGrants(const CallContext& call, const AuthzCheck& check,
+                                 policy::EvalRequest& request) const {
+  if (check.subject_grant) {
+    request.grants.push_back(check.subject_grant->grant);
+    return;
+  }
+  if (!check.key || !keys_) return;
+  const std::string& key_id = check.key->meta.key_id;
+  const int64_t consistent_before = clock_->NowMillis() - grant_delay_ms_;
+  std::vector<std::string> added;
+  auto add = [&](const GrantPtr& g, bool by_token) {
+    if (!g || g->key_id != key_id || (!by_token && g->created_ms > consistent_before)) return;
+    if (std::find(added.begin(), added.end(), g->grant.grant_id) != added.end()) return;
+    added.push_back(g->grant.grant_id);
+    request.grants.push_back(g->grant);
+  };
+  const iam::Identity& who = *call.caller;
+  std::vector<std::string> grantees = {who.arn};
+  if (!who.account.empty()) {
+    grantees.push_back(core::AccountRootArn(who.account));
+    grantees.push_back(who.account);
+  }
+  if (!who.role_arn.empty()) grantees.push_back(who.role_arn);
+  if (!who.service.empty()) {
+    grantees.push_back(who.service);
+    // Grants name services regionally: dynamodb.us-east-1.amazonaws.com.
+    constexpr std::string_view kSuffix = ".amazonaws.com";
+    if (who.service.ends_with(kSuffix)) {
+      grantees.push_back(who.service.substr(0, who.service.size() - kSuffix.size()) + "." + call.region +
+                         std::string(kSuffix));
+    }
+  }
+  for (const std::string& grantee : grantees)
+    for (const GrantPtr& g : keys_->GrantsFor(key_id, grantee)) add(g, false);
+  for (const std::string& id : check.token_grant_ids) add(keys_->FindGrant(id), true);
 }
 
 bool PolicyAuthorizer::AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,

@@ -15,12 +15,18 @@ class PolicyAuthorizer : public Authorizer {
  public:
   // `keys` supplies alias names for kms:ResourceAliases; `keys` and `denials`
   // may be null (offline explain).
-  PolicyAuthorizer(const core::Clock* clock, const KeyRegistry* keys, DenialLog* denials)
-      : clock_(clock), keys_(keys), denials_(denials) {}
+  // Grants younger than `grant_delay_ms` do not count yet (AWS's eventual
+  // consistency) unless the request carries their token.
+  PolicyAuthorizer(const core::Clock* clock, const KeyRegistry* keys, DenialLog* denials, int64_t grant_delay_ms = 0)
+      : clock_(clock), keys_(keys), denials_(denials), grant_delay_ms_(grant_delay_ms) {}
 
   core::Status Authorize(const CallContext& call, const AuthzCheck& check) const override;
   bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,
                           const std::shared_ptr<const policy::Policy>& new_policy) const override;
+
+  // The grants that may apply to `check`: those naming the caller (its ARN,
+  // role, account or service principal) and those its grant tokens name.
+  void AddGrants(const CallContext& call, const AuthzCheck& check, policy::EvalRequest& request) const;
 
   // The policy engine's request for `check` (exposed for explain and tests).
   policy::EvalRequest BuildRequest(const CallContext& call, const AuthzCheck& check,
@@ -30,6 +36,7 @@ class PolicyAuthorizer : public Authorizer {
   const core::Clock* clock_;
   const KeyRegistry* keys_;
   DenialLog* denials_;
+  int64_t grant_delay_ms_;
 };
 
 }  // namespace kmslab::kms

@@ -232,6 +232,15 @@ std::optional<std::vector<Tag>> RequestReader::Tags(const char* member, bool req
   return tags;
 }
 
+const rapidjson::Value* RequestReader::Object(const char* member) {
+  const rapidjson::Value* v = Find(member);
+  if (v && !v->IsObject()) {
+    Mismatch(member, "a structure");
+    return nullptr;
+  }
+  return v;
+}
+
 void RequestReader::Accept(const char* member) { known_.push_back(member); }
 
 core::Status RequestReader::Finish() {

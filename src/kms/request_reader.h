@@ -69,6 +69,8 @@ class RequestReader {
   std::optional<StringMap> Map(const char* member);
   // [{"TagKey": .., "TagValue": ..}]: key 1-128, value 0-256 characters.
   std::optional<std::vector<Tag>> Tags(const char* member, bool required);
+  // A structure member, for the operation to read itself (null when absent).
+  const rapidjson::Value* Object(const char* member);
   // A member the shape has that this server accepts and does not use.
   void Accept(const char* member);
 

@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include "kms/errors.h"
+#include "kms/grant_token.h"
 #include "kms/operations.h"
 
 namespace kmslab::kms {
@@ -28,7 +29,16 @@ core::Status CheckKeyState(const store::KeyRow& key, KeyUse use) {
   return core::Status();
 }
 
-core::Status Service::Authorize(const CallContext& call, const Plan& plan) const {
+core::Status Service::Authorize(const CallContext& call, Plan& plan) const {
+  std::vector<std::string> token_grants;
+  for (const std::string& token : plan.grant_tokens) {
+    auto ref = ParseGrantToken(token);
+    if (!ref) {
+      return core::Status(core::Code::kInvalidArgument, "The grant token is not valid.", "InvalidGrantTokenException");
+    }
+    token_grants.push_back(ref->grant_id);
+  }
+  for (AuthzCheck& check : plan.checks) check.token_grant_ids = token_grants;
   // Every authorization first (AccessDenied wins over key state), then state.
   for (const AuthzCheck& check : plan.checks) RETURN_IF_ERROR(authorizer_->Authorize(call, check));
   for (const AuthzCheck& check : plan.checks) {

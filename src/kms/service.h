@@ -34,7 +34,7 @@ class Service {
 
   // Pipeline stages (pipeline.h): authorization, key state and DryRun; then
   // audit and the reply.
-  core::Status Authorize(const CallContext& call, const Plan& plan) const;
+  core::Status Authorize(const CallContext& call, Plan& plan) const;
   Reply Complete(const CallContext& call, std::string_view operation, const Plan& plan, const core::Status& status,
                  JsonOut& out);
 

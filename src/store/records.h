@@ -49,6 +49,18 @@ struct AliasRow {
   int64_t updated_ms = 0;
 };
 
+struct GrantRow {
+  std::string grant_id;  // 64 hex
+  std::string key_id;
+  std::string name;
+  std::string grantee;
+  std::string retiring;         // "" when none
+  std::string issuing_account;  // arn:aws:iam::<account>:root
+  std::string operations;       // JSON array of operation names
+  std::string constraints;      // JSON object, {} when none
+  int64_t created_ms = 0;
+};
+
 }  // namespace kmslab::store
 
 #endif  // KMSLAB_STORE_RECORDS_H_

@@ -205,6 +205,43 @@ core::Status Store::DeleteAlias(const std::string& account, const std::string& r
   });
 }
 
+core::Status Store::PutGrant(const GrantRow& g) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    Stmt stmt(db_,
+              "INSERT INTO grants (grant_id, key_id, name, grantee, retiring, issuing_account, operations, "
+              "constraints, created_ms) VALUES (?,?,?,?,?,?,?,?,?)");
+    stmt.Bind(1, g.grant_id).Bind(2, g.key_id).Bind(3, g.name).Bind(4, g.grantee).Bind(5, g.retiring);
+    stmt.Bind(6, g.issuing_account).Bind(7, g.operations).Bind(8, g.constraints).Bind(9, g.created_ms);
+    return stmt.Run();
+  });
+}
+
+core::Status Store::DeleteGrant(const std::string& grant_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    Stmt stmt(db_, "DELETE FROM grants WHERE grant_id = ?");
+    stmt.Bind(1, grant_id);
+    return stmt.Run();
+  });
+}
+
+core::StatusOr<std::vector<GrantRow>> Store::LoadGrants() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<GrantRow> rows;
+  Stmt stmt(db_,
+            "SELECT grant_id, key_id, name, grantee, retiring, issuing_account, operations, constraints, created_ms "
+            "FROM grants ORDER BY created_ms, grant_id");
+  if (!stmt.ok()) return SqlError(db_, "load grants");
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    rows.push_back({stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4), stmt.Text(5),
+                    stmt.Text(6), stmt.Text(7), stmt.Int(8)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "load grants");
+  return rows;
+}
+
 core::StatusOr<std::vector<KeyRow>> Store::LoadKeys() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<KeyRow> keys;

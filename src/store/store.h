@@ -42,7 +42,11 @@ class Store {
   core::Status PutAlias(const AliasRow& alias);
   core::Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
 
+  core::Status PutGrant(const GrantRow& grant);
+  core::Status DeleteGrant(const std::string& grant_id);
+
   core::StatusOr<std::vector<KeyRow>> LoadKeys();
+  core::StatusOr<std::vector<GrantRow>> LoadGrants();
   core::StatusOr<std::vector<MaterialRow>> LoadMaterials();
   core::StatusOr<std::vector<AliasRow>> LoadAliases();
 

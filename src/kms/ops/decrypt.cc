@@ -8,6 +8,7 @@ namespace {
 struct DecryptOp {
   static constexpr const char* kName = "Decrypt";
   struct Request {
+    std::vector<std::string> grant_tokens;
     std::string blob, algorithm;
     std::optional<std::string> key_id;
     StringMap context;
@@ -16,7 +17,7 @@ struct DecryptOp {
   static void Read(RequestReader& r, Request& q) {
     q.blob = r.Blob("CiphertextBlob", {.required = true, .min = 1, .max = 6144}).value_or("");
     q.context = r.Map("EncryptionContext").value_or(StringMap{});
-    r.StringList("GrantTokens", kGrantTokensRule);
+    q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
     q.key_id = r.String("KeyId", {.min = 1, .max = 2048});
     q.algorithm = r.String("EncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
     q.dry_run = r.Bool("DryRun").value_or(false);
@@ -24,6 +25,7 @@ struct DecryptOp {
     r.Accept("Recipient");
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.grant_tokens = q.grant_tokens;
     plan.dry_run = q.dry_run;
     ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveCiphertextKey(s, c, q.blob, q.key_id));
     plan.checks.push_back(

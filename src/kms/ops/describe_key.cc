@@ -8,13 +8,15 @@ namespace {
 struct DescribeKeyOp {
   static constexpr const char* kName = "DescribeKey";
   struct Request {
+    std::vector<std::string> grant_tokens;
     std::string key_id;
   };
   static void Read(RequestReader& r, Request& q) {
     q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
-    r.StringList("GrantTokens", kGrantTokensRule);
+    q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.grant_tokens = q.grant_tokens;
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:DescribeKey", KeyUse::kAnyState, plan).status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {

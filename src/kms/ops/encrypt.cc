@@ -8,6 +8,7 @@ namespace {
 struct EncryptOp {
   static constexpr const char* kName = "Encrypt";
   struct Request {
+    std::vector<std::string> grant_tokens;
     std::string key_id, plaintext, algorithm;
     StringMap context;
     bool dry_run = false;
@@ -16,11 +17,12 @@ struct EncryptOp {
     q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
     q.plaintext = r.Blob("Plaintext", {.required = true, .min = 1, .max = 4096}).value_or("");
     q.context = r.Map("EncryptionContext").value_or(StringMap{});
-    r.StringList("GrantTokens", kGrantTokensRule);
+    q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
     q.algorithm = r.String("EncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
     q.dry_run = r.Bool("DryRun").value_or(false);
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.grant_tokens = q.grant_tokens;
     plan.dry_run = q.dry_run;
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:Encrypt", KeyUse::kCryptographic, plan).status());

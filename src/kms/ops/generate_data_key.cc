@@ -11,6 +11,7 @@ template <bool kWithPlaintext>
 struct GenerateDataKeyOp {
   static constexpr const char* kName = kWithPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
   struct Request {
+    std::vector<std::string> grant_tokens;
     std::string key_id;
     std::optional<std::string> key_spec;
     std::optional<int64_t> number_of_bytes;
@@ -22,7 +23,7 @@ struct GenerateDataKeyOp {
     q.context = r.Map("EncryptionContext").value_or(StringMap{});
     q.number_of_bytes = r.Int("NumberOfBytes", {.min = 1, .max = 1024});
     q.key_spec = r.String("KeySpec", {.enum_values = {"AES_256", "AES_128"}});
-    r.StringList("GrantTokens", kGrantTokensRule);
+    q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
     q.dry_run = r.Bool("DryRun").value_or(false);
     if (kWithPlaintext) r.Accept("Recipient");
   }
@@ -33,6 +34,7 @@ struct GenerateDataKeyOp {
     return core::Status();
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.grant_tokens = q.grant_tokens;
     plan.dry_run = q.dry_run;
     RETURN_IF_ERROR(PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias,
                             kWithPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext",

@@ -8,6 +8,7 @@ namespace {
 struct ReEncryptOp {
   static constexpr const char* kName = "ReEncrypt";
   struct Request {
+    std::vector<std::string> grant_tokens;
     std::string blob, destination_key_id, source_algorithm, destination_algorithm;
     std::optional<std::string> source_key_id;
     StringMap source_context, destination_context;
@@ -23,11 +24,12 @@ struct ReEncryptOp {
         r.String("SourceEncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
     q.destination_algorithm =
         r.String("DestinationEncryptionAlgorithm", {.enum_values = kEncryptionAlgorithms}).value_or("SYMMETRIC_DEFAULT");
-    r.StringList("GrantTokens", kGrantTokensRule);
+    q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
     q.dry_run = r.Bool("DryRun").value_or(false);
     r.Accept("DryRunModifiers");
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
+    plan.grant_tokens = q.grant_tokens;
     plan.dry_run = q.dry_run;
     ASSIGN_OR_RETURN(ResolvedKey source, ResolveCiphertextKey(s, c, q.blob, q.source_key_id));
     plan.checks.push_back(
