@@ -27,6 +27,63 @@ core::Status Bad(const std::string& where, const std::string& what) {
   return core::InvalidArgument("fixtures: " + where + ": " + what);
 }
 
+// The file is user-edited: every shape is checked before it is read.
+const char* StringMember(const Json& obj, const char* member) {
+  if (!obj.IsObject() || !obj.HasMember(member) || !obj[member].IsString()) return nullptr;
+  return obj[member].GetString();
+}
+
+bool ArrayOfObjects(const Json& v) {
+  if (!v.IsArray()) return false;
+  for (const auto& item : v.GetArray())
+    if (!item.IsObject()) return false;
+  return true;
+}
+
+core::Status CheckShape(const Json& account, const std::string& where) {
+  if (!account.IsObject()) return Bad(where, "an account must be an object");
+  for (const char* list : {"rootAccessKeys", "users", "roles"}) {
+    if (account.HasMember(list) && !ArrayOfObjects(account[list])) return Bad(where, std::string(list) + " must be a list of objects");
+  }
+  if (account.HasMember("managedPolicies") && !account["managedPolicies"].IsObject()) {
+    return Bad(where, "managedPolicies must be an object of policy documents");
+  }
+  for (const char* list : {"users", "roles"}) {
+    if (!account.HasMember(list)) continue;
+    for (const auto& entity : account[list].GetArray()) {
+      if (!StringMember(entity, "name")) return Bad(where, std::string(list) + " need a string \"name\"");
+      if (entity.HasMember("path") && !StringMember(entity, "path")) return Bad(where, "path must be a string");
+      if (entity.HasMember("accessKeys") && !ArrayOfObjects(entity["accessKeys"])) {
+        return Bad(where, "accessKeys must be a list of {id, secret}");
+      }
+      if (entity.HasMember("managedPolicies")) {
+        if (!entity["managedPolicies"].IsArray()) return Bad(where, "managedPolicies of a user or role is a list of names");
+        for (const auto& n : entity["managedPolicies"].GetArray())
+          if (!n.IsString()) return Bad(where, "managedPolicies of a user or role is a list of names");
+      }
+      if (entity.HasMember("inlinePolicies") && !entity["inlinePolicies"].IsObject()) {
+        return Bad(where, "inlinePolicies must be an object of policy documents");
+      }
+    }
+  }
+  auto keys_ok = [](const Json& keys) {
+    for (const auto& k : keys.GetArray())
+      if (!StringMember(k, "id") || !StringMember(k, "secret")) return false;
+    return true;
+  };
+  if (account.HasMember("rootAccessKeys") && !keys_ok(account["rootAccessKeys"])) {
+    return Bad(where, "access keys need string \"id\" and \"secret\"");
+  }
+  if (account.HasMember("users")) {
+    for (const auto& u : account["users"].GetArray()) {
+      if (u.HasMember("accessKeys") && !keys_ok(u["accessKeys"])) {
+        return Bad(where, "access keys need string \"id\" and \"secret\"");
+      }
+    }
+  }
+  return core::Status();
+}
+
 core::StatusOr<std::shared_ptr<const policy::Policy>> ParseDocument(const Json& doc, policy::PolicyKind kind,
                                                                     const std::string& where) {
   auto parsed = policy::ParsePolicy(ToText(doc), kind);
@@ -117,6 +174,7 @@ core::StatusOr<std::unique_ptr<Directory>> Directory::Load(const std::string& fi
 core::Status Directory::LoadAccount(const std::string& account, const void* json_ptr) {
   const Json& json = *static_cast<const Json*>(json_ptr);
   if (!core::IsAccountId(account)) return Bad(account, "account ids are 12 digits");
+  RETURN_IF_ERROR(CheckShape(json, account));
   accounts_[account] = true;
   const Json* managed = json.HasMember("managedPolicies") ? &json["managedPolicies"] : nullptr;
   auto add_keys = [&](const Json& entity, const IdentityPtr& identity) -> core::Status {

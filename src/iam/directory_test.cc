@@ -1,6 +1,7 @@
 #include "iam/directory.h"
 
 #include <doctest/doctest.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "iam/sts.h"
@@ -63,6 +64,24 @@ TEST_CASE("AssumeRole follows the trust policy and the caller's IAM policies") {
         "AccessDenied");
   CHECK(AssumeRole(*dir, *dir->FindPrincipal("admin"), {admin_role, "x", 3600}, 0).status().aws_type() ==
         "ValidationError");
+}
+
+TEST_CASE("malformed fixture files are refused with a message, not a crash") {
+  char tmpl[] = "/tmp/kmslab-fixtures-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string path = std::string(tmpl) + "/identities.json";
+  for (const char* text : {R"({"accounts": {"111122223333": {"users": [{"name": 5}]}}})",
+                           R"({"accounts": {"111122223333": {"users": [{"name": "u", "accessKeys": [{"id": 1}]}]}}})",
+                           R"({"accounts": {"12": {}}})", R"({"accounts": []})", "not json",
+                           R"({"accounts": {"111122223333": {"roles": [{"name": "r"}]}}})"}) {
+    CAPTURE(text);
+    FILE* f = fopen(path.c_str(), "w");
+    REQUIRE(f != nullptr);
+    fputs(text, f);
+    fclose(f);
+    auto loaded = Directory::Load(tmpl);
+    CHECK(loaded.status().code() == core::Code::kInvalidArgument);
+  }
 }
 
 }  // namespace
