@@ -166,8 +166,24 @@ std::optional<std::vector<std::string>> RequestReader::StringList(const char* me
                         "' failed to satisfy constraint: Member must have length less than or equal to " +
                         std::to_string(rule.max_items));
   }
-  StrRule item_rule{.min = rule.item_min, .max = rule.item_max, .enum_values = rule.enum_values};
-  for (const auto& item : items) CheckString(MemberPath(member) + ".member", item, item_rule);
+  // An invalid item fails the list as a whole, as AWS words it:
+  // "Value '[a, b]' at 'operations' failed to satisfy constraint: Member must
+  // satisfy constraint: [Member must satisfy enum value set: [...]]".
+  for (const auto& item : items) {
+    std::string item_failure;
+    if (item.size() < rule.item_min) {
+      item_failure = "Member must have length greater than or equal to " + std::to_string(rule.item_min);
+    } else if (item.size() > rule.item_max) {
+      item_failure = "Member must have length less than or equal to " + std::to_string(rule.item_max);
+    } else if (!rule.enum_values.empty() && !InEnum(item, rule.enum_values)) {
+      item_failure = "Member must satisfy enum value set: " + Enumerate(rule.enum_values);
+    }
+    if (!item_failure.empty()) {
+      failures_.push_back("Value '[" + core::Join(items, ", ") + "]' at '" + MemberPath(member) +
+                          "' failed to satisfy constraint: Member must satisfy constraint: [" + item_failure + "]");
+      break;
+    }
+  }
   if (failures_.size() != before) return std::nullopt;
   return items;
 }

@@ -86,11 +86,13 @@ def _kill_leftovers():
 class Server:
     """One kmslab process and its data directory (kept across restarts)."""
 
-    def __init__(self, fixtures=None, auth=None):
+    def __init__(self, fixtures=None, auth=None, args=()):
         """fixtures: a fixtures directory for --fixtures (None: the server's default, the
-        repository's fixtures/); auth: "strict" or "open" for --auth (None: the default)."""
+        repository's fixtures/); auth: "strict" or "open" for --auth (None: the default);
+        args: further `kmslab serve` arguments, such as ("--grant-delay", "60")."""
         self.fixtures = fixtures
         self.auth = auth
+        self.args = list(args)
         self.root = None
         self.proc = None
         self.url = None
@@ -143,7 +145,7 @@ class Server:
             args += ["--fixtures", self.fixtures]
         if self.auth is not None:
             args += ["--auth", self.auth]
-        return args
+        return args + self.args
 
     def stop(self, sig=signal.SIGTERM):
         """Send `sig`, wait, and return the exit code (the data directory stays)."""

@@ -62,8 +62,10 @@ struct CreateGrantOp {
   }
 
   static core::Status Validate(const Request& q) {
-    if (q.has_subset && q.has_equals) {
-      return ValidationError("Constraints may hold EncryptionContextSubset or EncryptionContextEquals, not both.");
+    // Texts as AWS has sent them (quoted in aws-sdk-java#328 and ansible#31960).
+    if (q.has_subset && q.has_equals) return ValidationError("More than one constraint supplied");
+    if (q.operations.size() == 1 && q.operations[0] == "CreateGrant") {
+      return ValidationError("Grants must not contain only the CreateGrant operation.");
     }
     if (q.name) {
       for (char c : *q.name) {
