@@ -67,23 +67,39 @@ std::optional<SigV4Authorization> ParseAuthorization(std::string_view header) {
 }
 
 std::string CanonicalRequest(const SignableRequest& request, const std::vector<std::string>& signed_headers) {
-  std::vector<std::pair<std::string, std::string>> query;
-  for (const auto& [k, v] : request.query) query.emplace_back(UriEncode(k, false), UriEncode(v, false));
-  std::sort(query.begin(), query.end());
-  std::string canonical_query;
-  for (const auto& [k, v] : query) canonical_query += (canonical_query.empty() ? "" : "&") + k + "=" + v;
-
-  std::string canonical_headers;
-  for (const std::string& name : signed_headers) {
-    std::string values;
-    for (const auto& [k, v] : request.headers) {
-      if (core::EqualsIgnoreCase(k, name)) values += (values.empty() ? "" : ",") + CanonicalValue(v);
+  std::string out;
+  out.reserve(512 + request.body.size() / 8);
+  out.append(request.method).push_back('\n');
+  out.append(UriEncode(request.path.empty() ? "/" : request.path, true)).push_back('\n');
+  if (!request.query.empty()) {
+    std::vector<std::pair<std::string, std::string>> query;
+    for (const auto& [k, v] : request.query) query.emplace_back(UriEncode(k, false), UriEncode(v, false));
+    std::sort(query.begin(), query.end());
+    for (size_t i = 0; i < query.size(); ++i) {
+      if (i) out.push_back('&');
+      out.append(query[i].first).append("=").append(query[i].second);
     }
-    canonical_headers += name + ":" + values + "\n";
   }
-  return std::string(request.method) + "\n" + UriEncode(request.path.empty() ? "/" : request.path, true) + "\n" +
-         canonical_query + "\n" + canonical_headers + "\n" + core::Join(signed_headers, ";") + "\n" +
-         core::HexEncode(crypto::Sha256(request.body));
+  out.push_back('\n');
+  for (const std::string& name : signed_headers) {
+    out.append(name).push_back(':');
+    bool first = true;
+    for (const auto& [k, v] : request.headers) {
+      if (!core::EqualsIgnoreCase(k, name)) continue;
+      if (!first) out.push_back(',');
+      out.append(CanonicalValue(v));
+      first = false;
+    }
+    out.push_back('\n');
+  }
+  out.push_back('\n');
+  for (size_t i = 0; i < signed_headers.size(); ++i) {
+    if (i) out.push_back(';');
+    out.append(signed_headers[i]);
+  }
+  out.push_back('\n');
+  out.append(core::HexEncode(crypto::Sha256(request.body)));
+  return out;
 }
 
 std::string SigningKeyCache::Get(std::string_view secret, std::string_view date, std::string_view region,
