@@ -45,7 +45,6 @@ class JsonOut {
     Key(key);
     return writer_;
   }
-  Writer& writer() { return writer_; }
 
   // The response body; empty when no member was written (void operations).
   std::string Finish();
