@@ -33,7 +33,8 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay"});
+  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay"},
+                          {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
   const std::string data = flags->Get("data", "./data");
@@ -79,11 +80,13 @@ int Serve(const std::vector<std::string>& args) {
 
   kms::DenialLog denials(data + "/denials.jsonl");
   kms::PolicyAuthorizer authorizer(&clock, keys->get(), &denials, int64_t{grant_delay} * 1000);
-  kms::Service kms_service(keys->get(), &clock, &authorizer, nullptr);
+  kms::Options options{.key_state_before_access = flags->values.count("key-state-before-access") > 0,
+                       .pending_deletion_disabled = flags->values.count("pending-deletion-disabled") > 0};
+  kms::Service kms_service(keys->get(), &clock, &authorizer, nullptr, options);
   http::Authenticator authenticator(directory->get(), auth == "open" ? http::AuthMode::kOpen : http::AuthMode::kStrict,
                                     account, region, &wall_clock);
   http::StsEndpoint sts(directory->get(), &wall_clock);
-  http::Router router(&kms_service, &authenticator, &sts);
+  http::Router router(&kms_service, &authenticator, &sts, flags->values.count("modelled-http-status") > 0);
   http::Tuning tuning;
   tuning.threads = threads;
   http::Server server(&router, tuning);

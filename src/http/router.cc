@@ -19,7 +19,15 @@ std::string_view HttpRequest::Header(std::string_view name) const {
   return "";
 }
 
-int HttpStatusFor(const std::string& aws_type) {
+int HttpStatusFor(const std::string& aws_type, bool modelled) {
+  if (modelled) {
+    if (aws_type == "NotFoundException") return 404;
+    if (aws_type == "AlreadyExistsException" || aws_type == "DisabledException" ||
+        aws_type == "KMSInvalidStateException") {
+      return 409;
+    }
+    if (aws_type == "DryRunOperationException") return 412;
+  }
   if (aws_type == "KMSInternalException" || aws_type == "KeyUnavailableException" ||
       aws_type == "InternalServerError") {
     return 500;
@@ -45,7 +53,7 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   response.request_id = core::NewUuid();
   response.content_type = kJson11;
   auto json_error = [&](const core::Status& status) {
-    response.status = HttpStatusFor(status.aws_type());
+    response.status = HttpStatusFor(status.aws_type(), modelled_status_);
     response.body = ErrorBody(status.aws_type(), status.message());
     return response;
   };

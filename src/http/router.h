@@ -38,18 +38,23 @@ struct HttpResponse {
 
 class Router {
  public:
-  Router(kms::Service* kms, Authenticator* authenticator, const StsEndpoint* sts)
-      : kms_(kms), authenticator_(authenticator), sts_(sts) {}
+  // `modelled_status`: send the HTTP status the service model declares for
+  // NotFound (404), AlreadyExists and the state errors (409), DryRun (412) instead of
+  // the 400 real KMS sends (a switch, kms-authz.md section 10).
+  Router(kms::Service* kms, Authenticator* authenticator, const StsEndpoint* sts, bool modelled_status = false)
+      : kms_(kms), authenticator_(authenticator), sts_(sts), modelled_status_(modelled_status) {}
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   kms::Service* kms_;
   Authenticator* authenticator_;
   const StsEndpoint* sts_;
+  bool modelled_status_;
 };
 
-// The HTTP status AWS sends with an error type (400 unless a server fault).
-int HttpStatusFor(const std::string& aws_type);
+// The HTTP status AWS sends with an error type (400 unless a server fault),
+// or with `modelled` the status the service model declares.
+int HttpStatusFor(const std::string& aws_type, bool modelled = false);
 // {"__type": ..., "message": ...}
 std::string ErrorBody(const std::string& aws_type, const std::string& message);
 

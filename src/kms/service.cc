@@ -9,7 +9,7 @@
 
 namespace kmslab::kms {
 
-core::Status CheckKeyState(const store::KeyRow& key, KeyUse use) {
+core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& options) {
   const std::string& state = key.state;
   const std::string& arn = key.arn;
   switch (use) {
@@ -17,6 +17,7 @@ core::Status CheckKeyState(const store::KeyRow& key, KeyUse use) {
       return core::Status();
     case KeyUse::kCryptographic:
       if (state == "Disabled") return DisabledError(arn);
+      if (state == "PendingDeletion" && options.pending_deletion_disabled) return DisabledError(arn);
       [[fallthrough]];
     case KeyUse::kManagement:
       if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
@@ -39,11 +40,16 @@ core::Status Service::Authorize(const CallContext& call, Plan& plan) const {
     token_grants.push_back(ref->grant_id);
   }
   for (AuthzCheck& check : plan.checks) check.token_grant_ids = token_grants;
-  // Every authorization first (AccessDenied wins over key state), then state.
+  auto check_states = [&]() -> core::Status {
+    for (const AuthzCheck& check : plan.checks) {
+      if (check.key) RETURN_IF_ERROR(CheckKeyState(check.key->meta, check.use, options_));
+    }
+    return core::Status();
+  };
+  // By default every authorization comes first (AccessDenied wins), then state.
+  if (options_.key_state_before_access) RETURN_IF_ERROR(check_states());
   for (const AuthzCheck& check : plan.checks) RETURN_IF_ERROR(authorizer_->Authorize(call, check));
-  for (const AuthzCheck& check : plan.checks) {
-    if (check.key) RETURN_IF_ERROR(CheckKeyState(check.key->meta, check.use));
-  }
+  if (!options_.key_state_before_access) RETURN_IF_ERROR(check_states());
   if (plan.dry_run) return DryRunError();
   return core::Status();
 }

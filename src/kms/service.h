@@ -19,17 +19,30 @@
 
 namespace kmslab::kms {
 
+// Switches for behaviour AWS leaves ambiguous (kms-authz.md section 10);
+// the defaults are the reference's.
+struct Options {
+  // A caller who is not authorized and names a disabled key sees
+  // AccessDeniedException (default) or, when true, the key-state error.
+  bool key_state_before_access = false;
+  // Cryptography on a key pending deletion: KMSInvalidStateException
+  // (default) or, when true, DisabledException.
+  bool pending_deletion_disabled = false;
+};
+
 class Service {
  public:
   // The collaborators must outlive the service; `audit` may be null.
-  Service(KeyRegistry* keys, const core::Clock* clock, const Authorizer* authorizer, AuditSink* audit)
-      : keys_(keys), clock_(clock), authorizer_(authorizer), audit_(audit) {}
+  Service(KeyRegistry* keys, const core::Clock* clock, const Authorizer* authorizer, AuditSink* audit,
+          Options options = {})
+      : keys_(keys), clock_(clock), authorizer_(authorizer), audit_(audit), options_(options) {}
 
   // Handles `TrentService.<operation>` with the raw JSON request `body`.
   Reply Handle(std::string_view operation, std::string_view body, const CallContext& call);
 
   KeyRegistry& keys() { return *keys_; }
   const Authorizer& authorizer() const { return *authorizer_; }
+  const Options& options() const { return options_; }
   int64_t NowMillis() const { return clock_->NowMillis(); }
 
   // Pipeline stages (pipeline.h): authorization, key state and DryRun; then
@@ -43,10 +56,11 @@ class Service {
   const core::Clock* clock_;
   const Authorizer* authorizer_;
   AuditSink* audit_;
+  Options options_;
 };
 
 // The key-state rule for `use` (kms-authz.md section 2.3).
-core::Status CheckKeyState(const store::KeyRow& key, KeyUse use);
+core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& options = {});
 
 }  // namespace kmslab::kms
 

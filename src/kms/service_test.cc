@@ -44,12 +44,12 @@ class CountingAuthorizer : public Authorizer {
 };
 
 struct Fixture {
-  Fixture() {
+  explicit Fixture(Options options = {}) {
     char tmpl[] = "/tmp/kmslab-service-test-XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
     db = std::move(store::Store::Open(std::string(tmpl) + "/kmslab.db")).value();
     keys = std::move(KeyRegistry::Load(db.get(), core::SecretBytes(std::string(32, 'k')), &clock)).value();
-    service = std::make_unique<Service>(keys.get(), &clock, &authorizer, &sink);
+    service = std::make_unique<Service>(keys.get(), &clock, &authorizer, &sink, options);
     call.caller = iam::RootIdentity("111122223333");
     call.region = "us-east-1";
   }
@@ -96,6 +96,24 @@ TEST_CASE("authorization runs before key state and execution, and a denial chang
   f.authorizer.deny = false;
   CHECK(f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})").status.aws_type() ==
         "DisabledException");
+}
+
+TEST_CASE("switches: key state before access, DisabledException for pending deletion") {
+  Fixture f({.key_state_before_access = true, .pending_deletion_disabled = true});
+  std::string key = f.CreateKey();
+  REQUIRE(f.Call("DisableKey", R"({"KeyId": ")" + key + R"("})").status.ok());
+  f.authorizer.deny = true;
+  CHECK(f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})").status.aws_type() ==
+        "DisabledException");
+  f.authorizer.deny = false;
+  REQUIRE(f.Call("ScheduleKeyDeletion", R"({"KeyId": ")" + key + R"("})").status.ok());
+  CHECK(f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})").status.aws_type() ==
+        "DisabledException");
+  Fixture defaults;
+  std::string other = defaults.CreateKey();
+  REQUIRE(defaults.Call("ScheduleKeyDeletion", R"({"KeyId": ")" + other + R"("})").status.ok());
+  CHECK(defaults.Call("Encrypt", R"({"KeyId": ")" + other + R"(", "Plaintext": "aGk="})").status.aws_type() ==
+        "KMSInvalidStateException");
 }
 
 TEST_CASE("ReEncrypt authorizes both halves; CreateAlias checks the alias and the key") {

@@ -21,7 +21,7 @@ core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
   // The state may have changed since the pipeline checked it: check again
   // under the registry's write lock.
   return service.keys().Update(check.key->meta.key_id, [&](store::KeyRow& m) {
-    RETURN_IF_ERROR(CheckKeyState(m, check.use));
+    RETURN_IF_ERROR(CheckKeyState(m, check.use, service.options()));
     return change(m);
   });
 }
