@@ -19,7 +19,7 @@ core::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args, const std
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
-    } else if (i + 1 < args.size()) {
+    } else if (i + 1 < args.size() && !args[i + 1].starts_with("--")) {
       value = args[++i];
     } else {
       return core::InvalidArgument("--" + name + " needs a value");
