@@ -20,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import types
 import unittest
 import unittest.mock
 import urllib.error
@@ -442,9 +443,19 @@ def sign(url, body, headers, creds, service, region=REGION, when=None):
         auth.add_auth(req)
     else:
         fixed = when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        with unittest.mock.patch.object(botocore.auth, "get_current_datetime",
-                                        lambda *a, **k: fixed):
-            auth.add_auth(req)
+        if hasattr(botocore.auth, "get_current_datetime"):
+            with unittest.mock.patch.object(botocore.auth, "get_current_datetime",
+                                            lambda *a, **k: fixed):
+                auth.add_auth(req)
+        else:  # botocore before 1.31 reads datetime.datetime.utcnow()
+            class FixedDatetime(datetime.datetime):
+                @classmethod
+                def utcnow(cls):
+                    return fixed
+            clock = types.SimpleNamespace(datetime=FixedDatetime, timedelta=datetime.timedelta,
+                                          timezone=datetime.timezone)
+            with unittest.mock.patch.object(botocore.auth, "datetime", clock):
+                auth.add_auth(req)
     return dict(req.prepare().headers.items())
 
 

@@ -353,19 +353,21 @@ class CreateGrantTest(GrantCase):
                                 Operations=["Encrypt"])
 
     def test_dry_run(self):
+        # Raw requests: Debian's 2022 botocore has no DryRun member.
         md = self.create_key()
-        self.assertApiError("DryRunOperationException", DRY_RUN, self.kms.create_grant,
-                            KeyId=md["KeyId"], GranteePrincipal=LEAD, Operations=["Encrypt"],
-                            DryRun=True)
+        grant = {"KeyId": md["KeyId"], "GranteePrincipal": LEAD, "Operations": ["Encrypt"], "DryRun": True}
+        self.assertRawError(self.srv.raw_as(harness.ADMIN, "CreateGrant", grant), "DryRunOperationException",
+                            DRY_RUN)
         self.assertEqual(self.grants_of(md["KeyId"]), [])
-        self.assertAccessDenied(self.as_("db-lead").create_grant, LEAD, "kms:CreateGrant",
-                                md["Arn"], "no-identity", KeyId=md["KeyId"],
-                                GranteePrincipal=LEAD, Operations=["Encrypt"], DryRun=True)
+        self.assertRawError(self.srv.raw_as(creds_of("db-lead"), "CreateGrant", grant), "AccessDeniedException",
+                            access_denied(LEAD, "kms:CreateGrant", md["Arn"], "no-identity"))
         g = self.grant(md["KeyId"], LEAD, ["Encrypt"], RetiringPrincipal=APP)
-        self.assertApiError("DryRunOperationException", DRY_RUN, self.kms.revoke_grant,
-                            KeyId=md["KeyId"], GrantId=g["GrantId"], DryRun=True)
-        self.assertApiError("DryRunOperationException", DRY_RUN, self.as_("app").retire_grant,
-                            GrantToken=g["GrantToken"], DryRun=True)
+        self.assertRawError(self.srv.raw_as(harness.ADMIN, "RevokeGrant",
+                                            {"KeyId": md["KeyId"], "GrantId": g["GrantId"], "DryRun": True}),
+                            "DryRunOperationException", DRY_RUN)
+        self.assertRawError(self.srv.raw_as(creds_of("app"), "RetireGrant",
+                                            {"GrantToken": g["GrantToken"], "DryRun": True}),
+                            "DryRunOperationException", DRY_RUN)
         self.assertEqual(self.grant_ids(md["KeyId"]), [g["GrantId"]])
         self.encrypt(self.as_("db-lead"), md["KeyId"])
 

@@ -65,7 +65,9 @@ class KeyPolicyTest(PolicyCase):
 
     def test_default_key_policy(self):
         md = self.create_key()
-        r = self.kms.get_key_policy(KeyId=md["KeyId"], PolicyName="default")
+        # PolicyName in the output is newer than Debian's 2022 botocore: call() falls back
+        # to a raw request when the client does not model it.
+        r = self.call("GetKeyPolicy", need=("PolicyName",), KeyId=md["KeyId"], PolicyName="default")
         self.assertEqual(r["PolicyName"], "default")
         doc = json.loads(r["Policy"])
         self.assertEqual(doc["Id"], "key-default-1")
@@ -86,7 +88,9 @@ class KeyPolicyTest(PolicyCase):
         md = self.create_key()
         res = self.srv.cli("get-key-policy", "--key-id", md["KeyId"], "--policy-name", "default")
         self.assertEqual(res.rc, 0, res.stderr)
-        self.assertEqual(res.json["PolicyName"], "default")
+        # Older CLIs (Debian's 2.9) do not model the PolicyName output member.
+        if "PolicyName" in res.json or harness.cli_major_version() == 1:
+            self.assertEqual(res.json["PolicyName"], "default")
         self.assertEqual(json.loads(res.json["Policy"]), load_policy("default-key-policy"))
 
     def test_put_key_policy_round_trip(self):
