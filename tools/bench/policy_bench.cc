@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "policy/policy.h"
@@ -20,34 +22,26 @@ using kmslab::policy::EvalRequest;
 using kmslab::policy::NamedPolicy;
 using kmslab::policy::PolicyKind;
 
-constexpr const char* kKeyPolicy = R"({
-  "Id": "key-policy-dynamodb",
-  "Version":"2012-10-17",
-  "Statement": [
-    {
-      "Sid" : "Allow access through Amazon DynamoDB for all principals in the account that are authorized to use Amazon DynamoDB",
-      "Effect": "Allow",
-      "Principal": {"AWS": "arn:aws:iam::111122223333:user/db-lead"},
-      "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
-      "Resource": "*",
-      "Condition": {"StringLike": {"kms:ViaService" : "dynamodb.*.amazonaws.com"}}
-    },
-    {
-      "Sid":  "Allow administrators to view the KMS key and revoke grants",
-      "Effect": "Allow",
-      "Principal": {"AWS": "arn:aws:iam::111122223333:role/db-team"},
-      "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
-      "Resource": "*"
-    }
-  ]
-})";
+// The seed documents' policy, as shipped in policies/ (path set by the build).
+constexpr const char* kKeyPolicyFile = KMSLAB_POLICIES_DIR "/dynamodb-cmk-db-lead.json";
 
 constexpr const char* kDbLeadIdentityPolicy =
     R"({"Version":"2012-10-17","Statement":[{"Sid":"DynamoDB","Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]})";
 
 constexpr const char* kKeyArn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-std::shared_ptr<const kmslab::policy::Policy> MustParse(const char* json, PolicyKind kind) {
+std::string ReadFile(const char* path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "policy_bench: cannot read %s\n", path);
+    std::exit(2);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::shared_ptr<const kmslab::policy::Policy> MustParse(const std::string& json, PolicyKind kind) {
   auto parsed = kmslab::policy::ParsePolicy(json, kind);
   if (!parsed.ok()) {
     std::fprintf(stderr, "policy_bench: %s\n", parsed.status().ToString().c_str());
@@ -109,8 +103,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: policy_bench [N]\n");
     return 2;
   }
+  const std::string key_policy_text = ReadFile(kKeyPolicyFile);
   auto parse_start = std::chrono::steady_clock::now();
-  NamedPolicy key_policy{"key-policy", MustParse(kKeyPolicy, PolicyKind::kKeyPolicy)};
+  NamedPolicy key_policy{"key-policy", MustParse(key_policy_text, PolicyKind::kKeyPolicy)};
   auto parse_ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - parse_start).count();
   NamedPolicy identity{"user/db-lead:inline:dynamodb", MustParse(kDbLeadIdentityPolicy, PolicyKind::kIdentityPolicy)};
 
