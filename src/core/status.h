@@ -35,8 +35,6 @@ class [[nodiscard]] Status {
   Status() = default;  // OK
   Status(Code code, std::string message, std::string aws_type = "");
 
-  static Status Ok() { return Status(); }
-
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }
   // Empty for OK.

@@ -109,7 +109,7 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
     if (key->materials.empty()) return core::DataLoss("key " + id + " has no key material");
     registry->keys_[id] = key;
   }
-  for (auto& a : aliases) registry->aliases_[AliasKey(a.account, a.region, a.name)] = a;
+  for (auto& a : aliases) registry->SetAliasLocked(a);
   ASSIGN_OR_RETURN(std::vector<store::GrantRow> grants, store->LoadGrants());
   for (const auto& g : grants)
     if (registry->keys_.count(g.key_id)) registry->IndexGrantLocked(GrantFromRow(g));
@@ -239,11 +239,27 @@ std::vector<store::AliasRow> KeyRegistry::ListAliases(const std::string& account
 
 std::vector<std::string> KeyRegistry::AliasesOf(const std::string& key_id) const {
   std::shared_lock<std::shared_mutex> lock(map_mu_);
-  std::vector<std::string> out;
-  for (const auto& [k, alias] : aliases_)
-    if (alias.key_id == key_id) out.push_back(alias.name);
-  std::sort(out.begin(), out.end());
-  return out;
+  auto it = aliases_by_key_.find(key_id);
+  if (it == aliases_by_key_.end()) return {};
+  return std::vector<std::string>(it->second.begin(), it->second.end());
+}
+
+void KeyRegistry::SetAliasLocked(const store::AliasRow& alias) {
+  const std::string key = AliasKey(alias.account, alias.region, alias.name);
+  EraseAliasLocked(key);
+  aliases_[key] = alias;
+  aliases_by_key_[alias.key_id].insert(alias.name);
+}
+
+void KeyRegistry::EraseAliasLocked(const std::string& alias_key) {
+  auto it = aliases_.find(alias_key);
+  if (it == aliases_.end()) return;
+  auto names = aliases_by_key_.find(it->second.key_id);
+  if (names != aliases_by_key_.end()) {
+    names->second.erase(it->second.name);
+    if (names->second.empty()) aliases_by_key_.erase(names);
+  }
+  aliases_.erase(it);
 }
 
 core::Status KeyRegistry::PutAlias(const store::AliasRow& alias, bool must_be_new) {
@@ -253,7 +269,7 @@ core::Status KeyRegistry::PutAlias(const store::AliasRow& alias, bool must_be_ne
   if (!must_be_new && !exists) return core::NotFound(alias.name);
   RETURN_IF_ERROR(store_->PutAlias(alias));
   std::unique_lock<std::shared_mutex> map_lock(map_mu_);
-  aliases_[AliasKey(alias.account, alias.region, alias.name)] = alias;
+  SetAliasLocked(alias);
   return core::Status();
 }
 
@@ -262,7 +278,7 @@ core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::str
   std::lock_guard<std::mutex> lock(write_mu_);
   RETURN_IF_ERROR(store_->DeleteAlias(account, region, name));
   std::unique_lock<std::shared_mutex> map_lock(map_mu_);
-  aliases_.erase(AliasKey(account, region, name));
+  EraseAliasLocked(AliasKey(account, region, name));
   return core::Status();
 }
 
@@ -355,6 +371,7 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
       std::unique_lock<std::shared_mutex> map_lock(map_mu_);
       keys_.erase(m.key_id);
       std::erase_if(aliases_, [&](const auto& entry) { return entry.second.key_id == m.key_id; });
+      aliases_by_key_.erase(m.key_id);
       if (auto it = grants_by_key_.find(m.key_id); it != grants_by_key_.end()) {
         std::vector<GrantPtr> doomed = it->second;
         for (const GrantPtr& g : doomed) UnindexGrantLocked(g->grant.grant_id);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -136,6 +137,11 @@ class KeyRegistry {
   mutable std::shared_mutex map_mu_;  // guards the maps below
   std::unordered_map<std::string, KeyPtr> keys_;
   std::map<std::string, store::AliasRow> aliases_;  // by AliasKey
+  // Alias names per key id (kms:ResourceAliases is set on every request).
+  std::unordered_map<std::string, std::set<std::string>> aliases_by_key_;
+  // Require map_mu_ held exclusively: keep both alias maps in step.
+  void SetAliasLocked(const store::AliasRow& alias);
+  void EraseAliasLocked(const std::string& alias_key);
   std::atomic<int64_t> next_due_ms_{INT64_MAX};
   std::unordered_map<std::string, GrantPtr> grants_;                      // by grant id
   std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;  // oldest first

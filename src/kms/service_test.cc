@@ -132,6 +132,19 @@ TEST_CASE("ReEncrypt authorizes both halves; CreateAlias checks the alias and th
   CHECK(f.authorizer.actions == std::vector<std::string>{"kms:CreateAlias", "kms:CreateAlias"});
 }
 
+TEST_CASE("the alias index follows create, repoint and delete") {
+  Fixture f;
+  std::string a = f.CreateKey(), b = f.CreateKey();
+  REQUIRE(f.Call("CreateAlias", R"({"AliasName": "alias/y", "TargetKeyId": ")" + a + R"("})").status.ok());
+  REQUIRE(f.Call("CreateAlias", R"({"AliasName": "alias/x", "TargetKeyId": ")" + a + R"("})").status.ok());
+  CHECK(f.keys->AliasesOf(a) == std::vector<std::string>{"alias/x", "alias/y"});
+  REQUIRE(f.Call("UpdateAlias", R"({"AliasName": "alias/x", "TargetKeyId": ")" + b + R"("})").status.ok());
+  CHECK(f.keys->AliasesOf(a) == std::vector<std::string>{"alias/y"});
+  CHECK(f.keys->AliasesOf(b) == std::vector<std::string>{"alias/x"});
+  REQUIRE(f.Call("DeleteAlias", R"({"AliasName": "alias/y"})").status.ok());
+  CHECK(f.keys->AliasesOf(a).empty());
+}
+
 TEST_CASE("deletion and automatic rotation happen when the server clock passes their dates") {
   Fixture f;
   std::string doomed = f.CreateKey(), rotating = f.CreateKey();
