@@ -17,7 +17,8 @@ ALLOWED = {
     "iam": {"core", "policy", "store"},
     "audit": {"core", "policy"},
     "kms": {"core", "policy", "crypto", "store", "iam", "audit"},
-    "ddb": {"core", "iam", "audit", "kms"},
+    # crypto: items sealed under data keys; store: tables and items; policy: its types via kms/
+    "ddb": {"core", "policy", "crypto", "store", "iam", "audit", "kms"},
     "http": {"core", "crypto", "iam", "kms", "ddb"},  # crypto: SigV4 HMAC
     "cli": {"core", "policy", "crypto", "store", "iam", "audit", "kms", "ddb", "http"},
 }

@@ -11,6 +11,9 @@
 #include "cli/flags.h"
 #include "core/arn.h"
 #include "core/clock.h"
+#include "crypto/hmac.h"
+#include "ddb/service.h"
+#include "http/admin.h"
 #include "http/authenticator.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -33,7 +36,8 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay"},
+  auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay", "admin-token",
+                           "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
@@ -43,14 +47,24 @@ int Serve(const std::vector<std::string>& args) {
   const std::string fixtures = flags->Get("fixtures", kDefaultFixturesDir);
   const std::string auth = flags->Get("auth", "strict");
   int port = 0, threads = 0, grant_delay = 0;
+  ddb::Options ddb_options;
   try {
     port = std::stoi(flags->Get("port", "4599"));
     threads = std::stoi(flags->Get("threads", "64"));
     grant_delay = std::stoi(flags->Get("grant-delay", "0"));
+    ddb_options.detection_seconds =
+        std::stoll(flags->Get("ddb-detection-seconds", std::to_string(ddb_options.detection_seconds)));
+    ddb_options.recovery_seconds =
+        std::stoll(flags->Get("ddb-recovery-seconds", std::to_string(ddb_options.recovery_seconds)));
+    ddb_options.sse_update_seconds =
+        std::stoll(flags->Get("ddb-sse-update-seconds", std::to_string(ddb_options.sse_update_seconds)));
   } catch (const std::exception&) {
-    return Fail("--port, --threads and --grant-delay take numbers");
+    return Fail("--port, --threads, --grant-delay and the --ddb-*-seconds switches take numbers");
   }
   if (grant_delay < 0) return Fail("--grant-delay must not be negative");
+  if (ddb_options.detection_seconds < 1 || ddb_options.recovery_seconds < 1 || ddb_options.sse_update_seconds < 0) {
+    return Fail("--ddb-detection-seconds and --ddb-recovery-seconds must be positive, --ddb-sse-update-seconds not negative");
+  }
   if (port < 0 || port > 65535 || threads < 1) return Fail("--port must be 0-65535 and --threads positive");
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
   if (auth != "strict" && auth != "open") return Fail("--auth is strict or open");
@@ -75,6 +89,8 @@ int Serve(const std::vector<std::string>& args) {
   if (!db.ok()) return Fail(db.status().message());
   core::ServerClock clock;
   core::SystemClock wall_clock;
+  // Tables under the AWS owned key seal their table keys under a key derived from the root key.
+  core::SecretBytes owned_key(crypto::HmacSha256(root_key->Reveal(), "kmslab dynamodb AWS owned key v1"));
   auto keys = kms::KeyRegistry::Load(db->get(), std::move(root_key).value(), &clock);
   if (!keys.ok()) return Fail(keys.status().message());
 
@@ -86,7 +102,11 @@ int Serve(const std::vector<std::string>& args) {
   http::Authenticator authenticator(directory->get(), auth == "open" ? http::AuthMode::kOpen : http::AuthMode::kStrict,
                                     account, region, &wall_clock);
   http::StsEndpoint sts(directory->get(), &wall_clock);
-  http::Router router(&kms_service, &authenticator, &sts, flags->values.count("modelled-http-status") > 0);
+  ddb::Service ddb_service(db->get(), &kms_service, &clock, std::move(owned_key), ddb_options);
+  if (auto loaded = ddb_service.Load(); !loaded.ok()) return Fail(loaded.message());
+  http::AdminEndpoint admin(&clock, flags->Get("admin-token", ""));
+  http::Router router(&kms_service, &authenticator, &sts, flags->values.count("modelled-http-status") > 0,
+                      &ddb_service, &admin);
   http::Tuning tuning;
   tuning.threads = threads;
   http::Server server(&router, tuning);

@@ -27,6 +27,8 @@ class ServerClock : public Clock {
  public:
   int64_t NowMillis() const override;
   void AdvanceSeconds(int64_t seconds) { offset_millis_ += seconds * 1000; }
+  // How far the clock is ahead of real time.
+  int64_t OffsetMillis() const { return offset_millis_.load(); }
 
  private:
   std::atomic<int64_t> offset_millis_{0};

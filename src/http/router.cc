@@ -1,16 +1,22 @@
 #include "http/router.h"
 
+#include <functional>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "core/random.h"
 #include "core/strings.h"
+#include "ddb/errors.h"
+#include "http/admin.h"
 
 namespace kmslab::http {
 
 namespace {
 constexpr std::string_view kKmsPrefix = "TrentService.";
+constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
 constexpr char kJson11[] = "application/x-amz-json-1.1";
+constexpr char kJson10[] = "application/x-amz-json-1.0";
 }  // namespace
 
 std::string_view HttpRequest::Header(std::string_view name) const {
@@ -52,16 +58,26 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   HttpResponse response;
   response.request_id = core::NewUuid();
   response.content_type = kJson11;
-  auto json_error = [&](const core::Status& status) {
+  std::function<HttpResponse(const core::Status&)> json_error = [&](const core::Status& status) {
     response.status = HttpStatusFor(status.aws_type(), modelled_status_);
     response.body = ErrorBody(status.aws_type(), status.message());
     return response;
   };
 
+  if (admin_ && request.path.starts_with(kAdminPrefix)) return admin_->Handle(request);
   const std::string_view target = request.Header("X-Amz-Target");
   const bool is_kms = target.starts_with(kKmsPrefix);
+  const bool is_ddb = ddb_ && target.starts_with(kDynamoDbPrefix);
   const bool is_sts = target.empty() && request.Header("Content-Type").starts_with("application/x-www-form-urlencoded");
-  if (request.method != "POST" || request.path != "/" || (!is_kms && !is_sts)) {
+  if (is_ddb) {
+    response.content_type = kJson10;
+    json_error = [&](const core::Status& status) {
+      response.status = HttpStatusFor(status.aws_type());
+      response.body = ErrorBody(ddb::WireErrorType(status.aws_type()), status.message());
+      return response;
+    };
+  }
+  if (request.method != "POST" || request.path != "/" || (!is_kms && !is_ddb && !is_sts)) {
     return json_error(core::Status(core::Code::kNotFound,
                                    target.empty() ? "Missing X-Amz-Target header; kmslab serves POST / with X-Amz-Target "
                                                     "TrentService.<Operation>, or STS form posts."
@@ -71,7 +87,8 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
 
   SignableRequest signable{request.method, request.path, request.query, request.headers, request.body};
   auto who = authenticator_->Authenticate(
-      signable, [&](const std::string& name) { return std::string(request.Header(name)); }, is_kms ? "kms" : "sts");
+      signable, [&](const std::string& name) { return std::string(request.Header(name)); },
+      is_kms ? "kms" : is_ddb ? "dynamodb" : "sts");
   if (is_sts) {
     response.content_type = "text/xml";
     StsReply reply = who.ok() ? sts_->Handle(ParseForm(request.body), *who->identity, response.request_id)
@@ -89,6 +106,12 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   call.request_id = response.request_id;
   call.source_ip = std::string(request.remote_addr);
   call.user_agent = std::string(request.Header("User-Agent"));
+  if (is_ddb) {
+    ddb::Reply reply = ddb_->Handle(target.substr(kDynamoDbPrefix.size()), request.body, call);
+    if (!reply.status.ok()) return json_error(reply.status);
+    response.body = std::move(reply.body);
+    return response;
+  }
   kms::Reply reply = kms_->Handle(target.substr(kKmsPrefix.size()), request.body, call);
   if (!reply.status.ok()) return json_error(reply.status);
   response.body = std::move(reply.body);

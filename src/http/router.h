@@ -12,6 +12,7 @@
 
 #include "http/authenticator.h"
 #include "http/sts_wire.h"
+#include "ddb/service.h"
 #include "kms/service.h"
 
 namespace kmslab::http {
@@ -41,12 +42,16 @@ class Router {
   // `modelled_status`: send the HTTP status the service model declares for
   // NotFound (404), AlreadyExists and the state errors (409), DryRun (412) instead of
   // the 400 real KMS sends (a switch, kms-authz.md section 10).
-  Router(kms::Service* kms, Authenticator* authenticator, const StsEndpoint* sts, bool modelled_status = false)
-      : kms_(kms), authenticator_(authenticator), sts_(sts), modelled_status_(modelled_status) {}
+  // `ddb` and `admin` may be null (then their paths answer UnknownOperation / not found).
+  Router(kms::Service* kms, Authenticator* authenticator, const StsEndpoint* sts, bool modelled_status = false,
+         ddb::Service* ddb = nullptr, const class AdminEndpoint* admin = nullptr)
+      : kms_(kms), ddb_(ddb), admin_(admin), authenticator_(authenticator), sts_(sts), modelled_status_(modelled_status) {}
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   kms::Service* kms_;
+  ddb::Service* ddb_;
+  const AdminEndpoint* admin_;
   Authenticator* authenticator_;
   const StsEndpoint* sts_;
   bool modelled_status_;
@@ -55,7 +60,7 @@ class Router {
 // The HTTP status AWS sends with an error type (400 unless a server fault),
 // or with `modelled` the status the service model declares.
 int HttpStatusFor(const std::string& aws_type, bool modelled = false);
-// {"__type": ..., "message": ...}
+// {"__type": ..., "message": ...}; `__type` is sent as given.
 std::string ErrorBody(const std::string& aws_type, const std::string& message);
 
 }  // namespace kmslab::http

@@ -8,7 +8,7 @@
 namespace kmslab::http {
 
 Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(tuning) {
-  server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) {
     HttpRequest request{req.method, req.path, {}, {}, req.body, req.remote_addr};
     // req.params also holds a form body's fields; only the URL's query is signed as such.
     if (size_t q = req.target.find('?'); q != std::string::npos) {
@@ -23,7 +23,11 @@ Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(t
     res.status = response.status;
     res.set_header("x-amzn-RequestId", response.request_id);
     res.set_content(response.body, response.content_type.c_str());
-  });
+  };
+  server_.Post("/", handle);
+  // kmslab's admin paths (the router checks who may use them).
+  server_.Get("/_kmslab/.*", handle);
+  server_.Post("/_kmslab/.*", handle);
   // Anything the handler did not answer (unknown paths and methods, bodies
   // over the limit) still gets an AWS-style JSON error.
   server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {

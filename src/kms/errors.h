@@ -27,6 +27,11 @@ core::Status LimitExceededError(std::string message);
 core::Status UnsupportedOperationError(std::string message);
 core::Status DryRunError();
 core::Status AccessDeniedError(std::string message);
+// AccessDenied for a ciphertext whose key cannot be used: unknown here, or
+// denied on a service-forwarded decrypt.
+inline constexpr char kLegacyCiphertextDenied[] =
+    "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are "
+    "not allowed to access.";
 core::Status NotFoundError(std::string message);
 core::Status MalformedPolicyError(std::string message);
 

@@ -48,7 +48,16 @@ core::Status Service::Authorize(const CallContext& call, Plan& plan) const {
   };
   // By default every authorization comes first (AccessDenied wins), then state.
   if (options_.key_state_before_access) RETURN_IF_ERROR(check_states());
-  for (const AuthzCheck& check : plan.checks) RETURN_IF_ERROR(authorizer_->Authorize(call, check));
+  for (const AuthzCheck& check : plan.checks) {
+    core::Status allowed = authorizer_->Authorize(call, check);
+    if (allowed.ok()) continue;
+    // A forwarded (kms:ViaService) decrypt that is denied answers with the
+    // legacy text services still show (kms-authz.md section 7).
+    if (!call.via_service.empty() && (check.action == "kms:Decrypt" || check.action == "kms:ReEncryptFrom")) {
+      return AccessDeniedError(kLegacyCiphertextDenied);
+    }
+    return allowed;
+  }
   if (!options_.key_state_before_access) RETURN_IF_ERROR(check_states());
   if (plan.dry_run) return DryRunError();
   return core::Status();

@@ -77,6 +77,38 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_by_request ON audit_events(request_id);
 )sql",
+    // 1 -> 2: the DynamoDB shim's tables, their sealed items, and backups.
+    R"sql(
+CREATE TABLE ddb_tables (
+  table_id   TEXT PRIMARY KEY,
+  account    TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  meta       TEXT NOT NULL,  -- JSON owned by ddb/ (docs/storage-schema.md)
+  UNIQUE (account, region, name)
+);
+CREATE TABLE ddb_items (
+  table_id TEXT NOT NULL,
+  row_id   TEXT NOT NULL,  -- HMAC of the item's key under the table's data key
+  sealed   BLOB NOT NULL,  -- the item, AES-256-GCM under the data key
+  PRIMARY KEY (table_id, row_id)
+);
+CREATE TABLE ddb_backups (
+  backup_arn TEXT PRIMARY KEY,
+  account    TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  meta       TEXT NOT NULL
+);
+CREATE TABLE ddb_backup_items (
+  backup_arn TEXT NOT NULL REFERENCES ddb_backups(backup_arn) ON DELETE CASCADE,
+  row_id     TEXT NOT NULL,
+  sealed     BLOB NOT NULL,
+  PRIMARY KEY (backup_arn, row_id)
+);
+)sql",
 };
 
 }  // namespace kmslab::store

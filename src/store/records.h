@@ -61,6 +61,41 @@ struct GrantRow {
   int64_t created_ms = 0;
 };
 
+// A DynamoDB table of the shim. `meta` is a JSON document owned by ddb/: the
+// table's definition and its keys, which appear only wrapped.
+struct DdbTableRow {
+  std::string table_id;  // UUID
+  std::string account;
+  std::string region;
+  std::string name;
+  int64_t created_ms = 0;
+  std::string meta;
+};
+
+// One item as stored: sealed under its table's data key.
+struct DdbItemRow {
+  std::string row_id;
+  std::string sealed;
+};
+
+// A table's item to write; an empty `sealed` deletes the row.
+struct DdbItemWrite {
+  std::string table_id;
+  std::string row_id;
+  std::string sealed;
+};
+
+// An on-demand backup: a copy of its table's sealed items, and `meta` (JSON
+// owned by ddb/) with the table's definition and the keys in force.
+struct DdbBackupRow {
+  std::string backup_arn;
+  std::string account;
+  std::string region;
+  std::string table_name;
+  int64_t created_ms = 0;
+  std::string meta;
+};
+
 }  // namespace kmslab::store
 
 #endif  // KMSLAB_STORE_RECORDS_H_

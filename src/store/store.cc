@@ -5,55 +5,10 @@
 #include <unordered_map>
 
 #include "store/migrations.h"
+#include "store/stmt.h"
 
 namespace kmslab::store {
 
-namespace {
-
-core::Status SqlError(sqlite3* db, const std::string& what) {
-  return core::Internal(what + ": " + sqlite3_errmsg(db));
-}
-
-// One prepared statement; finalized on destruction.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  bool ok() const { return stmt_ != nullptr; }
-
-  Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& BindBlob(int i, const std::string& v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  core::Status Run() {
-    if (!ok()) return SqlError(db_, "prepare");
-    return Step() == SQLITE_DONE ? core::Status() : SqlError(db_, "step");
-  }
-
-  std::string Text(int col) {
-    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
-  }
-  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-}  // namespace
 
 core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* db = nullptr;
@@ -86,15 +41,6 @@ int Store::schema_version() {
   std::lock_guard<std::mutex> lock(mu_);
   Stmt stmt(db_, "PRAGMA user_version");
   return stmt.ok() && stmt.Step() == SQLITE_ROW ? static_cast<int>(stmt.Int(0)) : -1;
-}
-
-template <typename F>
-core::Status Store::InTransaction(F body) {
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  core::Status status = body();
-  if (status.ok()) status = Exec("COMMIT");
-  if (!status.ok()) (void)Exec("ROLLBACK");
-  return status;
 }
 
 core::Status Store::Migrate() {

@@ -6,6 +6,8 @@
 #ifndef KMSLAB_STORE_STORE_H_
 #define KMSLAB_STORE_STORE_H_
 
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,7 +21,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 class Store {
  public:
@@ -50,6 +52,26 @@ class Store {
   core::StatusOr<std::vector<MaterialRow>> LoadMaterials();
   core::StatusOr<std::vector<AliasRow>> LoadAliases();
 
+  // DynamoDB tables (ddb_store.cc). Writers of one table's items enqueue in
+  // the order they applied them, then wait: concurrent writes share one
+  // commit (group commit), and a write that returned OK is on disk.
+  core::Status PutDdbTable(const DdbTableRow& table);
+  // Waits for the table's queued item writes, then removes it and its items.
+  core::Status DeleteDdbTable(const std::string& table_id);
+  core::StatusOr<std::vector<DdbTableRow>> LoadDdbTables();
+  core::StatusOr<std::vector<DdbItemRow>> LoadDdbItems(const std::string& table_id);
+  // A ticket for AwaitDdbWrites. Cheap; never blocks on the disk.
+  uint64_t EnqueueDdbItemWrite(DdbItemWrite write);
+  // Returns once the write with `ticket` (and every earlier one) is committed,
+  // or with the error that failed its batch.
+  core::Status AwaitDdbWrites(uint64_t ticket);
+  // A backup of `table_id` as of now: its row and a copy of the items.
+  core::Status CreateDdbBackup(const DdbBackupRow& backup, const std::string& table_id);
+  // A new table (`table`) holding a copy of the backup's items.
+  core::Status RestoreDdbTable(const DdbTableRow& table, const std::string& backup_arn);
+  core::Status DeleteDdbBackup(const std::string& backup_arn);
+  core::StatusOr<std::vector<DdbBackupRow>> LoadDdbBackups();
+
  private:
   explicit Store(sqlite3* db) : db_(db) {}
   core::Status Exec(const char* sql);
@@ -60,9 +82,32 @@ class Store {
   core::Status WriteKey(const KeyRow& key);
   core::Status WriteMaterial(const MaterialRow& material);
 
+  // Waits until every item write enqueued so far is committed.
+  core::Status FlushDdbWrites();
+
   std::mutex mu_;
   sqlite3* db_;
+
+  // The group commit of item writes: a waiter finding no commit running
+  // becomes the leader, takes the whole queue and commits it in one transaction.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<DdbItemWrite> queue_;
+  uint64_t enqueued_ = 0;     // tickets handed out
+  uint64_t durable_ = 0;      // every ticket up to here has been attempted
+  bool committing_ = false;
+  uint64_t failed_from_ = 0, failed_to_ = 0;  // the last failed batch's tickets
+  core::Status failed_status_;
 };
+
+template <typename F>
+core::Status Store::InTransaction(F body) {
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  core::Status status = body();
+  if (status.ok()) status = Exec("COMMIT");
+  if (!status.ok()) (void)Exec("ROLLBACK");
+  return status;
+}
 
 }  // namespace kmslab::store
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <thread>
+#include <vector>
 
 #include "store/root_key.h"
 
@@ -87,6 +89,33 @@ TEST_CASE("the root key file is created 0600 once and read back") {
   setenv("KMSLAB_ROOT_KEY", "zz", 1);
   CHECK_FALSE(LoadOrCreateRootKey(dir).ok());
   unsetenv("KMSLAB_ROOT_KEY");
+}
+
+TEST_CASE("item writes from many threads share commits, and backups copy and restore items") {
+  std::string dir = TempDir();
+  auto store = std::move(Store::Open(dir + "/kmslab.db")).value();
+  REQUIRE(store->PutDdbTable({"t1", "111122223333", "us-east-1", "music", 1, "{}"}).ok());
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 8; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        uint64_t ticket = store->EnqueueDdbItemWrite({"t1", std::to_string(t * 100 + i), "sealed"});
+        CHECK(store->AwaitDdbWrites(ticket).ok());
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  CHECK(store->AwaitDdbWrites(store->EnqueueDdbItemWrite({"t1", "0", ""})).ok());  // a delete
+  CHECK(store->LoadDdbItems("t1")->size() == 399);
+
+  REQUIRE(store->CreateDdbBackup({"arn:b1", "111122223333", "us-east-1", "music", 2, "{}"}, "t1").ok());
+  REQUIRE(store->DeleteDdbTable("t1").ok());
+  CHECK(store->LoadDdbItems("t1")->empty());
+  REQUIRE(store->RestoreDdbTable({"t2", "111122223333", "us-east-1", "copy", 3, "{}"}, "arn:b1").ok());
+  CHECK(store->LoadDdbItems("t2")->size() == 399);
+  CHECK(store->LoadDdbTables()->size() == 1);
+  REQUIRE(store->DeleteDdbBackup("arn:b1").ok());
+  CHECK(store->LoadDdbBackups()->empty());
 }
 
 }  // namespace

@@ -291,6 +291,64 @@ class Server:
         of stdout or None, stdout, stderr)."""
         return self.aws(ADMIN, "kms", *args, region=region)
 
+    # --- DynamoDB shim and the server clock ----------------------------------------------
+    def ddb(self, creds=None, region=REGION):
+        """A boto3 DynamoDB client signing with `creds` (default: admin)."""
+        return self.client_as(creds or ADMIN, "dynamodb", region)
+
+    def ddb_raw(self, creds, operation, body=b"", headers=None, region=REGION):
+        """A SigV4-signed (service dynamodb) POST / with target DynamoDB_20120810.<operation>
+        and a JSON 1.0 body. Returns Response(status, headers, parsed JSON or None, bytes)."""
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        hdrs = {"Content-Type": "application/x-amz-json-1.0",
+                "X-Amz-Target": "DynamoDB_20120810." + operation}
+        hdrs.update(headers or {})
+        return signed_post(self.url + "/", body, hdrs, creds, "dynamodb", region)
+
+    def admin_token(self):
+        """The value of `--admin-token` in this server's arguments, or None."""
+        if "--admin-token" in self.args:
+            return self.args[self.args.index("--admin-token") + 1]
+        return None
+
+    def admin_request(self, method, path, body=None, token=None):
+        """An unsigned request to an admin path (/_kmslab/...), sending the header
+        X-Kmslab-Admin-Token when `token` (default: the server's --admin-token) is set.
+        Returns Response(status, headers, parsed JSON or None, bytes)."""
+        token = self.admin_token() if token is None else token
+        hdrs = {"Content-Type": "application/json"}
+        if token:
+            hdrs["X-Kmslab-Admin-Token"] = token
+        data = None if body is None else (body if isinstance(body, bytes)
+                                          else json.dumps(body).encode())
+        ureq = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(ureq, timeout=60) as r:
+                status, rheaders, raw = r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            status, rheaders, raw = e.code, e.headers, e.read()
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = None
+        return Response(status, rheaders, parsed, raw)
+
+    def clock(self):
+        """GET /_kmslab/clock: {"now", "epochMillis", "offsetSeconds"}."""
+        r = self.admin_request("GET", "/_kmslab/clock")
+        if r.status != 200:
+            raise RuntimeError(f"GET /_kmslab/clock failed: {r.status} {r.data[:300]!r}")
+        return r.body
+
+    def advance_clock(self, seconds):
+        """Move the server clock forward by `seconds` (POST /_kmslab/clock); returns the
+        clock's new reading."""
+        r = self.admin_request("POST", "/_kmslab/clock", {"advanceSeconds": int(seconds)})
+        if r.status != 200:
+            raise RuntimeError(f"POST /_kmslab/clock failed: {r.status} {r.data[:300]!r}")
+        return r.body
+
 
 def _tail(path, n=2000):
     try:

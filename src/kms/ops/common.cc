@@ -115,9 +115,7 @@ core::StatusOr<ResolvedKey> ResolveCiphertextKey(Service& service, const CallCon
   auto arn = core::ParseArn(header->key_arn);
   KeyPtr key = arn && arn->resource.starts_with("key/") ? service.keys().Find(arn->resource.substr(4)) : nullptr;
   if (!key || key->meta.arn != header->key_arn || arn->region != call.region) {
-    return AccessDeniedError(
-        "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you "
-        "are not allowed to access.");
+    return AccessDeniedError(kLegacyCiphertextDenied);
   }
   if (!key->material(header->material_version)) return InvalidCiphertextError();
   if (named && named->key->meta.key_id != key->meta.key_id) return IncorrectKeyError();

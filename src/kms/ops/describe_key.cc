@@ -1,4 +1,5 @@
 // DescribeKey: KeyMetadata of a key named by id, ARN, alias or alias ARN.
+#include "kms/aws_managed_keys.h"
 #include "kms/key_json.h"
 #include "kms/ops/common.h"
 
@@ -17,6 +18,7 @@ struct DescribeKeyOp {
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     plan.grant_tokens = q.grant_tokens;
+    RETURN_IF_ERROR(EnsureAwsManagedKey(s.keys(), c, q.key_id, s.NowMillis()));
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:DescribeKey", KeyUse::kAnyState, plan).status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {

@@ -1,0 +1,308 @@
+// CreateBackup, DescribeBackup, ListBackups, DeleteBackup, RestoreTableFromBackup,
+// and how a backup is kept in the store.
+#include <mutex>
+
+#include "core/random.h"
+#include "core/strings.h"
+#include "ddb/operations.h"
+#include "ddb/ops/common.h"
+
+namespace kmslab::ddb {
+
+store::DdbBackupRow EncodeBackup(const Backup& b) {
+  TableState state;
+  state.keys = b.keys;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("name");
+  w.String(b.name);
+  w.Key("tableId");
+  w.String(b.table_id);
+  w.Key("tableCreatedMs");
+  w.Int64(b.table_created_ms);
+  w.Key("itemCount");
+  w.Int64(b.item_count);
+  w.Key("sizeBytes");
+  w.Int64(b.size_bytes);
+  w.Key("table");
+  const std::string table_meta = EncodeTableMeta(b.definition, state);
+  w.RawValue(table_meta.data(), table_meta.size(), rapidjson::kObjectType);
+  w.EndObject();
+  return {b.arn, b.account, b.region, b.table_name, b.created_ms, std::string(buffer.GetString(), buffer.GetSize())};
+}
+
+core::StatusOr<Backup> DecodeBackup(const store::DdbBackupRow& row) {
+  rapidjson::Document doc;
+  doc.Parse(row.meta.data(), row.meta.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("table") || !doc["name"].IsString() ||
+      !doc["tableId"].IsString() || !doc["tableCreatedMs"].IsInt64() || !doc["itemCount"].IsInt64() ||
+      !doc["sizeBytes"].IsInt64()) {
+    return core::DataLoss("stored backup metadata is malformed");
+  }
+  Backup b;
+  b.arn = row.backup_arn;
+  b.account = row.account;
+  b.region = row.region;
+  b.table_name = row.table_name;
+  b.created_ms = row.created_ms;
+  b.name = doc["name"].GetString();
+  b.table_id = doc["tableId"].GetString();
+  b.table_arn = "arn:aws:dynamodb:" + row.region + ":" + row.account + ":table/" + row.table_name;
+  b.table_created_ms = doc["tableCreatedMs"].GetInt64();
+  b.item_count = doc["itemCount"].GetInt64();
+  b.size_bytes = doc["sizeBytes"].GetInt64();
+  TableState state;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  doc["table"].Accept(w);
+  RETURN_IF_ERROR(DecodeTableMeta(std::string(buffer.GetString(), buffer.GetSize()), &b.definition, &state));
+  b.keys = std::move(state.keys);
+  return b;
+}
+
+namespace ops {
+
+namespace {
+
+// The members BackupDetails and a ListBackups summary share.
+void WriteBackupMembers(JsonWriter& out, const Backup& b, const char* status) {
+  out.Key("BackupArn");
+  out.String(b.arn);
+  out.Key("BackupName");
+  out.String(b.name);
+  out.Key("BackupSizeBytes");
+  out.Int64(b.size_bytes);
+  out.Key("BackupStatus");
+  out.String(status);
+  out.Key("BackupType");
+  out.String("USER");
+  out.Key("BackupCreationDateTime");
+  WriteTime(out, b.created_ms);
+}
+
+void WriteBackupDetails(JsonWriter& out, const Backup& b, const char* status) {
+  out.StartObject();
+  WriteBackupMembers(out, b, status);
+  out.EndObject();
+}
+
+void WriteBackupDescription(JsonWriter& out, const Backup& b, const char* status) {
+  out.StartObject();
+  out.Key("BackupDescription");
+  out.StartObject();
+  out.Key("BackupDetails");
+  WriteBackupDetails(out, b, status);
+  out.Key("SourceTableDetails");
+  out.StartObject();
+  out.Key("TableName");
+  out.String(b.table_name);
+  out.Key("TableId");
+  out.String(b.table_id);
+  out.Key("TableArn");
+  out.String(b.table_arn);
+  out.Key("TableSizeBytes");
+  out.Int64(b.size_bytes);
+  out.Key("KeySchema");
+  WriteKeySchema(out, b.definition);
+  out.Key("TableCreationDateTime");
+  WriteTime(out, b.table_created_ms);
+  out.Key("ProvisionedThroughput");
+  out.StartObject();
+  out.Key("ReadCapacityUnits");
+  out.Int64(b.definition.read_capacity);
+  out.Key("WriteCapacityUnits");
+  out.Int64(b.definition.write_capacity);
+  out.EndObject();
+  out.Key("ItemCount");
+  out.Int64(b.item_count);
+  out.Key("BillingMode");
+  out.String(b.definition.billing_mode);
+  out.EndObject();
+  out.Key("SourceTableFeatureDetails");
+  out.StartObject();
+  TableState state;
+  state.keys = b.keys;
+  WriteSseDescription(out, state);
+  out.EndObject();
+  out.EndObject();
+  out.EndObject();
+}
+
+core::StatusOr<std::shared_ptr<const Backup>> FindBackupFor(Service& s, const kms::CallContext& call,
+                                                            const rapidjson::Value& request, const char* action) {
+  ASSIGN_OR_RETURN(std::string arn, RequiredString(request, "BackupArn", "backupArn"));
+  RETURN_IF_ERROR(s.AuthorizeIam(call, action, arn));
+  std::shared_ptr<const Backup> backup = s.FindBackup(arn);
+  if (!backup || backup->account != call.caller->account || backup->region != call.region) return BackupNotFound(arn);
+  return backup;
+}
+
+}  // namespace
+
+core::Status CreateBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
+  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
+  ASSIGN_OR_RETURN(std::string backup_name, RequiredName(request, "BackupName", "backupName"));
+  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:CreateBackup", s.TableArn(call, name)));
+  std::shared_ptr<Table> table = s.FindTable(call, name);
+  if (!table) return TableNotFound(name);
+  const int64_t now = s.NowMillis();
+  auto backup = std::make_shared<Backup>();
+  {
+    // Writers wait while the backup is taken: it is the table as of now.
+    std::unique_lock<std::shared_mutex> lock(table->mu);
+    if (table->deleted) return TableNotFound(name);
+    if (table->state.inaccessible_ms) return InaccessibleError(table->state);
+    backup->arn = table->arn + "/backup/" + std::to_string(now) + "-" + core::HexEncode(core::RandomBytes(4));
+    backup->name = backup_name;
+    backup->account = table->account;
+    backup->region = table->region;
+    backup->table_name = table->name;
+    backup->table_id = table->table_id;
+    backup->table_arn = table->arn;
+    backup->created_ms = now;
+    backup->table_created_ms = table->created_ms;
+    backup->item_count = table->item_count;
+    backup->size_bytes = table->size_bytes;
+    backup->definition = table->definition;
+    backup->keys = table->state.keys;
+    RETURN_IF_ERROR(s.store().CreateDdbBackup(EncodeBackup(*backup), table->table_id));
+  }
+  s.PutBackup(backup);
+  out.StartObject();
+  out.Key("BackupDetails");
+  WriteBackupDetails(out, *backup, "CREATING");
+  out.EndObject();
+  return core::Status();
+}
+
+core::Status DescribeBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request,
+                            JsonWriter& out) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, request, "dynamodb:DescribeBackup"));
+  WriteBackupDescription(out, *backup, "AVAILABLE");
+  return core::Status();
+}
+
+core::Status DeleteBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, request, "dynamodb:DeleteBackup"));
+  RETURN_IF_ERROR(s.store().DeleteDdbBackup(backup->arn));
+  s.RemoveBackup(backup->arn);
+  WriteBackupDescription(out, *backup, "DELETED");
+  return core::Status();
+}
+
+core::Status ListBackups(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
+  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:ListBackups", "*"));
+  ASSIGN_OR_RETURN(std::optional<std::string> table_name, OptionalString(request, "TableName"));
+  ASSIGN_OR_RETURN(std::optional<std::string> start, OptionalString(request, "ExclusiveStartBackupArn"));
+  int64_t limit = 100;
+  if (const rapidjson::Value* v = FindMember(request, "Limit")) {
+    if (!v->IsInt64() || v->GetInt64() < 1 || v->GetInt64() > 100) {
+      return ValidationError("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member "
+                             "must have value less than or equal to 100 and greater than or equal to 1");
+    }
+    limit = v->GetInt64();
+  }
+  std::vector<std::shared_ptr<const Backup>> backups;
+  for (auto& b : s.ListBackups(call))
+    if ((!table_name || b->table_name == *table_name) && (!start || b->arn > *start)) backups.push_back(b);
+  out.StartObject();
+  out.Key("BackupSummaries");
+  out.StartArray();
+  const size_t n = std::min(backups.size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < n; ++i) {
+    const Backup& b = *backups[i];
+    out.StartObject();
+    out.Key("TableName");
+    out.String(b.table_name);
+    out.Key("TableId");
+    out.String(b.table_id);
+    out.Key("TableArn");
+    out.String(b.table_arn);
+    WriteBackupMembers(out, b, "AVAILABLE");
+    out.EndObject();
+  }
+  out.EndArray();
+  if (n < backups.size()) {
+    out.Key("LastEvaluatedBackupArn");
+    out.String(backups[n - 1]->arn);
+  }
+  out.EndObject();
+  return core::Status();
+}
+
+core::Status RestoreTableFromBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request,
+                                    JsonWriter& out) {
+  ASSIGN_OR_RETURN(std::string target, RequiredName(request, "TargetTableName", "targetTableName"));
+  RETURN_IF_ERROR(RejectUnsupported(request,
+                                    {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
+                                     "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
+                                    "RestoreTableFromBackup"));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup,
+                   FindBackupFor(s, call, request, "dynamodb:RestoreTableFromBackup"));
+  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:RestoreTableFromBackup", s.TableArn(call, target)));
+  TableDefinition definition = backup->definition;
+  ASSIGN_OR_RETURN(std::optional<std::string> billing, OptionalString(request, "BillingModeOverride"));
+  if (billing) {
+    if (*billing != "PAY_PER_REQUEST") {
+      return ValidationError("kmslab supports BillingModeOverride PAY_PER_REQUEST only");
+    }
+    definition.billing_mode = *billing;
+    definition.read_capacity = definition.write_capacity = 0;
+  }
+  // Without an override the restored table keeps the backup's key.
+  SseChoice choice;
+  if (!backup->keys.kms_key_arn.empty()) {
+    choice.kind = SseChoice::kKms;
+    choice.key_id = backup->keys.kms_key_arn;
+  }
+  if (const rapidjson::Value* spec = FindMember(request, "SSESpecificationOverride")) {
+    ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecificationOverride"));
+  }
+  if (s.FindTable(call, target)) return TableAlreadyExists(target);
+
+  // The backup's data key, under the table key in force when it was made.
+  ASSIGN_OR_RETURN(core::SecretBytes backup_table_key,
+                   s.OpenTableKey(&call, backup->table_name, backup->account, backup->region, backup->keys));
+  ASSIGN_OR_RETURN(core::SecretBytes data_key, Service::UnsealDataKey(backup_table_key, backup->keys));
+  ASSIGN_OR_RETURN(TableKeys keys, s.NewTableKeys(call, target, choice, &data_key));
+
+  const int64_t now = s.NowMillis();
+  auto table = std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, target, now, definition);
+  table->state.keys = std::move(keys);
+  table->state.next_check_ms = now + s.options().detection_seconds * 1000;
+  table->item_count = backup->item_count;
+  table->size_bytes = backup->size_bytes;
+  core::Status added = s.AddTable(table);
+  if (added.ok()) {
+    added = s.store().RestoreDdbTable(
+        {table->table_id, table->account, table->region, table->name, now, EncodeTableMeta(definition, table->state)},
+        backup->arn);
+    if (!added.ok()) s.RemoveTable(*table);
+  }
+  if (!added.ok()) {
+    s.RetireTableGrants(*table);
+    return added.aws_type() == "ResourceInUseException" ? TableAlreadyExists(target) : added;
+  }
+  out.StartObject();
+  out.Key("TableDescription");
+  std::shared_lock<std::shared_mutex> lock(table->mu);
+  WriteTableDescription(out, *table, "CREATING", [&](JsonWriter& w) {
+    w.Key("RestoreSummary");
+    w.StartObject();
+    w.Key("SourceBackupArn");
+    w.String(backup->arn);
+    w.Key("SourceTableArn");
+    w.String(backup->table_arn);
+    w.Key("RestoreDateTime");
+    WriteTime(w, now);
+    w.Key("RestoreInProgress");
+    w.Bool(true);
+    w.EndObject();
+  });
+  out.EndObject();
+  return core::Status();
+}
+
+}  // namespace ops
+}  // namespace kmslab::ddb

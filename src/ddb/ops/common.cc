@@ -1,0 +1,73 @@
+#include "ddb/ops/common.h"
+
+namespace kmslab::ddb::ops {
+
+core::Status NullMember(const char* field) {
+  return ValidationError(std::string("1 validation error detected: Value null at '") + field +
+                         "' failed to satisfy constraint: Member must not be null");
+}
+
+core::StatusOr<std::optional<std::string>> OptionalString(const rapidjson::Value& request, const char* member) {
+  const rapidjson::Value* v = FindMember(request, member);
+  if (!v) return std::optional<std::string>();
+  if (!v->IsString()) return SerializationError(std::string("Unexpected value type for ") + member);
+  return std::optional<std::string>(std::string(v->GetString(), v->GetStringLength()));
+}
+
+core::StatusOr<std::string> RequiredString(const rapidjson::Value& request, const char* member, const char* field) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, member));
+  if (!value) return NullMember(field);
+  return *value;
+}
+
+core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field) {
+  ASSIGN_OR_RETURN(std::string name, RequiredString(request, member, field));
+  const std::string prefix = "1 validation error detected: Value '" + name + "' at '" + field +
+                             "' failed to satisfy constraint: ";
+  if (name.size() < 3) return ValidationError(prefix + "Member must have length greater than or equal to 3");
+  if (name.size() > 255) return ValidationError(prefix + "Member must have length less than or equal to 255");
+  for (char c : name) {
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
+      return ValidationError(prefix + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    }
+  }
+  return name;
+}
+
+core::StatusOr<const rapidjson::Value*> OptionalObject(const rapidjson::Value& request, const char* member) {
+  const rapidjson::Value* v = FindMember(request, member);
+  if (v && !v->IsObject()) return SerializationError(std::string("Start of structure or map expected for ") + member);
+  return v;
+}
+
+core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& request, const char* member,
+                                                       const char* field) {
+  ASSIGN_OR_RETURN(const rapidjson::Value* v, OptionalObject(request, member));
+  if (!v) return NullMember(field);
+  return v;
+}
+
+core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
+                               const char* operation) {
+  for (const char* member : members) {
+    if (FindMember(request, member)) {
+      return ValidationError(std::string("kmslab does not support ") + member + " in " + operation +
+                             "; use the expression parameters instead");
+    }
+  }
+  return core::Status();
+}
+
+core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
+                                                     const std::string& name, const char* action) {
+  RETURN_IF_ERROR(s.AuthorizeIam(call, action, s.TableArn(call, name)));
+  std::shared_ptr<Table> table = s.FindTable(call, name);
+  if (!table) return ResourceNotFound("Requested resource not found");
+  return table;
+}
+
+core::Status InaccessibleError(const TableState& state) {
+  return core::Status(core::Code::kFailedPrecondition, state.inaccessible_message, state.inaccessible_type);
+}
+
+}  // namespace kmslab::ddb::ops

@@ -1,0 +1,40 @@
+// Request reading shared by the operation files, with DynamoDB's texts.
+#ifndef KMSLAB_DDB_OPS_COMMON_H_
+#define KMSLAB_DDB_OPS_COMMON_H_
+
+#include <optional>
+#include <string>
+
+#include "ddb/errors.h"
+#include "ddb/service.h"
+
+namespace kmslab::ddb::ops {
+
+// "1 validation error detected: Value null at '<field>' ...".
+core::Status NullMember(const char* field);
+// A string member: absent -> nullopt; not a string -> SerializationException.
+core::StatusOr<std::optional<std::string>> OptionalString(const rapidjson::Value& request, const char* member);
+// A required table or backup name (3-255 of [a-zA-Z0-9_.-]); `field` is the
+// member as messages spell it (tableName, targetTableName, backupName).
+core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field);
+// A required string member (BackupArn ...).
+core::StatusOr<std::string> RequiredString(const rapidjson::Value& request, const char* member, const char* field);
+// An object member (Item, Key, ExpressionAttributeValues ...), or null when absent.
+core::StatusOr<const rapidjson::Value*> OptionalObject(const rapidjson::Value& request, const char* member);
+// A required object member; absent -> "Value null at '<field>'" ValidationException.
+core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& request, const char* member,
+                                                       const char* field);
+// Rejects members kmslab does not implement, naming them.
+core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
+                               const char* operation);
+
+// The caller's table for an item operation (ResourceNotFoundException
+// "Requested resource not found" when missing), authorized for `action`.
+core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
+                                                     const std::string& name, const char* action);
+// A table's recorded key failure, as the error DynamoDB returned when it found it.
+core::Status InaccessibleError(const TableState& state);
+
+}  // namespace kmslab::ddb::ops
+
+#endif  // KMSLAB_DDB_OPS_COMMON_H_

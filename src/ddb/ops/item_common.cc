@@ -1,0 +1,138 @@
+#include "ddb/ops/item_common.h"
+
+#include "ddb/attribute_value.h"
+
+namespace kmslab::ddb::ops {
+
+namespace {
+const std::string kInvalid = "One or more parameter values were invalid: ";
+constexpr int64_t kMaxItemBytes = 400 * 1024;
+}  // namespace
+
+std::string ToJson(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  value.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& item) {
+  RETURN_IF_ERROR(ValidateItem(item));
+  for (const std::string* name : {&d.hash_name, &d.range_name}) {
+    if (name->empty()) continue;
+    const rapidjson::Value* v = FindMember(item, name->c_str());
+    if (!v) return ValidationError(kInvalid + "Missing the key " + *name + " in the item");
+    const std::string expected = d.TypeOf(*name);
+    const std::string_view actual = TypeOf(*v);
+    if (actual != expected) {
+      return ValidationError(kInvalid + "Type mismatch for key " + *name + " expected: " + expected +
+                             " actual: " + std::string(actual));
+    }
+    if (v->MemberBegin()->value.GetStringLength() == 0) {
+      return ValidationError(
+          "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
+          "empty " +
+          std::string(expected == "B" ? "binary" : "string") + " value. Key: " + *name);
+    }
+  }
+  if (ItemSizeBytes(item) > kMaxItemBytes) return ValidationError("Item size has exceeded the maximum allowed size");
+  return core::Status();
+}
+
+core::Status ValidateKey(const TableDefinition& d, const rapidjson::Value& key) {
+  RETURN_IF_ERROR(ValidateItem(key));
+  const core::Status mismatch = ValidationError("The provided key element does not match the schema");
+  const size_t wanted = d.range_name.empty() ? 1 : 2;
+  if (key.MemberCount() != wanted) return mismatch;
+  for (const std::string* name : {&d.hash_name, &d.range_name}) {
+    if (name->empty()) continue;
+    const rapidjson::Value* v = FindMember(key, name->c_str());
+    if (!v || TypeOf(*v) != d.TypeOf(*name)) return mismatch;
+    if (v->MemberBegin()->value.GetStringLength() == 0) {
+      return ValidationError(
+          "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
+          "empty string value. Key: " +
+          *name);
+    }
+  }
+  return core::Status();
+}
+
+core::StatusOr<ExpressionContext> ReadExpressionContext(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(const rapidjson::Value* names, OptionalObject(request, "ExpressionAttributeNames"));
+  ASSIGN_OR_RETURN(const rapidjson::Value* values, OptionalObject(request, "ExpressionAttributeValues"));
+  return ExpressionContext::Create(names, values);
+}
+
+core::StatusOr<std::optional<Condition>> ReadCondition(const rapidjson::Value& request, const char* member,
+                                                       ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, member));
+  if (!text) return std::optional<Condition>();
+  ASSIGN_OR_RETURN(Condition condition, Condition::Parse(*text, context, member));
+  return std::optional<Condition>(std::move(condition));
+}
+
+core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "ProjectionExpression"));
+  if (!text) return std::vector<std::string>();
+  return ParseProjection(*text, context);
+}
+
+void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection) {
+  if (projection.empty()) {
+    out.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+    return;
+  }
+  rapidjson::Document item;
+  item.Parse(item_json.data(), item_json.size());
+  out.StartObject();
+  for (const std::string& name : projection) {
+    auto it = item.FindMember(name.c_str());
+    if (it == item.MemberEnd()) continue;
+    out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    it->value.Accept(out);
+  }
+  out.EndObject();
+}
+
+void WriteItemKey(JsonWriter& out, const TableDefinition& d, const std::string& item_json) {
+  rapidjson::Document item;
+  item.Parse(item_json.data(), item_json.size());
+  out.StartObject();
+  for (const std::string* name : {&d.hash_name, &d.range_name}) {
+    if (name->empty()) continue;
+    out.Key(name->data(), static_cast<rapidjson::SizeType>(name->size()));
+    item[name->c_str()].Accept(out);
+  }
+  out.EndObject();
+}
+
+core::StatusOr<bool> ReadReturnAllOld(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnValues"));
+  if (!value || *value == "NONE") return false;
+  if (*value == "ALL_OLD") return true;
+  return ValidationError("Return values set to invalid value");
+}
+
+core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& t, const ItemKey& key, const std::string& item_json,
+                                    int64_t size_delta) {
+  const std::string row_id = Service::RowId(t, key.canonical);
+  std::string sealed;
+  if (!item_json.empty()) {
+    ASSIGN_OR_RETURN(sealed, Service::SealItem(t, row_id, item_json));
+  }
+  if (item_json.empty()) {
+    auto part = t.partitions.find(key.partition);
+    if (part != t.partitions.end() && part->second.erase(key.sort) > 0) {
+      --t.item_count;
+      if (part->second.empty()) t.partitions.erase(part);
+    }
+  } else {
+    auto [it, added] = t.partitions[key.partition].insert_or_assign(key.sort, item_json);
+    if (added) ++t.item_count;
+  }
+  t.size_bytes += size_delta;
+  return s.store().EnqueueDdbItemWrite({t.table_id, row_id, std::move(sealed)});
+}
+
+}  // namespace kmslab::ddb::ops

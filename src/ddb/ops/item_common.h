@@ -1,0 +1,44 @@
+// Item helpers shared by the item operations: key validation, expressions,
+// projection and the write path.
+#ifndef KMSLAB_DDB_OPS_ITEM_COMMON_H_
+#define KMSLAB_DDB_OPS_ITEM_COMMON_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ddb/expressions.h"
+#include "ddb/ops/common.h"
+
+namespace kmslab::ddb::ops {
+
+// A whole item for PutItem: valid values, the key attributes present with
+// their declared types and non-empty, at most 400 KB.
+core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item);
+// A Key member: exactly the key attributes, with their declared types.
+core::Status ValidateKey(const TableDefinition& definition, const rapidjson::Value& key);
+// The request's ExpressionAttributeNames / ExpressionAttributeValues.
+core::StatusOr<ExpressionContext> ReadExpressionContext(const rapidjson::Value& request);
+// The named expression member parsed as a condition, or nullopt when absent.
+core::StatusOr<std::optional<Condition>> ReadCondition(const rapidjson::Value& request, const char* member,
+                                                       ExpressionContext& context);
+// ProjectionExpression's attribute names; empty when absent (all attributes).
+core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context);
+// Writes the item (JSON text) whole, or only the projected attributes.
+void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection);
+// Writes only the table's key attributes of the item (LastEvaluatedKey).
+void WriteItemKey(JsonWriter& out, const TableDefinition& definition, const std::string& item_json);
+// ReturnValues: NONE (default) or ALL_OLD.
+core::StatusOr<bool> ReadReturnAllOld(const rapidjson::Value& request);
+// Serializes a JSON value.
+std::string ToJson(const rapidjson::Value& value);
+
+// Applies a put (`item_json` non-empty) or delete of the item at `key` in
+// memory and queues it for the store; requires table.mu held exclusively.
+// Returns the store ticket to await after unlocking.
+core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& table, const ItemKey& key, const std::string& item_json,
+                                    int64_t size_delta);
+
+}  // namespace kmslab::ddb::ops
+
+#endif  // KMSLAB_DDB_OPS_ITEM_COMMON_H_

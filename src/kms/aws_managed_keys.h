@@ -1,0 +1,29 @@
+// AWS managed keys (alias/aws/<service>): KMS creates one per account and
+// region the first time the service asks for it, i.e. when a call forwarded by
+// that service (CallContext::via_service) names the predefined alias.
+// Thread-safe.
+#ifndef KMSLAB_KMS_AWS_MANAGED_KEYS_H_
+#define KMSLAB_KMS_AWS_MANAGED_KEYS_H_
+
+#include <string>
+
+#include "core/status.h"
+#include "kms/call.h"
+#include "kms/key_registry.h"
+
+namespace kmslab::kms {
+
+// When `key_id` names alias/aws/dynamodb (by name or ARN, in the caller's
+// account and the call's region), the call is forwarded by DynamoDB, and the
+// alias does not exist yet: creates the key (KeyManager AWS, yearly rotation,
+// the AWS managed key policy of policies/aws-managed-dynamodb.json) and the
+// alias. Otherwise does nothing.
+core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, const std::string& key_id,
+                                 int64_t now_ms);
+
+// The key policy of the AWS managed key for DynamoDB.
+std::string AwsManagedDynamoDbPolicy(const std::string& account, const std::string& region);
+
+}  // namespace kmslab::kms
+
+#endif  // KMSLAB_KMS_AWS_MANAGED_KEYS_H_

@@ -1,0 +1,66 @@
+// Stmt: one prepared SQLite statement, finalized on destruction; internal to
+// store/. Not thread-safe: used under the store's connection lock.
+#ifndef KMSLAB_STORE_STMT_H_
+#define KMSLAB_STORE_STMT_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace kmslab::store {
+
+inline core::Status SqlError(sqlite3* db, const std::string& what) {
+  return core::Internal(what + ": " + sqlite3_errmsg(db));
+}
+
+// One prepared statement; finalized on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  bool ok() const { return stmt_ != nullptr; }
+
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // Ready to bind and step again.
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  core::Status Run() {
+    if (!ok()) return SqlError(db_, "prepare");
+    return Step() == SQLITE_DONE ? core::Status() : SqlError(db_, "step");
+  }
+
+  std::string Text(int col) {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+
+}  // namespace kmslab::store
+
+#endif  // KMSLAB_STORE_STMT_H_
