@@ -15,7 +15,7 @@ ALLOWED = {
     "crypto": {"core"},
     "store": {"core"},
     "iam": {"core", "policy", "store"},
-    "audit": {"core", "policy"},
+    "audit": {"core", "policy", "store"},  # store: the trail's table
     "kms": {"core", "policy", "crypto", "store", "iam", "audit"},
     # crypto: items sealed under data keys; store: tables and items; policy: its types via kms/
     "ddb": {"core", "policy", "crypto", "store", "iam", "audit", "kms"},

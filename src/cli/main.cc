@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/check.h"
 #include "cli/creds.h"
 #include "cli/explain.h"
 #include "cli/serve.h"
+#include "cli/trail.h"
 
 namespace {
 constexpr char kUsage[] =
@@ -18,7 +20,10 @@ constexpr char kUsage[] =
     "          --key-state-before-access --pending-deletion-disabled --modelled-http-status\n"
     "  explain FILE|-   evaluate one request offline (--json, --fixtures DIR); or\n"
     "  explain --request-id ID --data DIR   the explanation of a denial the server returned\n"
-    "  creds NAME       export lines for a fixture principal's access key (--fixtures DIR)\n";
+    "  creds NAME       export lines for a fixture principal's access key (--fixtures DIR)\n"
+    "  check PATH...    run scenario files (labs/): each on fresh in-process state, or with\n"
+    "                   --endpoint http://HOST:PORT against a running server (--admin-token T);\n"
+    "                   --fixtures DIR; exit 0 all met, 1 some failed, 2 bad input\n";
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -32,6 +37,8 @@ int main(int argc, char** argv) {
   if (command == "serve") return kmslab::cli::Serve(args);
   if (command == "explain") return kmslab::cli::Explain(args);
   if (command == "creds") return kmslab::cli::Creds(args);
+  if (command == "trail") return kmslab::cli::Trail(args);
+  if (command == "check") return kmslab::cli::Check(args);
   std::cerr << "kmslab: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

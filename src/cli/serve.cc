@@ -1,30 +1,14 @@
 #include "cli/serve.h"
 
 #include <signal.h>
-#include <sys/stat.h>
 
-#include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "cli/flags.h"
+#include "cli/stack.h"
 #include "core/arn.h"
-#include "core/clock.h"
-#include "crypto/hmac.h"
-#include "ddb/service.h"
-#include "http/admin.h"
-#include "http/authenticator.h"
-#include "http/router.h"
 #include "http/server.h"
-#include "http/sts_wire.h"
-#include "iam/directory.h"
-#include "kms/denial_log.h"
-#include "kms/key_registry.h"
-#include "kms/policy_authorizer.h"
-#include "kms/service.h"
-#include "store/root_key.h"
-#include "store/store.h"
 
 namespace kmslab::cli {
 
@@ -69,11 +53,6 @@ int Serve(const std::vector<std::string>& args) {
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
   if (auth != "strict" && auth != "open") return Fail("--auth is strict or open");
 
-  std::error_code ec;
-  std::filesystem::create_directories(data, ec);
-  if (ec) return Fail("cannot create " + data + ": " + ec.message());
-  ::chmod(data.c_str(), 0700);
-
   // Signals are taken by one thread (sigwait); block them everywhere else.
   sigset_t signals;
   sigemptyset(&signals);
@@ -81,35 +60,24 @@ int Serve(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto directory = iam::Directory::Load(fixtures);
-  if (!directory.ok()) return Fail(directory.status().message());
-  auto root_key = store::LoadOrCreateRootKey(data);
-  if (!root_key.ok()) return Fail(root_key.status().message());
-  auto db = store::Store::Open(data + "/kmslab.db");
-  if (!db.ok()) return Fail(db.status().message());
-  core::ServerClock clock;
-  core::SystemClock wall_clock;
-  // Tables under the AWS owned key seal their table keys under a key derived from the root key.
-  core::SecretBytes owned_key(crypto::HmacSha256(root_key->Reveal(), "kmslab dynamodb AWS owned key v1"));
-  auto keys = kms::KeyRegistry::Load(db->get(), std::move(root_key).value(), &clock);
-  if (!keys.ok()) return Fail(keys.status().message());
+  StackOptions options;
+  options.data_dir = data;
+  options.fixtures_dir = fixtures;
+  options.account = account;
+  options.region = region;
+  options.auth = auth == "open" ? http::AuthMode::kOpen : http::AuthMode::kStrict;
+  options.grant_delay_seconds = grant_delay;
+  options.kms = {.key_state_before_access = flags->values.count("key-state-before-access") > 0,
+                 .pending_deletion_disabled = flags->values.count("pending-deletion-disabled") > 0};
+  options.ddb = ddb_options;
+  options.modelled_http_status = flags->values.count("modelled-http-status") > 0;
+  options.admin_token = flags->Get("admin-token", "");
+  auto stack = Stack::Open(options);
+  if (!stack.ok()) return Fail(stack.status().message());
 
-  kms::DenialLog denials(data + "/denials.jsonl");
-  kms::PolicyAuthorizer authorizer(&clock, keys->get(), &denials, int64_t{grant_delay} * 1000);
-  kms::Options options{.key_state_before_access = flags->values.count("key-state-before-access") > 0,
-                       .pending_deletion_disabled = flags->values.count("pending-deletion-disabled") > 0};
-  kms::Service kms_service(keys->get(), &clock, &authorizer, nullptr, options);
-  http::Authenticator authenticator(directory->get(), auth == "open" ? http::AuthMode::kOpen : http::AuthMode::kStrict,
-                                    account, region, &wall_clock);
-  http::StsEndpoint sts(directory->get(), &wall_clock);
-  ddb::Service ddb_service(db->get(), &kms_service, &clock, std::move(owned_key), ddb_options);
-  if (auto loaded = ddb_service.Load(); !loaded.ok()) return Fail(loaded.message());
-  http::AdminEndpoint admin(&clock, flags->Get("admin-token", ""));
-  http::Router router(&kms_service, &authenticator, &sts, flags->values.count("modelled-http-status") > 0,
-                      &ddb_service, &admin);
   http::Tuning tuning;
   tuning.threads = threads;
-  http::Server server(&router, tuning);
+  http::Server server((*stack)->router.get(), tuning);
   int bound = server.Bind(host, port);
   if (bound < 0) return Fail("cannot listen on " + host + ":" + std::to_string(port));
 

@@ -67,6 +67,17 @@ std::string KeyRequest(const std::string& key_field, const std::string& key_valu
 
 const auto kNoExtra = [](Writer&) {};
 
+// Writes GrantTokens: [token] when there is one.
+auto WithToken(const std::string& token) {
+  return [&token](Writer& w) {
+    if (token.empty()) return;
+    w.Key("GrantTokens");
+    w.StartArray();
+    w.String(token);
+    w.EndArray();
+  };
+}
+
 std::string Member(const rapidjson::Value& v, const char* name) {
   auto it = v.FindMember(name);
   return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
@@ -113,7 +124,7 @@ core::StatusOr<KmsKey> KmsBridge::DescribeKey(const kms::CallContext& caller, co
   return KmsKey{Member(meta->value, "Arn"), Member(meta->value, "KeySpec"), Member(meta->value, "KeyState")};
 }
 
-core::StatusOr<std::string> KmsBridge::CreateTableGrant(const kms::CallContext& caller, const std::string& key_arn,
+core::StatusOr<KmsBridge::Grant> KmsBridge::CreateTableGrant(const kms::CallContext& caller, const std::string& key_arn,
                                                         const EncryptionContext& context) const {
   const std::string principal = ServicePrincipal(caller.region);
   std::string body = KeyRequest("KeyId", key_arn, nullptr, [&](Writer& w) {
@@ -138,7 +149,7 @@ core::StatusOr<std::string> KmsBridge::CreateTableGrant(const kms::CallContext& 
   });
   rapidjson::Document reply;
   RETURN_IF_ERROR(Call(ForwardedCall(caller), "CreateGrant", body, &reply));
-  return Member(reply, "GrantId");
+  return Grant{Member(reply, "GrantId"), Member(reply, "GrantToken")};
 }
 
 core::StatusOr<core::SecretBytes> KmsBridge::Decrypt(const kms::CallContext& caller, const std::string& blob,
@@ -150,11 +161,13 @@ core::StatusOr<core::SecretBytes> KmsBridge::Decrypt(const kms::CallContext& cal
 }
 
 core::StatusOr<TableKey> KmsBridge::GenerateTableKey(const std::string& region, const std::string& key_arn,
-                                                     const EncryptionContext& context) const {
+                                                     const EncryptionContext& context,
+                                                     const std::string& grant_token) const {
   rapidjson::Document reply;
-  RETURN_IF_ERROR(Call(ServiceCall(region), "GenerateDataKey", KeyRequest("KeyId", key_arn, &context, [](Writer& w) {
+  RETURN_IF_ERROR(Call(ServiceCall(region), "GenerateDataKey", KeyRequest("KeyId", key_arn, &context, [&](Writer& w) {
                          w.Key("KeySpec");
                          w.String("AES_256");
+                         WithToken(grant_token)(w);
                        }),
                        &reply));
   std::string blob;
@@ -166,15 +179,19 @@ core::StatusOr<TableKey> KmsBridge::GenerateTableKey(const std::string& region, 
 }
 
 core::StatusOr<core::SecretBytes> KmsBridge::ServiceDecrypt(const std::string& region, const std::string& blob,
-                                                            const EncryptionContext& context) const {
+                                                            const EncryptionContext& context,
+                                                            const std::string& grant_token) const {
   rapidjson::Document reply;
   RETURN_IF_ERROR(Call(ServiceCall(region), "Decrypt",
-                       KeyRequest("CiphertextBlob", core::Base64Encode(blob), &context, kNoExtra), &reply));
+                       KeyRequest("CiphertextBlob", core::Base64Encode(blob), &context, WithToken(grant_token)),
+                       &reply));
   return DecodedPlaintext(reply);
 }
 
-core::Status KmsBridge::ServiceDescribeKey(const std::string& region, const std::string& key_arn) const {
-  return Call(ServiceCall(region), "DescribeKey", KeyRequest("KeyId", key_arn, nullptr, kNoExtra), nullptr);
+core::Status KmsBridge::ServiceDescribeKey(const std::string& region, const std::string& key_arn,
+                                           const std::string& grant_token) const {
+  return Call(ServiceCall(region), "DescribeKey", KeyRequest("KeyId", key_arn, nullptr, WithToken(grant_token)),
+              nullptr);
 }
 
 core::Status KmsBridge::RetireGrant(const std::string& region, const std::string& key_arn,

@@ -43,18 +43,23 @@ class KmsBridge {
   // As the caller through DynamoDB.
   core::StatusOr<KmsKey> DescribeKey(const kms::CallContext& caller, const std::string& key_id) const;
   // The table's grant: grantee and retiring principal dynamodb.<region>.amazonaws.com,
-  // DynamoDB's operations, EncryptionContextSubset = `context`. Returns the grant id.
-  core::StatusOr<std::string> CreateTableGrant(const kms::CallContext& caller, const std::string& key_arn,
+  // DynamoDB's operations, EncryptionContextSubset = `context`.
+  struct Grant {
+    std::string id, token;
+  };
+  core::StatusOr<Grant> CreateTableGrant(const kms::CallContext& caller, const std::string& key_arn,
                                                const EncryptionContext& context) const;
   core::StatusOr<core::SecretBytes> Decrypt(const kms::CallContext& caller, const std::string& blob,
                                             const EncryptionContext& context) const;
 
-  // As DynamoDB itself, in `region`.
+  // As DynamoDB itself, in `region`, presenting `grant_token` when not empty.
   core::StatusOr<TableKey> GenerateTableKey(const std::string& region, const std::string& key_arn,
-                                            const EncryptionContext& context) const;
+                                            const EncryptionContext& context, const std::string& grant_token) const;
   core::StatusOr<core::SecretBytes> ServiceDecrypt(const std::string& region, const std::string& blob,
-                                                   const EncryptionContext& context) const;
-  core::Status ServiceDescribeKey(const std::string& region, const std::string& key_arn) const;
+                                                   const EncryptionContext& context,
+                                                   const std::string& grant_token) const;
+  core::Status ServiceDescribeKey(const std::string& region, const std::string& key_arn,
+                                  const std::string& grant_token) const;
   core::Status RetireGrant(const std::string& region, const std::string& key_arn, const std::string& grant_id) const;
 
  private:

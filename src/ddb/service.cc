@@ -46,6 +46,16 @@ core::Status Service::Load() {
   return core::Status();
 }
 
+void Service::Reset() {
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  for (auto& [index, table] : tables_) {
+    std::unique_lock<std::shared_mutex> table_lock(table->mu);
+    table->deleted = true;
+  }
+  tables_.clear();
+  backups_.clear();
+}
+
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {
   RunDueWork();
   const OperationFn fn = FindOperation(operation);

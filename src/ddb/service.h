@@ -72,6 +72,9 @@ class Service {
   // Loads tables and backups from the store. Items load on first access.
   core::Status Load();
 
+  // Forgets every table and backup (the store is emptied by the caller).
+  void Reset();
+
   // Handles `DynamoDB_20120810.<operation>` with the raw JSON request `body`.
   Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call);
 

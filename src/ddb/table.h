@@ -50,6 +50,9 @@ struct TableDefinition {
 struct TableKeys {
   std::string kms_key_arn;
   std::string grant_id;         // DynamoDB's grant on the KMS key
+  // The grant's token (in memory only, never stored): DynamoDB presents it so
+  // its grant works before it is consistent (--grant-delay).
+  std::string grant_token;
   std::string table_key_blob;   // KMS ciphertext of the table key (owned: sealed under the owned-key secret)
   std::string sealed_data_key;  // the data key, sealed under the table key
 };

@@ -39,8 +39,10 @@ core::StatusOr<TableKeys> Service::NewTableKeys(const kms::CallContext& call, co
     const EncryptionContext context = TableContext(table_name, call.caller->account);
     ASSIGN_OR_RETURN(KmsKey key, bridge_.DescribeKey(call, choice.key_id));
     keys.kms_key_arn = key.arn;
-    ASSIGN_OR_RETURN(keys.grant_id, bridge_.CreateTableGrant(call, key.arn, context));
-    auto generated = bridge_.GenerateTableKey(call.region, key.arn, context);
+    ASSIGN_OR_RETURN(KmsBridge::Grant grant, bridge_.CreateTableGrant(call, key.arn, context));
+    keys.grant_id = std::move(grant.id);
+    keys.grant_token = std::move(grant.token);
+    auto generated = bridge_.GenerateTableKey(call.region, key.arn, context, keys.grant_token);
     if (!generated.ok()) {
       (void)bridge_.RetireGrant(call.region, key.arn, keys.grant_id);
       return generated.status();
@@ -64,7 +66,7 @@ core::StatusOr<core::SecretBytes> Service::OpenTableKey(const kms::CallContext* 
   }
   const EncryptionContext context = TableContext(table_name, account);
   return call ? bridge_.Decrypt(*call, keys.table_key_blob, context)
-              : bridge_.ServiceDecrypt(region, keys.table_key_blob, context);
+              : bridge_.ServiceDecrypt(region, keys.table_key_blob, context, keys.grant_token);
 }
 
 core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
@@ -91,7 +93,7 @@ core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
   if (!owned && loaded && cached()) return core::Status();  // another request refreshed it
   ASSIGN_OR_RETURN(core::SecretBytes table_key, OpenTableKey(&call, t.name, t.account, t.region, keys));
   // DynamoDB maintains the table under its grant: a revoked grant stops access.
-  if (!owned) RETURN_IF_ERROR(bridge_.ServiceDescribeKey(t.region, keys.kms_key_arn));
+  if (!owned) RETURN_IF_ERROR(bridge_.ServiceDescribeKey(t.region, keys.kms_key_arn, keys.grant_token));
   ASSIGN_OR_RETURN(core::SecretBytes data_key, UnsealDataKey(table_key, keys));
   if (!loaded) RETURN_IF_ERROR(LoadItems(t, std::move(data_key)));
   if (!owned) {

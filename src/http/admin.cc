@@ -29,6 +29,8 @@ HttpResponse Error(int status, const std::string& type, const std::string& messa
 
 }  // namespace
 
+bool IsResetPath(std::string_view path) { return path == "/_kmslab/reset" || path == kMotoResetPath; }
+
 HttpResponse AdminEndpoint::Handle(const HttpRequest& request) const {
   if (!IsLoopback(request.remote_addr)) {
     return Error(403, "AccessDeniedException", "kmslab admin paths answer loopback clients only.");
@@ -36,9 +38,22 @@ HttpResponse AdminEndpoint::Handle(const HttpRequest& request) const {
   if (!token_.empty() && !crypto::ConstantTimeEquals(request.Header("X-Kmslab-Admin-Token"), token_)) {
     return Error(403, "AccessDeniedException", "Missing or wrong X-Kmslab-Admin-Token header.");
   }
-  if (request.path != "/_kmslab/clock") {
-    return Error(404, "ResourceNotFoundException", "No admin path " + std::string(request.path) + ".");
+  if (request.path == "/_kmslab/clock") return Clock(request);
+  if (IsResetPath(request.path) && request.method == "POST" && hooks_.reset) {
+    core::Status reset = hooks_.reset();
+    if (!reset.ok()) return Error(500, "InternalServerError", reset.message());
+    return Json(200, "{\"status\":\"ok\"}");
   }
+  if (request.path == "/_kmslab/trail" && request.method == "GET" && hooks_.trail) {
+    auto events = hooks_.trail(request.query);
+    if (!events.ok()) return Error(400, "ValidationException", events.status().message());
+    return Json(200, std::move(events).value());
+  }
+  return Error(404, "ResourceNotFoundException",
+               "No admin path " + std::string(request.method) + " " + std::string(request.path) + ".");
+}
+
+HttpResponse AdminEndpoint::Clock(const HttpRequest& request) const {
   if (request.method == "POST") {
     rapidjson::Document body;
     body.Parse(request.body.data(), request.body.size());

@@ -55,6 +55,15 @@ std::string ErrorBody(const std::string& aws_type, const std::string& message) {
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) const {
+  if (admin_ && IsResetPath(request.path)) {
+    std::unique_lock<std::shared_mutex> alone(state_mu_);
+    return admin_->Handle(request);
+  }
+  std::shared_lock<std::shared_mutex> shared(state_mu_);
+  return Route(request);
+}
+
+HttpResponse Router::Route(const HttpRequest& request) const {
   HttpResponse response;
   response.request_id = core::NewUuid();
   response.content_type = kJson11;

@@ -5,6 +5,7 @@
 #ifndef KMSLAB_HTTP_ROUTER_H_
 #define KMSLAB_HTTP_ROUTER_H_
 
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,9 @@ class Router {
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
+  HttpResponse Route(const HttpRequest& request) const;
+  // Requests share it; a reset takes it alone.
+  mutable std::shared_mutex state_mu_;
   kms::Service* kms_;
   ddb::Service* ddb_;
   const AdminEndpoint* admin_;

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/random.h"
+#include "http/admin.h"
 #include "http/sts_wire.h"
 
 namespace kmslab::http {
@@ -28,6 +29,7 @@ Server::Server(const Router* router, Tuning tuning) : router_(router), tuning_(t
   // kmslab's admin paths (the router checks who may use them).
   server_.Get("/_kmslab/.*", handle);
   server_.Post("/_kmslab/.*", handle);
+  server_.Post(std::string(kMotoResetPath), handle);
   // Anything the handler did not answer (unknown paths and methods, bodies
   // over the limit) still gets an AWS-style JSON error.
   server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {

@@ -8,8 +8,6 @@
 
 namespace kmslab::http {
 
-namespace {
-// RFC 3986 unreserved characters pass; everything else is %XX (uppercase).
 std::string UriEncode(std::string_view s, bool keep_slash) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -25,6 +23,8 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
   return out;
 }
 
+
+namespace {
 // Trims and collapses runs of spaces, as canonical header values require.
 std::string CanonicalValue(std::string_view v) {
   std::string out;

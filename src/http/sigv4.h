@@ -29,6 +29,10 @@ struct SigV4Authorization {
 // Nullopt when the header is not a well-formed AWS4-HMAC-SHA256 header.
 std::optional<SigV4Authorization> ParseAuthorization(std::string_view header);
 
+// RFC 3986 unreserved characters pass; everything else is %XX (uppercase);
+// `keep_slash` keeps '/' (paths).
+std::string UriEncode(std::string_view s, bool keep_slash = false);
+
 using QueryParams = std::vector<std::pair<std::string, std::string>>;  // decoded name/value pairs
 using HeaderViews = std::vector<std::pair<std::string_view, std::string_view>>;
 

@@ -286,3 +286,16 @@ Credential Directory::AddSession(const Role& role, const std::string& session_na
 }
 
 }  // namespace kmslab::iam
+
+namespace kmslab::iam {
+
+void Directory::ReplaceWith(Directory&& fresh) {
+  accounts_ = std::move(fresh.accounts_);
+  keys_ = std::move(fresh.keys_);
+  users_ = std::move(fresh.users_);
+  roles_ = std::move(fresh.roles_);
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  sessions_.clear();
+}
+
+}  // namespace kmslab::iam

@@ -53,6 +53,10 @@ class Directory {
   // The first long-term access key of a principal named as in FindPrincipal.
   std::optional<Credential> LongTermKeyOf(const std::string& name_or_arn) const;
 
+  // Replaces this directory's fixtures with `fresh`'s and forgets every STS
+  // session. Requires that no request is using the directory.
+  void ReplaceWith(Directory&& fresh);
+
   // Records an STS session of `role` and returns its credentials.
   Credential AddSession(const Role& role, const std::string& session_name, int64_t expires_ms);
 

@@ -4,6 +4,8 @@
 #ifndef KMSLAB_KMS_AUDIT_SINK_H_
 #define KMSLAB_KMS_AUDIT_SINK_H_
 
+#include <rapidjson/document.h>
+
 #include <string_view>
 
 #include "core/status.h"
@@ -17,6 +19,8 @@ struct AuditRecord {
   std::string_view operation;
   const Plan& plan;            // the keys and actions involved, as far as resolved
   const core::Status& status;  // OK, or the AWS error returned
+  const rapidjson::Value* request;  // the decoded request; null when it never decoded
+  std::string_view response;        // the response body; empty on errors
 };
 
 class AuditSink {

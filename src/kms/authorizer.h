@@ -19,7 +19,9 @@ namespace kmslab::kms {
 class Authorizer {
  public:
   virtual ~Authorizer() = default;
-  virtual core::Status Authorize(const CallContext& call, const AuthzCheck& check) const = 0;
+  // `outcome`, when given, receives the decision and what determined it.
+  virtual core::Status Authorize(const CallContext& call, const AuthzCheck& check,
+                                 AuthzOutcome* outcome = nullptr) const = 0;
   // The lockout safety check: would `new_policy` on `key` (with the caller's
   // IAM policies) still allow the caller kms:PutKeyPolicy?
   virtual bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,

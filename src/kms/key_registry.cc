@@ -398,4 +398,16 @@ void KeyRegistry::RecomputeNextDueLocked() {
   next_due_ms_.store(next);
 }
 
+void KeyRegistry::Reset() {
+  std::lock_guard<std::mutex> write(write_mu_);
+  std::unique_lock<std::shared_mutex> lock(map_mu_);
+  keys_.clear();
+  aliases_.clear();
+  aliases_by_key_.clear();
+  grants_.clear();
+  grants_by_key_.clear();
+  grants_by_grantee_.clear();
+  next_due_ms_ = INT64_MAX;
+}
+
 }  // namespace kmslab::kms

@@ -111,6 +111,9 @@ class KeyRegistry {
   core::Status AddGrant(const GrantPtr& grant);
   core::Status RemoveGrant(const std::string& grant_id);
 
+  // Forgets every key, alias and grant (the store is emptied by the caller).
+  void Reset();
+
   // Deletes keys whose deletion date has passed and rotates keys whose
   // automatic rotation is due, as of `now_ms`. Cheap when nothing is due.
   void RunDueWork(int64_t now_ms);

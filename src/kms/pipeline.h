@@ -43,7 +43,7 @@ Reply RunOperation(Service& service, const CallContext& call, const rapidjson::V
     RETURN_IF_ERROR(service.Authorize(call, plan));
     return Op::Execute(service, call, request, plan, out);
   }();
-  return service.Complete(call, Op::kName, plan, status, out);
+  return service.Complete(call, Op::kName, plan, status, out, &body);
 }
 
 }  // namespace kmslab::kms

@@ -40,8 +40,17 @@ struct AuthzCheck {
   std::vector<std::string> token_grant_ids;
 };
 
+// What authorization decided for one check, for the audit trail.
+struct AuthzOutcome {
+  std::string action;
+  std::string effect;                    // Allow, ImplicitDeny or ExplicitDeny
+  std::vector<std::string> determining;  // the statements or grant that decided
+  std::string explanation;               // for denials: why, statement by statement
+};
+
 struct Plan {
   std::vector<AuthzCheck> checks;
+  std::vector<AuthzOutcome> outcomes;  // filled by the authorization stage, in check order
   bool dry_run = false;
   std::vector<std::string> grant_tokens;  // as sent (GrantTokens)
 };

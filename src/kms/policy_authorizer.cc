@@ -69,19 +69,42 @@ policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, cons
   return request;
 }
 
-core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzCheck& check) const {
+namespace {
+// "key-policy statement 1 \"Sid\"", "grant <id> (<name>)".
+std::vector<std::string> DeterminingNames(const policy::Decision& decision) {
+  std::vector<std::string> names;
+  for (const policy::Determining& d : decision.determining) {
+    if (!d.grant_id.empty()) {
+      names.push_back("grant " + d.grant_id + (d.sid.empty() ? "" : " (" + d.sid + ")"));
+    } else {
+      names.push_back(d.source + " statement " + std::to_string(d.index) + (d.sid.empty() ? "" : " \"" + d.sid + "\""));
+    }
+  }
+  return names;
+}
+}  // namespace
+
+core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzCheck& check,
+                                         AuthzOutcome* outcome) const {
   std::optional<policy::NamedPolicy> key_policy;
   if (check.key) key_policy = policy::NamedPolicy{"key-policy", check.key->policy};
   policy::EvalRequest request = BuildRequest(call, check, key_policy ? &*key_policy : nullptr);
   AddGrants(call, check, request);
   policy::Decision decision = policy::Authorize(request);
+  if (outcome) {
+    outcome->action = check.action;
+    outcome->effect = std::string(policy::EffectName(decision.effect));
+    outcome->determining = DeterminingNames(decision);
+  }
   if (decision.effect == policy::Effect::kAllow) return core::Status();
 
   std::string message = policy::AccessDeniedMessage(request, decision);
+  std::string explanation = policy::Explain(request, decision);
   if (denials_) {
     denials_->Record({call.request_id, core::FormatIso8601(clock_->NowMillis()), call.caller->arn, check.action,
-                      check.resource, message, policy::Explain(request, decision)});
+                      check.resource, message, explanation});
   }
+  if (outcome) outcome->explanation = std::move(explanation);
   return AccessDeniedError(std::move(message));
 }
 

@@ -20,7 +20,8 @@ class PolicyAuthorizer : public Authorizer {
   PolicyAuthorizer(const core::Clock* clock, const KeyRegistry* keys, DenialLog* denials, int64_t grant_delay_ms = 0)
       : clock_(clock), keys_(keys), denials_(denials), grant_delay_ms_(grant_delay_ms) {}
 
-  core::Status Authorize(const CallContext& call, const AuthzCheck& check) const override;
+  core::Status Authorize(const CallContext& call, const AuthzCheck& check,
+                         AuthzOutcome* outcome = nullptr) const override;
   bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,
                           const std::shared_ptr<const policy::Policy>& new_policy) const override;
 

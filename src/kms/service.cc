@@ -48,8 +48,10 @@ core::Status Service::Authorize(const CallContext& call, Plan& plan) const {
   };
   // By default every authorization comes first (AccessDenied wins), then state.
   if (options_.key_state_before_access) RETURN_IF_ERROR(check_states());
-  for (const AuthzCheck& check : plan.checks) {
-    core::Status allowed = authorizer_->Authorize(call, check);
+  if (audit_) plan.outcomes.resize(plan.checks.size());
+  for (size_t i = 0; i < plan.checks.size(); ++i) {
+    const AuthzCheck& check = plan.checks[i];
+    core::Status allowed = authorizer_->Authorize(call, check, audit_ ? &plan.outcomes[i] : nullptr);
     if (allowed.ok()) continue;
     // A forwarded (kms:ViaService) decrypt that is denied answers with the
     // legacy text services still show (kms-authz.md section 7).
@@ -64,9 +66,9 @@ core::Status Service::Authorize(const CallContext& call, Plan& plan) const {
 }
 
 Reply Service::Complete(const CallContext& call, std::string_view operation, const Plan& plan,
-                        const core::Status& status, JsonOut& out) {
+                        const core::Status& status, JsonOut& out, const rapidjson::Value* request) {
   Reply reply{ToAwsError(status), status.ok() ? out.Finish() : std::string()};
-  if (audit_) audit_->Record({call, operation, plan, reply.status});
+  if (audit_) audit_->Record({call, operation, plan, reply.status, request, reply.body});
   return reply;
 }
 

@@ -48,8 +48,9 @@ class Service {
   // Pipeline stages (pipeline.h): authorization, key state and DryRun; then
   // audit and the reply.
   core::Status Authorize(const CallContext& call, Plan& plan) const;
+  // `request` is the decoded request, null when it never decoded.
   Reply Complete(const CallContext& call, std::string_view operation, const Plan& plan, const core::Status& status,
-                 JsonOut& out);
+                 JsonOut& out, const rapidjson::Value* request = nullptr);
 
  private:
   KeyRegistry* keys_;

@@ -26,7 +26,7 @@ class RecordingSink : public AuditSink {
 // Counts authorizations and can deny all.
 class CountingAuthorizer : public Authorizer {
  public:
-  core::Status Authorize(const CallContext& call, const AuthzCheck& check) const override {
+  core::Status Authorize(const CallContext& call, const AuthzCheck& check, AuthzOutcome*) const override {
     ++calls;
     actions.push_back(check.action);
     if (!deny) return core::Status();

@@ -96,6 +96,30 @@ struct DdbBackupRow {
   std::string meta;
 };
 
+// One audit event: the columns the trail is searched by, and the event itself.
+struct AuditEventRow {
+  int64_t event_time = 0;  // epoch ms
+  std::string request_id;
+  std::string event_name;
+  std::string principal;  // caller ARN, or the service
+  std::string key_arn;    // first key involved, "" when none
+  std::string error_code;
+  std::string decision;   // Allow | ImplicitDeny | ExplicitDeny | NotEvaluated
+  std::string event_json;
+};
+
+// A search of the trail; empty members match everything.
+struct AuditFilter {
+  std::string principal;   // substring of the principal
+  std::string event_name;
+  std::string key;         // substring of the key ARN
+  std::string error_code;  // exact; "any" = every failure
+  std::string decision;
+  std::string request_id;
+  int64_t since_ms = 0, until_ms = 0;  // 0 = open
+  int64_t limit = 1000;
+};
+
 }  // namespace kmslab::store
 
 #endif  // KMSLAB_STORE_RECORDS_H_

@@ -1,0 +1,65 @@
+// One KMS call as CloudTrail records it (kms-authz.md section 8), plus
+// kmslab's own `kmslabDecision`. EventInput is plain data copied off the
+// request; EventJson renders it later, off the request path. Pure; thread-safe.
+#ifndef KMSLAB_AUDIT_EVENT_H_
+#define KMSLAB_AUDIT_EVENT_H_
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kmslab::audit {
+
+// Who called and from where: the same for every call of one client, so it is
+// built once and shared between events.
+struct Actor {
+  std::string identity_type;  // IAMUser | AssumedRole | Root | AWSService
+  std::string principal_id, arn, account, access_key_id, user_name;
+  std::string role_arn, role_name;  // AssumedRole: the session's issuer
+  std::string invoked_by;           // the service that called for the user, or the service itself
+  std::string source_ip, user_agent;
+};
+
+struct EventInput {
+  int64_t time_ms = 0;
+  std::string event_id;  // UUID, given when the event is written
+  std::shared_ptr<const Actor> actor;  // never null
+  std::string event_name, region, request_id;
+  std::string request_parameters;  // ParametersJson of the request ("" when it never decoded)
+  std::string response_body;  // the response JSON ("" on errors)
+  std::vector<std::pair<std::string, std::string>> resources;  // (account, key ARN)
+  std::string recipient_account;
+  std::string error_code, error_message;
+  // kmslab's decision: effect "" when authorization was never reached.
+  std::string effect;
+  std::vector<std::string> determining;
+  std::string explanation;
+};
+
+// A request's members as CloudTrail's requestParameters: lowerCamel names,
+// encryption-context keys as given, never plaintext, ciphertext or grant tokens.
+std::string ParametersJson(const rapidjson::Value& request);
+
+// Whether CloudTrail records the response of `event_name` (not for
+// cryptographic and read-only operations).
+bool LogsResponse(std::string_view event_name);
+
+// The CloudTrail-shaped event, one JSON object. Never contains plaintext,
+// ciphertext, data keys or grant tokens.
+std::string EventJson(const EventInput& event);
+
+// The principal an event is filed under: the caller ARN, or the service.
+inline std::string PrincipalOf(const EventInput& e) {
+  return e.actor->arn.empty() ? e.actor->invoked_by : e.actor->arn;
+}
+// The decision column: the effect, or "NotEvaluated".
+inline std::string DecisionOf(const EventInput& e) { return e.effect.empty() ? "NotEvaluated" : e.effect; }
+
+}  // namespace kmslab::audit
+
+#endif  // KMSLAB_AUDIT_EVENT_H_

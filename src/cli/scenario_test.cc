@@ -1,0 +1,134 @@
+#include "cli/scenario.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace kmslab::cli {
+namespace {
+
+core::StatusOr<Scenario> Parse(const std::string& text, const std::vector<std::string>& dirs = {}) {
+  return ParseScenario(text, "labs/x.json", dirs);
+}
+
+// The parse error's message (empty when the text parses).
+std::string ErrorOf(const std::string& text) {
+  auto parsed = Parse(text);
+  return parsed.ok() ? "" : parsed.status().message();
+}
+
+TEST_CASE("a scenario with defaults, saves, expectations and a clock step") {
+  auto s = Parse(R"({
+    "title": "t", "observe": "o", "server": {"grantDelaySeconds": 60},
+    "setup": [{"call": "kms:CreateKey", "save": {"keyArn": "KeyMetadata.Arn"}}],
+    "steps": [
+      {"as": "db-lead", "call": "kms:DescribeKey", "params": {"KeyId": "${keyArn}"},
+       "expect": {"error": "AccessDeniedException", "message": "not authorized", "determining": "statement 0"},
+       "note": "direct"},
+      {"clock": {"advanceSeconds": 360}},
+      {"as": "role/db-team", "call": "dynamodb:ListTables", "expect": {"values": {"TableNames[0]": "t-${keyArn}"}}}
+    ]})");
+  REQUIRE(s.ok());
+  CHECK(s->title == "t");
+  CHECK(s->observe == "o");
+  CHECK(s->grant_delay_seconds == 60);
+  REQUIRE(s->setup.size() == 1);
+  CHECK(s->setup[0].as == "admin");
+  CHECK(s->setup[0].Call() == "kms:CreateKey");
+  CHECK(s->setup[0].params_json == "{}");
+  CHECK(s->setup[0].expect.success);
+  CHECK(s->setup[0].save == std::vector<std::pair<std::string, std::string>>{{"keyArn", "KeyMetadata.Arn"}});
+  REQUIRE(s->steps.size() == 3);
+  CHECK(s->steps[0].as == "db-lead");
+  CHECK(s->steps[0].service == "kms");
+  CHECK(s->steps[0].operation == "DescribeKey");
+  CHECK(!s->steps[0].expect.success);
+  CHECK(s->steps[0].expect.error == "AccessDeniedException");
+  CHECK(s->steps[0].expect.message == "not authorized");
+  CHECK(s->steps[0].expect.determining == "statement 0");
+  CHECK(s->steps[0].note == "direct");
+  CHECK(s->steps[1].advance_seconds == 360);
+  CHECK(s->steps[2].as == "role/db-team");
+  CHECK(s->steps[2].expect.success);
+  CHECK(s->steps[2].expect.values == std::vector<std::pair<std::string, std::string>>{{"TableNames[0]", "t-${keyArn}"}});
+}
+
+TEST_CASE("inline Policy objects become strings; file includes are read") {
+  char dir[] = "/tmp/kmslab-scenario-test-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::filesystem::create_directories(std::string(dir) + "/policies");
+  std::ofstream(std::string(dir) + "/policies/p.json") << "{\"Version\": \"2012-10-17\"}\n";
+  auto s = Parse(R"({"title": "t", "steps": [
+      {"call": "kms:CreateKey", "params": {"Policy": {"Version": "2012-10-17", "Statement": []}}},
+      {"call": "kms:CreateKey", "params": {"Policy": {"file": "policies/p.json"}, "Tags": [{"file": "policies/p.json"}]}}
+    ]})",
+                 {"/nonexistent", dir});
+  std::filesystem::remove_all(dir);
+  REQUIRE(s.ok());
+  CHECK(s->steps[0].params_json == R"({"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"})");
+  CHECK(s->steps[1].params_json ==
+        R"({"Policy":"{\"Version\": \"2012-10-17\"}\n","Tags":["{\"Version\": \"2012-10-17\"}\n"]})");
+  auto missing = Parse(R"({"title": "t", "steps": [{"call": "kms:CreateKey", "params": {"Policy": {"file": "no.json"}}}]})",
+                       {"/nonexistent"});
+  REQUIRE(!missing.ok());
+  CHECK(missing.status().message() ==
+        "labs/x.json: steps[0].params.Policy: cannot read included file \"no.json\" (tried /nonexistent/no.json)");
+}
+
+TEST_CASE("problems name the file, the step and what is wrong") {
+  CHECK(ErrorOf("{\"title\": \"t\",\n \"steps\": [}") ==
+        "labs/x.json: not valid JSON at line 2, column 12: Invalid value.");
+  CHECK(ErrorOf("[]") == "labs/x.json: the top level must be a JSON object");
+  CHECK(ErrorOf(R"({"steps": [{"call": "kms:CreateKey"}]})") == "labs/x.json: \"title\" must be a non-empty string");
+  CHECK(ErrorOf(R"({"title": "t"})") == "labs/x.json: \"steps\" is missing");
+  CHECK(ErrorOf(R"({"title": "t", "steps": []})") == "labs/x.json: steps: must hold at least one step");
+  CHECK(ErrorOf(R"({"title": "t", "step": []})") ==
+        "labs/x.json: unknown member \"step\" (expected title, observe, setup, steps, server)");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "s3:GetObject"}]})") ==
+        "labs/x.json: steps[0]: \"call\" must be kms:, dynamodb: or sts: and an operation, e.g. \"kms:CreateKey\"; "
+        "got \"s3:GetObject\"");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "expects": "success"}]})") ==
+        "labs/x.json: steps[0]: unknown member \"expects\" (expected as, call, params, save, expect, note; or clock)");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "expect": "failure"}]})") ==
+        "labs/x.json: steps[0]: \"expect\" must be \"success\", {\"values\": {\"Dotted.Path\": \"value\"}} or "
+        "{\"error\": TYPE, \"message\": ..., \"determining\": ...}");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "expect": {"error": "X"}}]})") ==
+        "labs/x.json: steps[0]: an expected error needs a \"message\" or \"determining\" fragment as well");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"clock": {"advanceSeconds": -1}}]})") ==
+        "labs/x.json: steps[0]: \"clock\" must be {\"advanceSeconds\": N} with N a whole number, 0 or more");
+  CHECK(ErrorOf(R"({"title": "t", "server": {"grantDelay": 5}, "steps": [{"call": "kms:ListKeys"}]})") ==
+        "labs/x.json: server: unknown member \"grantDelay\" (only grantDelaySeconds)");
+  // A name must be saved by an earlier step (not the same one).
+  CHECK(ErrorOf(R"({"title": "t", "steps": [
+        {"call": "kms:DescribeKey", "params": {"KeyId": "${key}"}, "save": {"key": "KeyMetadata.Arn"}}]})") ==
+        "labs/x.json: steps[0]: uses ${key}, which no earlier step saves");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:ListKeys", "expect": {"error": "E", "message": "${x}"}}]})") ==
+        "labs/x.json: steps[0]: expects ${x}, which no step before it saves");
+}
+
+TEST_CASE("ExpandParams replaces saved values inside strings, escaping them") {
+  SavedValues saved = {{"arn", "arn:aws:kms:us-east-1:111122223333:key/k"}, {"quote", "a\"b"}};
+  auto out = ExpandParams(R"({"KeyId":"${arn}","Text":"x ${quote} y","N":1})", saved);
+  REQUIRE(out.ok());
+  CHECK(*out == R"({"KeyId":"arn:aws:kms:us-east-1:111122223333:key/k","Text":"x a\"b y","N":1})");
+  CHECK(ExpandText("key ${arn} is disabled.", saved).value() ==
+        "key arn:aws:kms:us-east-1:111122223333:key/k is disabled.");
+  auto missing = ExpandParams(R"({"KeyId":"${nope}"})", saved);
+  REQUIRE(!missing.ok());
+  CHECK(missing.status().message() == "no saved value ${nope} (did the step that saves it fail?)");
+}
+
+TEST_CASE("LookupPath follows objects and array indexes") {
+  const std::string json = R"({"KeyMetadata":{"Arn":"a","Enabled":true},"Grants":[{"GrantId":"g0"},{"GrantId":"g1"}]})";
+  CHECK(LookupPath(json, "KeyMetadata.Arn") == "a");
+  CHECK(LookupPath(json, "KeyMetadata.Enabled") == "true");
+  CHECK(LookupPath(json, "Grants[1].GrantId") == "g1");
+  CHECK(LookupPath(json, "Grants.0.GrantId") == "g0");
+  CHECK(LookupPath(json, "Grants[2].GrantId") == std::nullopt);
+  CHECK(LookupPath(json, "KeyMetadata.KeyId") == std::nullopt);
+}
+
+}  // namespace
+}  // namespace kmslab::cli

@@ -1,0 +1,127 @@
+#include "cli/trail.h"
+
+#include <rapidjson/document.h>
+
+#include <iomanip>
+#include <iostream>
+#include <set>
+
+#include "cli/flags.h"
+#include "core/strings.h"
+#include "store/store.h"
+
+namespace kmslab::cli {
+
+namespace {
+
+// "2026-11-23T04:00:00Z" -> epoch ms, -1 when malformed.
+int64_t ParseIsoTime(const std::string& text) {
+  std::string compact;
+  for (char c : text)
+    if (c != '-' && c != ':') compact += c;
+  return core::ParseAmzDate(compact);
+}
+
+std::string Member(const rapidjson::Value& v, const char* name) {
+  auto it = v.FindMember(name);
+  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+void PrintTable(const std::vector<store::AuditEventRow>& rows) {
+  std::cout << std::left << std::setw(21) << "TIME" << std::setw(22) << "EVENT" << std::setw(14) << "DECISION"
+            << std::setw(24) << "ERROR" << std::setw(68) << "PRINCIPAL" << "KEY / REQUEST ID\n";
+  for (const store::AuditEventRow& row : rows) {
+    rapidjson::Document event;
+    event.Parse(row.event_json.c_str());
+    std::string via;
+    if (!event.HasParseError() && event.HasMember("userIdentity") && event["userIdentity"].IsObject()) {
+      const std::string invoked = Member(event["userIdentity"], "invokedBy");
+      if (!invoked.empty() && row.principal != invoked) via = " via " + invoked;
+    }
+    const std::string key = row.key_arn.empty() ? "-" : row.key_arn.substr(row.key_arn.find('/') + 1);
+    std::cout << std::setw(21) << core::FormatIso8601(row.event_time) << std::setw(22) << row.event_name
+              << std::setw(14) << row.decision << std::setw(24) << (row.error_code.empty() ? "-" : row.error_code)
+              << std::setw(68) << (row.principal + via + " ") << key << " " << row.request_id << "\n";
+  }
+  std::cout << rows.size() << " event(s)\n";
+}
+
+}  // namespace
+
+core::StatusOr<store::AuditFilter> ParseTrailFilter(const std::map<std::string, std::string>& fields) {
+  store::AuditFilter f;
+  for (const auto& [name, value] : fields) {
+    if (name == "principal") {
+      f.principal = value;
+    } else if (name == "eventName") {
+      f.event_name = value;
+    } else if (name == "keyId") {
+      f.key = value;
+    } else if (name == "errorCode") {
+      f.error_code = value;
+    } else if (name == "decision") {
+      f.decision = value;
+    } else if (name == "requestId") {
+      f.request_id = value;
+    } else if (name == "since" || name == "until") {
+      const int64_t ms = ParseIsoTime(value);
+      if (ms < 0) return core::InvalidArgument(name + " takes an ISO 8601 time such as 2026-11-23T04:00:00Z");
+      (name == "since" ? f.since_ms : f.until_ms) = ms;
+    } else if (name == "limit") {
+      try {
+        f.limit = std::stoll(value);
+      } catch (const std::exception&) {
+        return core::InvalidArgument("limit takes a number");
+      }
+      if (f.limit < 1) return core::InvalidArgument("limit must be positive");
+    } else {
+      return core::InvalidArgument("unknown trail filter '" + name +
+                                   "' (principal, eventName, keyId, errorCode, decision, since, until, requestId, "
+                                   "limit)");
+    }
+  }
+  return f;
+}
+
+int Trail(const std::vector<std::string>& args) {
+  static const std::map<std::string, std::string> kFlagToField = {
+      {"principal", "principal"}, {"event", "eventName"}, {"key", "keyId"},     {"error", "errorCode"},
+      {"decision", "decision"},   {"since", "since"},     {"until", "until"},   {"request-id", "requestId"},
+      {"limit", "limit"}};
+  std::set<std::string> known = {"data"};
+  for (const auto& [flag, field] : kFlagToField) known.insert(flag);
+  auto flags = ParseFlags(args, known, {"json"});
+  if (!flags.ok() || !flags->positional.empty()) {
+    std::cerr << "usage: kmslab trail --data DIR [--principal ARN-PART] [--event NAME] [--key KEY-PART]\n"
+                 "         [--error CODE|any] [--decision Allow|ImplicitDeny|ExplicitDeny|NotEvaluated]\n"
+                 "         [--since ISO] [--until ISO] [--request-id ID] [--limit N] [--json]\n";
+    if (!flags.ok()) std::cerr << flags.status().message() << "\n";
+    return 2;
+  }
+  std::map<std::string, std::string> fields;
+  for (const auto& [flag, field] : kFlagToField)
+    if (flags->values.count(flag)) fields[field] = flags->values.at(flag);
+  auto filter = ParseTrailFilter(fields);
+  if (!filter.ok()) {
+    std::cerr << "kmslab trail: " << filter.status().message() << "\n";
+    return 2;
+  }
+  auto db = store::Store::Open(flags->Get("data", "./data") + "/kmslab.db");
+  if (!db.ok()) {
+    std::cerr << "kmslab trail: " << db.status().message() << "\n";
+    return 1;
+  }
+  auto rows = (*db)->QueryAuditEvents(*filter);
+  if (!rows.ok()) {
+    std::cerr << "kmslab trail: " << rows.status().message() << "\n";
+    return 1;
+  }
+  if (flags->values.count("json")) {
+    for (const store::AuditEventRow& row : *rows) std::cout << row.event_json << "\n";
+  } else {
+    PrintTable(*rows);
+  }
+  return 0;
+}
+
+}  // namespace kmslab::cli

@@ -1,0 +1,24 @@
+// `kmslab trail`: the audit trail, filtered, as a readable table or JSON
+// lines; and the filter both it and GET /_kmslab/trail take.
+#ifndef KMSLAB_CLI_TRAIL_H_
+#define KMSLAB_CLI_TRAIL_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/records.h"
+
+namespace kmslab::cli {
+
+// Fields: principal, eventName, keyId, errorCode ("any" = every failure),
+// decision, since / until (ISO 8601, 2026-11-23T04:00:00Z), requestId, limit.
+// Unknown fields and malformed values are errors.
+core::StatusOr<store::AuditFilter> ParseTrailFilter(const std::map<std::string, std::string>& fields);
+
+int Trail(const std::vector<std::string>& args);
+
+}  // namespace kmslab::cli
+
+#endif  // KMSLAB_CLI_TRAIL_H_

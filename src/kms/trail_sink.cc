@@ -1,0 +1,76 @@
+#include "kms/trail_sink.h"
+
+#include <algorithm>
+
+#include "core/arn.h"
+
+namespace kmslab::kms {
+
+namespace {
+
+// The caller as the trail shows it; one per client, reused while the same
+// client keeps calling on this thread.
+std::shared_ptr<const audit::Actor> ActorOf(const CallContext& call) {
+  thread_local std::shared_ptr<const audit::Actor> last;
+  thread_local const iam::Identity* last_identity = nullptr;
+  const iam::Identity& who = *call.caller;
+  if (last && last_identity == &who && last->arn == who.arn && last->access_key_id == call.access_key_id &&
+      last->source_ip == call.source_ip && last->user_agent == call.user_agent) {
+    return last;
+  }
+  auto a = std::make_shared<audit::Actor>();
+  a->identity_type = who.type;
+  a->arn = who.arn;
+  a->account = who.account;
+  a->principal_id = who.user_id;
+  a->access_key_id = call.access_key_id;
+  a->user_name = who.name;
+  a->role_arn = who.role_arn;
+  a->role_name = who.type == "AssumedRole" ? who.name : "";
+  // A service's own call, or a call a service forwarded for the user.
+  if (!who.service.empty()) {
+    a->invoked_by = who.service;
+  } else if (!call.via_service.empty()) {
+    a->invoked_by = call.source_ip;  // the forwarding service's name, as CloudTrail shows it
+  }
+  a->source_ip = call.source_ip;
+  a->user_agent = call.user_agent;
+  last = a;
+  last_identity = &who;
+  return a;
+}
+
+}  // namespace
+
+void TrailSink::Record(const AuditRecord& r) {
+  const iam::Identity& who = *r.call.caller;
+  audit::EventInput e;
+  e.time_ms = clock_->NowMillis();
+  e.actor = ActorOf(r.call);
+  e.event_name = std::string(r.operation);
+  e.region = r.call.region;
+  e.request_id = r.call.request_id;
+  if (r.request) e.request_parameters = audit::ParametersJson(*r.request);
+  if (audit::LogsResponse(r.operation)) e.response_body = std::string(r.response);
+  for (const AuthzCheck& check : r.plan.checks) {
+    if (!check.key) continue;
+    std::pair<std::string, std::string> resource{check.key->meta.account, check.key->meta.arn};
+    if (std::find(e.resources.begin(), e.resources.end(), resource) == e.resources.end()) {
+      e.resources.push_back(std::move(resource));
+    }
+  }
+  e.recipient_account = e.resources.empty() ? who.account : e.resources.front().first;
+  if (!r.status.ok()) {
+    e.error_code = r.status.aws_type();
+    e.error_message = r.status.message();
+  }
+  for (const AuthzOutcome& outcome : r.plan.outcomes) {
+    if (outcome.effect.empty()) continue;
+    if (e.effect.empty() || e.effect == "Allow") e.effect = outcome.effect;
+    for (const std::string& d : outcome.determining) e.determining.push_back(outcome.action + ": " + d);
+    if (!outcome.explanation.empty()) e.explanation = outcome.explanation;
+  }
+  trail_->Append(std::move(e));
+}
+
+}  // namespace kmslab::kms
