@@ -37,11 +37,16 @@ void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys) {
   if (v.IsObject()) {
     w.StartObject();
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-      std::string name(it->name.GetString(), it->name.GetStringLength());
+      const std::string_view name(it->name.GetString(), it->name.GetStringLength());
       if (!user_keys && kNeverLogged.count(name)) continue;
-      const bool context = name.find("EncryptionContext") != std::string::npos;
-      if (!user_keys && !name.empty() && name[0] >= 'A' && name[0] <= 'Z') name[0] = static_cast<char>(name[0] - 'A' + 'a');
-      Key(w, name);
+      const bool context = name.find("EncryptionContext") != std::string_view::npos;
+      if (user_keys || name.empty() || name[0] < 'A' || name[0] > 'Z') {
+        Key(w, name);
+      } else {
+        std::string camel(name);  // API member names fit the small-string buffer: no allocation
+        camel[0] = static_cast<char>(camel[0] - 'A' + 'a');
+        Key(w, camel);
+      }
       WriteCamel(w, it->value, context);
     }
     w.EndObject();
@@ -214,7 +219,15 @@ std::string EventJson(const EventInput& e) {
   Str(w, DecisionOf(e));
   Key(w, "determining");
   w.StartArray();
-  for (const std::string& d : e.determining) Str(w, d);
+  for (const auto& [action, d] : e.determining) {
+    std::string name = action + ": ";
+    if (!d.grant_id.empty()) {
+      name += "grant " + d.grant_id + (d.sid.empty() ? "" : " (" + d.sid + ")");
+    } else {
+      name += d.source + " statement " + std::to_string(d.index) + (d.sid.empty() ? "" : " \"" + d.sid + "\"");
+    }
+    Str(w, name);
+  }
   w.EndArray();
   if (!e.explanation.empty()) {
     Key(w, "explanation");

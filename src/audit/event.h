@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "policy/decision.h"
+
 namespace kmslab::audit {
 
 // Who called and from where: the same for every call of one client, so it is
@@ -37,7 +39,8 @@ struct EventInput {
   std::string error_code, error_message;
   // kmslab's decision: effect "" when authorization was never reached.
   std::string effect;
-  std::vector<std::string> determining;
+  // What decided, per authorized action; rendered as "kms:Decrypt: key-policy statement 0 \"Sid\"".
+  std::vector<std::pair<std::string, policy::Determining>> determining;
   std::string explanation;
 };
 

@@ -44,7 +44,7 @@ struct AuthzCheck {
 struct AuthzOutcome {
   std::string action;
   std::string effect;                    // Allow, ImplicitDeny or ExplicitDeny
-  std::vector<std::string> determining;  // the statements or grant that decided
+  std::vector<policy::Determining> determining;  // the statements or grant that decided
   std::string explanation;               // for denials: why, statement by statement
 };
 

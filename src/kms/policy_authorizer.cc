@@ -69,21 +69,6 @@ policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, cons
   return request;
 }
 
-namespace {
-// "key-policy statement 1 \"Sid\"", "grant <id> (<name>)".
-std::vector<std::string> DeterminingNames(const policy::Decision& decision) {
-  std::vector<std::string> names;
-  for (const policy::Determining& d : decision.determining) {
-    if (!d.grant_id.empty()) {
-      names.push_back("grant " + d.grant_id + (d.sid.empty() ? "" : " (" + d.sid + ")"));
-    } else {
-      names.push_back(d.source + " statement " + std::to_string(d.index) + (d.sid.empty() ? "" : " \"" + d.sid + "\""));
-    }
-  }
-  return names;
-}
-}  // namespace
-
 core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzCheck& check,
                                          AuthzOutcome* outcome) const {
   std::optional<policy::NamedPolicy> key_policy;
@@ -94,7 +79,7 @@ core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzChe
   if (outcome) {
     outcome->action = check.action;
     outcome->effect = std::string(policy::EffectName(decision.effect));
-    outcome->determining = DeterminingNames(decision);
+    outcome->determining = std::move(decision.determining);
   }
   if (decision.effect == policy::Effect::kAllow) return core::Status();
 

@@ -67,7 +67,7 @@ void TrailSink::Record(const AuditRecord& r) {
   for (const AuthzOutcome& outcome : r.plan.outcomes) {
     if (outcome.effect.empty()) continue;
     if (e.effect.empty() || e.effect == "Allow") e.effect = outcome.effect;
-    for (const std::string& d : outcome.determining) e.determining.push_back(outcome.action + ": " + d);
+    for (const policy::Determining& d : outcome.determining) e.determining.emplace_back(outcome.action, d);
     if (!outcome.explanation.empty()) e.explanation = outcome.explanation;
   }
   trail_->Append(std::move(e));
