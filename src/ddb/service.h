@@ -119,8 +119,11 @@ class Service {
   core::Status SaveTable(const Table& table);
   // Makes RunDueWork look at the tables again no later than `at_ms`.
   void ScheduleWork(int64_t at_ms);
-  // Retires DynamoDB's grants on the table's keys (best effort: a key that is gone keeps nothing to retire).
-  void RetireTableGrants(const Table& table);
+  // Retires DynamoDB's grant on `keys`, if they are KMS keys (best effort: a
+  // key that is gone keeps nothing to retire).
+  void RetireGrant(const std::string& region, const TableKeys& keys) const;
+  // The same for the table's keys and those of a switch in progress.
+  void RetireTableGrants(const Table& table) const;
 
   // Items (sealing is keyed by the data key; requires table.mu held).
   static std::string RowId(const Table& table, const std::string& item_key_bytes);

@@ -44,7 +44,7 @@ core::StatusOr<TableKeys> Service::NewTableKeys(const kms::CallContext& call, co
     keys.grant_token = std::move(grant.token);
     auto generated = bridge_.GenerateTableKey(call.region, key.arn, context, keys.grant_token);
     if (!generated.ok()) {
-      (void)bridge_.RetireGrant(call.region, key.arn, keys.grant_id);
+      RetireGrant(call.region, keys);
       return generated.status();
     }
     keys.table_key_blob = std::move(generated->blob);
@@ -141,14 +141,15 @@ core::Status Service::SaveTable(const Table& t) {
       {t.table_id, t.account, t.region, t.name, t.created_ms, EncodeTableMeta(t.definition, t.state)});
 }
 
-void Service::RetireTableGrants(const Table& t) {
-  auto retire = [&](const TableKeys& keys) {
-    if (!keys.kms_key_arn.empty() && !keys.grant_id.empty()) {
-      (void)bridge_.RetireGrant(t.region, keys.kms_key_arn, keys.grant_id);
-    }
-  };
-  retire(t.state.keys);
-  if (t.state.key_switch) retire(t.state.key_switch->target);
+void Service::RetireGrant(const std::string& region, const TableKeys& keys) const {
+  if (!keys.kms_key_arn.empty() && !keys.grant_id.empty()) {
+    (void)bridge_.RetireGrant(region, keys.kms_key_arn, keys.grant_id);
+  }
+}
+
+void Service::RetireTableGrants(const Table& t) const {
+  RetireGrant(t.region, t.state.keys);
+  if (t.state.key_switch) RetireGrant(t.region, t.state.key_switch->target);
 }
 
 void Service::CheckTableKeys(Table& t, int64_t now) {
@@ -221,9 +222,7 @@ void Service::CompleteKeySwitch(Table& t, int64_t now) {
     std::lock_guard<std::mutex> cache(t.cache_mu);
     t.access_until.clear();
   }
-  if (!old_keys.kms_key_arn.empty() && !old_keys.grant_id.empty()) {
-    (void)bridge_.RetireGrant(t.region, old_keys.kms_key_arn, old_keys.grant_id);
-  }
+  RetireGrant(t.region, old_keys);
 }
 
 void Service::RunDueWork() {

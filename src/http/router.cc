@@ -1,7 +1,5 @@
 #include "http/router.h"
 
-#include <functional>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -67,25 +65,18 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   HttpResponse response;
   response.request_id = core::NewUuid();
   response.content_type = kJson11;
-  std::function<HttpResponse(const core::Status&)> json_error = [&](const core::Status& status) {
-    response.status = HttpStatusFor(status.aws_type(), modelled_status_);
-    response.body = ErrorBody(status.aws_type(), status.message());
-    return response;
-  };
-
   if (admin_ && request.path.starts_with(kAdminPrefix)) return admin_->Handle(request);
   const std::string_view target = request.Header("X-Amz-Target");
   const bool is_kms = target.starts_with(kKmsPrefix);
   const bool is_ddb = ddb_ && target.starts_with(kDynamoDbPrefix);
   const bool is_sts = target.empty() && request.Header("Content-Type").starts_with("application/x-www-form-urlencoded");
-  if (is_ddb) {
-    response.content_type = kJson10;
-    json_error = [&](const core::Status& status) {
-      response.status = HttpStatusFor(status.aws_type());
-      response.body = ErrorBody(ddb::WireErrorType(status.aws_type()), status.message());
-      return response;
-    };
-  }
+  if (is_ddb) response.content_type = kJson10;
+  // DynamoDB names its errors in namespaces and never uses the modelled statuses.
+  auto json_error = [&](const core::Status& status) {
+    response.status = HttpStatusFor(status.aws_type(), modelled_status_ && !is_ddb);
+    response.body = ErrorBody(is_ddb ? ddb::WireErrorType(status.aws_type()) : status.aws_type(), status.message());
+    return response;
+  };
   if (request.method != "POST" || request.path != "/" || (!is_kms && !is_ddb && !is_sts)) {
     return json_error(core::Status(core::Code::kNotFound,
                                    target.empty() ? "Missing X-Amz-Target header; kmslab serves POST / with X-Amz-Target "

@@ -281,9 +281,7 @@ core::Status UpdateTable(Service& s, const kms::CallContext& call, const rapidjs
     std::unique_lock<std::shared_mutex> lock(table->mu);
     if (table->deleted || table->state.key_switch) {
       lock.unlock();
-      Table abandoned(table->table_id, table->account, table->region, name, table->created_ms, TableDefinition{});
-      abandoned.state.keys = target;
-      s.RetireTableGrants(abandoned);
+      s.RetireGrant(table->region, target);
       return ResourceInUse("Attempt to change a resource which is still in use: Server-Side Encryption is still "
                            "being updated");
     }
