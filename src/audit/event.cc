@@ -59,17 +59,6 @@ void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys) {
   }
 }
 
-// `json` with lowerCamel names, or null when empty or not an object.
-void WriteParameters(Writer& w, const std::string& json) {
-  rapidjson::Document doc;
-  if (!json.empty()) doc.Parse(json.data(), json.size());
-  if (json.empty() || doc.HasParseError() || !doc.IsObject()) {
-    w.Null();
-    return;
-  }
-  WriteCamel(w, doc, false);
-}
-
 void WriteUserIdentity(Writer& w, const Actor& e) {
   w.StartObject();
   Key(w, "type");
@@ -122,6 +111,14 @@ void WriteUserIdentity(Writer& w, const Actor& e) {
 
 }  // namespace
 
+std::shared_ptr<const Actor> ShareActor(Actor actor) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  WriteUserIdentity(w, actor);
+  actor.identity_json.assign(buffer.GetString(), buffer.GetSize());
+  return std::make_shared<const Actor>(std::move(actor));
+}
+
 bool LogsResponse(std::string_view name) { return !IsReadOnly(name); }
 
 std::string ParametersJson(const rapidjson::Value& request) {
@@ -132,110 +129,132 @@ std::string ParametersJson(const rapidjson::Value& request) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string EventJson(const EventInput& e) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Key(w, "eventVersion");
-  Str(w, "1.08");
-  Key(w, "userIdentity");
-  WriteUserIdentity(w, *e.actor);
-  Key(w, "eventTime");
-  Str(w, core::FormatIso8601(e.time_ms));
-  Key(w, "eventSource");
-  Str(w, "kms.amazonaws.com");
-  Key(w, "eventName");
-  Str(w, e.event_name);
-  Key(w, "awsRegion");
-  Str(w, e.region);
-  Key(w, "sourceIPAddress");
-  Str(w, e.actor->source_ip);
-  Key(w, "userAgent");
-  Str(w, e.actor->user_agent);
+namespace {
+
+// The event is written by hand rather than through rapidjson's Writer: it is
+// rendered for every call, and its shape is fixed.
+
+// Appends `s` as a JSON string, escaped as rapidjson's Writer does (quote,
+// backslash and control characters; other bytes as they are).
+void AppendString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t clean = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + clean, i - clean);
+    clean = i + 1;
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0x0f]);
+    }
+  }
+  out.append(s.data() + clean, s.size() - clean);
+  out.push_back('"');
+}
+
+// Appends `,"key":` then `value` as a JSON string.
+void AppendMember(std::string& out, std::string_view key, std::string_view value) {
+  out.append(",\"").append(key).append("\":");
+  AppendString(out, value);
+}
+
+// `json` (a request or response) with lowerCamel names, or null when empty or
+// not an object.
+void AppendParameters(std::string& out, const std::string& json) {
+  rapidjson::Document doc;
+  if (!json.empty()) doc.Parse(json.data(), json.size());
+  if (json.empty() || doc.HasParseError() || !doc.IsObject()) {
+    out.append("null");
+    return;
+  }
+  out.append(ParametersJson(doc));
+}
+
+// RetireGrant's additionalEventData: the grant id from its parameters.
+void AppendRetiredGrant(std::string& out, const std::string& parameters) {
+  rapidjson::Document doc;
+  doc.Parse(parameters.data(), parameters.size());
+  out.append(",\"additionalEventData\":{\"grantId\":");
+  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("grantId") && doc["grantId"].IsString()) {
+    AppendString(out, {doc["grantId"].GetString(), doc["grantId"].GetStringLength()});
+  } else {
+    out.append("null");
+  }
+  out.append("}");
+}
+
+}  // namespace
+
+void AppendEventJson(const EventInput& e, std::string& out) {
+  out.append("{\"eventVersion\":\"1.08\",\"userIdentity\":").append(e.actor->identity_json);
+  AppendMember(out, "eventTime", core::FormatIso8601(e.time_ms));
+  out.append(",\"eventSource\":\"kms.amazonaws.com\"");
+  AppendMember(out, "eventName", e.event_name);
+  AppendMember(out, "awsRegion", e.region);
+  AppendMember(out, "sourceIPAddress", e.actor->source_ip);
+  AppendMember(out, "userAgent", e.actor->user_agent);
   if (!e.error_code.empty()) {
-    Key(w, "errorCode");
     // CloudTrail drops the suffix for access denials.
-    Str(w, e.error_code == "AccessDeniedException" ? "AccessDenied" : e.error_code);
-    if (!e.error_message.empty()) {
-      Key(w, "errorMessage");
-      Str(w, e.error_message);
-    }
+    AppendMember(out, "errorCode", e.error_code == "AccessDeniedException" ? "AccessDenied" : e.error_code);
+    if (!e.error_message.empty()) AppendMember(out, "errorMessage", e.error_message);
   }
-  Key(w, "requestParameters");
+  out.append(",\"requestParameters\":");
   if (e.event_name == "RetireGrant" || e.request_parameters.empty()) {
-    w.Null();
+    out.append("null");
   } else {
-    w.RawValue(e.request_parameters.data(), e.request_parameters.size(), rapidjson::kObjectType);
+    out.append(e.request_parameters);  // ParametersJson's output: a JSON object
   }
-  Key(w, "responseElements");
-  if (!LogsResponse(e.event_name)) {
-    w.Null();
+  out.append(",\"responseElements\":");
+  if (LogsResponse(e.event_name)) {
+    AppendParameters(out, e.response_body);
   } else {
-    WriteParameters(w, e.response_body);
+    out.append("null");
   }
-  if (e.event_name == "RetireGrant") {
-    Key(w, "additionalEventData");
-    rapidjson::Document doc;
-    doc.Parse(e.request_parameters.data(), e.request_parameters.size());
-    w.StartObject();
-    Key(w, "grantId");
-    if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("grantId") && doc["grantId"].IsString()) {
-      Str(w, doc["grantId"].GetString());
-    } else {
-      w.Null();
-    }
-    w.EndObject();
+  if (e.event_name == "RetireGrant") AppendRetiredGrant(out, e.request_parameters);
+  AppendMember(out, "requestID", e.request_id);
+  AppendMember(out, "eventID", e.event_id);
+  out.append(IsReadOnly(e.event_name) ? ",\"readOnly\":true" : ",\"readOnly\":false");
+  out.append(",\"resources\":[");
+  for (size_t i = 0; i < e.resources.size(); ++i) {
+    out.append(i ? ",{" : "{").append("\"accountId\":");
+    AppendString(out, e.resources[i].first);
+    out.append(",\"type\":\"AWS::KMS::Key\"");
+    AppendMember(out, "ARN", e.resources[i].second);
+    out.append("}");
   }
-  Key(w, "requestID");
-  Str(w, e.request_id);
-  Key(w, "eventID");
-  Str(w, e.event_id);
-  Key(w, "readOnly");
-  w.Bool(IsReadOnly(e.event_name));
-  Key(w, "resources");
-  w.StartArray();
-  for (const auto& [account, arn] : e.resources) {
-    w.StartObject();
-    Key(w, "accountId");
-    Str(w, account);
-    Key(w, "type");
-    Str(w, "AWS::KMS::Key");
-    Key(w, "ARN");
-    Str(w, arn);
-    w.EndObject();
-  }
-  w.EndArray();
-  Key(w, "eventType");
-  Str(w, "AwsApiCall");
-  Key(w, "managementEvent");
-  w.Bool(true);
-  Key(w, "recipientAccountId");
-  Str(w, e.recipient_account);
-  Key(w, "eventCategory");
-  Str(w, "Management");
-  Key(w, "kmslabDecision");
-  w.StartObject();
-  Key(w, "effect");
-  Str(w, DecisionOf(e));
-  Key(w, "determining");
-  w.StartArray();
-  for (const auto& [action, d] : e.determining) {
-    std::string name = action + ": ";
+  out.append("],\"eventType\":\"AwsApiCall\",\"managementEvent\":true");
+  AppendMember(out, "recipientAccountId", e.recipient_account);
+  out.append(",\"eventCategory\":\"Management\",\"kmslabDecision\":{\"effect\":");
+  AppendString(out, DecisionOf(e));
+  out.append(",\"determining\":[");
+  std::string name;
+  for (size_t i = 0; i < e.determining.size(); ++i) {
+    const auto& [action, d] = e.determining[i];
+    name.assign(action).append(": ");
     if (!d.grant_id.empty()) {
-      name += "grant " + d.grant_id + (d.sid.empty() ? "" : " (" + d.sid + ")");
+      name.append("grant ").append(d.grant_id);
+      if (!d.sid.empty()) name.append(" (").append(d.sid).append(")");
     } else {
-      name += d.source + " statement " + std::to_string(d.index) + (d.sid.empty() ? "" : " \"" + d.sid + "\"");
+      name.append(d.source).append(" statement ").append(std::to_string(d.index));
+      if (!d.sid.empty()) name.append(" \"").append(d.sid).append("\"");
     }
-    Str(w, name);
+    if (i) out.push_back(',');
+    AppendString(out, name);
   }
-  w.EndArray();
-  if (!e.explanation.empty()) {
-    Key(w, "explanation");
-    Str(w, e.explanation);
-  }
-  w.EndObject();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  out.append("]");
+  if (!e.explanation.empty()) AppendMember(out, "explanation", e.explanation);
+  out.append("}}");
 }
 
 }  // namespace kmslab::audit

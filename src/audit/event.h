@@ -18,19 +18,23 @@
 namespace kmslab::audit {
 
 // Who called and from where: the same for every call of one client, so it is
-// built once and shared between events.
+// built once and shared between events (ShareActor).
 struct Actor {
   std::string identity_type;  // IAMUser | AssumedRole | Root | AWSService
   std::string principal_id, arn, account, access_key_id, user_name;
   std::string role_arn, role_name;  // AssumedRole: the session's issuer
   std::string invoked_by;           // the service that called for the user, or the service itself
   std::string source_ip, user_agent;
+  std::string identity_json;  // CloudTrail's userIdentity object, rendered by ShareActor
 };
+
+// `actor` with its userIdentity rendered, ready to share between events.
+std::shared_ptr<const Actor> ShareActor(Actor actor);
 
 struct EventInput {
   int64_t time_ms = 0;
   std::string event_id;  // UUID, given when the event is written
-  std::shared_ptr<const Actor> actor;  // never null
+  std::shared_ptr<const Actor> actor;  // never null; from ShareActor
   std::string event_name, region, request_id;
   std::string request_parameters;  // ParametersJson of the request ("" when it never decoded)
   std::string response_body;  // the response JSON ("" on errors)
@@ -52,16 +56,18 @@ std::string ParametersJson(const rapidjson::Value& request);
 // cryptographic and read-only operations).
 bool LogsResponse(std::string_view event_name);
 
-// The CloudTrail-shaped event, one JSON object. Never contains plaintext,
-// ciphertext, data keys or grant tokens.
-std::string EventJson(const EventInput& event);
+// Appends the CloudTrail-shaped event to `out`, one JSON object. Never
+// contains plaintext, ciphertext, data keys or grant tokens.
+void AppendEventJson(const EventInput& event, std::string& out);
 
 // The principal an event is filed under: the caller ARN, or the service.
-inline std::string PrincipalOf(const EventInput& e) {
+inline std::string_view PrincipalOf(const EventInput& e) {
   return e.actor->arn.empty() ? e.actor->invoked_by : e.actor->arn;
 }
 // The decision column: the effect, or "NotEvaluated".
-inline std::string DecisionOf(const EventInput& e) { return e.effect.empty() ? "NotEvaluated" : e.effect; }
+inline std::string_view DecisionOf(const EventInput& e) {
+  return e.effect.empty() ? std::string_view("NotEvaluated") : std::string_view(e.effect);
+}
 
 }  // namespace kmslab::audit
 

@@ -5,7 +5,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -15,11 +14,10 @@ namespace kmslab::audit {
 
 namespace {
 constexpr size_t kBatch = 512;  // wake the writer at this many queued events
-constexpr size_t kSlice = 256;  // events per store transaction
 constexpr auto kInterval = std::chrono::milliseconds(50);
 }  // namespace
 
-Trail::Trail(store::Store* store, std::string jsonl_path)
+Trail::Trail(store::TrailStore* store, std::string jsonl_path)
     : store_(store), path_(std::move(jsonl_path)), thread_([this] { Run(); }) {}
 
 Trail::~Trail() {
@@ -45,26 +43,30 @@ void Trail::Flush() {
   written_.wait(lock, [&] { return done_ >= target; });
 }
 
-void Trail::Clear() {
+core::Status Trail::Clear() {
   Flush();
   if (!path_.empty()) {
     int fd = ::open(path_.c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
-    if (fd >= 0) ::close(fd);
+    if (fd < 0) return core::Internal("cannot empty " + path_);
+    ::close(fd);
   }
+  return store_ ? store_->Clear() : core::Status();
 }
 
 void Trail::Run() {
   // Requests come first: the writer takes what CPU they leave.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  // Two vectors trade places, so that neither is reallocated once grown.
+  std::vector<EventInput> batch;
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     wake_.wait_for(lock, kInterval, [&] { return stopping_ || queue_.size() >= kBatch || done_ < appended_; });
-    std::vector<EventInput> batch;
     batch.swap(queue_);
     const uint64_t upto = appended_;
     if (!batch.empty()) {
       lock.unlock();
       Write(batch);
+      batch.clear();  // frees the events outside the lock
       lock.lock();
     }
     done_ = upto;
@@ -74,33 +76,36 @@ void Trail::Run() {
 }
 
 void Trail::Write(std::vector<EventInput>& batch) {
-  // In slices, so that a backlog never holds the store (which item writes share) for long.
-  for (size_t begin = 0; begin < batch.size(); begin += kSlice) {
-    const size_t end = std::min(batch.size(), begin + kSlice);
-    std::vector<store::AuditEventRow> rows;
-    rows.reserve(end - begin);
-    std::string lines;
-    for (size_t i = begin; i < end; ++i) {
-      EventInput& e = batch[i];
-      e.event_id = core::NewUuid();
-      std::string json = EventJson(e);
-      lines += json;
-      lines += '\n';
-      rows.push_back({e.time_ms, e.request_id, e.event_name, PrincipalOf(e),
-                      e.resources.empty() ? "" : e.resources.front().second, e.error_code, DecisionOf(e),
-                      std::move(json)});
+  // Every event rendered into one buffer, one line each; the rows view it and the batch.
+  std::string& lines = lines_;
+  std::vector<size_t> ends;
+  lines.clear();
+  for (EventInput& e : batch) {
+    e.event_id = core::NewUuid();
+    AppendEventJson(e, lines);
+    ends.push_back(lines.size());
+    lines.push_back('\n');
+  }
+  std::vector<store::AuditEventView>& rows = rows_;
+  rows.clear();
+  size_t begin = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const EventInput& e = batch[i];
+    rows.push_back({e.time_ms, e.request_id, e.event_name, PrincipalOf(e),
+                    e.resources.empty() ? std::string_view() : std::string_view(e.resources.front().second),
+                    e.error_code, DecisionOf(e), std::string_view(lines).substr(begin, ends[i] - begin)});
+    begin = ends[i] + 1;
+  }
+  if (!path_.empty()) {
+    int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || ::write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
+      std::cerr << "kmslab: cannot append to " << path_ << "\n";
     }
-    if (!path_.empty()) {
-      int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-      if (fd < 0 || ::write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
-        std::cerr << "kmslab: cannot append to " << path_ << "\n";
-      }
-      if (fd >= 0) ::close(fd);
-    }
-    if (store_) {
-      core::Status stored = store_->AppendAuditEvents(rows);
-      if (!stored.ok()) std::cerr << "kmslab: audit events not stored: " << stored.message() << "\n";
-    }
+    if (fd >= 0) ::close(fd);
+  }
+  if (store_) {
+    core::Status stored = store_->Append(rows);
+    if (!stored.ok()) std::cerr << "kmslab: audit events not stored: " << stored.message() << "\n";
   }
 }
 

@@ -20,6 +20,8 @@ core::StatusOr<std::unique_ptr<Stack>> Stack::Open(const StackOptions& o) {
   s->options_ = o;
   ASSIGN_OR_RETURN(s->directory, iam::Directory::Load(o.fixtures_dir));
   ASSIGN_OR_RETURN(core::SecretBytes root_key, store::LoadOrCreateRootKey(o.data_dir));
+  // The trail first: it takes over the events older state databases kept.
+  ASSIGN_OR_RETURN(s->trail_db, store::TrailStore::Open(o.data_dir + "/trail.db", o.data_dir + "/kmslab.db"));
   ASSIGN_OR_RETURN(s->db, store::Store::Open(o.data_dir + "/kmslab.db"));
   // Tables under the AWS owned key seal their table keys under a key derived from the root key.
   core::SecretBytes owned_key(crypto::HmacSha256(root_key.Reveal(), "kmslab dynamodb AWS owned key v1"));
@@ -27,7 +29,6 @@ core::StatusOr<std::unique_ptr<Stack>> Stack::Open(const StackOptions& o) {
   s->denials = std::make_unique<kms::DenialLog>(o.data_dir + "/denials.jsonl");
   s->authorizer = std::make_unique<kms::PolicyAuthorizer>(&s->clock, s->keys.get(), s->denials.get(),
                                                           o.grant_delay_seconds * 1000);
-  ASSIGN_OR_RETURN(s->trail_db, store::Store::Open(o.data_dir + "/kmslab.db", /*durable=*/false));
   s->trail = std::make_unique<audit::Trail>(s->trail_db.get(), o.data_dir + "/trail.jsonl");
   s->trail_sink = std::make_unique<kms::TrailSink>(s->trail.get(), &s->clock);
   s->kms_service =
@@ -45,7 +46,7 @@ core::StatusOr<std::unique_ptr<Stack>> Stack::Open(const StackOptions& o) {
     std::map<std::string, std::string> fields(query.begin(), query.end());
     ASSIGN_OR_RETURN(store::AuditFilter filter, ParseTrailFilter(fields));
     self->trail->Flush();
-    ASSIGN_OR_RETURN(std::vector<store::AuditEventRow> rows, self->db->QueryAuditEvents(filter));
+    ASSIGN_OR_RETURN(std::vector<store::AuditEventRow> rows, self->trail_db->Query(filter));
     std::string body = "{\"events\":[";
     for (size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + rows[i].event_json;
     return body + "]}";
@@ -58,7 +59,7 @@ core::StatusOr<std::unique_ptr<Stack>> Stack::Open(const StackOptions& o) {
 
 core::Status Stack::Reset() {
   ASSIGN_OR_RETURN(std::unique_ptr<iam::Directory> fresh, iam::Directory::Load(options_.fixtures_dir));
-  trail->Clear();
+  RETURN_IF_ERROR(trail->Clear());
   RETURN_IF_ERROR(db->ResetAll());
   keys->Reset();
   ddb_service->Reset();

@@ -22,6 +22,7 @@
 #include "kms/service.h"
 #include "kms/trail_sink.h"
 #include "store/store.h"
+#include "store/trail_store.h"
 
 namespace kmslab::cli {
 
@@ -50,8 +51,8 @@ class Stack {
   core::ServerClock clock;
   core::SystemClock wall_clock;
   std::unique_ptr<iam::Directory> directory;
+  std::unique_ptr<store::TrailStore> trail_db;
   std::unique_ptr<store::Store> db;
-  std::unique_ptr<store::Store> trail_db;  // the trail's own connection (not synced per commit)
   std::unique_ptr<kms::KeyRegistry> keys;
   std::unique_ptr<kms::DenialLog> denials;
   std::unique_ptr<audit::Trail> trail;

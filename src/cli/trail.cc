@@ -8,7 +8,7 @@
 
 #include "cli/flags.h"
 #include "core/strings.h"
-#include "store/store.h"
+#include "store/trail_store.h"
 
 namespace kmslab::cli {
 
@@ -106,12 +106,13 @@ int Trail(const std::vector<std::string>& args) {
     std::cerr << "kmslab trail: " << filter.status().message() << "\n";
     return 2;
   }
-  auto db = store::Store::Open(flags->Get("data", "./data") + "/kmslab.db");
+  const std::string data = flags->Get("data", "./data");
+  auto db = store::TrailStore::Open(data + "/trail.db", data + "/kmslab.db");
   if (!db.ok()) {
     std::cerr << "kmslab trail: " << db.status().message() << "\n";
     return 1;
   }
-  auto rows = (*db)->QueryAuditEvents(*filter);
+  auto rows = (*db)->Query(*filter);
   if (!rows.ok()) {
     std::cerr << "kmslab trail: " << rows.status().message() << "\n";
     return 1;

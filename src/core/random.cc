@@ -60,9 +60,16 @@ std::string NewUuid() {
   std::string b = RandomBytes(16);
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-  std::string hex = HexEncode(b);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string uuid(36, '-');
+  size_t at = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+    const auto byte = static_cast<unsigned char>(b[i]);
+    uuid[at++] = kHex[byte >> 4];
+    uuid[at++] = kHex[byte & 0x0f];
+  }
+  return uuid;
 }
 
 }  // namespace kmslab::core

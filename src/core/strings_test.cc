@@ -20,6 +20,7 @@ TEST_CASE("UUIDs are lowercase canonical version 4") {
   std::string id = NewUuid();
   CHECK(IsLowerUuid(id));
   CHECK(id[14] == '4');
+  CHECK(std::string("89ab").find(id[19]) != std::string::npos);  // RFC 4122 variant
   CHECK(NewUuid() != id);
   CHECK_FALSE(IsLowerUuid("1234ABCD-12ab-34cd-56ef-1234567890ab"));
 }

@@ -18,26 +18,26 @@ std::shared_ptr<const audit::Actor> ActorOf(const CallContext& call) {
       last->source_ip == call.source_ip && last->user_agent == call.user_agent) {
     return last;
   }
-  auto a = std::make_shared<audit::Actor>();
-  a->identity_type = who.type;
-  a->arn = who.arn;
-  a->account = who.account;
-  a->principal_id = who.user_id;
-  a->access_key_id = call.access_key_id;
-  a->user_name = who.name;
-  a->role_arn = who.role_arn;
-  a->role_name = who.type == "AssumedRole" ? who.name : "";
+  audit::Actor a;
+  a.identity_type = who.type;
+  a.arn = who.arn;
+  a.account = who.account;
+  a.principal_id = who.user_id;
+  a.access_key_id = call.access_key_id;
+  a.user_name = who.name;
+  a.role_arn = who.role_arn;
+  a.role_name = who.type == "AssumedRole" ? who.name : "";
   // A service's own call, or a call a service forwarded for the user.
   if (!who.service.empty()) {
-    a->invoked_by = who.service;
+    a.invoked_by = who.service;
   } else if (!call.via_service.empty()) {
-    a->invoked_by = call.source_ip;  // the forwarding service's name, as CloudTrail shows it
+    a.invoked_by = call.source_ip;  // the forwarding service's name, as CloudTrail shows it
   }
-  a->source_ip = call.source_ip;
-  a->user_agent = call.user_agent;
-  last = a;
+  a.source_ip = call.source_ip;
+  a.user_agent = call.user_agent;
+  last = audit::ShareActor(std::move(a));
   last_identity = &who;
-  return a;
+  return last;
 }
 
 }  // namespace

@@ -109,6 +109,11 @@ CREATE TABLE ddb_backup_items (
   PRIMARY KEY (backup_arn, row_id)
 );
 )sql",
+    // 2 -> 3: the audit trail moves to its own database, DATA/trail.db
+    // (store/trail_store.h), which takes these events over when it is created.
+    R"sql(
+DROP TABLE audit_events;
+)sql",
 };
 
 }  // namespace kmslab::store

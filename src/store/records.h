@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace kmslab::store {
 
@@ -106,6 +107,12 @@ struct AuditEventRow {
   std::string error_code;
   std::string decision;   // Allow | ImplicitDeny | ExplicitDeny | NotEvaluated
   std::string event_json;
+};
+
+// An event to append: views of strings the caller keeps alive during Append.
+struct AuditEventView {
+  int64_t event_time = 0;
+  std::string_view request_id, event_name, principal, key_arn, error_code, decision, event_json;
 };
 
 // A search of the trail; empty members match everything.

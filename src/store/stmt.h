@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -27,6 +28,12 @@ class Stmt {
 
   Stmt& Bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // Binds without copying: `v` must outlive the next Step(). An empty view is
+  // the empty string, never NULL.
+  Stmt& BindView(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
   Stmt& BindBlob(int i, const std::string& v) {

@@ -10,7 +10,7 @@
 namespace kmslab::store {
 
 
-core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, bool durable) {
+core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -20,8 +20,7 @@ core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, bool
   }
   std::unique_ptr<Store> store(new Store(db));
   sqlite3_busy_timeout(db, 5000);
-  RETURN_IF_ERROR(store->Exec(durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                                      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+  RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   RETURN_IF_ERROR(store->Migrate());
   return store;
 }
@@ -266,6 +265,16 @@ core::StatusOr<std::vector<AliasRow>> Store::LoadAliases() {
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load aliases");
   return rows;
+}
+
+core::Status Store::ResetAll() {
+  RETURN_IF_ERROR(FlushDdbWrites());
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&] {
+    return Exec(
+        "DELETE FROM keys; DELETE FROM aliases; DELETE FROM grants; DELETE FROM ddb_items; DELETE FROM ddb_tables; "
+        "DELETE FROM ddb_backups;");
+  });
 }
 
 }  // namespace kmslab::store

@@ -21,15 +21,12 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class Store {
  public:
   // Opens (creating if needed) the database at `path` and migrates it.
-  // `durable` false: commits are not synced to disk one by one (synchronous
-  // NORMAL: a power loss, not a crash, can lose the last ones); for the audit
-  // trail's own connection.
-  static core::StatusOr<std::unique_ptr<Store>> Open(const std::string& path, bool durable = true);
+  static core::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -55,11 +52,7 @@ class Store {
   core::StatusOr<std::vector<MaterialRow>> LoadMaterials();
   core::StatusOr<std::vector<AliasRow>> LoadAliases();
 
-  // The audit trail (audit_store.cc): events appended in one transaction per batch.
-  core::Status AppendAuditEvents(const std::vector<AuditEventRow>& events);
-  // Matching events, oldest first, at most filter.limit.
-  core::StatusOr<std::vector<AuditEventRow>> QueryAuditEvents(const AuditFilter& filter);
-  // Empties every table (keys, aliases, grants, DynamoDB tables and backups, the trail).
+  // Empties every table (keys, aliases, grants, DynamoDB tables and backups).
   core::Status ResetAll();
 
   // DynamoDB tables (ddb_store.cc). Writers of one table's items enqueue in
