@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
+#include <cstring>
 #include <set>
 #include <string_view>
 
@@ -134,17 +136,36 @@ namespace {
 // The event is written by hand rather than through rapidjson's Writer: it is
 // rendered for every call, and its shape is fixed.
 
+bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// How many leading bytes of `s` need no escaping; eight at a time while it can.
+size_t CleanPrefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  auto has_zero_byte = [&](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // Any byte below 0x20 (exact for bounds up to 0x80), a quote or a backslash.
+    if (((w - kOnes * 0x20) & ~w & kHighs) | has_zero_byte(w ^ (kOnes * '"')) | has_zero_byte(w ^ (kOnes * '\\'))) {
+      break;
+    }
+  }
+  while (i < s.size() && !NeedsEscape(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
 // Appends `s` as a JSON string, escaped as rapidjson's Writer does (quote,
 // backslash and control characters; other bytes as they are).
 void AppendString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  size_t clean = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + clean, i - clean);
-    clean = i + 1;
+  while (true) {
+    const size_t clean = CleanPrefix(s);
+    out.append(s.data(), clean);
+    if (clean == s.size()) break;
+    const auto c = static_cast<unsigned char>(s[clean]);
+    s.remove_prefix(clean + 1);
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -159,7 +180,6 @@ void AppendString(std::string& out, std::string_view s) {
         out.push_back(kHex[c & 0x0f]);
     }
   }
-  out.append(s.data() + clean, s.size() - clean);
   out.push_back('"');
 }
 

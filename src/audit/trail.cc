@@ -1,11 +1,12 @@
 #include "audit/trail.h"
 
 #include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <cstdlib>
 #include <iostream>
 
 #include "core/random.h"
@@ -54,8 +55,8 @@ core::Status Trail::Clear() {
 }
 
 void Trail::Run() {
-  // Requests come first: the writer takes what CPU they leave.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  // The writer keeps the requests' priority: at a lower one, preempted while
+  // holding mu_, it would hold up every Append behind it.
   // Two vectors trade places, so that neither is reallocated once grown.
   std::vector<EventInput> batch;
   std::unique_lock<std::mutex> lock(mu_);
