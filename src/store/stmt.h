@@ -17,6 +17,31 @@ inline core::Status SqlError(sqlite3* db, const std::string& what) {
   return core::Internal(what + ": " + sqlite3_errmsg(db));
 }
 
+// Runs `sql` (one or more statements).
+inline core::Status ExecSql(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : "unknown error";
+    sqlite3_free(err);
+    return core::Internal(std::string("sqlite: ") + message);
+  }
+  return core::Status();
+}
+
+// Opens (creating if needed) the database at `path` for one connection that
+// its owner serializes, waiting up to 5 s for other processes' locks.
+inline core::StatusOr<sqlite3*> OpenDatabase(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return core::Status(core::Code::kUnavailable, "cannot open " + path + ": " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
 // One prepared statement; finalized on destruction.
 class Stmt {
  public:

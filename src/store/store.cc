@@ -9,17 +9,9 @@
 
 namespace kmslab::store {
 
-
 core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return core::Status(core::Code::kUnavailable, "cannot open " + path + ": " + message);
-  }
+  ASSIGN_OR_RETURN(sqlite3* db, OpenDatabase(path));
   std::unique_ptr<Store> store(new Store(db));
-  sqlite3_busy_timeout(db, 5000);
   RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   RETURN_IF_ERROR(store->Migrate());
   return store;
@@ -27,15 +19,7 @@ core::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 
 Store::~Store() { sqlite3_close(db_); }
 
-core::Status Store::Exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown error";
-    sqlite3_free(err);
-    return core::Internal(std::string("sqlite: ") + message);
-  }
-  return core::Status();
-}
+core::Status Store::Exec(const char* sql) { return ExecSql(db_, sql); }
 
 int Store::schema_version() {
   std::lock_guard<std::mutex> lock(mu_);

@@ -32,15 +32,8 @@ constexpr const char* kColumns = "event_time, request_id, event_name, principal,
 }  // namespace
 
 core::StatusOr<std::unique_ptr<TrailStore>> TrailStore::Open(const std::string& path, const std::string& state_path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return core::Status(core::Code::kUnavailable, "cannot open " + path + ": " + message);
-  }
+  ASSIGN_OR_RETURN(sqlite3* db, OpenDatabase(path));
   std::unique_ptr<TrailStore> trail(new TrailStore(db));
-  sqlite3_busy_timeout(db, 5000);
   // The page size takes effect only for a new database, before WAL mode.
   RETURN_IF_ERROR(trail->Exec(
       "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=256;"));
@@ -60,15 +53,7 @@ core::StatusOr<std::unique_ptr<TrailStore>> TrailStore::Open(const std::string& 
 
 TrailStore::~TrailStore() { sqlite3_close(db_); }
 
-core::Status TrailStore::Exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown error";
-    sqlite3_free(err);
-    return core::Internal(std::string("sqlite: ") + message);
-  }
-  return core::Status();
-}
+core::Status TrailStore::Exec(const char* sql) { return ExecSql(db_, sql); }
 
 core::Status TrailStore::Create(const std::string& state_path) {
   // Before schema version 3, kmslab.db kept the trail: take its events over.
