@@ -4,9 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <cstdlib>
 #include <iostream>
 
 #include "core/random.h"
