@@ -9,7 +9,7 @@ namespace kmslab::store {
 
 core::Status Store::PutDdbTable(const DdbTableRow& t) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_,
               "INSERT INTO ddb_tables (table_id, account, region, name, created_ms, meta) VALUES (?,?,?,?,?,?) "
               "ON CONFLICT(table_id) DO UPDATE SET meta = excluded.meta");
@@ -22,7 +22,7 @@ core::Status Store::PutDdbTable(const DdbTableRow& t) {
 core::Status Store::DeleteDdbTable(const std::string& table_id) {
   RETURN_IF_ERROR(FlushDdbWrites());
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt items(db_, "DELETE FROM ddb_items WHERE table_id = ?");
     items.Bind(1, table_id);
     RETURN_IF_ERROR(items.Run());
@@ -79,7 +79,7 @@ core::Status Store::AwaitDdbWrites(uint64_t ticket) {
     core::Status status;
     {
       std::lock_guard<std::mutex> db_lock(mu_);
-      status = InTransaction([&] {
+      status = InTransaction(db_, [&] {
         Stmt put(db_, "INSERT OR REPLACE INTO ddb_items (table_id, row_id, sealed) VALUES (?,?,?)");
         Stmt del(db_, "DELETE FROM ddb_items WHERE table_id = ? AND row_id = ?");
         if (!put.ok() || !del.ok()) return SqlError(db_, "prepare item write");
@@ -119,7 +119,7 @@ core::Status Store::FlushDdbWrites() {
 core::Status Store::CreateDdbBackup(const DdbBackupRow& b, const std::string& table_id) {
   RETURN_IF_ERROR(FlushDdbWrites());
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt row(db_,
              "INSERT INTO ddb_backups (backup_arn, account, region, table_name, created_ms, meta) "
              "VALUES (?,?,?,?,?,?)");
@@ -136,7 +136,7 @@ core::Status Store::CreateDdbBackup(const DdbBackupRow& b, const std::string& ta
 
 core::Status Store::RestoreDdbTable(const DdbTableRow& t, const std::string& backup_arn) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt row(db_, "INSERT INTO ddb_tables (table_id, account, region, name, created_ms, meta) VALUES (?,?,?,?,?,?)");
     row.Bind(1, t.table_id).Bind(2, t.account).Bind(3, t.region).Bind(4, t.name).Bind(5, t.created_ms);
     row.Bind(6, t.meta);
@@ -151,7 +151,7 @@ core::Status Store::RestoreDdbTable(const DdbTableRow& t, const std::string& bac
 
 core::Status Store::DeleteDdbBackup(const std::string& backup_arn) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_, "DELETE FROM ddb_backups WHERE backup_arn = ?");  // cascades to its items
     stmt.Bind(1, backup_arn);
     return stmt.Run();

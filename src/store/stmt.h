@@ -28,6 +28,17 @@ inline core::Status ExecSql(sqlite3* db, const char* sql) {
   return core::Status();
 }
 
+// Runs `body` (returning core::Status) inside BEGIN IMMEDIATE .. COMMIT,
+// rolling back on error.
+template <typename F>
+core::Status InTransaction(sqlite3* db, F body) {
+  RETURN_IF_ERROR(ExecSql(db, "BEGIN IMMEDIATE"));
+  core::Status status = body();
+  if (status.ok()) status = ExecSql(db, "COMMIT");
+  if (!status.ok()) (void)ExecSql(db, "ROLLBACK");
+  return status;
+}
+
 // Opens (creating if needed) the database at `path` for one connection that
 // its owner serializes, waiting up to 5 s for other processes' locks.
 inline core::StatusOr<sqlite3*> OpenDatabase(const std::string& path) {

@@ -39,7 +39,7 @@ core::Status Store::Migrate() {
                                     " is newer than this kmslab (" + std::to_string(kSchemaVersion) + ")");
   }
   for (; version < kSchemaVersion; ++version) {
-    RETURN_IF_ERROR(InTransaction([&] {
+    RETURN_IF_ERROR(InTransaction(db_, [&] {
       RETURN_IF_ERROR(Exec(kMigrations[version]));
       return Exec(("PRAGMA user_version=" + std::to_string(version + 1)).c_str());
     }));
@@ -86,7 +86,7 @@ core::Status Store::WriteMaterial(const MaterialRow& m) {
 
 core::Status Store::CreateKey(const KeyRow& key, const MaterialRow& material) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     RETURN_IF_ERROR(WriteKey(key));
     return WriteMaterial(material);
   });
@@ -94,12 +94,12 @@ core::Status Store::CreateKey(const KeyRow& key, const MaterialRow& material) {
 
 core::Status Store::UpdateKey(const KeyRow& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] { return WriteKey(key); });
+  return InTransaction(db_, [&] { return WriteKey(key); });
 }
 
 core::Status Store::AddMaterial(const KeyRow& key, const MaterialRow& material) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     RETURN_IF_ERROR(WriteKey(key));
     return WriteMaterial(material);
   });
@@ -107,7 +107,7 @@ core::Status Store::AddMaterial(const KeyRow& key, const MaterialRow& material) 
 
 core::Status Store::DeleteKey(const std::string& key_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_, "DELETE FROM keys WHERE key_id = ?");  // cascades
     stmt.Bind(1, key_id);
     return stmt.Run();
@@ -116,7 +116,7 @@ core::Status Store::DeleteKey(const std::string& key_id) {
 
 core::Status Store::PutAlias(const AliasRow& a) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_,
               "INSERT OR REPLACE INTO aliases (account, region, name, key_id, created_ms, updated_ms) "
               "VALUES (?,?,?,?,?,?)");
@@ -128,7 +128,7 @@ core::Status Store::PutAlias(const AliasRow& a) {
 
 core::Status Store::DeleteAlias(const std::string& account, const std::string& region, const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_, "DELETE FROM aliases WHERE account = ? AND region = ? AND name = ?");
     stmt.Bind(1, account).Bind(2, region).Bind(3, name);
     return stmt.Run();
@@ -137,7 +137,7 @@ core::Status Store::DeleteAlias(const std::string& account, const std::string& r
 
 core::Status Store::PutGrant(const GrantRow& g) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_,
               "INSERT INTO grants (grant_id, key_id, name, grantee, retiring, issuing_account, operations, "
               "constraints, created_ms) VALUES (?,?,?,?,?,?,?,?,?)");
@@ -149,7 +149,7 @@ core::Status Store::PutGrant(const GrantRow& g) {
 
 core::Status Store::DeleteGrant(const std::string& grant_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_, "DELETE FROM grants WHERE grant_id = ?");
     stmt.Bind(1, grant_id);
     return stmt.Run();
@@ -254,7 +254,7 @@ core::StatusOr<std::vector<AliasRow>> Store::LoadAliases() {
 core::Status Store::ResetAll() {
   RETURN_IF_ERROR(FlushDdbWrites());
   std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&] {
+  return InTransaction(db_, [&] {
     return Exec(
         "DELETE FROM keys; DELETE FROM aliases; DELETE FROM grants; DELETE FROM ddb_items; DELETE FROM ddb_tables; "
         "DELETE FROM ddb_backups;");

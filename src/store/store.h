@@ -79,9 +79,6 @@ class Store {
   explicit Store(sqlite3* db) : db_(db) {}
   core::Status Exec(const char* sql);
   core::Status Migrate();
-  // Runs `body` inside BEGIN IMMEDIATE .. COMMIT, rolling back on error.
-  template <typename F>
-  core::Status InTransaction(F body);
   core::Status WriteKey(const KeyRow& key);
   core::Status WriteMaterial(const MaterialRow& material);
 
@@ -103,14 +100,6 @@ class Store {
   core::Status failed_status_;
 };
 
-template <typename F>
-core::Status Store::InTransaction(F body) {
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  core::Status status = body();
-  if (status.ok()) status = Exec("COMMIT");
-  if (!status.ok()) (void)Exec("ROLLBACK");
-  return status;
-}
 
 }  // namespace kmslab::store
 

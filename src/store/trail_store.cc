@@ -65,41 +65,35 @@ core::Status TrailStore::Create(const std::string& state_path) {
     RETURN_IF_ERROR(attach.Run());
     attached = true;
   }
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  core::Status status = Exec(kTrailSchema);
-  if (status.ok() && attached) {
-    Stmt legacy(db_, "SELECT 1 FROM state.sqlite_master WHERE type = 'table' AND name = 'audit_events'");
-    if (legacy.ok() && legacy.Step() == SQLITE_ROW) {
-      status = Exec((std::string("INSERT INTO main.audit_events (") + kColumns + ") SELECT " + kColumns +
-                     " FROM state.audit_events ORDER BY seq")
-                        .c_str());
+  core::Status status = InTransaction(db_, [&]() -> core::Status {
+    RETURN_IF_ERROR(Exec(kTrailSchema));
+    if (attached) {
+      Stmt legacy(db_, "SELECT 1 FROM state.sqlite_master WHERE type = 'table' AND name = 'audit_events'");
+      if (legacy.ok() && legacy.Step() == SQLITE_ROW) {
+        RETURN_IF_ERROR(Exec((std::string("INSERT INTO main.audit_events (") + kColumns + ") SELECT " + kColumns +
+                             " FROM state.audit_events ORDER BY seq")
+                                .c_str()));
+      }
     }
-  }
-  if (status.ok()) status = Exec(("PRAGMA user_version=" + std::to_string(kTrailSchemaVersion)).c_str());
-  if (status.ok()) status = Exec("COMMIT");
-  if (!status.ok()) (void)Exec("ROLLBACK");
+    return Exec(("PRAGMA user_version=" + std::to_string(kTrailSchemaVersion)).c_str());
+  });
   if (attached) RETURN_IF_ERROR(Exec("DETACH DATABASE state"));
   return status;
 }
 
 core::Status TrailStore::Append(const std::vector<AuditEventView>& events) {
   std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  core::Status status;
-  {
+  return InTransaction(db_, [&] {
     Stmt stmt(db_, (std::string("INSERT INTO audit_events (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?)").c_str());
-    if (!stmt.ok()) status = SqlError(db_, "prepare audit insert");
-    for (size_t i = 0; status.ok() && i < events.size(); ++i) {
-      const AuditEventView& e = events[i];
+    if (!stmt.ok()) return SqlError(db_, "prepare audit insert");
+    for (const AuditEventView& e : events) {
       stmt.Reset();
       stmt.Bind(1, e.event_time).BindView(2, e.request_id).BindView(3, e.event_name).BindView(4, e.principal);
       stmt.BindView(5, e.key_arn).BindView(6, e.error_code).BindView(7, e.decision).BindView(8, e.event_json);
-      if (stmt.Step() != SQLITE_DONE) status = SqlError(db_, "insert audit event");
+      if (stmt.Step() != SQLITE_DONE) return SqlError(db_, "insert audit event");
     }
-  }
-  if (status.ok()) status = Exec("COMMIT");
-  if (!status.ok()) (void)Exec("ROLLBACK");
-  return status;
+    return core::Status();
+  });
 }
 
 core::StatusOr<std::vector<AuditEventRow>> TrailStore::Query(const AuditFilter& f) {
