@@ -24,7 +24,7 @@ core::StatusOr<std::unique_ptr<Stack>> Stack::Open(const StackOptions& o) {
   ASSIGN_OR_RETURN(s->trail_db, store::TrailStore::Open(o.data_dir + "/trail.db", o.data_dir + "/kmslab.db"));
   ASSIGN_OR_RETURN(s->db, store::Store::Open(o.data_dir + "/kmslab.db"));
   // Tables under the AWS owned key seal their table keys under a key derived from the root key.
-  core::SecretBytes owned_key(crypto::HmacSha256(root_key.Reveal(), "kmslab dynamodb AWS owned key v1"));
+  core::SecretBytes owned_key = crypto::DeriveKey(root_key, "kmslab dynamodb AWS owned key v1");
   ASSIGN_OR_RETURN(s->keys, kms::KeyRegistry::Load(s->db.get(), std::move(root_key), &s->clock));
   s->denials = std::make_unique<kms::DenialLog>(o.data_dir + "/denials.jsonl");
   s->authorizer = std::make_unique<kms::PolicyAuthorizer>(&s->clock, s->keys.get(), s->denials.get(),

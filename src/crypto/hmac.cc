@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include <memory>
 
@@ -14,38 +13,58 @@ const EVP_MD* Sha256Md() {
   static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   return md;
 }
-}  // namespace
 
-std::string Sha256(std::string_view data) {
-  // One digest context per thread, reset for each use.
+// One digest context per thread, reset by each use.
+EVP_MD_CTX* ThreadCtx() {
   struct CtxFree {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
   };
   thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
-  std::string out(SHA256_DIGEST_LENGTH, '\0');
+  return ctx.get();
+}
+
+// SHA-256 of a || b.
+Digest Sha256Of(std::string_view a, std::string_view b) {
+  EVP_MD_CTX* ctx = ThreadCtx();
+  Digest out;
   unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr);
-  EVP_DigestUpdate(ctx.get(), data.data(), data.size());
-  EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len);
+  EVP_DigestInit_ex(ctx, Sha256Md(), nullptr);
+  EVP_DigestUpdate(ctx, a.data(), a.size());
+  EVP_DigestUpdate(ctx, b.data(), b.size());
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
   return out;
 }
+}  // namespace
+
+Digest Sha256(std::string_view data) { return Sha256Of(data, {}); }
 
 // RFC 2104 over the prefetched digest: OpenSSL 3's one-shot HMAC() sets up
 // an EVP_MAC for every call, which costs more than the hashing.
-std::string HmacSha256(std::string_view key, std::string_view data) {
+Digest HmacSha256(std::string_view key, std::string_view data) {
   constexpr size_t kBlock = 64;
-  std::string block = key.size() > kBlock ? Sha256(key) : std::string(key);
-  block.resize(kBlock, '\0');
-  std::string inner(kBlock, '\0'), outer(kBlock, '\0');
-  for (size_t i = 0; i < kBlock; ++i) {
-    inner[i] = static_cast<char>(block[i] ^ 0x36);
-    outer[i] = static_cast<char>(block[i] ^ 0x5c);
+  std::array<char, kBlock> block{};
+  if (key.size() > kBlock) {
+    const Digest hashed = Sha256(key);
+    std::copy(hashed.begin(), hashed.end(), block.begin());
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
   }
-  std::string result = Sha256(outer + Sha256(inner.append(data)));
+  std::array<char, kBlock> pad;
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = static_cast<char>(block[i] ^ 0x36);
+  Digest inner = Sha256Of({pad.data(), kBlock}, data);
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = static_cast<char>(block[i] ^ 0x5c);
+  Digest result = Sha256Of({pad.data(), kBlock}, View(inner));
   OPENSSL_cleanse(block.data(), block.size());
+  OPENSSL_cleanse(pad.data(), pad.size());
   OPENSSL_cleanse(inner.data(), inner.size());
-  OPENSSL_cleanse(outer.data(), outer.size());
   return result;
+}
+
+core::SecretBytes DeriveKey(const core::SecretBytes& key, std::string_view label) {
+  Digest derived = HmacSha256(key.Reveal(), label);
+  core::SecretBytes out{std::string(View(derived))};
+  OPENSSL_cleanse(derived.data(), derived.size());
+  return out;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

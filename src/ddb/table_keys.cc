@@ -129,7 +129,7 @@ core::Status Service::LoadItems(Table& t, core::SecretBytes data_key) {
 }
 
 std::string Service::RowId(const Table& t, const std::string& item_key_bytes) {
-  return core::HexEncode(crypto::HmacSha256(t.data_key.Reveal(), item_key_bytes));
+  return core::HexEncode(crypto::View(crypto::HmacSha256(t.data_key.Reveal(), item_key_bytes)));
 }
 
 core::StatusOr<std::string> Service::SealItem(const Table& t, const std::string& row_id, const std::string& json) {

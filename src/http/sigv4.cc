@@ -1,6 +1,7 @@
 #include "http/sigv4.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 
 #include "core/strings.h"
@@ -25,50 +26,71 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
 
 
 namespace {
-// Trims and collapses runs of spaces, as canonical header values require.
-std::string CanonicalValue(std::string_view v) {
-  std::string out;
-  bool space = false;
+// Appends `v` trimmed, with runs of spaces collapsed, as canonical header values require.
+void AppendCanonicalValue(std::string& out, std::string_view v) {
+  bool space = false, any = false;
   for (char c : v) {
     if (c == ' ' || c == '\t') {
-      space = !out.empty();
+      space = any;
       continue;
     }
     if (space) out.push_back(' ');
     space = false;
+    any = true;
     out.push_back(c);
   }
-  return out;
 }
 
-std::string Field(std::string_view header, std::string_view name) {
+// The value after `name` up to the next ',' with trailing spaces dropped.
+std::string_view Field(std::string_view header, std::string_view name) {
   size_t pos = header.find(name);
-  if (pos == std::string_view::npos) return "";
-  pos += name.size();
-  size_t end = header.find(',', pos);
-  std::string value(header.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
-  while (!value.empty() && value.back() == ' ') value.pop_back();
+  if (pos == std::string_view::npos) return {};
+  std::string_view value = header.substr(pos + name.size());
+  value = value.substr(0, value.find(','));
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   return value;
+}
+
+// Splits `s` at `sep` into views.
+std::vector<std::string_view> SplitViews(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    size_t end = s.find(sep, start);
+    parts.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+void AppendHex(std::string& out, const crypto::Digest& d) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned char c : d) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 0xf]);
+  }
 }
 }  // namespace
 
 std::optional<SigV4Authorization> ParseAuthorization(std::string_view header) {
   constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256 ";
   if (!header.starts_with(kAlgorithm)) return std::nullopt;
-  std::vector<std::string> scope = core::Split(Field(header, "Credential="), '/');
-  std::string signed_headers = Field(header, "SignedHeaders=");
-  std::string signature = Field(header, "Signature=");
+  std::vector<std::string_view> scope = SplitViews(Field(header, "Credential="), '/');
+  std::string_view signed_headers = Field(header, "SignedHeaders=");
+  std::string_view signature = Field(header, "Signature=");
   if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty() || scope[1].size() != 8 ||
       scope[2].empty() || signed_headers.empty() || signature.size() != 64) {
     return std::nullopt;
   }
-  return SigV4Authorization{scope[0], scope[1], scope[2], scope[3], core::Split(signed_headers, ';'),
-                            core::ToLower(signature)};
+  SigV4Authorization auth{std::string(scope[0]), std::string(scope[1]), std::string(scope[2]),
+                          std::string(scope[3]), {}, std::string(signature)};
+  for (std::string_view name : SplitViews(signed_headers, ';')) auth.signed_headers.emplace_back(name);
+  for (char& c : auth.signature) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return auth;
 }
 
 std::string CanonicalRequest(const SignableRequest& request, const std::vector<std::string>& signed_headers) {
   std::string out;
-  out.reserve(512 + request.body.size() / 8);
+  out.reserve(512);
   out.append(request.method).push_back('\n');
   out.append(UriEncode(request.path.empty() ? "/" : request.path, true)).push_back('\n');
   if (!request.query.empty()) {
@@ -87,7 +109,7 @@ std::string CanonicalRequest(const SignableRequest& request, const std::vector<s
     for (const auto& [k, v] : request.headers) {
       if (!core::EqualsIgnoreCase(k, name)) continue;
       if (!first) out.push_back(',');
-      out.append(CanonicalValue(v));
+      AppendCanonicalValue(out, v);
       first = false;
     }
     out.push_back('\n');
@@ -98,22 +120,24 @@ std::string CanonicalRequest(const SignableRequest& request, const std::vector<s
     out.append(signed_headers[i]);
   }
   out.push_back('\n');
-  out.append(core::HexEncode(crypto::Sha256(request.body)));
+  AppendHex(out, crypto::Sha256(request.body));
   return out;
 }
 
-std::string SigningKeyCache::Get(std::string_view secret, std::string_view date, std::string_view region,
-                                 std::string_view service) {
-  std::string id = std::string(date) + "/" + std::string(region) + "/" + std::string(service) + "/" + std::string(secret);
+crypto::Digest SigningKeyCache::Get(std::string_view secret, std::string_view date, std::string_view region,
+                                    std::string_view service) {
+  // The lookup key is built in a per-thread buffer: no allocation once warm.
+  thread_local std::string id;
+  id.assign(date).append("/").append(region).append("/").append(service).append("/").append(secret);
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
     auto it = keys_.find(id);
     if (it != keys_.end()) return it->second;
   }
-  std::string key = crypto::HmacSha256("AWS4" + std::string(secret), date);
-  key = crypto::HmacSha256(key, region);
-  key = crypto::HmacSha256(key, service);
-  key = crypto::HmacSha256(key, "aws4_request");
+  crypto::Digest key = crypto::HmacSha256("AWS4" + std::string(secret), date);
+  key = crypto::HmacSha256(crypto::View(key), region);
+  key = crypto::HmacSha256(crypto::View(key), service);
+  key = crypto::HmacSha256(crypto::View(key), "aws4_request");
   std::unique_lock<std::shared_mutex> lock(mu_);
   if (keys_.size() > 4096) keys_.clear();  // bounded: dates and sessions come and go
   keys_[id] = key;
@@ -122,10 +146,17 @@ std::string SigningKeyCache::Get(std::string_view secret, std::string_view date,
 
 std::string ComputeSignature(const SignableRequest& request, const SigV4Authorization& auth,
                              std::string_view amz_date, std::string_view secret, SigningKeyCache& cache) {
-  std::string scope = auth.date + "/" + auth.region + "/" + auth.service + "/aws4_request";
-  std::string string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
-                               core::HexEncode(crypto::Sha256(CanonicalRequest(request, auth.signed_headers)));
-  return core::HexEncode(crypto::HmacSha256(cache.Get(secret, auth.date, auth.region, auth.service), string_to_sign));
+  std::string string_to_sign;
+  string_to_sign.reserve(160);
+  string_to_sign.append("AWS4-HMAC-SHA256\n").append(amz_date).push_back('\n');
+  string_to_sign.append(auth.date).append("/").append(auth.region).append("/").append(auth.service);
+  string_to_sign.append("/aws4_request\n");
+  AppendHex(string_to_sign, crypto::Sha256(CanonicalRequest(request, auth.signed_headers)));
+  std::string signature;
+  signature.reserve(64);
+  AppendHex(signature, crypto::HmacSha256(crypto::View(cache.Get(secret, auth.date, auth.region, auth.service)),
+                                          string_to_sign));
+  return signature;
 }
 
 }  // namespace kmslab::http

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/hmac.h"
+
 namespace kmslab::http {
 
 // "AWS4-HMAC-SHA256 Credential=AKID/20261123/us-east-1/kms/aws4_request,
@@ -52,11 +54,11 @@ std::string CanonicalRequest(const SignableRequest& request, const std::vector<s
 // costs four HMACs, so they are kept (in memory only, like the secrets).
 class SigningKeyCache {
  public:
-  std::string Get(std::string_view secret, std::string_view date, std::string_view region, std::string_view service);
+  crypto::Digest Get(std::string_view secret, std::string_view date, std::string_view region, std::string_view service);
 
  private:
   std::shared_mutex mu_;
-  std::unordered_map<std::string, std::string> keys_;
+  std::unordered_map<std::string, crypto::Digest> keys_;
 };
 
 // The lowercase hex signature for `request` under `secret`; `amz_date` is the

@@ -285,7 +285,9 @@ core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::str
 void KeyRegistry::IndexGrantLocked(const GrantPtr& grant) {
   grants_[grant->grant.grant_id] = grant;
   grants_by_key_[grant->key_id].push_back(grant);
-  grants_by_grantee_[GranteeIndex(grant->key_id, grant->grant.grantee_principal)].push_back(grant);
+  std::string index;
+  GranteeIndex(grant->key_id, grant->grant.grantee_principal, index);
+  grants_by_grantee_[index].push_back(grant);
 }
 
 void KeyRegistry::UnindexGrantLocked(const std::string& grant_id) {
@@ -300,7 +302,9 @@ void KeyRegistry::UnindexGrantLocked(const std::string& grant_id) {
     if (list->second.empty()) index.erase(list);
   };
   drop(grants_by_key_, grant->key_id);
-  drop(grants_by_grantee_, GranteeIndex(grant->key_id, grant->grant.grantee_principal));
+  std::string index;
+  GranteeIndex(grant->key_id, grant->grant.grantee_principal, index);
+  drop(grants_by_grantee_, index);
 }
 
 GrantPtr KeyRegistry::FindGrant(const std::string& grant_id) const {
@@ -309,9 +313,16 @@ GrantPtr KeyRegistry::FindGrant(const std::string& grant_id) const {
   return it == grants_.end() ? nullptr : it->second;
 }
 
-std::vector<GrantPtr> KeyRegistry::GrantsFor(const std::string& key_id, const std::string& grantee) const {
+bool KeyRegistry::HasGrants(const std::string& key_id) const {
   std::shared_lock<std::shared_mutex> lock(map_mu_);
-  auto it = grants_by_grantee_.find(GranteeIndex(key_id, grantee));
+  return grants_by_key_.contains(key_id);
+}
+
+std::vector<GrantPtr> KeyRegistry::GrantsFor(const std::string& key_id, const std::string& grantee) const {
+  thread_local std::string index;  // reused: no allocation once warm
+  GranteeIndex(key_id, grantee, index);
+  std::shared_lock<std::shared_mutex> lock(map_mu_);
+  auto it = grants_by_grantee_.find(index);
   return it == grants_by_grantee_.end() ? std::vector<GrantPtr>{} : it->second;
 }
 

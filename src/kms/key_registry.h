@@ -101,6 +101,8 @@ class KeyRegistry {
   // Grants, indexed by id and by (key, grantee) so that authorizing against a
   // key with many grants costs the same as against a key with one.
   GrantPtr FindGrant(const std::string& grant_id) const;
+  // Whether `key_id` has any grant.
+  bool HasGrants(const std::string& key_id) const;
   // The grants on `key_id` whose GranteePrincipal is exactly `grantee`.
   std::vector<GrantPtr> GrantsFor(const std::string& key_id, const std::string& grantee) const;
   // The grants on `key_id`, oldest first.
@@ -149,7 +151,10 @@ class KeyRegistry {
   std::unordered_map<std::string, GrantPtr> grants_;                      // by grant id
   std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;  // oldest first
   std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_grantee_;  // by GranteeIndex
-  static std::string GranteeIndex(const std::string& key_id, const std::string& grantee) { return key_id + "|" + grantee; }
+  // Sets `out` to the grants_by_grantee_ key of (key_id, grantee).
+  static void GranteeIndex(const std::string& key_id, const std::string& grantee, std::string& out) {
+    out.assign(key_id).append("|").append(grantee);
+  }
   void IndexGrantLocked(const GrantPtr& grant);
   void UnindexGrantLocked(const std::string& grant_id);
 };

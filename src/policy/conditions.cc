@@ -15,7 +15,7 @@ bool IamOnlyKey(std::string_view key) {
   return key.rfind("aws:resourcetag/", 0) == 0 || key == "kms:resourcealiases";
 }
 
-std::string QuotedList(const std::vector<std::string>& values) {
+std::string QuotedList(std::span<const std::string> values) {
   std::string out = "[";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ", ";
@@ -140,12 +140,12 @@ std::string DescribeClause(const ConditionClause& clause) {
 
 bool EvaluateClause(const ConditionClause& clause, const RequestContext& context, bool in_key_policy,
                     const EvalNotes& notes, std::string* detail) {
-  const std::vector<std::string>* values = context.Find(clause.key);
-  if (in_key_policy && values != nullptr && IamOnlyKey(clause.key)) {
+  std::optional<RequestContext::Values> values = context.Find(clause.key);
+  if (in_key_policy && values && IamOnlyKey(clause.key)) {
     notes.Add(clause.key_written + " is honoured in IAM policies only; a key policy sees it as absent");
-    values = nullptr;
+    values.reset();
   }
-  const bool present = values != nullptr && !values->empty();
+  const bool present = values && !values->empty();
   const BaseOp base = clause.op.base;
   bool result;
   if (base == BaseOp::kNull) {

@@ -19,7 +19,7 @@ const std::string* FindKey(const std::map<std::string, std::string>& context, st
 // CreateGrant allowed by a grant: the new grant's operations must be among the
 // parent's, and its constraint at least as strict (section 5.4).
 bool CreateGrantWithinParent(const Grant& parent, const EvalRequest& request, std::string* detail) {
-  if (const std::vector<std::string>* ops = request.context.Find("kms:GrantOperations")) {
+  if (std::optional<RequestContext::Values> ops = request.context.Find("kms:GrantOperations")) {
     for (const std::string& op : *ops) {
       if (!GrantHasOperation(parent, op)) {
         *detail = "the new grant's operation " + op + " is not among this grant's operations";
@@ -27,8 +27,8 @@ bool CreateGrantWithinParent(const Grant& parent, const EvalRequest& request, st
       }
     }
   }
-  const std::vector<std::string>* type = request.context.Find("kms:GrantConstraintType");
-  const std::string child_type = type != nullptr && type->size() == 1 ? type->front() : "";
+  std::optional<RequestContext::Values> type = request.context.Find("kms:GrantConstraintType");
+  const std::string child_type = type && type->size() == 1 ? type->front() : "";
   if (!parent.context_equals.empty() && child_type != "EncryptionContextEquals") {
     *detail = "this grant has EncryptionContextEquals, so the new grant must have the same EncryptionContextEquals";
     return false;

@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "core/strings.h"
-
 namespace kmslab::policy {
 namespace {
 
@@ -20,24 +18,30 @@ bool SameKey(std::string_view stored, std::string_view key) {
 
 }  // namespace
 
-RequestContext::Entry* RequestContext::FindEntry(std::string_view key) {
+RequestContext::Entry& RequestContext::EntryFor(std::string_view key) {
   for (Entry& entry : entries_)
-    if (SameKey(entry.key, key)) return &entry;
-  return nullptr;
+    if (SameKey(entry.key, key)) return entry;
+  Entry& added = entries_.emplace_back();
+  added.key.resize(key.size());
+  for (size_t i = 0; i < key.size(); ++i) {
+    char c = key[i];
+    added.key[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return added;
 }
 
 void RequestContext::Set(std::string_view key, std::string value) {
-  std::vector<std::string> values;
-  values.push_back(std::move(value));
-  SetList(key, std::move(values));
+  Entry& entry = EntryFor(key);
+  entry.value = std::move(value);
+  entry.list.clear();
+  entry.is_list = false;
 }
 
 void RequestContext::SetList(std::string_view key, std::vector<std::string> values) {
-  if (Entry* entry = FindEntry(key)) {
-    entry->values = std::move(values);
-    return;
-  }
-  entries_.push_back(Entry{core::ToLower(key), std::move(values)});
+  Entry& entry = EntryFor(key);
+  entry.value.clear();
+  entry.list = std::move(values);
+  entry.is_list = true;
 }
 
 void RequestContext::SetBool(std::string_view key, bool value) { Set(key, value ? "true" : "false"); }
@@ -51,10 +55,10 @@ void RequestContext::Erase(std::string_view key) {
   }
 }
 
-const std::vector<std::string>* RequestContext::Find(std::string_view key) const {
+std::optional<RequestContext::Values> RequestContext::Find(std::string_view key) const {
   for (const Entry& entry : entries_)
-    if (SameKey(entry.key, key)) return &entry.values;
-  return nullptr;
+    if (SameKey(entry.key, key)) return entry.values();
+  return std::nullopt;
 }
 
 }  // namespace kmslab::policy

@@ -8,6 +8,8 @@
 #ifndef KMSLAB_POLICY_REQUEST_CONTEXT_H_
 #define KMSLAB_POLICY_REQUEST_CONTEXT_H_
 
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,12 +18,19 @@ namespace kmslab::policy {
 
 class RequestContext {
  public:
-  // Room for the keys a KMS request usually carries, in one allocation.
-  RequestContext() { entries_.reserve(32); }
+  // The values of one key: a view, valid until the next mutation.
+  using Values = std::span<const std::string>;
+
   struct Entry {
-    std::string key;  // lowercased
-    std::vector<std::string> values;
+    std::string key;              // lowercased
+    std::string value;            // a single-valued key's value (is_list false)
+    std::vector<std::string> list;  // a multi-valued key's values (is_list true)
+    bool is_list = false;
+    Values values() const { return is_list ? Values(list) : Values(&value, 1); }
   };
+
+  // Room for `n` keys in one allocation.
+  void Reserve(size_t n) { entries_.reserve(n); }
 
   // Each setter replaces any earlier value of the same key.
   void Set(std::string_view key, std::string value);                    // single-valued
@@ -29,14 +38,14 @@ class RequestContext {
   void SetBool(std::string_view key, bool value);                       // "true" / "false"
   void Erase(std::string_view key);
 
-  // nullptr when absent. The pointer is valid until the next mutation.
-  const std::vector<std::string>* Find(std::string_view key) const;
+  // std::nullopt when absent.
+  std::optional<Values> Find(std::string_view key) const;
 
   // Every key in the order it was first set, for explain and trace.
   const std::vector<Entry>& entries() const { return entries_; }
 
  private:
-  Entry* FindEntry(std::string_view key);
+  Entry& EntryFor(std::string_view key);  // the key's entry, appended when absent
   std::vector<Entry> entries_;
 };
 

@@ -10,7 +10,7 @@ TEST_CASE("keys are case-insensitive, values keep case, setters replace") {
   ctx.Set("kms:ViaService", "dynamodb.us-west-2.amazonaws.com");
   ctx.SetList("kms:EncryptionContextKeys", {"Table", "Account"});
   ctx.SetBool("aws:SecureTransport", true);
-  REQUIRE(ctx.Find("KMS:VIASERVICE") != nullptr);
+  REQUIRE(ctx.Find("KMS:VIASERVICE").has_value());
   CHECK(ctx.Find("kms:viaservice")->front() == "dynamodb.us-west-2.amazonaws.com");
   CHECK(ctx.Find("kms:encryptioncontextkeys")->size() == 2);
   CHECK(ctx.Find("kms:encryptioncontextkeys")->front() == "Table");
@@ -20,8 +20,20 @@ TEST_CASE("keys are case-insensitive, values keep case, setters replace") {
   CHECK(ctx.entries().size() == 3);
   CHECK(ctx.entries().front().key == "kms:viaservice");
   ctx.Erase("kms:VIASERVICE");
-  CHECK(ctx.Find("kms:viaservice") == nullptr);
-  CHECK(ctx.Find("absent") == nullptr);
+  CHECK_FALSE(ctx.Find("kms:viaservice").has_value());
+  CHECK_FALSE(ctx.Find("absent").has_value());
+}
+
+TEST_CASE("a key switches between one value and a list") {
+  RequestContext ctx;
+  ctx.SetList("aws:TagKeys", {"a", "b"});
+  ctx.Set("aws:tagkeys", "c");
+  REQUIRE(ctx.Find("aws:TagKeys")->size() == 1);
+  CHECK(ctx.Find("aws:TagKeys")->front() == "c");
+  ctx.SetList("aws:TagKeys", {});
+  REQUIRE(ctx.Find("aws:TagKeys").has_value());
+  CHECK(ctx.Find("aws:TagKeys")->empty());
+  CHECK(ctx.entries().size() == 1);
 }
 
 }  // namespace

@@ -89,8 +89,8 @@ bool ValueTemplate::Resolve(const RequestContext& context, Form form, std::strin
     std::string_view value = part.text;
     bool literal = part.kind != Part::Kind::kText;
     if (part.kind == Part::Kind::kVariable) {
-      const std::vector<std::string>* values = context.Find(part.key);
-      if (values != nullptr && values->size() == 1) {
+      std::optional<RequestContext::Values> values = context.Find(part.key);
+      if (values && values->size() == 1) {
         value = values->front();
       } else if (part.fallback.has_value()) {
         value = *part.fallback;
