@@ -9,15 +9,10 @@
 #include <vector>
 
 #include "store/root_key.h"
+#include "store/test_temp_dir.h"
 
 namespace kmslab::store {
 namespace {
-
-std::string TempDir() {
-  char tmpl[] = "/tmp/kmslab-store-test-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  return tmpl;
-}
 
 KeyRow SampleKey() {
   KeyRow k;

@@ -7,15 +7,10 @@
 
 #include "store/migrations.h"
 #include "store/store.h"
+#include "store/test_temp_dir.h"
 
 namespace kmslab::store {
 namespace {
-
-std::string TempDir() {
-  char tmpl[] = "/tmp/kmslab-trail-test-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  return tmpl;
-}
 
 AuditEventView Event(int64_t time, std::string_view request_id, std::string_view name, std::string_view error,
                      std::string_view json) {
