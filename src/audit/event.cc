@@ -9,6 +9,7 @@
 #include <set>
 #include <string_view>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 
 namespace kmslab::audit {
@@ -35,8 +36,12 @@ void Str(Writer& w, std::string_view value) {
 
 // Copies `v` with member names in lowerCamel (AWS's request names as
 // CloudTrail spells them), leaving encryption-context maps' own keys alone.
-void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys) {
-  if (v.IsObject()) {
+// Request bodies never nest deeper than core::kMaxJsonDepth (the services
+// refuse them); anything deeper is written as null, so rendering stays bounded.
+void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys, int depth = 1) {
+  if ((v.IsObject() || v.IsArray()) && depth > core::kMaxJsonDepth) {
+    w.Null();
+  } else if (v.IsObject()) {
     w.StartObject();
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
       const std::string_view name(it->name.GetString(), it->name.GetStringLength());
@@ -49,12 +54,12 @@ void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys) {
         camel[0] = static_cast<char>(camel[0] - 'A' + 'a');
         Key(w, camel);
       }
-      WriteCamel(w, it->value, context);
+      WriteCamel(w, it->value, context, depth + 1);
     }
     w.EndObject();
   } else if (v.IsArray()) {
     w.StartArray();
-    for (const auto& e : v.GetArray()) WriteCamel(w, e, false);
+    for (const auto& e : v.GetArray()) WriteCamel(w, e, false, depth + 1);
     w.EndArray();
   } else {
     v.Accept(w);
@@ -193,7 +198,7 @@ void AppendMember(std::string& out, std::string_view key, std::string_view value
 // not an object.
 void AppendParameters(std::string& out, const std::string& json) {
   rapidjson::Document doc;
-  if (!json.empty()) doc.Parse(json.data(), json.size());
+  if (!json.empty()) doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (json.empty() || doc.HasParseError() || !doc.IsObject()) {
     out.append("null");
     return;
@@ -204,7 +209,7 @@ void AppendParameters(std::string& out, const std::string& json) {
 // RetireGrant's additionalEventData: the grant id from its parameters.
 void AppendRetiredGrant(std::string& out, const std::string& parameters) {
   rapidjson::Document doc;
-  doc.Parse(parameters.data(), parameters.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(parameters.data(), parameters.size());
   out.append(",\"additionalEventData\":{\"grantId\":");
   if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("grantId") && doc["grantId"].IsString()) {
     AppendString(out, {doc["grantId"].GetString(), doc["grantId"].GetStringLength()});

@@ -11,6 +11,7 @@
 #include "cli/flags.h"
 #include "core/arn.h"
 #include "core/clock.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "iam/directory.h"
 #include "kms/denial_log.h"
@@ -114,8 +115,10 @@ int Explain(const std::vector<std::string>& args) {
     if (!in) return Fail("cannot read " + file);
     text << in.rdbuf();
   }
+  const std::string input = text.str();
+  if (core::Status checked = core::CheckJsonText(input); !checked.ok()) return Fail(checked.message());
   rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
+  doc.Parse(input.data(), input.size());
   if (doc.HasParseError() || !doc.IsObject()) return Fail("the input must be a JSON object");
   for (const char* required : {"principal", "action", "resource"}) {
     if (!doc.HasMember(required) || !doc[required].IsString()) return Fail(std::string("missing \"") + required + "\"");

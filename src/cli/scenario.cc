@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/json_text.h"
+
 namespace kmslab::cli {
 
 namespace {
@@ -56,6 +58,9 @@ class Parser {
       : file_(std::move(file)), include_dirs_(include_dirs) {}
 
   core::StatusOr<Scenario> Parse(std::string_view text) {
+    if (core::Status checked = core::CheckJsonText(text); !checked.ok()) {
+      return Error("", "not valid JSON: " + checked.message());
+    }
     rapidjson::Document doc;
     doc.Parse(text.data(), text.size());
     if (doc.HasParseError()) {

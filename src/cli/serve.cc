@@ -51,6 +51,7 @@ int Serve(const std::vector<std::string>& args) {
   }
   if (port < 0 || port > 65535 || threads < 1) return Fail("--port must be 0-65535 and --threads positive");
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
+  if (!core::IsRegionName(region)) return Fail("--region must be an AWS Region name such as us-east-1");
   if (auth != "strict" && auth != "open") return Fail("--auth is strict or open");
 
   // Signals are taken by one thread (sigwait); block them everywhere else.

@@ -34,6 +34,27 @@ bool IsKeyId(std::string_view text) {
   return IsLowerUuid(text);
 }
 
+bool IsRegionName(std::string_view text) {
+  if (text.size() < 6 || text.size() > 32) return false;
+  // Hyphen-separated parts: [a-z]{2}, then [a-z]+ one or more times, then [0-9]+.
+  size_t parts = 0, start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('-', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view part = text.substr(start, end - start);
+    if (part.empty()) return false;
+    const bool last = end == text.size();
+    for (char c : part) {
+      const bool ok = last ? (c >= '0' && c <= '9') : (c >= 'a' && c <= 'z');
+      if (!ok) return false;
+    }
+    if (parts == 0 && part.size() != 2) return false;
+    ++parts;
+    start = end + 1;
+  }
+  return parts >= 3;
+}
+
 bool IsAccountId(std::string_view text) {
   if (text.size() != 12) return false;
   for (char c : text)

@@ -27,6 +27,10 @@ std::optional<Arn> ParseArn(std::string_view text);
 bool IsKeyId(std::string_view text);
 // True for an account id: exactly 12 decimal digits.
 bool IsAccountId(std::string_view text);
+// True for the shape of an AWS Region name: a two-letter prefix, one or more
+// lowercase words and a number, joined by hyphens ("us-east-1",
+// "us-gov-west-1", "eu-isoe-west-1"), at most 32 characters.
+bool IsRegionName(std::string_view text);
 
 std::string KeyArn(std::string_view region, std::string_view account, std::string_view key_id);
 std::string AliasArn(std::string_view region, std::string_view account, std::string_view alias_name);

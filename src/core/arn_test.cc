@@ -26,3 +26,16 @@ TEST_CASE("key ids") {
 
 }  // namespace
 }  // namespace kmslab::core
+
+namespace kmslab::core {
+TEST_CASE("region names") {
+  for (const char* good : {"us-east-1", "eu-west-1", "us-gov-west-1", "eu-isoe-west-1", "ap-southeast-5", "mx-central-1"}) {
+    CHECK_MESSAGE(IsRegionName(good), good);
+  }
+  for (const char* bad : {"", "local", "us-east", "us-east-", "-us-east-1", "us--east-1", "US-EAST-1", "a:b",
+                          "usa-east-1", "us-east-1a", "us-east-x", "us-1", "us-east-1 ",
+                          "us-eastaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1"}) {
+    CHECK_FALSE_MESSAGE(IsRegionName(bad), bad);
+  }
+}
+}  // namespace kmslab::core

@@ -161,7 +161,19 @@ core::Status CheckSet(std::string_view type, const Value& v) {
   return Invalid(std::string(kInvalidPrefix) + "Input collection [" + listed + "] contains duplicates.");
 }
 
-core::Status ValidateMember(std::string_view type, const Value& v) {
+core::Status ValidateAt(const Value& av, int level);
+
+// DynamoDB counts an item's attribute as level 1; values inside an M or L
+// are one level deeper, and nothing may sit below level 32.
+constexpr int kMaxNestingLevel = 32;
+
+core::Status NestedTooDeep() {
+  return Invalid(
+      "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported "
+      "limit");
+}
+
+core::Status ValidateMember(std::string_view type, const Value& v, int level) {
   if (type == "S") return v.IsString() ? core::Status() : Invalid(kEmptyAv);
   if (type == "N") return CheckNumber(v);
   if (type == "B") return CheckBase64(v);
@@ -175,12 +187,14 @@ core::Status ValidateMember(std::string_view type, const Value& v) {
   }
   if (type == "M") {
     if (!v.IsObject()) return Invalid(kEmptyAv);
-    for (const auto& member : v.GetObject()) RETURN_IF_ERROR(ValidateAttributeValue(member.value));
+    if (v.MemberCount() > 0 && level >= kMaxNestingLevel) return NestedTooDeep();
+    for (const auto& member : v.GetObject()) RETURN_IF_ERROR(ValidateAt(member.value, level + 1));
     return {};
   }
   if (type == "L") {
     if (!v.IsArray()) return Invalid(kEmptyAv);
-    for (const Value& element : v.GetArray()) RETURN_IF_ERROR(ValidateAttributeValue(element));
+    if (!v.Empty() && level >= kMaxNestingLevel) return NestedTooDeep();
+    for (const Value& element : v.GetArray()) RETURN_IF_ERROR(ValidateAt(element, level + 1));
     return {};
   }
   if (type == "SS" || type == "NS" || type == "BS") return CheckSet(type, v);
@@ -202,10 +216,13 @@ int64_t BinarySize(std::string_view b64) {
 
 }  // namespace
 
-core::Status ValidateAttributeValue(const Value& av) {
+core::Status ValidateAttributeValue(const Value& av) { return ValidateAt(av, 1); }
+
+namespace {
+core::Status ValidateAt(const Value& av, int level) {
   if (!av.IsObject() || av.MemberCount() == 0) return Invalid(kEmptyAv);
   for (const auto& member : av.GetObject()) {
-    RETURN_IF_ERROR(ValidateMember(Str(member.name), member.value));
+    RETURN_IF_ERROR(ValidateMember(Str(member.name), member.value, level));
   }
   if (av.MemberCount() > 1) {
     return Invalid(
@@ -214,6 +231,7 @@ core::Status ValidateAttributeValue(const Value& av) {
   }
   return {};
 }
+}  // namespace
 
 core::Status ValidateItem(const Value& item) {
   if (!item.IsObject()) return Invalid(std::string(kInvalidPrefix) + "Item must be a map of attribute names to values");

@@ -20,7 +20,8 @@
 namespace kmslab::ddb {
 
 // OK when `av` holds exactly one of the ten datatypes with a well-formed
-// value, recursively for M and L. Otherwise an InvalidArgument status with
+// value, recursively for M and L, where `av` is level 1 and nothing may sit
+// below level 32 (DynamoDB's nesting limit). Otherwise an InvalidArgument status with
 // DynamoDB's ValidationException text (numbers: syntax, at most 38
 // significant digits, magnitude in [1E-130, 9.99..E+125] or zero; base64;
 // empty sets; duplicates in sets, numeric-equal ones for NS).

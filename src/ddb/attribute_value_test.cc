@@ -56,6 +56,29 @@ TEST_CASE("empty, unknown and multiple datatypes") {
   CHECK(AvError(R"({"S":"a","N":"b"})") == std::string(kNotNumeric) + ": b");
 }
 
+// A value whose leaf sits at `leaf_level`, wrapping it in M and L in turn.
+std::string NestedValue(int leaf_level) {
+  std::string json = R"({"S":"leaf"})";
+  for (int level = leaf_level - 1; level >= 1; --level) {
+    json = level % 2 ? R"({"M":{"n":)" + json + "}}" : R"({"L":[)" + json + "]}";
+  }
+  return json;
+}
+
+TEST_CASE("nesting: a leaf at level 32 passes, at level 33 fails with DynamoDB's text") {
+  const std::string kTooDeep =
+      "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported "
+      "limit";
+  CHECK(AvError(NestedValue(32)) == "");
+  CHECK(AvError(NestedValue(33)) == kTooDeep);
+  CHECK(AvError(NestedValue(60)) == kTooDeep);
+  // Empty containers at level 32 have nothing below them.
+  std::string empty_at_32 = NestedValue(32);
+  empty_at_32.replace(empty_at_32.find(R"({"S":"leaf"})"), 12, R"({"L":[]})");
+  CHECK(AvError(empty_at_32) == "");
+  CHECK(ValidateItem(Json(R"({"a":)" + NestedValue(33) + "}")).message() == kTooDeep);
+}
+
 TEST_CASE("NULL must be true") {
   CHECK(AvError(R"({"NULL":false})") ==
         "One or more parameter values were invalid: Null attribute value types must have the value of true");

@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "ddb/errors.h"
 #include "ddb/operations.h"
@@ -67,6 +68,9 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
   if (body.empty()) {
     request.SetObject();
   } else {
+    if (core::Status text = core::CheckJsonText(body); !text.ok()) {
+      return {SerializationError("The request body is not valid JSON: " + text.message()), ""};
+    }
     request.Parse(body.data(), body.size());
     if (request.HasParseError()) {
       return {SerializationError(std::string("Start of structure or map found where not expected: ") +

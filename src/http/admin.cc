@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "core/json_text.h"
 #include "core/random.h"
 #include "core/strings.h"
 #include "crypto/hmac.h"
@@ -56,8 +57,9 @@ HttpResponse AdminEndpoint::Handle(const HttpRequest& request) const {
 HttpResponse AdminEndpoint::Clock(const HttpRequest& request) const {
   if (request.method == "POST") {
     rapidjson::Document body;
-    body.Parse(request.body.data(), request.body.size());
-    if (body.HasParseError() || !body.IsObject() || !body.HasMember("advanceSeconds") ||
+    const bool well_formed = core::CheckJsonText(request.body).ok();
+    if (well_formed) body.Parse(request.body.data(), request.body.size());
+    if (!well_formed || body.HasParseError() || !body.IsObject() || !body.HasMember("advanceSeconds") ||
         !body["advanceSeconds"].IsInt64() || body["advanceSeconds"].GetInt64() < 0 ||
         body["advanceSeconds"].GetInt64() > 100LL * 365 * 24 * 3600) {
       return Error(400, "ValidationException",

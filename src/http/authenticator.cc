@@ -1,5 +1,6 @@
 #include "http/authenticator.h"
 
+#include "core/arn.h"
 #include "core/strings.h"
 #include "crypto/hmac.h"
 
@@ -10,6 +11,13 @@ constexpr int64_t kSkewMillis = 15 * 60 * 1000;
 
 core::Status AuthError(const std::string& type, const std::string& message) {
   return core::Status(core::Code::kUnauthenticated, message, type);
+}
+
+// `text` for quoting in an error message: printable ASCII only, else "".
+std::string Quotable(std::string_view text) {
+  for (char c : text)
+    if (c < 0x20 || c > 0x7e) return "";
+  return std::string(text);
 }
 }  // namespace
 
@@ -32,6 +40,13 @@ core::StatusOr<Authenticated> Authenticator::Authenticate(
                      "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters "
                      "(AWS4-HMAC-SHA256).");
   }
+  if (!core::IsRegionName(auth->region)) {
+    // AWS names the region it refuses; bytes that cannot be quoted are left out.
+    const std::string quoted = Quotable(auth->region);
+    return AuthError("InvalidSignatureException",
+                     quoted.empty() ? "Credential should be scoped to a valid region. "
+                                    : "Credential should be scoped to a valid region, not '" + quoted + "'. ");
+  }
   auto credential = directory_ ? directory_->FindAccessKey(auth->access_key_id) : std::nullopt;
   if (!credential) {
     if (mode_ == AuthMode::kOpen) return Anonymous(auth->region);
@@ -47,6 +62,11 @@ core::StatusOr<Authenticated> Authenticator::Authenticate(
   if (signed_at < 0) {
     return AuthError("IncompleteSignatureException", "Authorization header requires existence of either a "
                                                      "'X-Amz-Date' or a 'Date' header.");
+  }
+  if (std::string_view(amz_date).substr(0, 8) != auth->date) {
+    return AuthError("InvalidSignatureException",
+                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
+                         Quotable(auth->date) + "' != '" + amz_date.substr(0, 8) + "', from '" + amz_date + "'.");
   }
   const int64_t now = real_clock_->NowMillis();
   if (signed_at < now - kSkewMillis) {

@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/json_text.h"
 #include "core/random.h"
 #include "core/strings.h"
 #include "ddb/errors.h"
@@ -47,7 +48,9 @@ std::string ErrorBody(const std::string& aws_type, const std::string& message) {
   w.Key("__type");
   w.String(aws_type.c_str());
   w.Key("message");
-  w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  // Messages may quote what the client sent; the body must stay valid UTF-8.
+  const std::string text = core::ScrubUtf8(message);
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -105,7 +108,7 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   call.region = who->region;
   call.request_id = response.request_id;
   call.source_ip = std::string(request.remote_addr);
-  call.user_agent = std::string(request.Header("User-Agent"));
+  call.user_agent = core::ScrubUtf8(request.Header("User-Agent"));
   if (is_ddb) {
     ddb::Reply reply = ddb_->Handle(target.substr(kDynamoDbPrefix.size()), request.body, call);
     if (!reply.status.ok()) return json_error(reply.status);

@@ -1,5 +1,6 @@
 #include "http/sts_wire.h"
 
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "iam/sts.h"
 
@@ -8,9 +9,13 @@ namespace kmslab::http {
 namespace {
 constexpr char kNamespace[] = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-std::string Xml(std::string_view text) {
+// `text` as XML character data: markup escaped, bytes that are not UTF-8
+// replaced, and control characters XML 1.0 cannot carry dropped.
+std::string Xml(std::string_view raw) {
+  const std::string text = core::ScrubUtf8(raw);
   std::string out;
   for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

@@ -38,13 +38,13 @@ std::string ConstraintsJson(const policy::Grant& g) {
     w.Key(name);
     w.StartObject();
     for (const auto& [k, v] : *pairs) {
-      w.Key(k.c_str());
-      w.String(v.c_str());
+      w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+      w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
     }
     w.EndObject();
   }
   w.EndObject();
-  return buffer.GetString();
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 GrantPtr GrantFromRow(const store::GrantRow& row) {
@@ -58,15 +58,18 @@ GrantPtr GrantFromRow(const store::GrantRow& row) {
   g.retiring_principal = row.retiring;
   g.issuing_account = row.issuing_account;
   rapidjson::Document ops, constraints;
-  ops.Parse(row.operations.c_str());
+  ops.Parse(row.operations.data(), row.operations.size());
   if (ops.IsArray())
     for (const auto& op : ops.GetArray())
       if (op.IsString()) g.operations.push_back(op.GetString());
-  constraints.Parse(row.constraints.c_str());
+  constraints.Parse(row.constraints.data(), row.constraints.size());
   auto read = [&](const char* name, std::map<std::string, std::string>* out) {
     if (!constraints.IsObject() || !constraints.HasMember(name) || !constraints[name].IsObject()) return;
     for (const auto& m : constraints[name].GetObject())
-      if (m.value.IsString()) (*out)[m.name.GetString()] = m.value.GetString();
+      if (m.value.IsString()) {
+        (*out)[std::string(m.name.GetString(), m.name.GetStringLength())] =
+            std::string(m.value.GetString(), m.value.GetStringLength());
+      }
   };
   read("EncryptionContextSubset", &g.context_subset);
   read("EncryptionContextEquals", &g.context_equals);

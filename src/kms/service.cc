@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "core/json_text.h"
 #include "kms/errors.h"
 #include "kms/grant_token.h"
 #include "kms/operations.h"
@@ -92,6 +93,11 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const C
   if (body.empty()) {
     doc.SetObject();
   } else {
+    // Depth and encoding first: the parser, the operation and the trail's
+    // renderer then never see deep nesting or invalid UTF-8.
+    if (core::Status text = core::CheckJsonText(body); !text.ok()) {
+      return reject(SerializationError("The request body is not valid JSON: " + text.message()));
+    }
     doc.Parse(body.data(), body.size());
     if (doc.HasParseError()) {
       return reject(SerializationError(std::string("The request body is not valid JSON: ") +

@@ -9,12 +9,27 @@
 namespace kmslab::policy {
 namespace {
 
-const std::string* FindKey(const std::map<std::string, std::string>& context, std::string_view key) {
-  if (auto it = context.find(std::string(key)); it != context.end()) return &it->second;
-  for (const auto& [k, v] : context)
-    if (core::EqualsIgnoreCase(k, key)) return &v;
-  return nullptr;
-}
+using Pairs = std::map<std::string, std::string>;
+
+// Finds keys of `pairs` exactly, else without regard to case. The folded
+// index is built on the first inexact lookup, so matching n pairs against n
+// stays O(n log n).
+class KeyFinder {
+ public:
+  explicit KeyFinder(const Pairs& pairs) : pairs_(pairs) {}
+  const std::string* Find(const std::string& key) {
+    if (auto it = pairs_.find(key); it != pairs_.end()) return &it->second;
+    if (folded_.empty() && !pairs_.empty()) {
+      for (const auto& [k, v] : pairs_) folded_.emplace(core::ToLower(k), &v);
+    }
+    auto it = folded_.find(core::ToLower(key));
+    return it == folded_.end() ? nullptr : it->second;
+  }
+
+ private:
+  const Pairs& pairs_;
+  std::map<std::string, const std::string*> folded_;
+};
 
 // CreateGrant allowed by a grant: the new grant's operations must be among the
 // parent's, and its constraint at least as strict (section 5.4).
@@ -46,8 +61,9 @@ bool GrantConstraintsHold(const Grant& grant, const std::map<std::string, std::s
                           std::string* detail) {
   const bool equals = !grant.context_equals.empty();
   const std::map<std::string, std::string>& want = equals ? grant.context_equals : grant.context_subset;
+  KeyFinder in_request(context);
   for (const auto& [key, value] : want) {
-    const std::string* have = FindKey(context, key);
+    const std::string* have = in_request.Find(key);
     if (have == nullptr || *have != value) {
       if (detail != nullptr) {
         *detail = std::string(equals ? "EncryptionContextEquals" : "EncryptionContextSubset") + " needs \"" + key +
@@ -58,8 +74,9 @@ bool GrantConstraintsHold(const Grant& grant, const std::map<std::string, std::s
     }
   }
   if (equals) {
+    KeyFinder in_grant(grant.context_equals);
     for (const auto& [key, value] : context) {
-      if (FindKey(grant.context_equals, key) == nullptr) {
+      if (in_grant.Find(key) == nullptr) {
         if (detail != nullptr) *detail = "EncryptionContextEquals does not allow the extra pair \"" + key + "\"";
         return false;
       }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/base64.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "policy/document.h"
 #include "policy/glob.h"
@@ -402,6 +403,10 @@ Statement Parser::ParseStatement(const rapidjson::Value& v, int index, std::set<
 
 std::shared_ptr<const Policy> Parser::Parse(std::string_view json) {
   if (kind_ == PolicyKind::kKeyPolicy) CheckKeyPolicyText(json);
+  if (core::Status text = core::CheckJsonText(json); !text.ok()) {
+    Problem("Policy is not valid JSON: " + text.message());
+    return nullptr;
+  }
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {

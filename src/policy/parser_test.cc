@@ -99,7 +99,11 @@ TEST_CASE("condition values: strings, numbers, booleans, arrays") {
 TEST_CASE("deeply nested input is rejected without recursion") {
   std::string deep = R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:X":)" +
                      std::string(200000, '[') + std::string(200000, ']') + "}}}]}";
-  CHECK(Contains(ErrorOf(deep, PolicyKind::kIdentityPolicy), "values must be strings, numbers or booleans"));
+  CHECK(Contains(ErrorOf(deep, PolicyKind::kIdentityPolicy),
+                 "Policy is not valid JSON: JSON nests arrays and objects deeper than 128 levels"));
+  std::string shallow = R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:X":)" +
+                        std::string(20, '[') + std::string(20, ']') + "}}}]}";
+  CHECK(Contains(ErrorOf(shallow, PolicyKind::kIdentityPolicy), "values must be strings, numbers or booleans"));
 }
 
 TEST_CASE("document-level errors") {

@@ -16,18 +16,42 @@ bool SameKey(std::string_view stored, std::string_view key) {
   return true;
 }
 
+std::string Lowercase(std::string_view key) {
+  std::string lower(key);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower;
+}
+
 }  // namespace
 
-RequestContext::Entry& RequestContext::EntryFor(std::string_view key) {
-  for (Entry& entry : entries_)
-    if (SameKey(entry.key, key)) return entry;
-  Entry& added = entries_.emplace_back();
-  added.key.resize(key.size());
-  for (size_t i = 0; i < key.size(); ++i) {
-    char c = key[i];
-    added.key[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+size_t RequestContext::Position(std::string_view key) const {
+  if (entries_.size() < kIndexedFrom) {
+    for (size_t i = 0; i < entries_.size(); ++i)
+      if (SameKey(entries_[i].key, key)) return i;
+    return entries_.size();
   }
-  return added;
+  auto it = index_.find(Lowercase(key));
+  return it == index_.end() ? entries_.size() : it->second;
+}
+
+void RequestContext::Reindex() {
+  index_.clear();
+  if (entries_.size() < kIndexedFrom) return;
+  index_.reserve(entries_.size());
+  for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].key, i);
+}
+
+RequestContext::Entry& RequestContext::EntryFor(std::string_view key) {
+  const size_t at = Position(key);
+  if (at < entries_.size()) return entries_[at];
+  entries_.emplace_back().key = Lowercase(key);
+  if (entries_.size() == kIndexedFrom) {
+    Reindex();
+  } else if (entries_.size() > kIndexedFrom) {
+    index_.emplace(entries_.back().key, entries_.size() - 1);
+  }
+  return entries_.back();
 }
 
 void RequestContext::Set(std::string_view key, std::string value) {
@@ -47,18 +71,16 @@ void RequestContext::SetList(std::string_view key, std::vector<std::string> valu
 void RequestContext::SetBool(std::string_view key, bool value) { Set(key, value ? "true" : "false"); }
 
 void RequestContext::Erase(std::string_view key) {
-  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (SameKey(it->key, key)) {
-      entries_.erase(it);
-      return;
-    }
-  }
+  const size_t at = Position(key);
+  if (at == entries_.size()) return;
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(at));
+  Reindex();
 }
 
 std::optional<RequestContext::Values> RequestContext::Find(std::string_view key) const {
-  for (const Entry& entry : entries_)
-    if (SameKey(entry.key, key)) return entry.values();
-  return std::nullopt;
+  const size_t at = Position(key);
+  if (at == entries_.size()) return std::nullopt;
+  return entries_[at].values();
 }
 
 }  // namespace kmslab::policy

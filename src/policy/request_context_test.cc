@@ -38,3 +38,35 @@ TEST_CASE("a key switches between one value and a list") {
 
 }  // namespace
 }  // namespace kmslab::policy
+
+namespace kmslab::policy {
+namespace {
+TEST_CASE("many keys: every one is found, case-insensitively, and replaced in place") {
+  // Quadratic lookups would take minutes here; the index keeps this instant.
+  constexpr int kKeys = 200000;
+  RequestContext context;
+  for (int i = 0; i < kKeys; ++i) context.Set("kms:EncryptionContext:K" + std::to_string(i), "v" + std::to_string(i));
+  REQUIRE(context.entries().size() == kKeys);
+  for (int i = 0; i < kKeys; i += 997) {
+    auto found = context.Find("KMS:encryptioncontext:k" + std::to_string(i));
+    REQUIRE(found);
+    CHECK(found->front() == "v" + std::to_string(i));
+  }
+  context.Set("kms:encryptioncontext:k5", "replaced");
+  CHECK(context.entries().size() == kKeys);
+  CHECK(context.Find("kms:EncryptionContext:K5")->front() == "replaced");
+  context.Erase("kms:EncryptionContext:K0");
+  CHECK_FALSE(context.Find("kms:EncryptionContext:K0"));
+  CHECK(context.Find("kms:EncryptionContext:K199999")->front() == "v199999");
+  CHECK(!context.Find("kms:EncryptionContext:K200000"));
+  // Shrinking back below the index threshold keeps lookups right.
+  RequestContext small;
+  for (int i = 0; i < 20; ++i) small.Set("k" + std::to_string(i), "v");
+  for (int i = 0; i < 10; ++i) small.Erase("k" + std::to_string(i));
+  CHECK(small.Find("K15"));
+  CHECK_FALSE(small.Find("k3"));
+  small.Set("k3", "again");
+  CHECK(small.Find("k3")->front() == "again");
+}
+}  // namespace
+}  // namespace kmslab::policy

@@ -36,7 +36,8 @@ struct CreateGrantOp {
     if (!v.IsObject()) return r.Fail("Constraints", "", false, std::string(name) + " must be a map of strings");
     for (const auto& m : v.GetObject()) {
       if (!m.value.IsString()) return r.Fail("Constraints", "", false, std::string(name) + " must be a map of strings");
-      (*out)[m.name.GetString()] = m.value.GetString();
+      (*out)[std::string(m.name.GetString(), m.name.GetStringLength())] =
+          std::string(m.value.GetString(), m.value.GetStringLength());
     }
   }
 
