@@ -1,7 +1,10 @@
 #include "audit/trail.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <chrono>
 #include <iostream>
@@ -13,10 +16,24 @@ namespace kmslab::audit {
 namespace {
 constexpr size_t kBatch = 512;  // wake the writer at this many queued events
 constexpr auto kInterval = std::chrono::milliseconds(50);
+constexpr int64_t kRetainEveryMs = 1000;  // the writer applies the retention at most this often
+
+// The file's size and last write (epoch ms); false when it does not exist.
+bool StatFile(const std::string& path, int64_t* size, int64_t* mtime_ms) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return false;
+  *size = st.st_size;
+  *mtime_ms = int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+  return true;
+}
 }  // namespace
 
-Trail::Trail(store::TrailStore* store, std::string jsonl_path)
-    : store_(store), path_(std::move(jsonl_path)), thread_([this] { Run(); }) {}
+Trail::Trail(store::TrailStore* store, std::string jsonl_path, Retention retention, const core::Clock* clock)
+    : store_(store),
+      path_(std::move(jsonl_path)),
+      retention_(retention),
+      clock_(clock ? clock : &system_clock_),
+      thread_([this] { Run(); }) {}
 
 Trail::~Trail() {
   {
@@ -44,9 +61,12 @@ void Trail::Flush() {
 core::Status Trail::Clear() {
   Flush();
   if (!path_.empty()) {
+    std::lock_guard<std::mutex> io(io_mu_);
     int fd = ::open(path_.c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return core::Internal("cannot empty " + path_);
     ::close(fd);
+    for (int n = 1; n <= kRotatedFiles; ++n) ::unlink(Rotated(n).c_str());
+    live_since_ms_ = 0;
   }
   return store_ ? store_->Clear() : core::Status();
 }
@@ -70,7 +90,62 @@ void Trail::Run() {
     done_ = upto;
     written_.notify_all();
     if (stopping_ && queue_.empty()) return;
+    if (!retention_.unlimited()) {
+      const int64_t now = clock_->NowMillis();
+      if (now - last_retained_ms_ >= kRetainEveryMs) {
+        last_retained_ms_ = now;
+        lock.unlock();
+        core::Status retained = ApplyRetention();
+        if (!retained.ok()) std::cerr << "kmslab: trail retention: " << retained.message() << "\n";
+        lock.lock();
+      }
+    }
   }
+}
+
+core::Status Trail::ApplyRetention() {
+  if (retention_.unlimited()) return core::Status();
+  const int64_t now = clock_->NowMillis();
+  const int64_t cutoff = retention_.max_age_ms ? now - retention_.max_age_ms : 0;
+  if (!path_.empty() && cutoff) {
+    std::lock_guard<std::mutex> io(io_mu_);
+    // A rotated file last written before the cutoff holds only expired events.
+    for (int n = 1; n <= kRotatedFiles; ++n) {
+      int64_t size, mtime;
+      if (StatFile(Rotated(n), &size, &mtime) && mtime < cutoff) ::unlink(Rotated(n).c_str());
+    }
+  }
+  if (!store_) return core::Status();
+  // Bounded passes; what is left waits for the next second.
+  return store_->Prune(cutoff, retention_.bytes_per_copy()).status();
+}
+
+void Trail::Rotate() {
+  ::unlink(Rotated(kRotatedFiles).c_str());
+  for (int n = kRotatedFiles - 1; n >= 1; --n) ::rename(Rotated(n).c_str(), Rotated(n + 1).c_str());
+  ::rename(path_.c_str(), Rotated(1).c_str());
+  live_since_ms_ = 0;
+}
+
+void Trail::AppendToFile(const std::string& lines) {
+  if (!retention_.unlimited()) {
+    // A file holds one share of the size, or one slice of the age, whichever ends first.
+    const int64_t file_bytes = retention_.bytes_per_copy() / (kRotatedFiles + 1);
+    const int64_t slice_ms = retention_.max_age_ms / kRotatedFiles;
+    int64_t size, mtime;
+    const int64_t now = clock_->NowMillis();
+    if (StatFile(path_, &size, &mtime) && size > 0 &&
+        ((file_bytes && size + static_cast<int64_t>(lines.size()) > file_bytes) ||
+         (slice_ms && live_since_ms_ && now - live_since_ms_ >= slice_ms))) {
+      Rotate();
+    }
+    if (!live_since_ms_) live_since_ms_ = now;
+  }
+  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
+    std::cerr << "kmslab: cannot append to " << path_ << "\n";
+  }
+  if (fd >= 0) ::close(fd);
 }
 
 void Trail::Write(std::vector<EventInput>& batch) {
@@ -95,11 +170,8 @@ void Trail::Write(std::vector<EventInput>& batch) {
     begin = ends[i] + 1;
   }
   if (!path_.empty()) {
-    int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 || ::write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
-      std::cerr << "kmslab: cannot append to " << path_ << "\n";
-    }
-    if (fd >= 0) ::close(fd);
+    std::lock_guard<std::mutex> io(io_mu_);
+    AppendToFile(lines);
   }
   if (store_) {
     core::Status stored = store_->Append(rows);

@@ -1,10 +1,12 @@
 #include "cli/serve.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <iostream>
 #include <thread>
 
+#include "audit/retention.h"
 #include "cli/flags.h"
 #include "cli/stack.h"
 #include "core/arn.h"
@@ -20,7 +22,10 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
+  // Every file and directory the server makes is its user's alone.
+  ::umask(077);
   auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay", "admin-token",
+                           "trail-retention",
                            "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status"});
   if (!flags.ok()) return Fail(flags.status().message());
@@ -53,6 +58,8 @@ int Serve(const std::vector<std::string>& args) {
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");
   if (!core::IsRegionName(region)) return Fail("--region must be an AWS Region name such as us-east-1");
   if (auth != "strict" && auth != "open") return Fail("--auth is strict or open");
+  auto retention = audit::ParseRetention(flags->Get("trail-retention", audit::kDefaultRetention));
+  if (!retention.ok()) return Fail(retention.status().message());
 
   // Signals are taken by one thread (sigwait); block them everywhere else.
   sigset_t signals;
@@ -73,6 +80,7 @@ int Serve(const std::vector<std::string>& args) {
   options.ddb = ddb_options;
   options.modelled_http_status = flags->values.count("modelled-http-status") > 0;
   options.admin_token = flags->Get("admin-token", "");
+  options.trail_retention = *retention;
   auto stack = Stack::Open(options);
   if (!stack.ok()) return Fail(stack.status().message());
 

@@ -29,7 +29,8 @@ core::StatusOr<std::unique_ptr<Stack>> Stack::Open(const StackOptions& o) {
   s->denials = std::make_unique<kms::DenialLog>(o.data_dir + "/denials.jsonl");
   s->authorizer = std::make_unique<kms::PolicyAuthorizer>(&s->clock, s->keys.get(), s->denials.get(),
                                                           o.grant_delay_seconds * 1000);
-  s->trail = std::make_unique<audit::Trail>(s->trail_db.get(), o.data_dir + "/trail.jsonl");
+  s->trail = std::make_unique<audit::Trail>(s->trail_db.get(), o.data_dir + "/trail.jsonl", o.trail_retention,
+                                            &s->wall_clock);
   s->trail_sink = std::make_unique<kms::TrailSink>(s->trail.get(), &s->clock);
   s->kms_service =
       std::make_unique<kms::Service>(s->keys.get(), &s->clock, s->authorizer.get(), s->trail_sink.get(), o.kms);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/retention.h"
 #include "audit/trail.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -37,6 +38,7 @@ struct StackOptions {
   ddb::Options ddb;
   bool modelled_http_status = false;
   std::string admin_token;
+  audit::Retention trail_retention;  // default: keep everything (`serve` sets its own default)
 };
 
 class Stack {

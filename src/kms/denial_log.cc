@@ -1,8 +1,10 @@
 #include "kms/denial_log.h"
 
+#include <fcntl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -31,8 +33,13 @@ void DenialLog::Record(const Denial& denial) {
   std::lock_guard<std::mutex> lock(mu_);
   std::cerr << "kmslab: denied " << denial.request_id << ": " << denial.message << "\n";
   if (path_.empty()) return;
-  std::ofstream out(path_, std::ios::app);
-  out << buffer.GetString() << "\n";
+  // One write of the whole line, to a file only the server's user reads.
+  std::string line = std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    std::cerr << "kmslab: cannot append to " << path_ << "\n";
+  }
+  if (fd >= 0) ::close(fd);
 }
 
 std::optional<Denial> DenialLog::Find(const std::string& path, const std::string& request_id) {

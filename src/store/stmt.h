@@ -3,7 +3,10 @@
 #ifndef KMSLAB_STORE_STMT_H_
 #define KMSLAB_STORE_STMT_H_
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <string>
@@ -40,8 +43,13 @@ core::Status InTransaction(sqlite3* db, F body) {
 }
 
 // Opens (creating if needed) the database at `path` for one connection that
-// its owner serializes, waiting up to 5 s for other processes' locks.
+// its owner serializes, waiting up to 5 s for other processes' locks. The file
+// is made (or kept) mode 0600; SQLite gives its -wal and -shm files the same.
 inline core::StatusOr<sqlite3*> OpenDatabase(const std::string& path) {
+  if (int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
+    (void)::fchmod(fd, 0600);
+    ::close(fd);
+  }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {

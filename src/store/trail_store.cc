@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "store/stmt.h"
@@ -34,9 +35,11 @@ constexpr const char* kColumns = "event_time, request_id, event_name, principal,
 core::StatusOr<std::unique_ptr<TrailStore>> TrailStore::Open(const std::string& path, const std::string& state_path) {
   ASSIGN_OR_RETURN(sqlite3* db, OpenDatabase(path));
   std::unique_ptr<TrailStore> trail(new TrailStore(db));
-  // The page size takes effect only for a new database, before WAL mode.
+  // The page size and auto-vacuum take effect only for a new database, before
+  // WAL mode and the first table.
   RETURN_IF_ERROR(trail->Exec(
-      "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=256;"));
+      "PRAGMA page_size=65536; PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+      "PRAGMA wal_autocheckpoint=256; PRAGMA journal_size_limit=16777216;"));
   int version;
   {
     Stmt stmt(db, "PRAGMA user_version");
@@ -134,6 +137,68 @@ core::StatusOr<std::vector<AuditEventRow>> TrailStore::Query(const AuditFilter& 
 core::Status TrailStore::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   return Exec("DELETE FROM audit_events");
+}
+
+core::StatusOr<int64_t> TrailStore::Pragma(const char* name) {
+  Stmt stmt(db_, (std::string("PRAGMA ") + name).c_str());
+  if (!stmt.ok() || stmt.Step() != SQLITE_ROW) return SqlError(db_, std::string("read ") + name);
+  return stmt.Int(0);
+}
+
+core::StatusOr<int64_t> TrailStore::FileBytes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(int64_t pages, Pragma("page_count"));
+  ASSIGN_OR_RETURN(int64_t page_size, Pragma("page_size"));
+  return pages * page_size;
+}
+
+core::StatusOr<int64_t> TrailStore::Prune(int64_t older_than_ms, int64_t max_bytes, int64_t max_rows) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t first = 0, last = -1;
+  {
+    Stmt range(db_, "SELECT coalesce(min(seq), 0), coalesce(max(seq), -1) FROM audit_events");
+    if (!range.ok() || range.Step() != SQLITE_ROW) return SqlError(db_, "read the trail's extent");
+    first = range.Int(0);
+    last = range.Int(1);
+    if (last < first) return int64_t{0};  // empty
+  }
+  int64_t cut = first;  // events with seq < cut go
+  if (older_than_ms > 0) {
+    // seq follows time: the first event young enough ends the old ones.
+    Stmt young(db_, "SELECT seq FROM audit_events WHERE event_time >= ? ORDER BY seq LIMIT 1");
+    young.Bind(1, older_than_ms);
+    const int rc = young.Step();
+    if (rc == SQLITE_ROW) {
+      cut = young.Int(0);
+    } else if (rc == SQLITE_DONE) {
+      cut = last + 1;
+    } else {
+      return SqlError(db_, "find the trail's old events");
+    }
+  }
+  if (max_bytes > 0 && cut <= last) {
+    ASSIGN_OR_RETURN(int64_t pages, Pragma("page_count"));
+    ASSIGN_OR_RETURN(int64_t free_pages, Pragma("freelist_count"));
+    ASSIGN_OR_RETURN(int64_t page_size, Pragma("page_size"));
+    const int64_t used = (pages - free_pages) * page_size;
+    if (used > max_bytes) {
+      const double share = 1.0 - 0.9 * static_cast<double>(max_bytes) / static_cast<double>(used);
+      cut = std::max(cut, first + static_cast<int64_t>(share * static_cast<double>(last - first + 1)) + 1);
+      cut = std::min(cut, last + 1);
+    }
+  }
+  cut = std::min(cut, first + max_rows);
+  if (cut <= first) return int64_t{0};
+  Stmt del(db_, "DELETE FROM audit_events WHERE seq < ?");
+  del.Bind(1, cut);
+  RETURN_IF_ERROR(del.Run());
+  const int64_t deleted = sqlite3_changes64(db_);
+  ASSIGN_OR_RETURN(int64_t auto_vacuum, Pragma("auto_vacuum"));
+  // 2 = incremental; a database made before it had none until vacuumed.
+  RETURN_IF_ERROR(Exec(auto_vacuum == 2 ? "PRAGMA incremental_vacuum" : "PRAGMA auto_vacuum=INCREMENTAL; VACUUM"));
+  // The file shrinks when the WAL is copied back; do it now rather than 16 MiB later.
+  RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(PASSIVE)"));
+  return deleted;
 }
 
 }  // namespace kmslab::store

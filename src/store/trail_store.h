@@ -2,7 +2,9 @@
 // from the state in kmslab.db so that the trail's volume never slows the
 // state's durable commits. Append-only events in WAL mode with synchronous
 // NORMAL (a power loss can lose the last batches, never corrupt the file) and
-// 64 KiB pages, so that appending ~1 KiB events writes few pages.
+// 64 KiB pages, so that appending ~1 KiB events writes few pages. Prune()
+// drops the oldest events and gives their pages back to the file system
+// (incremental auto-vacuum; the WAL is truncated to 16 MiB after checkpoints).
 // docs/storage-schema.md describes it. Thread-safe: calls are serialized.
 #ifndef KMSLAB_STORE_TRAIL_STORE_H_
 #define KMSLAB_STORE_TRAIL_STORE_H_
@@ -38,10 +40,23 @@ class TrailStore {
   // Removes every event.
   core::Status Clear();
 
+  // Drops the oldest events: those stamped before `older_than_ms` (0: no age
+  // rule), then, while the database's used pages exceed `max_bytes` (0: no size
+  // rule), the oldest share of the rest that brings it to about 90% of
+  // max_bytes (events are assumed to be of similar size). At most
+  // `max_rows` are deleted per call, so one call never holds the trail long;
+  // call again to continue. Then frees the emptied pages and checkpoints: the
+  // file shrinks (a database made before auto-vacuum is vacuumed once, here).
+  // Returns how many events were deleted.
+  core::StatusOr<int64_t> Prune(int64_t older_than_ms, int64_t max_bytes, int64_t max_rows = 20000);
+  // The database file's size in bytes (pages in use and free), WAL excluded.
+  core::StatusOr<int64_t> FileBytes();
+
  private:
   explicit TrailStore(sqlite3* db) : db_(db) {}
   core::Status Exec(const char* sql);
   core::Status Create(const std::string& state_path);
+  core::StatusOr<int64_t> Pragma(const char* name);  // under mu_
 
   std::mutex mu_;
   sqlite3* db_;

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 #include "store/migrations.h"
@@ -82,6 +84,92 @@ TEST_CASE("a new trail takes over the events a version 2 state database kept") {
   CHECK((*all)[0].event_json == "{\"old\":1}");
   CHECK((*all)[1].request_id == "old2");
   CHECK((*all)[2].request_id == "new");
+}
+
+TEST_CASE("pruning drops old events, then the oldest beyond the size, and shrinks the file") {
+  std::string dir = TempDir();
+  auto trail = TrailStore::Open(dir + "/trail.db", dir + "/kmslab.db");
+  REQUIRE(trail.ok());
+  const std::string json(1000, 'j');
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4000; ++i) ids.push_back("r" + std::to_string(i));
+  std::vector<AuditEventView> batch;
+  for (int i = 0; i < 4000; ++i) batch.push_back(Event(1000 + i, ids[i], "Encrypt", "", json));
+  REQUIRE((*trail)->Append(batch).ok());
+  auto full = (*trail)->FileBytes();
+  REQUIRE(full.ok());
+  CHECK(*full > 4'000'000);
+
+  // By age: events stamped before 1100 go.
+  auto aged = (*trail)->Prune(1100, 0);
+  REQUIRE(aged.ok());
+  CHECK(*aged == 100);
+  auto first = (*trail)->Query({.limit = 1});
+  REQUIRE(first.ok());
+  CHECK((*first)[0].request_id == "r100");
+
+  // By size: a 1 MB cap keeps roughly the newest 900 KB, in passes of at most max_rows.
+  auto sized = (*trail)->Prune(0, 1'000'000, 1000);
+  REQUIRE(sized.ok());
+  CHECK(*sized == 1000);  // one bounded pass
+  int64_t deleted = 0;
+  for (int pass = 0; pass < 10; ++pass) {
+    auto more = (*trail)->Prune(0, 1'000'000, 1000);
+    REQUIRE(more.ok());
+    deleted += *more;
+  }
+  auto rest = (*trail)->Query({.limit = 10000});
+  REQUIRE(rest.ok());
+  CHECK(rest->size() > 500);
+  CHECK(rest->size() < 1000);
+  CHECK(rest->back().request_id == "r3999");  // the newest stay
+  auto small = (*trail)->FileBytes();
+  REQUIRE(small.ok());
+  CHECK(*small < 1'300'000);  // pages given back
+  auto again = (*trail)->Prune(0, 1'000'000);  // within the cap: nothing more
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+  auto all = (*trail)->Prune(1'000'000, 0);  // everything is older than that
+  REQUIRE(all.ok());
+  auto none = (*trail)->Query({});
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  CHECK((*trail)->Prune(1'000'000, 1).ok());  // an empty trail prunes to nothing
+}
+
+TEST_CASE("a trail made before auto-vacuum is vacuumed by its first pruning") {
+  std::string dir = TempDir();
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir + "/trail.db").c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto trail = TrailStore::Open(dir + "/trail.db", dir + "/kmslab.db");
+  REQUIRE(trail.ok());
+  const std::string json(1000, 'j');
+  std::vector<AuditEventView> batch(3000, Event(1, "r", "Encrypt", "", json));
+  REQUIRE((*trail)->Append(batch).ok());
+  auto full = (*trail)->FileBytes();
+  REQUIRE(full.ok());
+  REQUIRE((*trail)->Prune(2, 0).ok());
+  auto after = (*trail)->FileBytes();
+  REQUIRE(after.ok());
+  CHECK(*after < *full / 4);
+}
+
+TEST_CASE("the trail's database files are private") {
+  std::string dir = TempDir();
+  auto trail = TrailStore::Open(dir + "/trail.db", dir + "/kmslab.db");
+  REQUIRE(trail.ok());
+  REQUIRE((*trail)->Append({Event(1, "r", "Encrypt", "", "{}")}).ok());
+  for (const char* name : {"/trail.db", "/trail.db-wal", "/trail.db-shm"}) {
+    struct stat st;
+    CAPTURE(name);
+    REQUIRE(::stat((dir + name).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
 }
 
 }  // namespace
