@@ -15,6 +15,9 @@ namespace kmslab::audit {
 
 namespace {
 constexpr size_t kBatch = 512;  // wake the writer at this many queued events
+// Appends wait while this many events are queued: memory stays bounded when
+// requests outrun the writer, and so does what a kill -9 can lose.
+constexpr size_t kMaxQueued = 65536;
 constexpr auto kInterval = std::chrono::milliseconds(50);
 constexpr int64_t kRetainEveryMs = 1000;  // the writer applies the retention at most this often
 
@@ -45,7 +48,11 @@ Trail::~Trail() {
 }
 
 void Trail::Append(EventInput event) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (queue_.size() >= kMaxQueued) {
+    wake_.notify_one();
+    room_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
+  }
   queue_.push_back(std::move(event));
   ++appended_;
   if (queue_.size() >= kBatch) wake_.notify_one();
@@ -80,6 +87,7 @@ void Trail::Run() {
   while (true) {
     wake_.wait_for(lock, kInterval, [&] { return stopping_ || queue_.size() >= kBatch || done_ < appended_; });
     batch.swap(queue_);
+    room_.notify_all();
     const uint64_t upto = appended_;
     if (!batch.empty()) {
       lock.unlock();

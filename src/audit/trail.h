@@ -12,9 +12,11 @@
 // being written at that moment (which may reach trail.jsonl but not trail.db).
 // While the writer keeps up that is the last ~50 ms of requests plus one
 // batch's write time: measured 0-17 events at ~250 requests/s (max age 47 ms,
-// tests/e2e/test_crash_consistency.py). The queue has no cap: under a load the
-// writer cannot match (Encrypt at ~20,000 requests/s, c=32, 2 cores) it falls
-// behind, and a kill lost 19,000-24,000 events, the last 0.7-1.5 s.
+// tests/e2e/test_crash_consistency.py). Under a load the writer cannot match
+// (Encrypt at ~20,000 requests/s, c=32, 2 cores) it falls behind: a kill lost
+// 19,000-24,000 events, the last 0.7-1.5 s. The queue holds at most 65,536
+// events; past that Append() waits for the writer, so memory and the loss
+// stay bounded however long the overload lasts.
 //
 // Retention (audit/retention.h): the writer thread rotates trail.jsonl (to
 // trail.jsonl.1 .. .<kRotatedFiles>) when it would outgrow its share, or when
@@ -72,6 +74,7 @@ class Trail {
   const core::Clock* clock_;
   std::mutex mu_;
   std::condition_variable wake_, written_;
+  std::condition_variable room_;  // the queue has dropped below its cap
   std::vector<EventInput> queue_;
   uint64_t appended_ = 0, done_ = 0;
   bool stopping_ = false;
