@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/strings.h"
+
 namespace kmslab::http {
 
 namespace {
@@ -36,22 +38,11 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // True when the comma-separated list `value` holds `token` (case-insensitive).
 bool ListHas(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     size_t comma = value.find(',');
-    if (EqualsNoCase(Trim(value.substr(0, comma)), token)) return true;
+    if (core::EqualsIgnoreCase(Trim(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -72,18 +63,11 @@ bool ParseDecimal(std::string_view s, uint64_t* out) {
   return true;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string_view RequestHead::Header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (EqualsNoCase(k, name)) return v;
+    if (core::EqualsIgnoreCase(k, name)) return v;
   return "";
 }
 
@@ -158,6 +142,13 @@ size_t RequestParser::TakeLine(std::string_view bytes, std::string& buffer, size
   return n;
 }
 
+bool RequestParser::LineEnded(std::string_view* line) {
+  if (line->data() == nullptr) return false;
+  if (line->empty() || line->back() != '\r') return Fail(400, kBadRequest, "A line of the request ends in LF without CR.");
+  line->remove_suffix(1);
+  return true;
+}
+
 size_t RequestParser::FeedHead(std::string_view bytes) {
   size_t used = 0;
   while (used < bytes.size() && state_ == State::kNeedMore && phase_ <= Phase::kHeaders) {
@@ -176,12 +167,7 @@ size_t RequestParser::FeedHead(std::string_view bytes) {
       }
       break;
     }
-    if (line.data() == nullptr) break;
-    if (line.empty() || line.back() != '\r') {
-      Fail(400, kBadRequest, "A line of the request ends in LF without CR.");
-      break;
-    }
-    line.remove_suffix(1);
+    if (!LineEnded(&line)) break;
     line_start_ = head_.size();
     if (request_line) {
       if (!line.empty()) OnRequestLine(line);  // empty lines before a request are ignored (RFC 9112 2.2)
@@ -280,9 +266,9 @@ bool RequestParser::OnHeadComplete() {
   std::string_view transfer_encoding, expect;
   bool close = false, keep_alive = false, has_expect = false;
   for (const auto& [name, value] : request_.headers) {
-    if (EqualsNoCase(name, "Host")) {
+    if (core::EqualsIgnoreCase(name, "Host")) {
       ++hosts;
-    } else if (EqualsNoCase(name, "Content-Length")) {
+    } else if (core::EqualsIgnoreCase(name, "Content-Length")) {
       uint64_t n = 0;
       if (!ParseDecimal(value, &n)) {
         return Fail(400, kBadRequest, "Content-Length must be a decimal number of bytes.");
@@ -290,13 +276,13 @@ bool RequestParser::OnHeadComplete() {
       if (have_length && n != length) return Fail(400, kBadRequest, "Content-Length headers disagree.");
       have_length = true;
       length = n;
-    } else if (EqualsNoCase(name, "Transfer-Encoding")) {
+    } else if (core::EqualsIgnoreCase(name, "Transfer-Encoding")) {
       ++transfer_encodings;
       transfer_encoding = value;
-    } else if (EqualsNoCase(name, "Connection")) {
+    } else if (core::EqualsIgnoreCase(name, "Connection")) {
       close = close || ListHas(value, "close");
       keep_alive = keep_alive || ListHas(value, "keep-alive");
-    } else if (EqualsNoCase(name, "Expect")) {
+    } else if (core::EqualsIgnoreCase(name, "Expect")) {
       has_expect = true;
       expect = value;
     }
@@ -310,11 +296,11 @@ bool RequestParser::OnHeadComplete() {
   }
   if (transfer_encodings > 1) return Fail(400, kBadRequest, "Only one Transfer-Encoding header is accepted.");
   const bool chunked = transfer_encodings == 1;
-  if (chunked && !EqualsNoCase(transfer_encoding, "chunked")) {
+  if (chunked && !core::EqualsIgnoreCase(transfer_encoding, "chunked")) {
     return Fail(501, kNotImplemented, "Only the chunked transfer coding is implemented.");
   }
   request_.keep_alive = http11 ? !close : (keep_alive && !close);
-  if (has_expect && http11 && !EqualsNoCase(expect, "100-continue")) {
+  if (has_expect && http11 && !core::EqualsIgnoreCase(expect, "100-continue")) {
     return Fail(417, kExpectationFailed, "Only Expect: 100-continue is supported.");
   }
 
@@ -383,12 +369,7 @@ size_t RequestParser::FeedChunked(std::string_view bytes) {
       }
       break;
     }
-    if (line.data() == nullptr) break;
-    if (line.empty() || line.back() != '\r') {
-      Fail(400, kBadRequest, "A line of the request ends in LF without CR.");
-      break;
-    }
-    line.remove_suffix(1);
+    if (!LineEnded(&line)) break;
     if (!trailer) {
       OnChunkLine(line);
     } else if (line.empty()) {
@@ -406,7 +387,7 @@ bool RequestParser::OnChunkLine(std::string_view line) {
   uint64_t size = 0;
   size_t i = 0;
   for (; i < line.size(); ++i) {
-    const int digit = HexValue(line[i]);
+    const int digit = core::HexDigitValue(line[i]);
     if (digit < 0) break;
     if (size > (std::numeric_limits<uint64_t>::max() >> 4)) {
       size = std::numeric_limits<uint64_t>::max();  // over any limit; reported as 413 below

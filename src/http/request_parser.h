@@ -112,6 +112,9 @@ class RequestParser {
   // with its CR (if any) but without the LF.
   size_t TakeLine(std::string_view bytes, std::string& buffer, size_t line_start, size_t max, bool* too_long,
                   std::string_view* line);
+  // Strips the CR of a line TakeLine ended. False when it has not ended, or
+  // after Fail() when it ended in a bare LF.
+  bool LineEnded(std::string_view* line);
   size_t FeedHead(std::string_view bytes);
   size_t FeedBody(std::string_view bytes);
   size_t FeedChunked(std::string_view bytes);

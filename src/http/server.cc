@@ -255,6 +255,7 @@ class Server::Loop {
   std::condition_variable jobs_cv_;
   std::deque<Connection*> jobs_;
   bool workers_stop_ = false;
+  std::atomic<bool> sleeping_{false};  // the I/O thread is in (or entering) epoll_wait
   std::mutex done_mu_;
   std::vector<Connection*> done_;
   std::vector<Connection*> done_batch_;
@@ -319,8 +320,16 @@ bool Server::Loop::Run() {
       for (const auto& c : connections_) busy = busy || c->phase == Phase::kWriting;
       if (!busy || (processing_ == 0 && now >= stop_deadline_)) break;
     }
-    const int timeout = static_cast<int>(std::clamp<int64_t>(next_sweep - now, 0, kSweepIntervalMs));
+    int timeout = static_cast<int>(std::clamp<int64_t>(next_sweep - now, 0, kSweepIntervalMs));
+    // Workers write the eventfd only while this thread sleeps (or is about to):
+    // announce the sleep first, then look for responses that came before it.
+    sleeping_.store(true);
+    {
+      std::lock_guard<std::mutex> lock(done_mu_);
+      if (!done_.empty()) timeout = 0;
+    }
     const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
+    sleeping_.store(false);
     if (n < 0 && errno != EINTR) {
       ok = false;
       break;
@@ -333,11 +342,11 @@ bool Server::Loop::Run() {
       } else if (tag == &wake_tag_) {
         uint64_t count;
         [[maybe_unused]] ssize_t r = read(event_fd_, &count, sizeof(count));
-        DrainCompletions(now);
       } else {
         OnEvent(static_cast<Connection*>(tag), events[i].events, now);
       }
     }
+    DrainCompletions(now);
     if (now >= next_sweep) {
       Sweep(now);
       next_sweep = now + kSweepIntervalMs;
@@ -561,13 +570,11 @@ void Server::Loop::WorkerMain() {
       jobs_.pop_front();
     }
     Handle(c);
-    bool was_empty;
     {
       std::lock_guard<std::mutex> lock(done_mu_);
-      was_empty = done_.empty();
       done_.push_back(c);
     }
-    if (was_empty) Wake();
+    if (sleeping_.load()) Wake();
   }
 }
 
@@ -598,6 +605,7 @@ void Server::Loop::Handle(Connection* c) {
 void Server::Loop::DrainCompletions(int64_t now) {
   {
     std::lock_guard<std::mutex> lock(done_mu_);
+    if (done_.empty()) return;
     done_batch_.swap(done_);
   }
   for (Connection* c : done_batch_) {
