@@ -39,7 +39,7 @@ int Serve(const std::vector<std::string>& args) {
   ddb::Options ddb_options;
   try {
     port = std::stoi(flags->Get("port", "4599"));
-    threads = std::stoi(flags->Get("threads", "64"));
+    threads = std::stoi(flags->Get("threads", std::to_string(http::ServerOptions{}.worker_threads)));
     grant_delay = std::stoi(flags->Get("grant-delay", "0"));
     ddb_options.detection_seconds =
         std::stoll(flags->Get("ddb-detection-seconds", std::to_string(ddb_options.detection_seconds)));
@@ -84,9 +84,9 @@ int Serve(const std::vector<std::string>& args) {
   auto stack = Stack::Open(options);
   if (!stack.ok()) return Fail(stack.status().message());
 
-  http::Tuning tuning;
-  tuning.threads = threads;
-  http::Server server((*stack)->router.get(), tuning);
+  http::ServerOptions server_options;
+  server_options.worker_threads = threads;
+  http::Server server((*stack)->router.get(), server_options);
   int bound = server.Bind(host, port);
   if (bound < 0) return Fail("cannot listen on " + host + ":" + std::to_string(port));
 

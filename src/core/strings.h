@@ -11,6 +11,8 @@ namespace kmslab::core {
 std::string HexEncode(std::string_view bytes);
 // Lowercase or uppercase hex, even length; false on anything else.
 bool HexDecode(std::string_view hex, std::string* out);
+// The value of one hex digit (either case), or -1.
+int HexDigitValue(char c);
 
 // ASCII case folding (AWS names are ASCII); other bytes pass unchanged.
 std::string ToLower(std::string_view s);

@@ -64,6 +64,12 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   return Route(request);
 }
 
+size_t Router::MaxBodyBytes(std::string_view path, std::string_view target) const {
+  if (path.starts_with(kAdminPrefix) || path == kMotoResetPath) return kAdminMaxBodyBytes;
+  if (ddb_ && target.starts_with(kDynamoDbPrefix)) return kDynamoDbMaxBodyBytes;
+  return kKmsMaxBodyBytes;
+}
+
 HttpResponse Router::Route(const HttpRequest& request) const {
   HttpResponse response;
   response.request_id = core::NewUuid();

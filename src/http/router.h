@@ -38,6 +38,11 @@ struct HttpResponse {
   std::string request_id;
 };
 
+// Request body limits, by service (Router::MaxBodyBytes).
+inline constexpr size_t kKmsMaxBodyBytes = 512 * 1024;               // KMS JSON and STS form posts
+inline constexpr size_t kDynamoDbMaxBodyBytes = 16 * 1024 * 1024;    // BatchWriteItem: 25 items of 400 KB, encoded
+inline constexpr size_t kAdminMaxBodyBytes = 64 * 1024;              // /_kmslab/... and /moto-api/reset
+
 class Router {
  public:
   // `modelled_status`: send the HTTP status the service model declares for
@@ -48,6 +53,9 @@ class Router {
          ddb::Service* ddb = nullptr, const class AdminEndpoint* admin = nullptr)
       : kms_(kms), ddb_(ddb), admin_(admin), authenticator_(authenticator), sts_(sts), modelled_status_(modelled_status) {}
   HttpResponse Handle(const HttpRequest& request) const;
+  // The largest body accepted for a request to `path` with this X-Amz-Target
+  // header value, decided from the head before any body byte is read.
+  size_t MaxBodyBytes(std::string_view path, std::string_view target) const;
 
  private:
   HttpResponse Route(const HttpRequest& request) const;

@@ -1,9 +1,10 @@
 // bench_floor: the benchmark's floor server.
 //
-// A trivial cpp-httplib server with exactly the tuning `kmslab serve` uses
-// (http::BindTuned), answering every POST / with one fixed, small AWS JSON 1.1
-// body. tools/bench/run measures it beside kmslab so each kmslab figure can be
-// read as a fraction of what the HTTP layer alone can do on the same machine.
+// A trivial cpp-httplib server with the tuning `kmslab serve` used while it
+// was built on cpp-httplib (floor_tuning.h, fixed), answering every POST /
+// with one fixed, small AWS JSON 1.1 body. tools/bench/run measures it beside
+// kmslab so each kmslab figure can be read as a fraction of what an HTTP layer
+// alone can do on the same machine.
 //
 // Usage: bench_floor [--host H] [--port P]   (defaults 127.0.0.1 and 0 = free)
 // Prints exactly one line `floor listening on http://HOST:PORT` on stdout once
@@ -20,7 +21,7 @@
 #include <string>
 #include <thread>
 
-#include "http/tuning.h"
+#include "floor_tuning.h"
 
 namespace kmslab::bench {
 namespace {
@@ -82,7 +83,7 @@ int Main(int argc, char** argv) {
     response.set_content(kBody, sizeof(kBody) - 1, kContentType);
   });
 
-  const int port = http::BindTuned(server, options.host, options.port, http::Tuning{});
+  const int port = BindTuned(server, options.host, options.port, Tuning{});
   if (port <= 0) {
     std::cerr << "bench_floor: cannot bind " << options.host << ":" << options.port << "\n";
     return 2;

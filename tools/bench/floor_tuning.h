@@ -1,17 +1,19 @@
-// Server tuning for cpp-httplib, shared by `kmslab serve` and the benchmark's
-// floor server so both are measured under the same settings.
+// The floor server's cpp-httplib tuning (tools/bench/floor.cc): the settings
+// `kmslab serve` ran with while it was built on cpp-httplib, kept unchanged so
+// the floor stays a fixed reference point for the benchmark. Not thread-safe:
+// apply before serving.
 //
 // Debian's cpp-httplib defaults serve ~38 requests/s per connection (Nagle plus
 // delayed ACK), with 8 pool threads, 5 requests per keep-alive connection and a
 // compiled-in listen backlog of 5. BindTuned() fixes all of these.
-#ifndef KMSLAB_HTTP_TUNING_H_
-#define KMSLAB_HTTP_TUNING_H_
+#ifndef KMSLAB_TOOLS_BENCH_FLOOR_TUNING_H_
+#define KMSLAB_TOOLS_BENCH_FLOOR_TUNING_H_
 
 #include <httplib.h>
 
 #include <string>
 
-namespace kmslab::http {
+namespace kmslab::bench {
 
 struct Tuning {
   int threads = 64;                   // one per live keep-alive connection
@@ -26,6 +28,6 @@ struct Tuning {
 // port, or -1 when binding failed. Call before server.listen_after_bind().
 int BindTuned(httplib::Server& server, const std::string& host, int port, const Tuning& tuning);
 
-}  // namespace kmslab::http
+}  // namespace kmslab::bench
 
-#endif  // KMSLAB_HTTP_TUNING_H_
+#endif  // KMSLAB_TOOLS_BENCH_FLOOR_TUNING_H_

@@ -1,4 +1,4 @@
-#include "http/tuning.h"
+#include "floor_tuning.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -6,7 +6,7 @@
 
 #include <memory>
 
-namespace kmslab::http {
+namespace kmslab::bench {
 
 int BindTuned(httplib::Server& server, const std::string& host, int port, const Tuning& tuning) {
   server.set_tcp_nodelay(true);
@@ -37,4 +37,4 @@ int BindTuned(httplib::Server& server, const std::string& host, int port, const 
   return bound;
 }
 
-}  // namespace kmslab::http
+}  // namespace kmslab::bench
