@@ -117,6 +117,23 @@ void AppendResponse(std::string& out, int status, std::string_view content_type,
   if (!head) out.append(body);
 }
 
+// Writes as much of `bytes` as the non-blocking socket takes now; returns
+// how much that was (errors are left for the I/O thread's next write to see).
+size_t SendNow(int fd, std::string_view bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  return sent;
+}
+
 void AppendError(std::string& out, int status, std::string_view aws_type, const std::string& message) {
   AppendResponse(out, status, kErrorContentType, ErrorBody(std::string(aws_type), message), core::NewUuid(),
                  /*keep_alive=*/false, 1, false);
@@ -152,7 +169,8 @@ enum class Phase {
 };
 
 // One client connection. Outside kProcessing only the I/O thread touches it;
-// in kProcessing only the worker holding it reads the request and fills `response`.
+// in kProcessing only the worker holding it reads the request, fills `response`
+// and writes what it can of it to `fd`.
 struct Connection {
   Connection(int fd_in, std::string addr, BodyLimitFn limit)
       : fd(fd_in), remote_addr(std::move(addr)), parser(std::move(limit)) {}
@@ -165,6 +183,7 @@ struct Connection {
   std::string out;     // bytes to write
   size_t out_pos = 0;
   std::string response;  // built by the worker
+  size_t response_sent = 0;  // how much of it the worker already wrote
   Phase phase = Phase::kReading;
   bool readable = false;  // an input edge not yet drained
   bool writable = true;
@@ -570,6 +589,10 @@ void Server::Loop::WorkerMain() {
       jobs_.pop_front();
     }
     Handle(c);
+    // The connection is still this worker's: write what the socket takes now,
+    // so the answer does not wait for the I/O thread to wake. Only when no
+    // earlier bytes are pending, so the order on the wire holds.
+    if (c->out_pos == c->out.size()) c->response_sent = SendNow(c->fd, c->response);
     {
       std::lock_guard<std::mutex> lock(done_mu_);
       done_.push_back(c);
@@ -615,11 +638,12 @@ void Server::Loop::DrainCompletions(int64_t now) {
     if (stop_begun_) c->close_after_write = true;
     if (c->out_pos == c->out.size()) {
       c->out.swap(c->response);
-      c->out_pos = 0;
+      c->out_pos = c->response_sent;
     } else {
       c->out.append(c->response);
     }
     c->response.clear();
+    c->response_sent = 0;
     Flush(c, now);
   }
   done_batch_.clear();

@@ -5,8 +5,9 @@
 // the deadlines below. A fixed pool of worker threads runs Router::Handle on
 // complete requests only, so slow or idle connections cost a file descriptor
 // and a little memory, never a worker, and cannot starve signed requests.
-// Workers hand responses back through a queue and an eventfd; the I/O thread
-// writes them.
+// A worker writes its response itself while the socket takes it (the
+// connection is the worker's until handed back), then hands the connection
+// back through a queue and an eventfd; the I/O thread writes any rest.
 //
 // Every response carries Date, Content-Type, Content-Length and
 // x-amzn-RequestId. Errors the front end answers itself (malformed HTTP, a body
