@@ -115,7 +115,8 @@ int Explain(const std::vector<std::string>& args) {
     text << in.rdbuf();
   }
   rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
+  const std::string json = text.str();
+  doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return Fail("the input must be a JSON object");
   for (const char* required : {"principal", "action", "resource"}) {
     if (!doc.HasMember(required) || !doc[required].IsString()) return Fail(std::string("missing \"") + required + "\"");

@@ -58,11 +58,11 @@ GrantPtr GrantFromRow(const store::GrantRow& row) {
   g.retiring_principal = row.retiring;
   g.issuing_account = row.issuing_account;
   rapidjson::Document ops, constraints;
-  ops.Parse(row.operations.c_str());
+  ops.Parse(row.operations.data(), row.operations.size());
   if (ops.IsArray())
     for (const auto& op : ops.GetArray())
       if (op.IsString()) g.operations.push_back(op.GetString());
-  constraints.Parse(row.constraints.c_str());
+  constraints.Parse(row.constraints.data(), row.constraints.size());
   auto read = [&](const char* name, std::map<std::string, std::string>* out) {
     if (!constraints.IsObject() || !constraints.HasMember(name) || !constraints[name].IsObject()) return;
     for (const auto& m : constraints[name].GetObject())
