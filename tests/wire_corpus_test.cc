@@ -93,7 +93,8 @@ void RunCase(const std::filesystem::path& file) {
   std::stringstream text;
   text << in.rdbuf();
   rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
+  const std::string json = text.str();
+  doc.Parse(json.data(), json.size());
   REQUIRE_MESSAGE(!doc.HasParseError(), "corpus file is not JSON");
   Stack stack;
   Vars vars;
@@ -116,7 +117,7 @@ void RunCase(const std::filesystem::path& file) {
     CHECK(core::IsLowerUuid(response.request_id));
     rapidjson::Document reply;
     if (!response.body.empty()) {
-      reply.Parse(response.body.c_str());
+      reply.Parse(response.body.data(), response.body.size());
       REQUIRE(!reply.HasParseError());
     } else {
       reply.SetObject();

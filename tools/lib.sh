@@ -38,6 +38,29 @@ ensure_packages() {
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
+# clang with its sanitizer and libFuzzer runtimes, for the sanitized build.
+CLANG_PACKAGES=(
+  "clang:/usr/bin/clang++"
+  "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/$(ls /usr/lib/llvm-14/lib/clang 2>/dev/null | head -1)/lib/linux/libclang_rt.fuzzer-x86_64.a"
+)
+
+# Configures DIR (once) as a clang build under AddressSanitizer and
+# UndefinedBehaviorSanitizer with warnings as errors; further arguments are
+# meson options, applied to an existing DIR too. The caller runs ninja.
+configure_sanitized() {
+  local dir=$1
+  shift
+  ensure_packages "${BUILD_PACKAGES[@]}" "${CLANG_PACKAGES[@]}"
+  if [ ! -f "$dir/build.ninja" ]; then
+    local launcher=""
+    command -v ccache >/dev/null && launcher="ccache "
+    CC="${launcher}clang" CXX="${launcher}clang++" meson setup "$dir" "$KMSLAB_ROOT" -Dwerror=true -Db_sanitize=address,undefined \
+      -Db_lundef=false "$@" >&2
+  elif [ $# -gt 0 ]; then
+    meson configure "$dir" "$@" >&2
+  fi
+}
+
 build_kmslab() {
   ensure_packages "${BUILD_PACKAGES[@]}"
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
@@ -59,4 +82,18 @@ ensure_clients() {
   fi
   command -v aws >/dev/null || ensure_packages "awscli:/usr/bin/aws"
   export PYTHON
+}
+
+# "PASSED FAILED" from the last "N passed, N failed" line of the log file $1;
+# no such line counts as one failure.
+counts_of() {
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1 || true)
+  echo "${line:-0 passed, 1 failed}" | awk '{print $1, $3}'
+}
+
+# "OK FAILED" of the `meson test` summary in the log file $1 (failures,
+# unexpected passes and timeouts count as failed).
+meson_counts_of() {
+  awk '/^Ok:/ {ok=$2} /^Fail:/ {s+=$2} /^Unexpected Pass:/ {s+=$3} /^Timeout:/ {s+=$2} END {print ok+0, s+0}' "$1"
 }

@@ -178,7 +178,7 @@ class OverHttp : public Transport {
                             (answer.status ? std::to_string(answer.status) + " " + answer.body : answer.failure));
     }
     rapidjson::Document doc;
-    doc.Parse(answer.body.c_str());
+    doc.Parse(answer.body.data(), answer.body.size());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("events") || !doc["events"].IsArray()) {
       return core::NotFound("GET /_kmslab/trail answered no {\"events\": [...]}");
     }
@@ -291,7 +291,7 @@ Reply Interpret(const std::string& service, const Answer& answer) {
     return reply;
   }
   rapidjson::Document doc;
-  doc.Parse(answer.body.c_str());
+  doc.Parse(answer.body.data(), answer.body.size());
   if (!doc.HasParseError() && doc.IsObject()) {
     if (doc.HasMember("__type") && doc["__type"].IsString()) reply.type = doc["__type"].GetString();
     for (const char* name : {"message", "Message"}) {
@@ -461,7 +461,7 @@ class Runner {
     }
     std::string form = "Action=" + http::UriEncode(operation) + "&Version=2011-06-15";
     rapidjson::Document params;
-    params.Parse(body_json.c_str());
+    params.Parse(body_json.data(), body_json.size());
     if (!params.HasParseError() && params.IsObject()) {
       for (const auto& m : params.GetObject()) {
         if (m.value.IsString()) form += "&" + http::UriEncode(m.name.GetString()) + "=" + http::UriEncode(m.value.GetString());

@@ -32,7 +32,7 @@ void PrintTable(const std::vector<store::AuditEventRow>& rows) {
             << std::setw(24) << "ERROR" << std::setw(68) << "PRINCIPAL" << "KEY / REQUEST ID\n";
   for (const store::AuditEventRow& row : rows) {
     rapidjson::Document event;
-    event.Parse(row.event_json.c_str());
+    event.Parse(row.event_json.data(), row.event_json.size());
     std::string via;
     if (!event.HasParseError() && event.HasMember("userIdentity") && event["userIdentity"].IsObject()) {
       const std::string invoked = Member(event["userIdentity"], "invokedBy");

@@ -26,6 +26,11 @@ class SystemClock : public Clock {
 class ServerClock : public Clock {
  public:
   int64_t NowMillis() const override;
+  // The last instant the server clock may be moved to: 9999-12-31T23:59:59.999Z
+  // (timestamps are written with four-digit years; later ones would overflow).
+  static constexpr int64_t kLatestMillis = 253402300799999;
+  // Moves the clock `seconds` (0 or more) forward. The caller keeps
+  // NowMillis() + seconds * 1000 at or below kLatestMillis.
   void AdvanceSeconds(int64_t seconds) { offset_millis_ += seconds * 1000; }
   // How far the clock is ahead of real time.
   int64_t OffsetMillis() const { return offset_millis_.load(); }

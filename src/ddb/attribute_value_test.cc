@@ -9,7 +9,7 @@ namespace {
 
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document doc;
-  doc.Parse(text.c_str());
+  doc.Parse(text.data(), text.size());
   REQUIRE_FALSE(doc.HasParseError());
   return doc;
 }

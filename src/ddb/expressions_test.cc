@@ -12,7 +12,7 @@ namespace {
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document doc;
   if (text.empty()) return doc;  // null: absent
-  doc.Parse(text.c_str());
+  doc.Parse(text.data(), text.size());
   REQUIRE_FALSE(doc.HasParseError());
   return doc;
 }

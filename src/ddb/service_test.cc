@@ -51,7 +51,7 @@ struct Stack {
     kms::Reply r = kms_service->Handle("CreateKey", "{}", call);
     REQUIRE(r.status.ok());
     rapidjson::Document doc;
-    doc.Parse(r.body.c_str());
+    doc.Parse(r.body.data(), r.body.size());
     return doc["KeyMetadata"]["Arn"].GetString();
   }
   void CreateTable(const std::string& key_arn) {

@@ -66,6 +66,10 @@ HttpResponse AdminEndpoint::Clock(const HttpRequest& request) const {
                    "Send {\"advanceSeconds\": N} with N a whole number of seconds, 0 or more: the clock only moves "
                    "forward.");
     }
+    // N is at most 100 years, so the sum cannot overflow while the clock is within its range.
+    if (clock_->NowMillis() + body["advanceSeconds"].GetInt64() * 1000 > core::ServerClock::kLatestMillis) {
+      return Error(400, "ValidationException", "The server clock cannot move past 9999-12-31T23:59:59Z.");
+    }
     clock_->AdvanceSeconds(body["advanceSeconds"].GetInt64());
   } else if (request.method != "GET") {
     return Error(405, "ValidationException", "Use GET or POST on /_kmslab/clock.");

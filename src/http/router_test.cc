@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/admin.h"
+
 #include <doctest/doctest.h>
 
 namespace kmslab::http {
@@ -20,6 +22,25 @@ TEST_CASE("HTTP status: 400 for every client error, as KMS sends; the model's wi
 TEST_CASE("error bodies are AWS JSON") {
   CHECK(ErrorBody("NotFoundException", "Invalid keyId 'x\"'") ==
         R"({"__type":"NotFoundException","message":"Invalid keyId 'x\"'"})");
+}
+
+TEST_CASE("the admin clock moves forward, never past year 9999") {
+  core::ServerClock clock;
+  AdminEndpoint admin(&clock, "");
+  auto advance = [&](std::string_view body) {
+    QueryParams query;
+    HeaderViews headers;
+    return admin.Handle(HttpRequest{"POST", "/_kmslab/clock", query, headers, body, "127.0.0.1"}).status;
+  };
+  CHECK(advance(R"({"advanceSeconds": 3600})") == 200);
+  CHECK(clock.OffsetMillis() == 3600 * 1000);
+  CHECK(advance(R"({"advanceSeconds": -1})") == 400);
+  const int64_t century = 100LL * 365 * 24 * 3600;
+  int accepted = 0;
+  while (advance("{\"advanceSeconds\": " + std::to_string(century) + "}") == 200) ++accepted;
+  CHECK(accepted > 70);
+  CHECK(accepted < 81);
+  CHECK(clock.NowMillis() <= core::ServerClock::kLatestMillis);
 }
 
 }  // namespace

@@ -160,7 +160,8 @@ core::StatusOr<std::unique_ptr<Directory>> Directory::Load(const std::string& fi
   std::stringstream text;
   text << in.rdbuf();
   rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
+  const std::string json = text.str();
+  doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("accounts") || !doc["accounts"].IsObject()) {
     return core::InvalidArgument("fixtures: " + path + " must be a JSON object with \"accounts\"");
   }

@@ -48,7 +48,7 @@ std::optional<Denial> DenialLog::Find(const std::string& path, const std::string
   while (std::getline(in, line)) {
     if (line.find(request_id) == std::string::npos) continue;
     rapidjson::Document doc;
-    doc.Parse(line.c_str());
+    doc.Parse(line.data(), line.size());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("requestId") ||
         request_id != doc["requestId"].GetString()) {
       continue;

@@ -58,7 +58,7 @@ struct Fixture {
     Reply r = Call("CreateKey", "{}");
     REQUIRE(r.status.ok());
     rapidjson::Document doc;
-    doc.Parse(r.body.c_str());
+    doc.Parse(r.body.data(), r.body.size());
     return doc["KeyMetadata"]["KeyId"].GetString();
   }
 
@@ -121,7 +121,7 @@ TEST_CASE("ReEncrypt authorizes both halves; CreateAlias checks the alias and th
   std::string a = f.CreateKey(), b = f.CreateKey();
   Reply enc = f.Call("Encrypt", R"({"KeyId": ")" + a + R"(", "Plaintext": "aGk="})");
   rapidjson::Document doc;
-  doc.Parse(enc.body.c_str());
+  doc.Parse(enc.body.data(), enc.body.size());
   f.authorizer.actions.clear();
   Reply re = f.Call("ReEncrypt", std::string(R"({"CiphertextBlob": ")") + doc["CiphertextBlob"].GetString() +
                                      R"(", "DestinationKeyId": ")" + b + R"("})");

@@ -206,7 +206,8 @@ void RunFile(const std::filesystem::path& path, Counts* counts) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   rapidjson::Document doc;
-  doc.Parse(buffer.str().c_str());
+  const std::string json = buffer.str();
+  doc.Parse(json.data(), json.size());
   INFO(file);
   REQUIRE_MESSAGE(!doc.HasParseError(), rapidjson::GetParseError_En(doc.GetParseError()) << " at "
                                                                                         << doc.GetErrorOffset());
