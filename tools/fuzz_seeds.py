@@ -214,6 +214,22 @@ def blobs_and_tokens(seeds):
         seeds.add("grant_token", base64.urlsafe_b64encode(text.encode()).rstrip(b"="))
 
 
+def http_requests(seeds):
+    """Raw HTTP/1.1 requests as SDKs send them, built around the wire corpus' KMS bodies."""
+    head = ("POST / HTTP/1.1\r\nHost: 127.0.0.1:4599\r\nX-Amz-Target: TrentService.{op}\r\n"
+            "Content-Type: application/x-amz-json-1.1\r\nX-Amz-Date: 20261203T000000Z\r\n"
+            "Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261203/us-east-1/kms/aws4_request, "
+            "SignedHeaders=host;x-amz-date, Signature={sig}\r\n")
+    for steps in wire_requests():
+        for target, body in steps[:3]:
+            start = head.format(op=target.split(".")[-1], sig="0" * 64)
+            seeds.add("http_request", f"{start}Content-Length: {len(body.encode())}\r\n\r\n{body}")
+    chunked = head.format(op="ListKeys", sig="0" * 64) + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    seeds.add("http_request", chunked)
+    seeds.add("http_request", "GET /_kmslab/clock HTTP/1.1\r\nHost: x\r\n\r\nGET /_kmslab/clock HTTP/1.0\r\n\r\n")
+    seeds.add("http_request", "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}")
+
+
 def main(argv):
     if len(argv) != 2:
         sys.exit(__doc__)
@@ -226,6 +242,7 @@ def main(argv):
     policies(seeds)
     scenarios(seeds)
     blobs_and_tokens(seeds)
+    http_requests(seeds)
     print("seeds: " + ", ".join(f"{t} {n}" for t, n in sorted(seeds.counts.items())))
 
 
