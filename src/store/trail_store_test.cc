@@ -112,7 +112,7 @@ TEST_CASE("pruning drops old events, then the oldest beyond the size, and shrink
   auto sized = (*trail)->Prune(0, 1'000'000, 1000);
   REQUIRE(sized.ok());
   CHECK(*sized == 1000);  // one bounded pass
-  int64_t deleted = 0;
+  int64_t deleted = *sized;
   for (int pass = 0; pass < 10; ++pass) {
     auto more = (*trail)->Prune(0, 1'000'000, 1000);
     REQUIRE(more.ok());
@@ -120,6 +120,7 @@ TEST_CASE("pruning drops old events, then the oldest beyond the size, and shrink
   }
   auto rest = (*trail)->Query({.limit = 10000});
   REQUIRE(rest.ok());
+  CHECK(static_cast<int64_t>(rest->size()) + deleted == 3900);  // nothing lost beyond what Prune reported
   CHECK(rest->size() > 500);
   CHECK(rest->size() < 1000);
   CHECK(rest->back().request_id == "r3999");  // the newest stay
