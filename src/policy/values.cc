@@ -180,7 +180,10 @@ std::optional<int64_t> ParseDate(std::string_view text) {
     if (!IsDigit(c) && c != '.' && c != '-') epoch = false;
   if (epoch && text.find('-', 1) == std::string_view::npos) {
     std::optional<double> seconds = ParseNumber(text);
-    if (!seconds.has_value()) return std::nullopt;
+    // Beyond about 292 million years either way milliseconds leave int64_t:
+    // not a date (and the conversion would be undefined).
+    constexpr double kLimitSeconds = 9.2e15;
+    if (!seconds.has_value() || !(*seconds > -kLimitSeconds && *seconds < kLimitSeconds)) return std::nullopt;
     return static_cast<int64_t>(*seconds * 1000.0);
   }
   return ParseIso8601(text);
