@@ -6,7 +6,8 @@
 
 #include <cstdint>
 #include <cstring>
-#include <set>
+#include <algorithm>
+#include <array>
 #include <string_view>
 
 #include "core/json_text.h"
@@ -18,9 +19,15 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Members never logged: secrets and bulk bytes.
-const std::set<std::string_view> kNeverLogged = {"Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken",
-                                                 "CiphertextForRecipient", "Recipient"};
+// Members never logged: secrets and bulk bytes. A constant array, not a
+// set: the trail's writer thread may render while exit handlers run, and
+// this must not be destroyed under it.
+constexpr std::array<std::string_view, 6> kNeverLogged = {"Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken",
+                                                          "CiphertextForRecipient", "Recipient"};
+
+bool IsNeverLogged(std::string_view name) {
+  return std::find(kNeverLogged.begin(), kNeverLogged.end(), name) != kNeverLogged.end();
+}
 
 bool IsReadOnly(std::string_view name) {
   return name == "Encrypt" || name == "Decrypt" || name == "ReEncrypt" || name.starts_with("GenerateDataKey") ||
@@ -45,7 +52,7 @@ void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys, int depth 
     w.StartObject();
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
       const std::string_view name(it->name.GetString(), it->name.GetStringLength());
-      if (!user_keys && kNeverLogged.count(name)) continue;
+      if (!user_keys && IsNeverLogged(name)) continue;
       const bool context = name.find("EncryptionContext") != std::string_view::npos;
       if (user_keys || name.empty() || name[0] < 'A' || name[0] > 'Z') {
         Key(w, name);

@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "core/json_members.h"
 #include "core/json_text.h"
 #include "core/strings.h"
 #include "ddb/errors.h"
@@ -78,6 +79,7 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
               ""};
     }
     if (!request.IsObject()) return {SerializationError("Start of structure or map expected"), ""};
+    core::KeepLastMembers(request, request.GetAllocator());
   }
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "core/json_members.h"
 #include "core/json_text.h"
 #include "kms/errors.h"
 #include "kms/grant_token.h"
@@ -105,6 +106,7 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const C
                                        std::to_string(doc.GetErrorOffset()) + ")"));
     }
     if (!doc.IsObject()) return reject(SerializationError("The request body must be a JSON object."));
+    core::KeepLastMembers(doc, doc.GetAllocator());
   }
   return fn(*this, call, doc);
 }

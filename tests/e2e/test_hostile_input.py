@@ -132,6 +132,26 @@ class HostileInputTest(ddb_case.DdbCase):
         self.put(name, text, a={"S": text})
         self.assertEqual(self.get(name, text)["a"], {"S": text})
 
+    def test_repeated_member_names_keep_the_last(self):
+        # JSON leaves repeated names open; AWS reads objects into maps, so the last wins,
+        # in every nested map, and what is stored has each name once.
+        name = self.create_table()["TableName"]
+        r = self.srv.ddb_raw(harness.ADMIN, "PutItem", (
+            '{"TableName": "%s", "Item": {"pk": {"S": "dup"}, "a": {"S": "first"}, "a": {"N": "2"}, '
+            '"m": {"M": {"x": {"S": "1"}, "y": {"S": "y"}, "x": {"BOOL": true}}}}}' % name))
+        self.assertEqual(r.status, 200, r.data[:300])
+        self.assertEqual(self.get(name, "dup"), {"pk": {"S": "dup"}, "a": {"N": "2"},
+                                                 "m": {"M": {"x": {"BOOL": True}, "y": {"S": "y"}}}})
+        r = self.srv.raw("Encrypt", (
+            '{"KeyId": "%s", "Plaintext": "%s", "EncryptionContext": {"k": "first", "k": "last"}}'
+            % (self.key["KeyId"], PLAINTEXT)).encode())
+        self.assertEqual(r.status, 200, r.data[:300])
+        blob = base64.b64decode(r.body["CiphertextBlob"])
+        self.assertEqual(self.kms.decrypt(CiphertextBlob=blob, EncryptionContext={"k": "last"})
+                         ["Plaintext"], b"hi")
+        with self.assertRaises(self.kms.exceptions.InvalidCiphertextException):
+            self.kms.decrypt(CiphertextBlob=blob, EncryptionContext={"k": "first"})
+
     def test_error_messages_stay_utf8(self):
         r = self.srv.raw("No\xffSuch".encode("latin-1").decode("latin-1"), b"{}")
         self.assertTrue(400 <= r.status < 500, r.data[:300])

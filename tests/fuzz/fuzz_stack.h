@@ -1,8 +1,8 @@
 // FuzzStack: the one in-process kmslab of a fuzzing process (cli::Stack over a
 // temporary data directory, open authentication: requests act as the root of
 // account 111122223333), reached through the Router as HTTP requests would.
-// Made on first use and kept for the process; its data directory is removed
-// at exit.
+// Made on first use and kept for the process; at exit it is shut down (the
+// trail's writer thread joined) and its data directory removed.
 //
 // Every input finds the same named state, made at start and after each
 // reset: a symmetric key behind alias/fuzz-key (and alias/fuzz-disabled for a
@@ -53,6 +53,7 @@ class FuzzStack {
  private:
   FuzzStack() = default;
   void MakeNamedState();
+  static void ShutDown();  // the exit handler
 
   std::string data_dir_;
   std::unique_ptr<cli::Stack> stack_;
