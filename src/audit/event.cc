@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <algorithm>
@@ -68,6 +69,8 @@ void WriteCamel(Writer& w, const rapidjson::Value& v, bool user_keys, int depth 
     w.StartArray();
     for (const auto& e : v.GetArray()) WriteCamel(w, e, false, depth + 1);
     w.EndArray();
+  } else if (v.IsDouble() && !std::isfinite(v.GetDouble())) {
+    w.Null();  // a number past double's range parses as infinity, which JSON cannot spell
   } else {
     v.Accept(w);
   }

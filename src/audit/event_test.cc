@@ -74,5 +74,17 @@ TEST_CASE("events are CloudTrail-shaped JSON, strings escaped wherever they fall
         "kms:Encrypt: key-policy statement 1 \"Allow \"app\"\"");
 }
 
+TEST_CASE("numbers past double's range render as null, so the event stays JSON") {
+  rapidjson::Document request;
+  // RapidJSON refuses 1E400 but reads these as infinities.
+  request.Parse(R"({"NumberOfBytes":7767777E306,"Tags":[7767777E306,-7767777E306,2]})");
+  REQUIRE_FALSE(request.HasParseError());
+  rapidjson::Document parameters = Parse(ParametersJson(request));
+  CHECK(parameters["numberOfBytes"].IsNull());
+  CHECK(parameters["tags"][0].IsNull());
+  CHECK(parameters["tags"][1].IsNull());
+  CHECK(parameters["tags"][2].GetInt() == 2);
+}
+
 }  // namespace
 }  // namespace kmslab::audit

@@ -19,7 +19,12 @@ constexpr size_t kBatch = 512;  // wake the writer at this many queued events
 // requests outrun the writer, and so does what a kill -9 can lose.
 constexpr size_t kMaxQueued = 65536;
 constexpr auto kInterval = std::chrono::milliseconds(50);
-constexpr int64_t kRetainEveryMs = 1000;  // the writer applies the retention at most this often
+// The writer applies the retention at most this often, deleting at most
+// kPruneRowsPerPass events a pass (and passing again at once while a pass
+// finds that many), so a pass is short: a long one would hold the writer
+// while the queue, and the memory its events take, grows behind it.
+constexpr int64_t kRetainEveryMs = 100;
+constexpr int64_t kPruneRowsPerPass = 2000;
 
 // The file's size and last write (epoch ms); false when it does not exist.
 bool StatFile(const std::string& path, int64_t* size, int64_t* mtime_ms) {
@@ -101,10 +106,11 @@ void Trail::Run() {
     if (!retention_.unlimited()) {
       const int64_t now = clock_->NowMillis();
       if (now - last_retained_ms_ >= kRetainEveryMs) {
-        last_retained_ms_ = now;
         lock.unlock();
-        core::Status retained = ApplyRetention();
-        if (!retained.ok()) std::cerr << "kmslab: trail retention: " << retained.message() << "\n";
+        core::StatusOr<int64_t> pruned = Prune(kPruneRowsPerPass);
+        if (!pruned.ok()) std::cerr << "kmslab: trail retention: " << pruned.status().message() << "\n";
+        // A full pass leaves more to prune: the next round passes again.
+        if (!pruned.ok() || *pruned < kPruneRowsPerPass) last_retained_ms_ = now;
         lock.lock();
       }
     }
@@ -112,7 +118,14 @@ void Trail::Run() {
 }
 
 core::Status Trail::ApplyRetention() {
-  if (retention_.unlimited()) return core::Status();
+  while (true) {
+    ASSIGN_OR_RETURN(int64_t pruned, Prune(kPruneRowsPerPass));
+    if (pruned < kPruneRowsPerPass) return core::Status();
+  }
+}
+
+core::StatusOr<int64_t> Trail::Prune(int64_t max_rows) {
+  if (retention_.unlimited()) return int64_t{0};
   const int64_t now = clock_->NowMillis();
   const int64_t cutoff = retention_.max_age_ms ? now - retention_.max_age_ms : 0;
   if (!path_.empty() && cutoff) {
@@ -123,9 +136,8 @@ core::Status Trail::ApplyRetention() {
       if (StatFile(Rotated(n), &size, &mtime) && mtime < cutoff) ::unlink(Rotated(n).c_str());
     }
   }
-  if (!store_) return core::Status();
-  // Bounded passes; what is left waits for the next second.
-  return store_->Prune(cutoff, retention_.bytes_per_copy()).status();
+  if (!store_) return int64_t{0};
+  return store_->Prune(cutoff, retention_.bytes_per_copy(), max_rows);
 }
 
 void Trail::Rotate() {

@@ -53,14 +53,18 @@ class Trail {
 
   void Append(EventInput event);
   void Flush();
-  // Applies the retention now (the writer does it at most once a second):
-  // deletes expired rotated files and prunes the store. Safe from any thread.
+  // Applies the retention now, wholly (the writer does it in short passes
+  // as it goes): deletes expired rotated files and prunes the store. Safe
+  // from any thread.
   core::Status ApplyRetention();
   // Empties DATA/trail.jsonl (and removes its rotated files) and the store.
   // Requires no concurrent Append.
   core::Status Clear();
 
  private:
+  // One retention pass: expired rotated files, then at most `max_rows` events
+  // out of the store. Answers how many events it deleted.
+  core::StatusOr<int64_t> Prune(int64_t max_rows);
   void Run();
   void Write(std::vector<EventInput>& batch);  // writer thread only
   void AppendToFile(const std::string& lines);  // under io_mu_

@@ -8,12 +8,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
 
+#include "core/text_file.h"
 #include "cli/flags.h"
 #include "cli/scenario.h"
 #include "cli/stack.h"
@@ -561,15 +561,13 @@ int Check(const std::vector<std::string>& args) {
   std::vector<Scenario> scenarios;
   bool bad_file = false;
   for (const std::string& file : *files) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-      std::cerr << "kmslab check: cannot read " << file << "\n";
+    core::StatusOr<std::string> text = core::ReadTextFile(file);
+    if (!text.ok()) {
+      std::cerr << "kmslab check: " << text.status().message() << "\n";
       bad_file = true;
       continue;
     }
-    auto parsed = ParseScenario(text.str(), file,
+    auto parsed = ParseScenario(*text, file,
                                 {repository, std::filesystem::path(file).parent_path().string()});
     if (!parsed.ok()) {
       std::cerr << "kmslab check: " << parsed.status().message() << "\n";

@@ -4,10 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "core/text_file.h"
 #include "cli/flags.h"
 #include "core/arn.h"
 #include "core/clock.h"
@@ -106,16 +105,10 @@ int Explain(const std::vector<std::string>& args) {
   if (!flags.ok()) return Fail(flags.status().message());
   if (flags->values.count("request-id")) return PrintDenial(flags->Get("data", "./data"), flags->Get("request-id", ""));
 
-  std::stringstream text;
   const std::string file = flags->positional.empty() ? "-" : flags->positional[0];
-  if (file == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(file);
-    if (!in) return Fail("cannot read " + file);
-    text << in.rdbuf();
-  }
-  const std::string input = text.str();
+  core::StatusOr<std::string> read = file == "-" ? core::ReadStream(std::cin) : core::ReadTextFile(file);
+  if (!read.ok()) return Fail(read.status().message());
+  const std::string input = std::move(read).value();
   if (core::Status checked = core::CheckJsonText(input); !checked.ok()) return Fail(checked.message());
   rapidjson::Document doc;
   doc.Parse(input.data(), input.size());

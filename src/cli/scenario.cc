@@ -7,10 +7,10 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "core/text_file.h"
 #include "core/json_text.h"
 
 namespace kmslab::cli {
@@ -278,14 +278,10 @@ class Parser {
     std::vector<std::string> tried;
     for (const std::string& dir : include_dirs_) {
       const std::filesystem::path candidate = std::filesystem::path(dir) / path;
-      std::ifstream in(candidate);
-      if (!in) {
-        tried.push_back(candidate.string());
-        continue;
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      return text.str();
+      core::StatusOr<std::string> text = core::ReadTextFile(candidate.string());
+      if (text.ok()) return text;
+      if (text.status().code() != core::Code::kNotFound) return Error(where, text.status().message());
+      tried.push_back(candidate.string());
     }
     std::string list;
     for (const std::string& t : tried) list += (list.empty() ? "" : ", ") + t;

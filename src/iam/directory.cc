@@ -4,9 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <fstream>
-#include <sstream>
 
+#include "core/text_file.h"
 #include "core/arn.h"
 #include "core/base64.h"
 #include "core/random.h"
@@ -155,12 +154,10 @@ std::string UniqueId(std::string_view prefix, std::string_view seed) {
 
 core::StatusOr<std::unique_ptr<Directory>> Directory::Load(const std::string& fixtures_dir) {
   const std::string path = fixtures_dir + "/identities.json";
-  std::ifstream in(path);
-  if (!in) return core::Status(core::Code::kNotFound, "fixtures: cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
+  core::StatusOr<std::string> text = core::ReadTextFile(path);
+  if (!text.ok()) return core::Status(text.status().code(), "fixtures: " + text.status().message());
   rapidjson::Document doc;
-  const std::string json = text.str();
+  const std::string& json = *text;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("accounts") || !doc["accounts"].IsObject()) {
     return core::InvalidArgument("fixtures: " + path + " must be a JSON object with \"accounts\"");
