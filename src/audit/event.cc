@@ -23,8 +23,11 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // Members never logged: secrets and bulk bytes. A constant array, not a
 // set: the trail's writer thread may render while exit handlers run, and
 // this must not be destroyed under it.
-constexpr std::array<std::string_view, 6> kNeverLogged = {"Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken",
-                                                          "CiphertextForRecipient", "Recipient"};
+// Message, Signature and Mac: CloudTrail logs none of them for Sign, Verify,
+// GenerateMac or VerifyMac.
+constexpr std::array<std::string_view, 9> kNeverLogged = {"Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken",
+                                                          "CiphertextForRecipient", "Recipient", "Message",
+                                                          "Signature", "Mac"};
 
 bool IsNeverLogged(std::string_view name) {
   return std::find(kNeverLogged.begin(), kNeverLogged.end(), name) != kNeverLogged.end();
@@ -32,7 +35,8 @@ bool IsNeverLogged(std::string_view name) {
 
 bool IsReadOnly(std::string_view name) {
   return name == "Encrypt" || name == "Decrypt" || name == "ReEncrypt" || name.starts_with("GenerateDataKey") ||
-         name == "GenerateRandom" || name.starts_with("Describe") || name.starts_with("Get") ||
+         name == "GenerateRandom" || name == "Sign" || name == "Verify" || name == "GenerateMac" ||
+         name == "VerifyMac" || name.starts_with("Describe") || name.starts_with("Get") ||
          name.starts_with("List");
 }
 
@@ -264,7 +268,8 @@ void AppendEventJson(const EventInput& e, std::string& out) {
   for (size_t i = 0; i < e.resources.size(); ++i) {
     out.append(i ? ",{" : "{").append("\"accountId\":");
     AppendString(out, e.resources[i].first);
-    out.append(",\"type\":\"AWS::KMS::Key\"");
+    // AWS's GenerateMac and VerifyMac events name no resource type.
+    if (e.event_name != "GenerateMac" && e.event_name != "VerifyMac") out.append(",\"type\":\"AWS::KMS::Key\"");
     AppendMember(out, "ARN", e.resources[i].second);
     out.append("}");
   }

@@ -1,7 +1,9 @@
 #include "crypto/hmac.h"
+#include "crypto/sha2_md.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <memory>
 
@@ -64,6 +66,34 @@ core::SecretBytes DeriveKey(const core::SecretBytes& key, std::string_view label
   Digest derived = HmacSha256(key.Reveal(), label);
   core::SecretBytes out{std::string(View(derived))};
   OPENSSL_cleanse(derived.data(), derived.size());
+  return out;
+}
+
+const EVP_MD* Sha2Md(Hash hash) {
+  switch (hash) {
+    case Hash::kSha224: return EVP_sha224();
+    case Hash::kSha256: return EVP_sha256();
+    case Hash::kSha384: return EVP_sha384();
+    case Hash::kSha512: return EVP_sha512();
+  }
+  return EVP_sha256();
+}
+
+size_t HashLength(Hash hash) { return static_cast<size_t>(EVP_MD_get_size(Sha2Md(hash))); }
+
+std::string HashOf(Hash hash, std::string_view data) {
+  std::string out(HashLength(hash), '\0');
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, Sha2Md(hash), nullptr);
+  return out;
+}
+
+std::string Hmac(Hash hash, const core::SecretBytes& key, std::string_view data) {
+  std::string out(HashLength(hash), '\0');
+  unsigned int len = 0;
+  const std::string_view k = key.Reveal();
+  HMAC(Sha2Md(hash), k.data(), static_cast<int>(k.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), reinterpret_cast<unsigned char*>(out.data()), &len);
   return out;
 }
 

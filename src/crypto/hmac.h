@@ -1,4 +1,5 @@
-// SHA-256 and HMAC-SHA256, as SigV4 needs them. Thread-safe.
+// SHA-2 digests and HMAC: SHA-256 and HMAC-SHA256 as SigV4 needs them (no
+// allocation), and HMAC over any SHA-2 size for KMS HMAC keys. Thread-safe.
 #ifndef KMSLAB_CRYPTO_HMAC_H_
 #define KMSLAB_CRYPTO_HMAC_H_
 
@@ -21,6 +22,16 @@ Digest HmacSha256(std::string_view key, std::string_view data);
 
 // HMAC-SHA256(key, label) as a new secret key; no copy of it is left behind.
 core::SecretBytes DeriveKey(const core::SecretBytes& key, std::string_view label);
+
+// The SHA-2 functions KMS signing and HMAC keys use.
+enum class Hash { kSha224, kSha256, kSha384, kSha512 };
+
+// The digest length in bytes: 28, 32, 48 or 64.
+size_t HashLength(Hash hash);
+// The digest of `data`.
+std::string HashOf(Hash hash, std::string_view data);
+// RFC 2104 HMAC of `data` under `key` (any length), HashLength(hash) bytes.
+std::string Hmac(Hash hash, const core::SecretBytes& key, std::string_view data);
 
 // Constant-time comparison of two byte strings.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -27,5 +27,24 @@ TEST_CASE("DeriveKey is HMAC-SHA256 of the label under the key") {
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST_CASE("HMAC over every SHA-2 size matches RFC 4231 test case 2") {
+  const core::SecretBytes key{std::string("Jefe")};
+  const std::string data = "what do ya want for nothing?";
+  CHECK(core::HexEncode(Hmac(Hash::kSha224, key, data)) ==
+        "a30e01098bc6dbbf45690f3a7e9e6d0f8bbea2a39e6148008fd05e44");
+  CHECK(core::HexEncode(Hmac(Hash::kSha256, key, data)) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(core::HexEncode(Hmac(Hash::kSha384, key, data)) ==
+        "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
+        "8e2240ca5e69e2c78b3239ecfab21649");
+  CHECK(core::HexEncode(Hmac(Hash::kSha512, key, data)) ==
+        "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+        "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
+  for (Hash h : {Hash::kSha224, Hash::kSha256, Hash::kSha384, Hash::kSha512}) {
+    CHECK(HashOf(h, "abc").size() == HashLength(h));
+  }
+  CHECK(core::HexEncode(HashOf(Hash::kSha512, "abc")).starts_with("ddaf35a193617aba"));
+}
+
 }  // namespace
 }  // namespace kmslab::crypto

@@ -43,6 +43,12 @@ Status InvalidKeyUsageError(std::string_view key_arn, std::string_view usage, st
               std::string(key_arn) + " key usage is " + std::string(usage) + " which is not valid for " +
                   std::string(operation) + ".");
 }
+Status IncompatibleAlgorithmError(std::string_view algorithm, std::string_view key_spec) {
+  return Make(Code::kFailedPrecondition, "InvalidKeyUsageException",
+              "Algorithm " + std::string(algorithm) + " is incompatible with key spec " + std::string(key_spec) + ".");
+}
+Status InvalidSignatureError() { return Make(Code::kInvalidArgument, "KMSInvalidSignatureException", ""); }
+Status InvalidMacError() { return Make(Code::kInvalidArgument, "KMSInvalidMacException", ""); }
 Status IncorrectKeyError() {
   return Make(Code::kInvalidArgument, "IncorrectKeyException",
               "The key ID in the request does not identify a CMK that can perform this operation.");

@@ -19,7 +19,11 @@ core::Status AliasNotFoundError(std::string_view alias_arn);     // Alias <arn> 
 core::Status DisabledError(std::string_view key_arn);            // <arn> is disabled.
 core::Status InvalidStateError(std::string message);             // KMSInvalidStateException
 core::Status InvalidKeyUsageError(std::string_view key_arn, std::string_view usage, std::string_view operation);
+// Algorithm <algorithm> is incompatible with key spec <spec>.
+core::Status IncompatibleAlgorithmError(std::string_view algorithm, std::string_view key_spec);
 core::Status IncorrectKeyError();
+core::Status InvalidSignatureError();  // KMSInvalidSignatureException, empty message as AWS
+core::Status InvalidMacError();        // KMSInvalidMacException, empty message as AWS
 core::Status InvalidCiphertextError();  // always an empty message, as AWS
 core::Status AlreadyExistsError(std::string message);
 core::Status TagError(std::string message);

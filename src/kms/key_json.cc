@@ -34,14 +34,20 @@ void WriteKeyMetadata(JsonOut::Writer& w, const Key& key) {
   Str(w, "KeyManager", m.key_manager);
   Str(w, "CustomerMasterKeySpec", m.key_spec);
   Str(w, "KeySpec", m.key_spec);
-  w.Key("EncryptionAlgorithms");
-  w.StartArray();
-  w.String("SYMMETRIC_DEFAULT");
-  w.EndArray();
+  const AlgorithmList algorithms = AlgorithmsOf(key.spec, key.usage);
+  w.Key(algorithms.member);
+  WriteAlgorithmNames(w, algorithms);
   w.Key("MultiRegion");
   w.Bool(m.multi_region);
-  Str(w, "CurrentKeyMaterialId", key.current().material_id);
+  // Only symmetric encryption keys name their material (kms-key-types.md 1.3).
+  if (key.spec == KeySpec::kSymmetricDefault) Str(w, "CurrentKeyMaterialId", key.current().material_id);
   w.EndObject();
+}
+
+void WriteAlgorithmNames(JsonOut::Writer& w, const AlgorithmList& list) {
+  w.StartArray();
+  for (const char* name : list.names) w.String(name);
+  w.EndArray();
 }
 
 }  // namespace kmslab::kms

@@ -10,6 +10,9 @@ namespace kmslab::kms {
 // Writes the KeyMetadata object (the value only; the caller writes the member name).
 void WriteKeyMetadata(JsonOut::Writer& w, const Key& key);
 
+// Writes the list's names as an array (the value only).
+void WriteAlgorithmNames(JsonOut::Writer& w, const AlgorithmList& list);
+
 }  // namespace kmslab::kms
 
 #endif  // KMSLAB_KMS_KEY_JSON_H_

@@ -5,6 +5,7 @@
 #include "core/random.h"
 #include "core/strings.h"
 #include "crypto/aes_gcm.h"
+#include "kms/key_material.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -76,6 +77,19 @@ GrantPtr GrantFromRow(const store::GrantRow& row) {
   return record;
 }
 
+// Sets key.spec and key.usage from the row's names.
+core::Status TypeKey(Key& key) {
+  std::optional<KeySpec> spec = ParseKeySpec(key.meta.key_spec);
+  std::optional<KeyUsage> usage = ParseKeyUsage(key.meta.key_usage);
+  if (!spec || !usage) {
+    return core::DataLoss("key " + key.meta.key_id + " has an unknown key spec or usage: " + key.meta.key_spec +
+                          ", " + key.meta.key_usage);
+  }
+  key.spec = *spec;
+  key.usage = *usage;
+  return core::Status();
+}
+
 std::shared_ptr<const policy::Policy> ParseKeyPolicy(const std::string& text) {
   auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy);
   return parsed.ok() ? std::move(parsed).value() : nullptr;
@@ -93,6 +107,7 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
     auto key = std::make_shared<Key>();
     std::string id = row.key_id;
     key->meta = std::move(row);
+    RETURN_IF_ERROR(TypeKey(*key));
     key->policy = ParseKeyPolicy(key->meta.policy);
     keys[id] = key;
   }
@@ -145,14 +160,14 @@ std::vector<KeyPtr> KeyRegistry::List(const std::string& account, const std::str
   return out;
 }
 
-core::StatusOr<std::shared_ptr<const KeyMaterial>> KeyRegistry::NewMaterial(const std::string& key_id,
-                                                                            uint32_t version,
+core::StatusOr<std::shared_ptr<const KeyMaterial>> KeyRegistry::NewMaterial(const Key& key, uint32_t version,
                                                                             const std::string& rotation_type,
                                                                             store::MaterialRow* row) {
+  const std::string& key_id = key.meta.key_id;
   auto material = std::make_shared<KeyMaterial>();
   material->version = version;
   material->material_id = core::HexEncode(core::RandomBytes(32));
-  material->bytes = core::SecretBytes(core::RandomBytes(crypto::kAesKeyBytes));
+  ASSIGN_OR_RETURN(material->bytes, GenerateKeyMaterial(key.spec));
   material->created_ms = clock_->NowMillis();
   material->rotation_type = rotation_type;
   ASSIGN_OR_RETURN(std::string wrapped, crypto::AesGcmSeal(root_key_, material->bytes.Reveal(),
@@ -169,9 +184,10 @@ void KeyRegistry::Publish(KeyPtr key) {
 core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
   std::lock_guard<std::mutex> lock(write_mu_);
   auto key = std::make_shared<Key>();
-  store::MaterialRow row;
-  ASSIGN_OR_RETURN(auto material, NewMaterial(meta.key_id, 1, "", &row));
   key->meta = std::move(meta);
+  RETURN_IF_ERROR(TypeKey(*key));
+  store::MaterialRow row;
+  ASSIGN_OR_RETURN(auto material, NewMaterial(*key, 1, "", &row));
   key->policy = ParseKeyPolicy(key->meta.policy);
   key->materials.push_back(std::move(material));
   RETURN_IF_ERROR(store_->CreateKey(key->meta, row));
@@ -185,10 +201,7 @@ core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& key_id,
   std::lock_guard<std::mutex> lock(write_mu_);
   KeyPtr current = Find(key_id);
   if (!current) return core::NotFound("key " + key_id);
-  auto next = std::make_shared<Key>();
-  next->meta = current->meta;
-  next->materials = current->materials;
-  next->policy = current->policy;
+  auto next = std::make_shared<Key>(*current);
   RETURN_IF_ERROR(change(next->meta));
   if (next->meta.policy != current->meta.policy) next->policy = ParseKeyPolicy(next->meta.policy);
   RETURN_IF_ERROR(store_->UpdateKey(next->meta));
@@ -207,13 +220,10 @@ core::StatusOr<KeyPtr> KeyRegistry::Rotate(const std::string& key_id, const std:
 
 core::StatusOr<KeyPtr> KeyRegistry::RotateLocked(const KeyPtr& current, const std::string& rotation_type,
                                                  const std::function<void(store::KeyRow&)>& change) {
-  auto next = std::make_shared<Key>();
-  next->meta = current->meta;
-  next->materials = current->materials;
-  next->policy = current->policy;
+  auto next = std::make_shared<Key>(*current);
   change(next->meta);
   store::MaterialRow row;
-  ASSIGN_OR_RETURN(auto material, NewMaterial(next->meta.key_id, static_cast<uint32_t>(next->materials.size() + 1),
+  ASSIGN_OR_RETURN(auto material, NewMaterial(*next, static_cast<uint32_t>(next->materials.size() + 1),
                                               rotation_type, &row));
   next->materials.push_back(std::move(material));
   RETURN_IF_ERROR(store_->AddMaterial(next->meta, row));

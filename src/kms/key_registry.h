@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "kms/key_spec.h"
 #include "policy/policy.h"
 #include "store/records.h"
 #include "store/store.h"
@@ -33,13 +34,18 @@ namespace kmslab::kms {
 struct KeyMaterial {
   uint32_t version = 0;
   std::string material_id;
-  core::SecretBytes bytes;  // 32 bytes, AES-256
+  // AES-256 key (32 bytes), HMAC key (the spec's length) or DER PKCS#8
+  // private key, by the key's spec.
+  core::SecretBytes bytes;
   int64_t created_ms = 0;
   std::string rotation_type;
 };
 
 struct Key {
   store::KeyRow meta;  // everything but the material
+  // meta.key_spec and meta.key_usage, typed (they never change).
+  KeySpec spec = KeySpec::kSymmetricDefault;
+  KeyUsage usage = KeyUsage::kEncryptDecrypt;
   // meta.policy, parsed once; null when the stored text does not parse (then
   // the key policy allows nothing).
   std::shared_ptr<const policy::Policy> policy;
@@ -76,15 +82,16 @@ class KeyRegistry {
   // Keys of one account and region, in creation order.
   std::vector<KeyPtr> List(const std::string& account, const std::string& region) const;
 
-  // Creates `meta` (key_id, arn and the rest filled in by the caller) with a
-  // fresh first material.
+  // Creates `meta` (key_id, arn and the rest filled in by the caller; its
+  // key_spec and key_usage valid names) with fresh first material of its spec.
   core::StatusOr<KeyPtr> Create(store::KeyRow meta);
   // Applies `change` to a copy of the key's metadata and persists it. A
   // non-OK status from `change` aborts with nothing changed.
   core::StatusOr<KeyPtr> Update(const std::string& key_id,
                                 const std::function<core::Status(store::KeyRow&)>& change);
   // Adds a new current material (`rotation_type` AUTOMATIC or ON_DEMAND) and
-  // applies `change` to the metadata in the same transaction.
+  // applies `change` to the metadata in the same transaction. Symmetric keys
+  // only: callers refuse the others.
   core::StatusOr<KeyPtr> Rotate(const std::string& key_id, const std::string& rotation_type,
                                 const std::function<void(store::KeyRow&)>& change);
 
@@ -123,7 +130,7 @@ class KeyRegistry {
  private:
   KeyRegistry(store::Store* store, core::SecretBytes root_key, const core::Clock* clock)
       : store_(store), root_key_(std::move(root_key)), clock_(clock) {}
-  core::StatusOr<std::shared_ptr<const KeyMaterial>> NewMaterial(const std::string& key_id, uint32_t version,
+  core::StatusOr<std::shared_ptr<const KeyMaterial>> NewMaterial(const Key& key, uint32_t version,
                                                                  const std::string& rotation_type,
                                                                  store::MaterialRow* row);
   // Requires write_mu_. Adds a new current material to `current`.

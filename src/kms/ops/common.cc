@@ -15,6 +15,18 @@ core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const 
   return resolved.key;
 }
 
+core::Status PlanCryptoKey(Service& service, const CallContext& call, const std::string& key_id, const char* action,
+                           const std::vector<std::string>& grant_tokens, bool dry_run, Plan& plan) {
+  plan.grant_tokens = grant_tokens;
+  plan.dry_run = dry_run;
+  return PlanKey(service, call, key_id, KeyIdForms::kKeyOrAlias, action, KeyUse::kCryptographic, plan).status();
+}
+
+void KeyIdRequest::Read(RequestReader& r, KeyIdRequest& q) {
+  q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
+  q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
+}
+
 core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
                                         const std::function<core::Status(store::KeyRow&)>& change) {
   const AuthzCheck& check = plan.checks[0];
@@ -86,15 +98,21 @@ core::Status CheckTags(const std::vector<Tag>& tags, size_t existing_after_merge
   return core::Status();
 }
 
+core::Status CheckKeyUsage(const Key& key, KeyUsage usage, const char* operation) {
+  if (key.usage != usage) return InvalidKeyUsageError(key.meta.arn, Name(key.usage), operation);
+  return core::Status();
+}
+
 core::Status CheckSymmetricUse(const Key& key, const std::string& algorithm, const char* operation) {
-  if (key.meta.key_usage != "ENCRYPT_DECRYPT") {
-    return InvalidKeyUsageError(key.meta.arn, key.meta.key_usage, operation);
+  RETURN_IF_ERROR(CheckKeyUsage(key, KeyUsage::kEncryptDecrypt, operation));
+  if (key.spec != KeySpec::kSymmetricDefault || algorithm != "SYMMETRIC_DEFAULT") {
+    return IncompatibleAlgorithmError(algorithm, Name(key.spec));
   }
-  if (algorithm != "SYMMETRIC_DEFAULT") {
-    return core::Status(core::Code::kFailedPrecondition,
-                        "Algorithm " + algorithm + " is incompatible with key spec " + key.meta.key_spec + ".",
-                        "InvalidKeyUsageException");
-  }
+  return core::Status();
+}
+
+core::Status CheckRotatable(const Key& key) {
+  if (key.spec != KeySpec::kSymmetricDefault) return UnsupportedOperationError("");
   return core::Status();
 }
 

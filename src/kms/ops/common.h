@@ -26,6 +26,19 @@ inline constexpr int64_t kDayMillis = 24LL * 3600 * 1000;
 // Resolves `key_id` and adds the check `action` on that key to the plan.
 core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const std::string& key_id,
                                KeyIdForms forms, const char* action, KeyUse use, Plan& plan);
+// A cryptographic operation's key (id, ARN, alias or alias ARN): records the
+// grant tokens and DryRun, then adds the check `action` (key-state rule
+// kCryptographic) on the key.
+core::Status PlanCryptoKey(Service& service, const CallContext& call, const std::string& key_id, const char* action,
+                           const std::vector<std::string>& grant_tokens, bool dry_run, Plan& plan);
+
+// The request of operations that take only KeyId and GrantTokens.
+struct KeyIdRequest {
+  std::vector<std::string> grant_tokens;
+  std::string key_id;
+  static void Read(RequestReader& r, KeyIdRequest& q);
+};
+
 // Applies `change` to the plan's first key and persists it, after checking
 // the key-state rule of that check again.
 core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
@@ -55,8 +68,14 @@ void WritePageEnd(JsonOut& out, const Page& page);
 // AWS's tag rules: no aws: prefix, no duplicate keys, at most 50 per key.
 core::Status CheckTags(const std::vector<Tag>& tags, size_t existing_after_merge);
 
-// Encryption algorithm checks for a symmetric key.
+// InvalidKeyUsageException naming `operation` unless the key's usage is `usage`.
+core::Status CheckKeyUsage(const Key& key, KeyUsage usage, const char* operation);
+// Encryption algorithm checks for a symmetric key: the usage, then the
+// algorithm against the spec (an RSA key with SYMMETRIC_DEFAULT fails here).
 core::Status CheckSymmetricUse(const Key& key, const std::string& algorithm, const char* operation);
+// Refuses what only symmetric encryption keys do (rotation): an
+// UnsupportedOperationException with AWS's empty message.
+core::Status CheckRotatable(const Key& key);
 
 // Encrypts under the key's current material.
 core::StatusOr<std::string> SealUnderKey(const Key& key, std::string_view plaintext,

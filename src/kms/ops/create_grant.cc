@@ -13,11 +13,6 @@
 namespace kmslab::kms::ops {
 
 namespace {
-// Operations a symmetric encryption key can do.
-const std::vector<std::string> kSymmetricOperations = {
-    "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo",
-    "CreateGrant", "RetireGrant", "DescribeKey"};
-
 struct CreateGrantOp {
   static constexpr const char* kName = "CreateGrant";
   struct Request {
@@ -114,15 +109,17 @@ struct CreateGrantOp {
 
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
+    if ((q.has_subset || q.has_equals) && key.spec != KeySpec::kSymmetricDefault) {
+      return ValidationError("EncryptionContext is supported only when creating a grant for a symmetric encryption KMS key.");
+    }
+    const std::vector<std::string_view> supported = GrantOperationsFor(key.spec, key.usage);
     std::vector<std::string> invalid;
     for (const auto& op : q.operations) {
-      if (std::find(kSymmetricOperations.begin(), kSymmetricOperations.end(), op) == kSymmetricOperations.end()) {
-        invalid.push_back(op);
-      }
+      if (std::find(supported.begin(), supported.end(), op) == supported.end()) invalid.push_back(op);
     }
-    if (!invalid.empty()) {
-      return ValidationError("Grant operations [" + core::Join(invalid, ", ") +
-                             "] are not valid for a symmetric encryption KMS key.");
+    if (!invalid.empty()) {  // the text is kmslab's (kms-key-types.md section 15.12)
+      return ValidationError("Grant operations [" + core::Join(invalid, ", ") + "] are not supported by KMS key " +
+                             key.meta.arn + " with key spec " + std::string(Name(key.spec)) + ".");
     }
     auto grant = std::make_shared<GrantRecord>();
     grant->key_id = key.meta.key_id;

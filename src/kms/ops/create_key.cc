@@ -1,25 +1,24 @@
-// CreateKey: a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT).
+// CreateKey: a symmetric encryption key (the default), an RSA or ECC key for
+// signing (RSA also ENCRYPT_DECRYPT, NIST curves also KEY_AGREEMENT) or an
+// HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2).
 // IAM-only authorization (kms:CreateKey, plus kms:TagResource with Tags).
 #include "core/arn.h"
 #include "core/random.h"
 #include "kms/errors.h"
 #include "kms/key_json.h"
+#include "kms/key_material.h"
 #include "kms/ops/common.h"
 #include "kms/policies.h"
 
 namespace kmslab::kms::ops {
 
 namespace {
-const std::vector<const char*> kKeySpecs = {"RSA_2048",        "ECC_NIST_P384", "ECC_NIST_P256", "ECC_NIST_P521",
-                                            "HMAC_384",        "RSA_3072",      "ECC_SECG_P256K1", "RSA_4096",
-                                            "SYMMETRIC_DEFAULT", "HMAC_256",    "HMAC_224",      "HMAC_512",
-                                            "SM2",             "ML_DSA_44",     "ML_DSA_65",     "ML_DSA_87",
-                                            "ECC_NIST_EDWARDS25519"};
-
 struct CreateKeyOp {
   static constexpr const char* kName = "CreateKey";
   struct Request {
-    std::optional<std::string> policy, description, key_usage, key_spec, origin;
+    std::optional<std::string> policy, description, origin;
+    std::optional<KeyUsage> key_usage;
+    KeySpec key_spec = KeySpec::kSymmetricDefault;
     std::optional<bool> multi_region, bypass;
     std::vector<Tag> tags;
   };
@@ -27,11 +26,10 @@ struct CreateKeyOp {
   static void Read(RequestReader& r, Request& q) {
     q.policy = r.String("Policy", {.min = 1, .max = 32768});
     q.description = r.String("Description", {.max = 8192});
-    q.key_usage = r.String("KeyUsage", {.enum_values = {"SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC",
-                                                         "KEY_AGREEMENT"}});
-    auto cmk_spec = r.String("CustomerMasterKeySpec", {.enum_values = kKeySpecs});
-    q.key_spec = r.String("KeySpec", {.enum_values = kKeySpecs});
-    if (!q.key_spec) q.key_spec = cmk_spec;
+    q.key_usage = ParseKeyUsage(r.String("KeyUsage", {.enum_values = kKeyUsageNames}).value_or(""));
+    auto cmk_spec = r.String("CustomerMasterKeySpec", {.enum_values = kKeySpecNames});
+    auto spec = r.String("KeySpec", {.enum_values = kKeySpecNames});
+    q.key_spec = ParseKeySpec(spec.value_or(cmk_spec.value_or(""))).value_or(KeySpec::kSymmetricDefault);
     q.origin = r.String("Origin", {.enum_values = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}});
     q.multi_region = r.Bool("MultiRegion");
     q.tags = r.Tags("Tags", false).value_or(std::vector<Tag>{});
@@ -41,17 +39,25 @@ struct CreateKeyOp {
   }
 
   static core::Status Validate(const Request& q) {
-    const std::string spec = q.key_spec.value_or("SYMMETRIC_DEFAULT");
-    if (spec != "SYMMETRIC_DEFAULT" && !q.key_usage) {
+    const KeySpec spec = q.key_spec;
+    if (spec != KeySpec::kSymmetricDefault && !q.key_usage) {
       return ValidationError(
           "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
     }
-    const std::string usage = q.key_usage.value_or("ENCRYPT_DECRYPT");
-    if (spec == "SYMMETRIC_DEFAULT" && usage != "ENCRYPT_DECRYPT") {
-      return ValidationError("KeyUsage " + usage + " is not compatible with KeySpec " + spec);
+    const KeyUsage usage = UsageOf(q);
+    if (!AllowsUsage(spec, usage)) {
+      if (spec == KeySpec::kSymmetricDefault) {  // AWS's older wording for this case (section 15.2)
+        return ValidationError("The operation failed because the KeyUsage value of the CMK is " +
+                               std::string(Name(usage)) +
+                               ". To perform this operation, the KeyUsage value must be ENCRYPT_DECRYPT.");
+      }
+      return ValidationError("KeyUsage " + std::string(Name(usage)) + " is not compatible with KeySpec " +
+                             std::string(Name(spec)));
     }
-    if (spec != "SYMMETRIC_DEFAULT") {
-      return UnsupportedOperationError("KeySpec " + spec + " is not supported by kmslab; use SYMMETRIC_DEFAULT.");
+    // AWS's answer where a spec is not offered: SM2 outside China; ML-DSA,
+    // which OpenSSL 3.0 cannot do, the same way (docs/key-types.md).
+    if (!CanGenerate(spec)) {
+      return UnsupportedOperationError("KeySpec " + std::string(Name(spec)) + " is not supported in this Region");
     }
     if (q.origin.value_or("AWS_KMS") != "AWS_KMS") {
       return UnsupportedOperationError("Origin " + *q.origin + " is not supported by kmslab; use AWS_KMS.");
@@ -64,13 +70,16 @@ struct CreateKeyOp {
     return core::Status();
   }
 
+  static KeyUsage UsageOf(const Request& q) { return q.key_usage.value_or(KeyUsage::kEncryptDecrypt); }
+
   static core::Status Resolve(Service&, const CallContext&, Request& q, Plan& plan) {
     PlanIamOnly("kms:CreateKey", "*", plan);
     policy::RequestContext& ctx = plan.checks[0].context;
-    ctx.Set("kms:KeySpec", q.key_spec.value_or("SYMMETRIC_DEFAULT"));
-    ctx.Set("kms:CustomerMasterKeySpec", q.key_spec.value_or("SYMMETRIC_DEFAULT"));
-    ctx.Set("kms:KeyUsage", q.key_usage.value_or("ENCRYPT_DECRYPT"));
-    ctx.Set("kms:CustomerMasterKeyUsage", q.key_usage.value_or("ENCRYPT_DECRYPT"));
+    const std::string spec(Name(q.key_spec)), usage(Name(UsageOf(q)));
+    ctx.Set("kms:KeySpec", spec);
+    ctx.Set("kms:CustomerMasterKeySpec", spec);
+    ctx.Set("kms:KeyUsage", usage);
+    ctx.Set("kms:CustomerMasterKeyUsage", usage);
     ctx.Set("kms:KeyOrigin", q.origin.value_or("AWS_KMS"));
     ctx.SetBool("kms:MultiRegion", q.multi_region.value_or(false));
     if (q.bypass) ctx.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
@@ -92,8 +101,8 @@ struct CreateKeyOp {
     meta.created_ms = service.NowMillis();
     meta.description = q.description.value_or("");
     meta.state = "Enabled";
-    meta.key_usage = "ENCRYPT_DECRYPT";
-    meta.key_spec = "SYMMETRIC_DEFAULT";
+    meta.key_usage = Name(UsageOf(q));
+    meta.key_spec = Name(q.key_spec);
     meta.origin = "AWS_KMS";
     meta.key_manager = "CUSTOMER";
     meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller->account));

@@ -8,14 +8,8 @@ namespace kmslab::kms::ops {
 namespace {
 struct DescribeKeyOp {
   static constexpr const char* kName = "DescribeKey";
-  struct Request {
-    std::vector<std::string> grant_tokens;
-    std::string key_id;
-  };
-  static void Read(RequestReader& r, Request& q) {
-    q.key_id = r.String("KeyId", kKeyIdRule).value_or("");
-    q.grant_tokens = r.StringList("GrantTokens", kGrantTokensRule).value_or(std::vector<std::string>{});
-  }
+  using Request = KeyIdRequest;
+  static void Read(RequestReader& r, Request& q) { Request::Read(r, q); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     plan.grant_tokens = q.grant_tokens;
     RETURN_IF_ERROR(EnsureAwsManagedKey(s.keys(), c, q.key_id, s.NowMillis()));

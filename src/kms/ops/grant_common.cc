@@ -4,6 +4,25 @@
 
 namespace kmslab::kms::ops {
 
+std::vector<std::string_view> GrantOperationsFor(KeySpec spec, KeyUsage usage) {
+  std::vector<std::string_view> ops = {"CreateGrant", "RetireGrant", "DescribeKey"};
+  auto add = [&](std::initializer_list<std::string_view> more) { ops.insert(ops.end(), more); };
+  switch (usage) {
+    case KeyUsage::kEncryptDecrypt:
+      add({"Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo"});
+      if (spec == KeySpec::kSymmetricDefault) {
+        add({"GenerateDataKey", "GenerateDataKeyWithoutPlaintext"});
+      } else {
+        add({"GetPublicKey"});
+      }
+      break;
+    case KeyUsage::kSignVerify: add({"Sign", "Verify", "GetPublicKey"}); break;
+    case KeyUsage::kGenerateVerifyMac: add({"GenerateMac", "VerifyMac"}); break;
+    case KeyUsage::kKeyAgreement: add({"DeriveSharedSecret", "GetPublicKey"}); break;
+  }
+  return ops;
+}
+
 void WriteGrant(JsonOut::Writer& w, const GrantRecord& record, const std::string& key_arn) {
   const policy::Grant& g = record.grant;
   auto str = [&](const char* name, const std::string& value) {

@@ -4,6 +4,7 @@
 #define KMSLAB_KMS_OPS_GRANT_COMMON_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kms/json_out.h"
@@ -15,6 +16,10 @@ inline const std::vector<const char*> kGrantOperations = {
     "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo",
     "Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair",
     "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "DeriveSharedSecret"};
+
+// The grant operations a key of this spec and usage supports
+// (kms-key-types.md section 11.1).
+std::vector<std::string_view> GrantOperationsFor(KeySpec spec, KeyUsage usage);
 
 // Writes one grant as ListGrants shows it.
 void WriteGrant(JsonOut::Writer& w, const GrantRecord& record, const std::string& key_arn);

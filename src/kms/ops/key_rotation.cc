@@ -1,6 +1,6 @@
 // Automatic rotation: EnableKeyRotation (period 90-2560 days, default 365),
 // DisableKeyRotation and GetKeyRotationStatus. The registry rotates a key
-// when its NextRotationDate passes.
+// when its NextRotationDate passes. Only symmetric encryption keys rotate.
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
@@ -21,6 +21,7 @@ struct EnableKeyRotationOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
+    RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
     const int64_t next = s.NowMillis() + q.period_days * kDayMillis;
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
              m.rotation_enabled = true;
@@ -43,6 +44,7 @@ struct DisableKeyRotationOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
+    RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
     return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
              m.rotation_enabled = false;
              m.next_rotation_ms = 0;

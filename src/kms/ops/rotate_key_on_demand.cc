@@ -1,5 +1,5 @@
 // RotateKeyOnDemand (at most 25 per key) and ListKeyRotations. Old material
-// keeps decrypting: blobs name their material version.
+// keeps decrypting: blobs name their material version. Symmetric keys only.
 #include "kms/errors.h"
 #include "kms/ops/common.h"
 
@@ -20,6 +20,7 @@ struct RotateKeyOnDemandOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
+    RETURN_IF_ERROR(CheckRotatable(key));
     size_t on_demand = 0;
     for (const auto& m : key.materials) on_demand += m->rotation_type == "ON_DEMAND";
     if (on_demand >= kMaxOnDemandRotations) {
@@ -54,6 +55,7 @@ struct ListKeyRotationsOp {
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
+    RETURN_IF_ERROR(CheckRotatable(key));
     std::vector<const KeyMaterial*> listed;
     for (const auto& m : key.materials)
       if (q.all_material || !m->rotation_type.empty()) listed.push_back(m.get());
