@@ -1,4 +1,6 @@
 #include "crypto/asymmetric_key.h"
+
+#include "crypto/openssl_pkey.h"
 #include "crypto/sha2_md.h"
 
 #include <openssl/crypto.h>
@@ -12,28 +14,6 @@
 namespace kmslab::crypto {
 
 namespace {
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct Pkcs8Free {
-  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-
-// An OpenSSL failure, its error queue drained so that it does not leak into
-// the next call on this thread.
-core::Status OpenSslError(const char* what) {
-  ERR_clear_error();
-  return core::Internal(std::string("OpenSSL: ") + what + " failed");
-}
-
 const char* CurveName(Curve curve) {
   switch (curve) {
     case Curve::kP256: return "P-256";
@@ -55,16 +35,6 @@ core::StatusOr<core::SecretBytes> ToPkcs8(const Pkey& key) {
   core::SecretBytes out{std::string(reinterpret_cast<const char*>(der), static_cast<size_t>(len))};
   OPENSSL_clear_free(der, static_cast<size_t>(len));
   return out;
-}
-
-core::StatusOr<Pkey> FromPkcs8(const core::SecretBytes& private_key) {
-  const std::string_view der = private_key.Reveal();
-  auto p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<PKCS8_PRIV_KEY_INFO, Pkcs8Free> info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
-  if (!info) return OpenSslError("PKCS#8 decoding");
-  Pkey key(EVP_PKCS82PKEY(info.get()));
-  if (!key) return OpenSslError("PKCS#8 key");
-  return key;
 }
 
 int KeyTypeOf(SignatureScheme scheme) {
@@ -105,7 +75,6 @@ core::StatusOr<Pkey> KeyFor(const core::SecretBytes& private_key, const Signatur
   return key;
 }
 
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 }  // namespace
 
 core::StatusOr<core::SecretBytes> GenerateRsaKey(int modulus_bits) {
