@@ -19,8 +19,9 @@ class Service;
   X(DisableKey) X(DisableKeyRotation) X(EnableKey) X(EnableKeyRotation) X(Encrypt) X(GenerateDataKey)       \
   X(GenerateDataKeyWithoutPlaintext) X(GenerateRandom) X(GetKeyPolicy) X(GetKeyRotationStatus)              \
   X(ListAliases) X(ListGrants) X(ListKeyPolicies) X(ListKeyRotations) X(ListKeys) X(ListResourceTags)       \
-  X(ListRetirableGrants) X(PutKeyPolicy) X(ReEncrypt) X(RetireGrant) X(RevokeGrant) X(RotateKeyOnDemand)    \
-  X(ScheduleKeyDeletion) X(TagResource) X(UntagResource) X(UpdateAlias) X(UpdateKeyDescription)
+  X(ListRetirableGrants) X(PutKeyPolicy) X(ReEncrypt) X(ReplicateKey) X(RetireGrant) X(RevokeGrant)       \
+  X(RotateKeyOnDemand) X(ScheduleKeyDeletion) X(TagResource) X(UntagResource) X(UpdateAlias)                \
+  X(UpdateKeyDescription) X(UpdatePrimaryRegion)
 
 using OperationFn = Reply (*)(Service&, const CallContext&, const rapidjson::Value&);
 
