@@ -64,6 +64,10 @@ Status LimitExceededError(std::string message) {
 Status UnsupportedOperationError(std::string message) {
   return Make(Code::kFailedPrecondition, "UnsupportedOperationException", std::move(message));
 }
+
+Status NotMultiRegionPrimaryError(std::string_view key_arn) {
+  return UnsupportedOperationError(std::string(key_arn) + " is not a multi-region primary key.");
+}
 Status DryRunError() {
   return Make(Code::kFailedPrecondition, "DryRunOperationException",
               "The request would have succeeded, but the DryRun option is set.");

@@ -29,6 +29,8 @@ core::Status AlreadyExistsError(std::string message);
 core::Status TagError(std::string message);
 core::Status LimitExceededError(std::string message);
 core::Status UnsupportedOperationError(std::string message);
+// UnsupportedOperationException <arn> is not a multi-region primary key.
+core::Status NotMultiRegionPrimaryError(std::string_view key_arn);
 core::Status DryRunError();
 core::Status AccessDeniedError(std::string message);
 // AccessDenied for a ciphertext whose key cannot be used: unknown here, or

@@ -1,5 +1,7 @@
 #include "kms/key_json.h"
 
+#include "kms/multi_region.h"
+
 namespace kmslab::kms {
 
 namespace {
@@ -13,7 +15,7 @@ void Date(JsonOut::Writer& w, const char* key, int64_t millis) {
 }
 }  // namespace
 
-void WriteKeyMetadata(JsonOut::Writer& w, const Key& key) {
+void WriteKeyMetadata(JsonOut::Writer& w, const Key& key, const std::vector<KeyPtr>& related) {
   const store::KeyRow& m = key.meta;
   w.StartObject();
   Str(w, "AWSAccountId", m.account);
@@ -30,6 +32,10 @@ void WriteKeyMetadata(JsonOut::Writer& w, const Key& key) {
     w.Key("PendingDeletionWindowInDays");
     w.Int(m.pending_window_days);
   }
+  if (m.state == kPendingReplicaDeletion) {
+    w.Key("PendingDeletionWindowInDays");
+    w.Int(m.pending_window_days);
+  }
   Str(w, "Origin", m.origin);
   Str(w, "KeyManager", m.key_manager);
   Str(w, "CustomerMasterKeySpec", m.key_spec);
@@ -39,8 +45,15 @@ void WriteKeyMetadata(JsonOut::Writer& w, const Key& key) {
   WriteAlgorithmNames(w, algorithms);
   w.Key("MultiRegion");
   w.Bool(m.multi_region);
-  // Only symmetric encryption keys name their material (kms-key-types.md 1.3).
-  if (key.spec == KeySpec::kSymmetricDefault) Str(w, "CurrentKeyMaterialId", key.current().material_id);
+  if (m.multi_region) {
+    w.Key("MultiRegionConfiguration");
+    WriteMultiRegionConfiguration(w, m, related);
+  }
+  // Only symmetric encryption keys name their material (kms-key-types.md 1.3),
+  // and a replica being created has none yet.
+  if (key.spec == KeySpec::kSymmetricDefault && !key.materials.empty()) {
+    Str(w, "CurrentKeyMaterialId", key.current().material_id);
+  }
   w.EndObject();
 }
 

@@ -7,8 +7,9 @@
 
 namespace kmslab::kms {
 
-// Writes the KeyMetadata object (the value only; the caller writes the member name).
-void WriteKeyMetadata(JsonOut::Writer& w, const Key& key);
+// Writes the KeyMetadata object (the value only; the caller writes the member
+// name). `related` is KeyRegistry::Related(key.meta): empty for single-Region keys.
+void WriteKeyMetadata(JsonOut::Writer& w, const Key& key, const std::vector<KeyPtr>& related);
 
 // Writes the list's names as an array (the value only).
 void WriteAlgorithmNames(JsonOut::Writer& w, const AlgorithmList& list);

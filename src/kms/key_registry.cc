@@ -51,6 +51,7 @@ std::string ConstraintsJson(const policy::Grant& g) {
 GrantPtr GrantFromRow(const store::GrantRow& row) {
   auto record = std::make_shared<GrantRecord>();
   record->key_id = row.key_id;
+  record->region = row.region;
   record->created_ms = row.created_ms;
   policy::Grant& g = record->grant;
   g.grant_id = row.grant_id;
@@ -102,17 +103,17 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
   ASSIGN_OR_RETURN(std::vector<store::KeyRow> rows, store->LoadKeys());
   ASSIGN_OR_RETURN(std::vector<store::MaterialRow> materials, store->LoadMaterials());
   ASSIGN_OR_RETURN(std::vector<store::AliasRow> aliases, store->LoadAliases());
-  std::unordered_map<std::string, std::shared_ptr<Key>> keys;
+  std::unordered_map<std::string, std::shared_ptr<Key>> keys;  // by KeyName
   for (auto& row : rows) {
     auto key = std::make_shared<Key>();
-    std::string id = row.key_id;
+    std::string name = KeyName(row.region, row.key_id);
     key->meta = std::move(row);
     RETURN_IF_ERROR(TypeKey(*key));
     key->policy = ParseKeyPolicy(key->meta.policy);
-    keys[id] = key;
+    keys[name] = key;
   }
   for (const auto& m : materials) {
-    auto it = keys.find(m.key_id);
+    auto it = keys.find(KeyName(m.region, m.key_id));
     if (it == keys.end()) continue;
     auto bytes = crypto::AesGcmOpen(registry->root_key_, m.wrapped, WrapAad(m.key_id, m.version));
     if (!bytes.ok()) {
@@ -123,14 +124,14 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
     it->second->materials.push_back(std::make_shared<const KeyMaterial>(
         KeyMaterial{m.version, m.material_id, std::move(bytes).value(), m.created_ms, m.rotation_type}));
   }
-  for (auto& [id, key] : keys) {
-    if (key->materials.empty()) return core::DataLoss("key " + id + " has no key material");
-    registry->keys_[id] = key;
+  for (auto& [name, key] : keys) {
+    if (key->materials.empty()) return core::DataLoss("key " + key->meta.arn + " has no key material");
+    registry->Publish(key);
   }
   for (auto& a : aliases) registry->SetAliasLocked(a);
   ASSIGN_OR_RETURN(std::vector<store::GrantRow> grants, store->LoadGrants());
   for (const auto& g : grants)
-    if (registry->keys_.count(g.key_id)) registry->IndexGrantLocked(GrantFromRow(g));
+    if (registry->keys_.count(KeyName(g.region, g.key_id))) registry->IndexGrantLocked(GrantFromRow(g));
   std::lock_guard<std::mutex> lock(registry->write_mu_);
   registry->RecomputeNextDueLocked();
   return registry;
@@ -140,10 +141,40 @@ std::string KeyRegistry::AliasKey(const std::string& account, const std::string&
   return account + "|" + region + "|" + name;
 }
 
-KeyPtr KeyRegistry::Find(const std::string& key_id) const {
+std::string KeyRegistry::KeyName(std::string_view region, std::string_view key_id) {
+  std::string name;
+  name.reserve(region.size() + 1 + key_id.size());
+  return name.append(region).append("|").append(key_id);
+}
+
+KeyPtr KeyRegistry::Find(std::string_view region, std::string_view key_id) const {
+  thread_local std::string name;  // reused: no allocation once warm
+  name.assign(region).append("|").append(key_id);
   std::shared_lock<std::shared_mutex> lock(map_mu_);
-  auto it = keys_.find(key_id);
+  auto it = keys_.find(name);
   return it == keys_.end() ? nullptr : it->second;
+}
+
+std::vector<KeyPtr> KeyRegistry::Related(const store::KeyRow& key) const {
+  std::vector<KeyPtr> out;
+  if (!key.multi_region) return out;
+  {
+    std::shared_lock<std::shared_mutex> lock(map_mu_);
+    auto regions = mrk_regions_.find(key.key_id);
+    if (regions == mrk_regions_.end()) return out;
+    for (const std::string& region : regions->second) {
+      auto it = keys_.find(KeyName(region, key.key_id));
+      if (it != keys_.end() && it->second->meta.account == key.account) out.push_back(it->second);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const KeyPtr& a, const KeyPtr& b) {
+    const bool a_primary = a->meta.multi_region_type == store::MultiRegionKeyType::kPrimary;
+    const bool b_primary = b->meta.multi_region_type == store::MultiRegionKeyType::kPrimary;
+    if (a_primary != b_primary) return a_primary;
+    return a->meta.created_ms != b->meta.created_ms ? a->meta.created_ms < b->meta.created_ms
+                                                    : a->meta.region < b->meta.region;
+  });
+  return out;
 }
 
 std::vector<KeyPtr> KeyRegistry::List(const std::string& account, const std::string& region) const {
@@ -170,15 +201,32 @@ core::StatusOr<std::shared_ptr<const KeyMaterial>> KeyRegistry::NewMaterial(cons
   ASSIGN_OR_RETURN(material->bytes, GenerateKeyMaterial(key.spec));
   material->created_ms = clock_->NowMillis();
   material->rotation_type = rotation_type;
-  ASSIGN_OR_RETURN(std::string wrapped, crypto::AesGcmSeal(root_key_, material->bytes.Reveal(),
-                                                           WrapAad(key_id, version)));
-  *row = {key_id, version, material->material_id, std::move(wrapped), material->created_ms, rotation_type};
+  ASSIGN_OR_RETURN(*row, WrapMaterial(key_id, *material));
   return std::shared_ptr<const KeyMaterial>(std::move(material));
 }
 
 void KeyRegistry::Publish(KeyPtr key) {
   std::unique_lock<std::shared_mutex> lock(map_mu_);
-  keys_[key->meta.key_id] = std::move(key);
+  if (key->meta.multi_region) mrk_regions_[key->meta.key_id].insert(key->meta.region);
+  keys_[KeyName(key->meta.region, key->meta.key_id)] = std::move(key);
+}
+
+core::StatusOr<store::MaterialRow> KeyRegistry::WrapMaterial(const std::string& key_id,
+                                                             const KeyMaterial& material) const {
+  ASSIGN_OR_RETURN(std::string wrapped, crypto::AesGcmSeal(root_key_, material.bytes.Reveal(),
+                                                           WrapAad(key_id, material.version)));
+  return store::MaterialRow{key_id,           material.version,        material.material_id, std::move(wrapped),
+                            material.created_ms, material.rotation_type, ""};
+}
+
+core::Status KeyRegistry::WriteAndPublishLocked(const std::vector<std::shared_ptr<Key>>& keys,
+                                                const std::vector<store::MaterialRow>& new_materials) {
+  std::vector<store::Store::KeyWrite> writes;
+  for (const auto& key : keys) writes.push_back({key->meta, new_materials});
+  RETURN_IF_ERROR(store_->WriteKeys(writes));
+  for (const auto& key : keys) Publish(key);
+  RecomputeNextDueLocked();
+  return core::Status();
 }
 
 core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
@@ -196,10 +244,10 @@ core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
   return KeyPtr(key);
 }
 
-core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& key_id,
+core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& region, const std::string& key_id,
                                            const std::function<core::Status(store::KeyRow&)>& change) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  KeyPtr current = Find(key_id);
+  KeyPtr current = Find(region, key_id);
   if (!current) return core::NotFound("key " + key_id);
   auto next = std::make_shared<Key>(*current);
   RETURN_IF_ERROR(change(next->meta));
@@ -210,26 +258,78 @@ core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& key_id,
   return KeyPtr(next);
 }
 
-core::StatusOr<KeyPtr> KeyRegistry::Rotate(const std::string& key_id, const std::string& rotation_type,
+core::StatusOr<KeyPtr> KeyRegistry::Rotate(const std::string& region, const std::string& key_id,
+                                           const std::string& rotation_type,
                                            const std::function<void(store::KeyRow&)>& change) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  KeyPtr current = Find(key_id);
+  KeyPtr current = Find(region, key_id);
   if (!current) return core::NotFound("key " + key_id);
   return RotateLocked(current, rotation_type, change);
 }
 
 core::StatusOr<KeyPtr> KeyRegistry::RotateLocked(const KeyPtr& current, const std::string& rotation_type,
                                                  const std::function<void(store::KeyRow&)>& change) {
-  auto next = std::make_shared<Key>(*current);
-  change(next->meta);
   store::MaterialRow row;
-  ASSIGN_OR_RETURN(auto material, NewMaterial(*next, static_cast<uint32_t>(next->materials.size() + 1),
+  ASSIGN_OR_RETURN(auto material, NewMaterial(*current, static_cast<uint32_t>(current->materials.size() + 1),
                                               rotation_type, &row));
-  next->materials.push_back(std::move(material));
-  RETURN_IF_ERROR(store_->AddMaterial(next->meta, row));
-  Publish(next);
-  RecomputeNextDueLocked();
-  return KeyPtr(next);
+  // The key itself, then (for a primary) its replicas, which share the material.
+  std::vector<KeyPtr> rotating = {current};
+  if (current->meta.multi_region_type == store::MultiRegionKeyType::kPrimary) {
+    for (const KeyPtr& related : Related(current->meta))
+      if (related != current) rotating.push_back(related);
+  }
+  std::vector<std::shared_ptr<Key>> next;
+  for (const KeyPtr& key : rotating) {
+    auto copy = std::make_shared<Key>(*key);
+    copy->materials.push_back(material);
+    next.push_back(std::move(copy));
+  }
+  change(next[0]->meta);
+  RETURN_IF_ERROR(WriteAndPublishLocked(next, {row}));
+  return KeyPtr(next[0]);
+}
+
+core::StatusOr<KeyPtr> KeyRegistry::CreateReplica(const std::string& primary_region, store::KeyRow replica) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  KeyPtr primary = Find(primary_region, replica.key_id);
+  if (!primary || primary->meta.multi_region_type != store::MultiRegionKeyType::kPrimary) {
+    return core::FailedPrecondition("key " + replica.key_id + " is not a multi-Region primary key");
+  }
+  for (const KeyPtr& related : Related(primary->meta))
+    if (related->meta.region == replica.region) return core::Status(core::Code::kAlreadyExists, replica.arn);
+  auto key = std::make_shared<Key>();
+  key->meta = std::move(replica);
+  RETURN_IF_ERROR(TypeKey(*key));
+  key->policy = ParseKeyPolicy(key->meta.policy);
+  key->materials = primary->materials;
+  std::vector<store::MaterialRow> rows;
+  for (const auto& material : key->materials) {
+    ASSIGN_OR_RETURN(store::MaterialRow row, WrapMaterial(key->meta.key_id, *material));
+    rows.push_back(std::move(row));
+  }
+  RETURN_IF_ERROR(WriteAndPublishLocked({key}, rows));
+  return KeyPtr(key);
+}
+
+core::Status KeyRegistry::SwapPrimary(const std::string& primary_region, const std::string& key_id,
+                                      const std::string& new_primary_region) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  KeyPtr primary = Find(primary_region, key_id);
+  KeyPtr replica = Find(new_primary_region, key_id);
+  if (!primary || primary->meta.multi_region_type != store::MultiRegionKeyType::kPrimary || !replica ||
+      replica->meta.multi_region_type != store::MultiRegionKeyType::kReplica) {
+    return core::FailedPrecondition("key " + key_id + " changed while its primary Region was updated");
+  }
+  auto old_primary = std::make_shared<Key>(*primary);
+  auto new_primary = std::make_shared<Key>(*replica);
+  store::KeyRow& from = old_primary->meta;
+  store::KeyRow& to = new_primary->meta;
+  to.multi_region_type = store::MultiRegionKeyType::kPrimary;
+  from.multi_region_type = store::MultiRegionKeyType::kReplica;
+  std::swap(to.rotation_enabled, from.rotation_enabled);
+  std::swap(to.rotation_period_days, from.rotation_period_days);
+  std::swap(to.next_rotation_ms, from.next_rotation_ms);
+  return WriteAndPublishLocked({old_primary, new_primary}, {});
 }
 
 std::optional<store::AliasRow> KeyRegistry::FindAlias(const std::string& account, const std::string& region,
@@ -250,9 +350,9 @@ std::vector<store::AliasRow> KeyRegistry::ListAliases(const std::string& account
   return out;
 }
 
-std::vector<std::string> KeyRegistry::AliasesOf(const std::string& key_id) const {
+std::vector<std::string> KeyRegistry::AliasesOf(const std::string& region, const std::string& key_id) const {
   std::shared_lock<std::shared_mutex> lock(map_mu_);
-  auto it = aliases_by_key_.find(key_id);
+  auto it = aliases_by_key_.find(KeyName(region, key_id));
   if (it == aliases_by_key_.end()) return {};
   return std::vector<std::string>(it->second.begin(), it->second.end());
 }
@@ -261,13 +361,13 @@ void KeyRegistry::SetAliasLocked(const store::AliasRow& alias) {
   const std::string key = AliasKey(alias.account, alias.region, alias.name);
   EraseAliasLocked(key);
   aliases_[key] = alias;
-  aliases_by_key_[alias.key_id].insert(alias.name);
+  aliases_by_key_[KeyName(alias.region, alias.key_id)].insert(alias.name);
 }
 
 void KeyRegistry::EraseAliasLocked(const std::string& alias_key) {
   auto it = aliases_.find(alias_key);
   if (it == aliases_.end()) return;
-  auto names = aliases_by_key_.find(it->second.key_id);
+  auto names = aliases_by_key_.find(KeyName(it->second.region, it->second.key_id));
   if (names != aliases_by_key_.end()) {
     names->second.erase(it->second.name);
     if (names->second.empty()) aliases_by_key_.erase(names);
@@ -297,9 +397,9 @@ core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::str
 
 void KeyRegistry::IndexGrantLocked(const GrantPtr& grant) {
   grants_[grant->grant.grant_id] = grant;
-  grants_by_key_[grant->key_id].push_back(grant);
+  grants_by_key_[KeyName(grant->region, grant->key_id)].push_back(grant);
   std::string index;
-  GranteeIndex(grant->key_id, grant->grant.grantee_principal, index);
+  GranteeIndex(grant->region, grant->key_id, grant->grant.grantee_principal, index);
   grants_by_grantee_[index].push_back(grant);
 }
 
@@ -314,9 +414,9 @@ void KeyRegistry::UnindexGrantLocked(const std::string& grant_id) {
     std::erase_if(list->second, [&](const GrantPtr& g) { return g->grant.grant_id == grant_id; });
     if (list->second.empty()) index.erase(list);
   };
-  drop(grants_by_key_, grant->key_id);
+  drop(grants_by_key_, KeyName(grant->region, grant->key_id));
   std::string index;
-  GranteeIndex(grant->key_id, grant->grant.grantee_principal, index);
+  GranteeIndex(grant->region, grant->key_id, grant->grant.grantee_principal, index);
   drop(grants_by_grantee_, index);
 }
 
@@ -326,22 +426,25 @@ GrantPtr KeyRegistry::FindGrant(const std::string& grant_id) const {
   return it == grants_.end() ? nullptr : it->second;
 }
 
-bool KeyRegistry::HasGrants(const std::string& key_id) const {
+bool KeyRegistry::HasGrants(const std::string& region, const std::string& key_id) const {
+  thread_local std::string name;  // reused: no allocation once warm
+  name.assign(region).append("|").append(key_id);
   std::shared_lock<std::shared_mutex> lock(map_mu_);
-  return grants_by_key_.contains(key_id);
+  return grants_by_key_.contains(name);
 }
 
-std::vector<GrantPtr> KeyRegistry::GrantsFor(const std::string& key_id, const std::string& grantee) const {
+std::vector<GrantPtr> KeyRegistry::GrantsFor(const std::string& region, const std::string& key_id,
+                                             const std::string& grantee) const {
   thread_local std::string index;  // reused: no allocation once warm
-  GranteeIndex(key_id, grantee, index);
+  GranteeIndex(region, key_id, grantee, index);
   std::shared_lock<std::shared_mutex> lock(map_mu_);
   auto it = grants_by_grantee_.find(index);
   return it == grants_by_grantee_.end() ? std::vector<GrantPtr>{} : it->second;
 }
 
-std::vector<GrantPtr> KeyRegistry::GrantsOfKey(const std::string& key_id) const {
+std::vector<GrantPtr> KeyRegistry::GrantsOfKey(const std::string& region, const std::string& key_id) const {
   std::shared_lock<std::shared_mutex> lock(map_mu_);
-  auto it = grants_by_key_.find(key_id);
+  auto it = grants_by_key_.find(KeyName(region, key_id));
   return it == grants_by_key_.end() ? std::vector<GrantPtr>{} : it->second;
 }
 
@@ -360,13 +463,13 @@ std::vector<GrantPtr> KeyRegistry::GrantsRetirableBy(const std::string& retiring
 
 core::Status KeyRegistry::AddGrant(const GrantPtr& grant) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  if (GrantsOfKey(grant->key_id).size() >= kMaxGrantsPerKey) {
+  if (GrantsOfKey(grant->region, grant->key_id).size() >= kMaxGrantsPerKey) {
     return core::Status(core::Code::kResourceExhausted, "too many grants");
   }
   const policy::Grant& g = grant->grant;
   RETURN_IF_ERROR(store_->PutGrant({g.grant_id, grant->key_id, g.name, g.grantee_principal, g.retiring_principal,
                                     g.issuing_account, OperationsJson(g.operations), ConstraintsJson(g),
-                                    grant->created_ms}));
+                                    grant->created_ms, grant->region}));
   std::unique_lock<std::shared_mutex> map_lock(map_mu_);
   IndexGrantLocked(grant);
   return core::Status();
@@ -391,15 +494,7 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
   for (const KeyPtr& key : due) {
     const store::KeyRow& m = key->meta;
     if (m.state == "PendingDeletion" && m.deletion_ms <= now_ms) {
-      if (!store_->DeleteKey(m.key_id).ok()) continue;  // retried on the next request
-      std::unique_lock<std::shared_mutex> map_lock(map_mu_);
-      keys_.erase(m.key_id);
-      std::erase_if(aliases_, [&](const auto& entry) { return entry.second.key_id == m.key_id; });
-      aliases_by_key_.erase(m.key_id);
-      if (auto it = grants_by_key_.find(m.key_id); it != grants_by_key_.end()) {
-        std::vector<GrantPtr> doomed = it->second;
-        for (const GrantPtr& g : doomed) UnindexGrantLocked(g->grant.grant_id);
-      }
+      DeleteDueKeyLocked(key, now_ms);
     } else if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0 &&
                m.next_rotation_ms <= now_ms) {
       // A failure is retried on the next request.
@@ -409,6 +504,36 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
     }
   }
   RecomputeNextDueLocked();
+}
+
+void KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
+  const store::KeyRow& m = key->meta;
+  if (!store_->DeleteKey(m.key_id, m.region).ok()) return;  // retried on the next request
+  const std::string name = KeyName(m.region, m.key_id);
+  {
+    std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+    keys_.erase(name);
+    if (auto regions = mrk_regions_.find(m.key_id); regions != mrk_regions_.end()) {
+      regions->second.erase(m.region);
+      if (regions->second.empty()) mrk_regions_.erase(regions);
+    }
+    std::erase_if(aliases_, [&](const auto& entry) {
+      return entry.second.key_id == m.key_id && entry.second.region == m.region;
+    });
+    aliases_by_key_.erase(name);
+    if (auto it = grants_by_key_.find(name); it != grants_by_key_.end()) {
+      std::vector<GrantPtr> doomed = it->second;
+      for (const GrantPtr& g : doomed) UnindexGrantLocked(g->grant.grant_id);
+    }
+  }
+  if (m.multi_region_type != store::MultiRegionKeyType::kReplica) return;
+  // The primary waits for its last replica, then for its own window.
+  std::vector<KeyPtr> related = Related(m);
+  if (related.size() != 1 || related[0]->meta.state != "PendingReplicaDeletion") return;
+  auto primary = std::make_shared<Key>(*related[0]);
+  primary->meta.state = "PendingDeletion";
+  primary->meta.deletion_ms = now_ms + primary->meta.pending_window_days * kDayMillis;
+  (void)WriteAndPublishLocked({primary}, {});  // a failure leaves it waiting; CancelKeyDeletion still works
 }
 
 void KeyRegistry::RecomputeNextDueLocked() {
@@ -428,6 +553,7 @@ void KeyRegistry::Reset() {
   keys_.clear();
   aliases_.clear();
   aliases_by_key_.clear();
+  mrk_regions_.clear();
   grants_.clear();
   grants_by_key_.clear();
   grants_by_grantee_.clear();

@@ -18,6 +18,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -63,6 +64,7 @@ using KeyPtr = std::shared_ptr<const Key>;
 // A grant on a key, as the policy engine and ListGrants see it.
 struct GrantRecord {
   std::string key_id;
+  std::string region;  // with key_id, names the key (grants are per key and Region)
   int64_t created_ms = 0;
   policy::Grant grant;
 };
@@ -77,8 +79,12 @@ class KeyRegistry {
   static core::StatusOr<std::unique_ptr<KeyRegistry>> Load(store::Store* store, core::SecretBytes root_key,
                                                            const core::Clock* clock);
 
-  // The key, or null if there is none with this id.
-  KeyPtr Find(const std::string& key_id) const;
+  // The key `key_id` in `region`, or null. Related multi-Region keys share
+  // one key id, one key per Region.
+  KeyPtr Find(std::string_view region, std::string_view key_id) const;
+  // The multi-Region keys related to `key`, itself included: the primary
+  // first, then the replicas in creation order. Empty for a single-Region key.
+  std::vector<KeyPtr> Related(const store::KeyRow& key) const;
   // Keys of one account and region, in creation order.
   std::vector<KeyPtr> List(const std::string& account, const std::string& region) const;
 
@@ -87,19 +93,30 @@ class KeyRegistry {
   core::StatusOr<KeyPtr> Create(store::KeyRow meta);
   // Applies `change` to a copy of the key's metadata and persists it. A
   // non-OK status from `change` aborts with nothing changed.
-  core::StatusOr<KeyPtr> Update(const std::string& key_id,
+  core::StatusOr<KeyPtr> Update(const std::string& region, const std::string& key_id,
                                 const std::function<core::Status(store::KeyRow&)>& change);
   // Adds a new current material (`rotation_type` AUTOMATIC or ON_DEMAND) and
   // applies `change` to the metadata in the same transaction. Symmetric keys
-  // only: callers refuse the others.
-  core::StatusOr<KeyPtr> Rotate(const std::string& key_id, const std::string& rotation_type,
-                                const std::function<void(store::KeyRow&)>& change);
+  // only: callers refuse the others. A primary's new material reaches its
+  // replicas in that transaction too.
+  core::StatusOr<KeyPtr> Rotate(const std::string& region, const std::string& key_id,
+                                const std::string& rotation_type, const std::function<void(store::KeyRow&)>& change);
+  // Creates `replica` (a REPLICA of the PRIMARY `key_id` in `primary_region`)
+  // holding every material version of the primary. kAlreadyExists when its
+  // Region already holds a related key; kFailedPrecondition when the primary
+  // is gone or no longer primary.
+  core::StatusOr<KeyPtr> CreateReplica(const std::string& primary_region, store::KeyRow replica);
+  // Makes the replica in `new_primary_region` the primary and the current
+  // primary (in `primary_region`) a replica, in one transaction; the rotation
+  // setting, which only the primary holds, moves with the role.
+  core::Status SwapPrimary(const std::string& primary_region, const std::string& key_id,
+                           const std::string& new_primary_region);
 
   std::optional<store::AliasRow> FindAlias(const std::string& account, const std::string& region,
                                            const std::string& name) const;
   std::vector<store::AliasRow> ListAliases(const std::string& account, const std::string& region) const;
-  // Alias names pointing at `key_id`, sorted.
-  std::vector<std::string> AliasesOf(const std::string& key_id) const;
+  // Alias names pointing at the key `key_id` in `region`, sorted.
+  std::vector<std::string> AliasesOf(const std::string& region, const std::string& key_id) const;
   // Creates (`must_be_new`: kAlreadyExists if the name is taken) or
   // repoints (kNotFound if the name is free) an alias, atomically.
   core::Status PutAlias(const store::AliasRow& alias, bool must_be_new);
@@ -108,12 +125,13 @@ class KeyRegistry {
   // Grants, indexed by id and by (key, grantee) so that authorizing against a
   // key with many grants costs the same as against a key with one.
   GrantPtr FindGrant(const std::string& grant_id) const;
-  // Whether `key_id` has any grant.
-  bool HasGrants(const std::string& key_id) const;
-  // The grants on `key_id` whose GranteePrincipal is exactly `grantee`.
-  std::vector<GrantPtr> GrantsFor(const std::string& key_id, const std::string& grantee) const;
-  // The grants on `key_id`, oldest first.
-  std::vector<GrantPtr> GrantsOfKey(const std::string& key_id) const;
+  // Whether the key has any grant.
+  bool HasGrants(const std::string& region, const std::string& key_id) const;
+  // The grants on the key whose GranteePrincipal is exactly `grantee`.
+  std::vector<GrantPtr> GrantsFor(const std::string& region, const std::string& key_id,
+                                  const std::string& grantee) const;
+  // The grants on the key, oldest first.
+  std::vector<GrantPtr> GrantsOfKey(const std::string& region, const std::string& key_id) const;
   // Every grant whose RetiringPrincipal is `retiring_principal`, oldest first.
   std::vector<GrantPtr> GrantsRetirableBy(const std::string& retiring_principal) const;
   // kResourceExhausted when the key already has the maximum number of grants.
@@ -133,6 +151,15 @@ class KeyRegistry {
   core::StatusOr<std::shared_ptr<const KeyMaterial>> NewMaterial(const Key& key, uint32_t version,
                                                                  const std::string& rotation_type,
                                                                  store::MaterialRow* row);
+  // `material` of key `key_id` wrapped for the store.
+  core::StatusOr<store::MaterialRow> WrapMaterial(const std::string& key_id, const KeyMaterial& material) const;
+  // Requires write_mu_. Persists then publishes `keys` with their new materials.
+  core::Status WriteAndPublishLocked(const std::vector<std::shared_ptr<Key>>& keys,
+                                     const std::vector<store::MaterialRow>& new_materials);
+  // Requires write_mu_. Removes a key whose deletion date passed, with its
+  // aliases and grants; a primary left without replicas in
+  // PendingReplicaDeletion then starts its own waiting period.
+  void DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms);
   // Requires write_mu_. Adds a new current material to `current`.
   core::StatusOr<KeyPtr> RotateLocked(const KeyPtr& current, const std::string& rotation_type,
                                       const std::function<void(store::KeyRow&)>& change);
@@ -140,6 +167,8 @@ class KeyRegistry {
   void RecomputeNextDueLocked();
   void Publish(KeyPtr key);
   static std::string AliasKey(const std::string& account, const std::string& region, const std::string& name);
+  // The maps' name for the key `key_id` in `region`.
+  static std::string KeyName(std::string_view region, std::string_view key_id);
 
   store::Store* store_;
   const core::SecretBytes root_key_;
@@ -147,20 +176,23 @@ class KeyRegistry {
 
   std::mutex write_mu_;             // serializes every change
   mutable std::shared_mutex map_mu_;  // guards the maps below
-  std::unordered_map<std::string, KeyPtr> keys_;
+  std::unordered_map<std::string, KeyPtr> keys_;  // by KeyName
+  // The Regions holding each multi-Region key id (key id -> regions).
+  std::unordered_map<std::string, std::set<std::string>> mrk_regions_;
   std::map<std::string, store::AliasRow> aliases_;  // by AliasKey
-  // Alias names per key id (kms:ResourceAliases is set on every request).
+  // Alias names per KeyName (kms:ResourceAliases is set on every request).
   std::unordered_map<std::string, std::set<std::string>> aliases_by_key_;
   // Require map_mu_ held exclusively: keep both alias maps in step.
   void SetAliasLocked(const store::AliasRow& alias);
   void EraseAliasLocked(const std::string& alias_key);
   std::atomic<int64_t> next_due_ms_{INT64_MAX};
   std::unordered_map<std::string, GrantPtr> grants_;                      // by grant id
-  std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;  // oldest first
+  std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;  // by KeyName, oldest first
   std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_grantee_;  // by GranteeIndex
-  // Sets `out` to the grants_by_grantee_ key of (key_id, grantee).
-  static void GranteeIndex(const std::string& key_id, const std::string& grantee, std::string& out) {
-    out.assign(key_id).append("|").append(grantee);
+  // Sets `out` to the grants_by_grantee_ key of (region, key_id, grantee).
+  static void GranteeIndex(const std::string& region, const std::string& key_id, const std::string& grantee,
+                           std::string& out) {
+    out.assign(region).append("|").append(key_id).append("|").append(grantee);
   }
   void IndexGrantLocked(const GrantPtr& grant);
   void UnindexGrantLocked(const std::string& grant_id);

@@ -9,8 +9,8 @@ namespace {
 core::StatusOr<ResolvedKey> ById(const KeyRegistry& keys, const std::string& account, const std::string& region,
                                  const std::string& id, const std::string& as_sent) {
   if (!core::IsKeyId(id)) return InvalidKeyIdError(as_sent);
-  KeyPtr key = keys.Find(id);
-  if (!key || key->meta.account != account || key->meta.region != region) {
+  KeyPtr key = keys.Find(region, id);
+  if (!key || key->meta.account != account) {
     return KeyNotFoundError(core::KeyArn(region, account, id));
   }
   return ResolvedKey{key, ""};
@@ -19,7 +19,7 @@ core::StatusOr<ResolvedKey> ById(const KeyRegistry& keys, const std::string& acc
 core::StatusOr<ResolvedKey> ByAlias(const KeyRegistry& keys, const std::string& account, const std::string& region,
                                     const std::string& name) {
   auto alias = keys.FindAlias(account, region, name);
-  KeyPtr key = alias ? keys.Find(alias->key_id) : nullptr;
+  KeyPtr key = alias ? keys.Find(region, alias->key_id) : nullptr;
   if (!key) return AliasNotFoundError(core::AliasArn(region, account, name));
   return ResolvedKey{key, name};
 }

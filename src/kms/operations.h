@@ -20,8 +20,9 @@ class Service;
   X(GenerateDataKeyWithoutPlaintext) X(GenerateMac) X(GenerateRandom) X(GetKeyPolicy)                      \
   X(GetKeyRotationStatus) X(GetPublicKey) X(ListAliases) X(ListGrants) X(ListKeyPolicies)                   \
   X(ListKeyRotations) X(ListKeys) X(ListResourceTags) X(ListRetirableGrants) X(PutKeyPolicy) X(ReEncrypt)   \
-  X(RetireGrant) X(RevokeGrant) X(RotateKeyOnDemand) X(ScheduleKeyDeletion) X(Sign) X(TagResource)          \
-  X(UntagResource) X(UpdateAlias) X(UpdateKeyDescription) X(Verify) X(VerifyMac)
+  X(ReplicateKey) X(RetireGrant) X(RevokeGrant) X(RotateKeyOnDemand) X(ScheduleKeyDeletion) X(Sign)         \
+  X(TagResource) X(UntagResource) X(UpdateAlias) X(UpdateKeyDescription) X(UpdatePrimaryRegion) X(Verify)   \
+  X(VerifyMac)
 
 using OperationFn = Reply (*)(Service&, const CallContext&, const rapidjson::Value&);
 

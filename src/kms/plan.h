@@ -17,8 +17,8 @@ namespace kmslab::kms {
 enum class KeyUse {
   kAnyState,             // DescribeKey, GetKeyPolicy, ListResourceTags, ...
   kCryptographic,        // Disabled -> DisabledException; PendingDeletion/Import -> KMSInvalidState
-  kManagement,           // PendingDeletion -> KMSInvalidState (EnableKey, TagResource, aliases, ...)
-  kPendingDeletionOnly,  // CancelKeyDeletion
+  kManagement,           // PendingDeletion/ReplicaDeletion -> KMSInvalidState (EnableKey, TagResource, ...)
+  kPendingDeletionOnly,  // CancelKeyDeletion (PendingDeletion or PendingReplicaDeletion)
 };
 
 // One authorization an operation needs.
@@ -28,6 +28,9 @@ struct AuthzCheck {
   KeyPtr key;            // the key whose policy and state apply; null when none
   KeyUse use = KeyUse::kAnyState;
   std::string request_alias;  // kms:RequestAlias, when the KeyId was an alias
+  // aws:RequestedRegion when the action takes effect outside the call's Region
+  // (ReplicateKey's kms:CreateKey in the replica Region); "" = the call's.
+  std::string region;
   // The operation's own condition keys (encryption context, algorithm, tags...);
   // the authorizer adds the caller's and the key's.
   policy::RequestContext context;

@@ -5,6 +5,7 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "kms/errors.h"
+#include "kms/multi_region.h"
 
 namespace kmslab::kms {
 
@@ -16,6 +17,15 @@ std::string PrincipalType(const std::string& type) {
   return type;  // AssumedRole, FederatedUser, AWSService
 }
 }  // namespace
+
+void SetKeyPropertyConditionKeys(policy::RequestContext& ctx, const store::KeyRow& key) {
+  ctx.Set("kms:KeySpec", key.key_spec);
+  ctx.Set("kms:CustomerMasterKeySpec", key.key_spec);
+  ctx.Set("kms:KeyUsage", key.key_usage);
+  ctx.Set("kms:CustomerMasterKeyUsage", key.key_usage);
+  ctx.Set("kms:KeyOrigin", key.origin);
+  SetMultiRegionConditionKeys(ctx, key.multi_region, key.multi_region_type);
+}
 
 policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, const AuthzCheck& check,
                                                    const policy::NamedPolicy* key_policy) const {
@@ -50,7 +60,7 @@ policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, cons
   ctx.Set("aws:CurrentTime", formatted);
   ctx.Set("aws:EpochTime", std::to_string(now / 1000));
   ctx.SetBool("aws:ViaAWSService", !call.via_service.empty());
-  ctx.Set("aws:RequestedRegion", call.region);
+  ctx.Set("aws:RequestedRegion", check.region.empty() ? call.region : check.region);
   if (!call.via_service.empty()) ctx.Set("kms:ViaService", call.via_service);
   if (!check.request_alias.empty()) ctx.Set("kms:RequestAlias", check.request_alias);
 
@@ -58,13 +68,8 @@ policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, cons
     const store::KeyRow& m = check.key->meta;
     request.resource_account = m.account;
     ctx.Set("kms:CallerAccount", who.account);
-    ctx.Set("kms:KeySpec", m.key_spec);
-    ctx.Set("kms:CustomerMasterKeySpec", m.key_spec);
-    ctx.Set("kms:KeyUsage", m.key_usage);
-    ctx.Set("kms:CustomerMasterKeyUsage", m.key_usage);
-    ctx.Set("kms:KeyOrigin", m.origin);
-    ctx.SetBool("kms:MultiRegion", m.multi_region);
-    std::vector<std::string> aliases = keys_ ? keys_->AliasesOf(m.key_id) : std::vector<std::string>{};
+    SetKeyPropertyConditionKeys(ctx, m);
+    std::vector<std::string> aliases = keys_ ? keys_->AliasesOf(m.region, m.key_id) : std::vector<std::string>{};
     if (!aliases.empty()) ctx.SetList("kms:ResourceAliases", std::move(aliases));
     for (const auto& [k, v] : m.tags) ctx.Set("aws:ResourceTag/" + k, v);
   }
@@ -103,11 +108,12 @@ void PolicyAuthorizer::AddGrants(const CallContext& call, const AuthzCheck& chec
   }
   if (!check.key || !keys_) return;
   const std::string& key_id = check.key->meta.key_id;
-  if (check.token_grant_ids.empty() && !keys_->HasGrants(key_id)) return;
+  const std::string& region = check.key->meta.region;
+  if (check.token_grant_ids.empty() && !keys_->HasGrants(region, key_id)) return;
   const int64_t consistent_before = clock_->NowMillis() - grant_delay_ms_;
   std::vector<std::string> added;
   auto add = [&](const GrantPtr& g, bool by_token) {
-    if (!g || g->key_id != key_id || (!by_token && g->created_ms > consistent_before)) return;
+    if (!g || g->key_id != key_id || g->region != region || (!by_token && g->created_ms > consistent_before)) return;
     if (std::find(added.begin(), added.end(), g->grant.grant_id) != added.end()) return;
     added.push_back(g->grant.grant_id);
     request.grants.push_back(g->grant);
@@ -129,7 +135,7 @@ void PolicyAuthorizer::AddGrants(const CallContext& call, const AuthzCheck& chec
     }
   }
   for (const std::string& grantee : grantees)
-    for (const GrantPtr& g : keys_->GrantsFor(key_id, grantee)) add(g, false);
+    for (const GrantPtr& g : keys_->GrantsFor(region, key_id, grantee)) add(g, false);
   for (const std::string& id : check.token_grant_ids) add(keys_->FindGrant(id), true);
 }
 

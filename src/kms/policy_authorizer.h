@@ -11,6 +11,12 @@
 
 namespace kmslab::kms {
 
+// Sets the condition keys naming properties of `key` (kms:KeySpec,
+// kms:KeyUsage, kms:KeyOrigin, their CustomerMasterKey* synonyms,
+// kms:MultiRegion and kms:MultiRegionKeyType): for a key-resource operation
+// the key's, for an operation creating a key the new key's.
+void SetKeyPropertyConditionKeys(policy::RequestContext& context, const store::KeyRow& key);
+
 class PolicyAuthorizer : public Authorizer {
  public:
   // `keys` supplies alias names for kms:ResourceAliases; `keys` and `denials`

@@ -7,6 +7,7 @@
 #include "core/json_text.h"
 #include "kms/errors.h"
 #include "kms/grant_token.h"
+#include "kms/multi_region.h"
 #include "kms/operations.h"
 
 namespace kmslab::kms {
@@ -24,9 +25,12 @@ core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& 
     case KeyUse::kManagement:
       if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
       if (state == "PendingImport") return InvalidStateError(arn + " is pending import.");
+      if (state == kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
       return core::Status();
     case KeyUse::kPendingDeletionOnly:
-      if (state != "PendingDeletion") return InvalidStateError(arn + " is not pending deletion.");
+      if (state != "PendingDeletion" && state != kPendingReplicaDeletion) {
+        return InvalidStateError(arn + " is not pending deletion.");
+      }
       return core::Status();
   }
   return core::Status();

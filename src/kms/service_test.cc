@@ -7,69 +7,10 @@
 
 #include <vector>
 
-#include "iam/directory.h"
-#include "store/store.h"
+#include "kms/service_test_fixture.h"
 
 namespace kmslab::kms {
 namespace {
-
-// Records what the pipeline's audit stage saw.
-class RecordingSink : public AuditSink {
- public:
-  void Record(const AuditRecord& record) override {
-    operations.emplace_back(record.operation);
-    types.push_back(record.status.aws_type());
-  }
-  std::vector<std::string> operations, types;
-};
-
-// Counts authorizations and can deny all.
-class CountingAuthorizer : public Authorizer {
- public:
-  core::Status Authorize(const CallContext& call, const AuthzCheck& check, AuthzOutcome*) const override {
-    ++calls;
-    actions.push_back(check.action);
-    if (!deny) return core::Status();
-    return core::Status(core::Code::kPermissionDenied,
-                        "User: " + call.caller->arn + " is not authorized to perform: " + check.action,
-                        "AccessDeniedException");
-  }
-  mutable int calls = 0;
-  mutable std::vector<std::string> actions;
-  bool AllowsPolicyUpdate(const CallContext&, const store::KeyRow&,
-                          const std::shared_ptr<const policy::Policy>&) const override {
-    return !deny;
-  }
-  bool deny = false;
-};
-
-struct Fixture {
-  explicit Fixture(Options options = {}) {
-    char tmpl[] = "/tmp/kmslab-service-test-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    db = std::move(store::Store::Open(std::string(tmpl) + "/kmslab.db")).value();
-    keys = std::move(KeyRegistry::Load(db.get(), core::SecretBytes(std::string(32, 'k')), &clock)).value();
-    service = std::make_unique<Service>(keys.get(), &clock, &authorizer, &sink, options);
-    call.caller = iam::RootIdentity("111122223333");
-    call.region = "us-east-1";
-  }
-  Reply Call(const char* op, const std::string& body) { return service->Handle(op, body, call); }
-  std::string CreateKey() {
-    Reply r = Call("CreateKey", "{}");
-    REQUIRE(r.status.ok());
-    rapidjson::Document doc;
-    doc.Parse(r.body.data(), r.body.size());
-    return doc["KeyMetadata"]["KeyId"].GetString();
-  }
-
-  core::ServerClock clock;
-  std::unique_ptr<store::Store> db;
-  std::unique_ptr<KeyRegistry> keys;
-  CountingAuthorizer authorizer;
-  RecordingSink sink;
-  std::unique_ptr<Service> service;
-  CallContext call;
-};
 
 TEST_CASE("every request is audited exactly once, whatever its outcome") {
   Fixture f;
@@ -92,7 +33,7 @@ TEST_CASE("authorization runs before key state and execution, and a denial chang
   Reply denied = f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})");
   CHECK(denied.status.aws_type() == "AccessDeniedException");
   CHECK(f.Call("EnableKey", R"({"KeyId": ")" + key + R"("})").status.aws_type() == "AccessDeniedException");
-  CHECK(f.keys->Find(key)->meta.state == "Disabled");
+  CHECK(f.keys->Find("us-east-1", key)->meta.state == "Disabled");
   f.authorizer.deny = false;
   CHECK(f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})").status.aws_type() ==
         "DisabledException");
@@ -137,12 +78,12 @@ TEST_CASE("the alias index follows create, repoint and delete") {
   std::string a = f.CreateKey(), b = f.CreateKey();
   REQUIRE(f.Call("CreateAlias", R"({"AliasName": "alias/y", "TargetKeyId": ")" + a + R"("})").status.ok());
   REQUIRE(f.Call("CreateAlias", R"({"AliasName": "alias/x", "TargetKeyId": ")" + a + R"("})").status.ok());
-  CHECK(f.keys->AliasesOf(a) == std::vector<std::string>{"alias/x", "alias/y"});
+  CHECK(f.keys->AliasesOf("us-east-1", a) == std::vector<std::string>{"alias/x", "alias/y"});
   REQUIRE(f.Call("UpdateAlias", R"({"AliasName": "alias/x", "TargetKeyId": ")" + b + R"("})").status.ok());
-  CHECK(f.keys->AliasesOf(a) == std::vector<std::string>{"alias/y"});
-  CHECK(f.keys->AliasesOf(b) == std::vector<std::string>{"alias/x"});
+  CHECK(f.keys->AliasesOf("us-east-1", a) == std::vector<std::string>{"alias/y"});
+  CHECK(f.keys->AliasesOf("us-east-1", b) == std::vector<std::string>{"alias/x"});
   REQUIRE(f.Call("DeleteAlias", R"({"AliasName": "alias/y"})").status.ok());
-  CHECK(f.keys->AliasesOf(a).empty());
+  CHECK(f.keys->AliasesOf("us-east-1", a).empty());
 }
 
 TEST_CASE("deletion and automatic rotation happen when the server clock passes their dates") {
@@ -156,10 +97,10 @@ TEST_CASE("deletion and automatic rotation happen when the server clock passes t
   f.clock.AdvanceSeconds(120);
   CHECK(f.Call("DescribeKey", R"({"KeyId": ")" + doomed + R"("})").status.aws_type() == "NotFoundException");
   CHECK(f.keys->ListAliases("111122223333", "us-east-1").empty());
-  CHECK(f.keys->Find(rotating)->materials.size() == 1);
+  CHECK(f.keys->Find("us-east-1", rotating)->materials.size() == 1);
   f.clock.AdvanceSeconds(90 * 86400);
   f.Call("ListKeys", "{}");
-  auto rotated = f.keys->Find(rotating);
+  auto rotated = f.keys->Find("us-east-1", rotating);
   REQUIRE(rotated->materials.size() == 2);
   CHECK(rotated->current().rotation_type == "AUTOMATIC");
   CHECK(rotated->meta.next_rotation_ms > f.clock.NowMillis());

@@ -114,6 +114,93 @@ CREATE TABLE ddb_backup_items (
     R"sql(
 DROP TABLE audit_events;
 )sql",
+    // 3 -> 4: multi-Region keys. Related keys share one key id, one key per
+    // Region, so a key is named by (key_id, region) and every table naming a
+    // key names both; keys gain their multi-Region role ('' | PRIMARY | REPLICA).
+    R"sql(
+CREATE TABLE keys_v4 (
+  key_id                TEXT NOT NULL,
+  arn                   TEXT NOT NULL UNIQUE,
+  account               TEXT NOT NULL,
+  region                TEXT NOT NULL,
+  created_ms            INTEGER NOT NULL,
+  description           TEXT NOT NULL,
+  state                 TEXT NOT NULL,
+  key_usage             TEXT NOT NULL,
+  key_spec              TEXT NOT NULL,
+  origin                TEXT NOT NULL,
+  key_manager           TEXT NOT NULL,
+  policy                TEXT NOT NULL,
+  deletion_ms           INTEGER NOT NULL DEFAULT 0,
+  pending_window_days   INTEGER NOT NULL DEFAULT 0,
+  rotation_enabled      INTEGER NOT NULL DEFAULT 0,
+  rotation_period_days  INTEGER NOT NULL DEFAULT 0,
+  next_rotation_ms      INTEGER NOT NULL DEFAULT 0,
+  multi_region          INTEGER NOT NULL DEFAULT 0,
+  multi_region_key_type TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (key_id, region)
+);
+INSERT INTO keys_v4 SELECT *, '' FROM keys;
+CREATE TABLE key_materials_v4 (
+  key_id        TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  version       INTEGER NOT NULL,
+  material_id   TEXT NOT NULL,
+  wrapped       BLOB NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  rotation_type TEXT NOT NULL,
+  PRIMARY KEY (key_id, region, version),
+  FOREIGN KEY (key_id, region) REFERENCES keys_v4(key_id, region) ON DELETE CASCADE
+);
+INSERT INTO key_materials_v4 SELECT m.key_id, k.region, m.version, m.material_id, m.wrapped, m.created_ms,
+  m.rotation_type FROM key_materials m JOIN keys k USING (key_id);
+CREATE TABLE key_tags_v4 (
+  key_id    TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  tag_key   TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (key_id, region, tag_key),
+  FOREIGN KEY (key_id, region) REFERENCES keys_v4(key_id, region) ON DELETE CASCADE
+);
+INSERT INTO key_tags_v4 SELECT t.key_id, k.region, t.tag_key, t.tag_value FROM key_tags t JOIN keys k USING (key_id);
+CREATE TABLE aliases_v4 (
+  account    TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  key_id     TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (account, region, name),
+  FOREIGN KEY (key_id, region) REFERENCES keys_v4(key_id, region) ON DELETE CASCADE
+);
+INSERT INTO aliases_v4 SELECT * FROM aliases;
+CREATE TABLE grants_v4 (
+  grant_id        TEXT PRIMARY KEY,
+  key_id          TEXT NOT NULL,
+  region          TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  grantee         TEXT NOT NULL,
+  retiring        TEXT NOT NULL,
+  issuing_account TEXT NOT NULL,
+  operations      TEXT NOT NULL,  -- JSON array of operation names
+  constraints     TEXT NOT NULL,  -- JSON object, {} when none
+  created_ms      INTEGER NOT NULL,
+  FOREIGN KEY (key_id, region) REFERENCES keys_v4(key_id, region) ON DELETE CASCADE
+);
+INSERT INTO grants_v4 SELECT g.grant_id, g.key_id, k.region, g.name, g.grantee, g.retiring, g.issuing_account,
+  g.operations, g.constraints, g.created_ms FROM grants g JOIN keys k USING (key_id);
+DROP TABLE key_materials;
+DROP TABLE key_tags;
+DROP TABLE aliases;
+DROP TABLE grants;
+DROP TABLE keys;
+ALTER TABLE keys_v4 RENAME TO keys;
+ALTER TABLE key_materials_v4 RENAME TO key_materials;
+ALTER TABLE key_tags_v4 RENAME TO key_tags;
+ALTER TABLE aliases_v4 RENAME TO aliases;
+ALTER TABLE grants_v4 RENAME TO grants;
+CREATE INDEX grants_by_key_grantee ON grants(key_id, region, grantee);
+)sql",
 };
 
 }  // namespace kmslab::store

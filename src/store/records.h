@@ -10,6 +10,32 @@
 
 namespace kmslab::store {
 
+// A multi-Region key's role among its related keys; kNone for single-Region keys.
+enum class MultiRegionKeyType { kNone, kPrimary, kReplica };
+
+// The role as AWS names it (MultiRegionKeyType, kms:MultiRegionKeyType): PRIMARY,
+// REPLICA, or "" for kNone.
+inline const char* MultiRegionKeyTypeName(MultiRegionKeyType type) {
+  switch (type) {
+    case MultiRegionKeyType::kPrimary:
+      return "PRIMARY";
+    case MultiRegionKeyType::kReplica:
+      return "REPLICA";
+    case MultiRegionKeyType::kNone:
+      break;
+  }
+  return "";
+}
+
+// The inverse of MultiRegionKeyTypeName; kNone for any other text.
+inline MultiRegionKeyType ParseMultiRegionKeyType(std::string_view name) {
+  if (name == "PRIMARY") return MultiRegionKeyType::kPrimary;
+  if (name == "REPLICA") return MultiRegionKeyType::kReplica;
+  return MultiRegionKeyType::kNone;
+}
+
+// A key is named by (key_id, region): related multi-Region keys share one key
+// id, one key per Region.
 struct KeyRow {
   std::string key_id;
   std::string arn;
@@ -28,7 +54,8 @@ struct KeyRow {
   bool rotation_enabled = false;
   int rotation_period_days = 0;
   int64_t next_rotation_ms = 0;
-  bool multi_region = false;
+  bool multi_region = false;  // true exactly when multi_region_type is not kNone
+  MultiRegionKeyType multi_region_type = MultiRegionKeyType::kNone;
   std::map<std::string, std::string> tags;
 };
 
@@ -39,6 +66,7 @@ struct MaterialRow {
   std::string wrapped;      // sealed under the root key
   int64_t created_ms = 0;
   std::string rotation_type;  // "" for the first material, AUTOMATIC or ON_DEMAND
+  std::string region;  // the key's Region: set on load; writes take it from the key row
 };
 
 struct AliasRow {
@@ -60,6 +88,7 @@ struct GrantRow {
   std::string operations;       // JSON array of operation names
   std::string constraints;      // JSON object, {} when none
   int64_t created_ms = 0;
+  std::string region;  // with key_id, names the key
 };
 
 // A DynamoDB table of the shim. `meta` is a JSON document owned by ddb/: the

@@ -2,7 +2,8 @@
 
 #include <sqlite3.h>
 
-#include <unordered_map>
+#include <map>
+#include <utility>
 
 #include "store/migrations.h"
 #include "store/stmt.h"
@@ -53,63 +54,66 @@ core::Status Store::WriteKey(const KeyRow& k) {
             // and the delete would cascade to the key's materials and aliases.
             "INSERT INTO keys (key_id, arn, account, region, created_ms, description, state, key_usage, "
             "key_spec, origin, key_manager, policy, deletion_ms, pending_window_days, rotation_enabled, "
-            "rotation_period_days, next_rotation_ms, multi_region) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(key_id) DO UPDATE SET description = excluded.description, state = excluded.state, "
+            "rotation_period_days, next_rotation_ms, multi_region, multi_region_key_type) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(key_id, region) DO UPDATE SET description = excluded.description, state = excluded.state, "
             "policy = excluded.policy, deletion_ms = excluded.deletion_ms, "
             "pending_window_days = excluded.pending_window_days, rotation_enabled = excluded.rotation_enabled, "
-            "rotation_period_days = excluded.rotation_period_days, next_rotation_ms = excluded.next_rotation_ms");
+            "rotation_period_days = excluded.rotation_period_days, next_rotation_ms = excluded.next_rotation_ms, "
+            "multi_region_key_type = excluded.multi_region_key_type");
   stmt.Bind(1, k.key_id).Bind(2, k.arn).Bind(3, k.account).Bind(4, k.region).Bind(5, k.created_ms);
   stmt.Bind(6, k.description).Bind(7, k.state).Bind(8, k.key_usage).Bind(9, k.key_spec).Bind(10, k.origin);
   stmt.Bind(11, k.key_manager).Bind(12, k.policy).Bind(13, k.deletion_ms).Bind(14, int64_t{k.pending_window_days});
   stmt.Bind(15, int64_t{k.rotation_enabled}).Bind(16, int64_t{k.rotation_period_days});
   stmt.Bind(17, k.next_rotation_ms).Bind(18, int64_t{k.multi_region});
+  stmt.Bind(19, std::string(MultiRegionKeyTypeName(k.multi_region_type)));
   RETURN_IF_ERROR(stmt.Run());
-  Stmt clear(db_, "DELETE FROM key_tags WHERE key_id = ?");
-  clear.Bind(1, k.key_id);
+  Stmt clear(db_, "DELETE FROM key_tags WHERE key_id = ? AND region = ?");
+  clear.Bind(1, k.key_id).Bind(2, k.region);
   RETURN_IF_ERROR(clear.Run());
   for (const auto& [tag_key, tag_value] : k.tags) {
-    Stmt tag(db_, "INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES (?,?,?)");
-    tag.Bind(1, k.key_id).Bind(2, tag_key).Bind(3, tag_value);
+    Stmt tag(db_, "INSERT INTO key_tags (key_id, region, tag_key, tag_value) VALUES (?,?,?,?)");
+    tag.Bind(1, k.key_id).Bind(2, k.region).Bind(3, tag_key).Bind(4, tag_value);
     RETURN_IF_ERROR(tag.Run());
   }
   return core::Status();
 }
 
-core::Status Store::WriteMaterial(const MaterialRow& m) {
+core::Status Store::WriteMaterial(const KeyRow& key, const MaterialRow& m) {
   Stmt stmt(db_,
-            "INSERT INTO key_materials (key_id, version, material_id, wrapped, created_ms, rotation_type) "
-            "VALUES (?,?,?,?,?,?)");
-  stmt.Bind(1, m.key_id).Bind(2, int64_t{m.version}).Bind(3, m.material_id).BindBlob(4, m.wrapped);
-  stmt.Bind(5, m.created_ms).Bind(6, m.rotation_type);
+            "INSERT INTO key_materials (key_id, region, version, material_id, wrapped, created_ms, rotation_type) "
+            "VALUES (?,?,?,?,?,?,?)");
+  stmt.Bind(1, key.key_id).Bind(2, key.region).Bind(3, int64_t{m.version}).Bind(4, m.material_id);
+  stmt.BindBlob(5, m.wrapped).Bind(6, m.created_ms).Bind(7, m.rotation_type);
   return stmt.Run();
 }
 
-core::Status Store::CreateKey(const KeyRow& key, const MaterialRow& material) {
+core::Status Store::WriteKeys(const std::vector<KeyWrite>& writes) {
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction(db_, [&] {
-    RETURN_IF_ERROR(WriteKey(key));
-    return WriteMaterial(material);
+    for (const KeyWrite& write : writes) {
+      RETURN_IF_ERROR(WriteKey(write.key));
+      for (const MaterialRow& material : write.new_materials) RETURN_IF_ERROR(WriteMaterial(write.key, material));
+    }
+    return core::Status();
   });
 }
 
-core::Status Store::UpdateKey(const KeyRow& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction(db_, [&] { return WriteKey(key); });
+core::Status Store::CreateKey(const KeyRow& key, const MaterialRow& material) {
+  return WriteKeys({{key, {material}}});
 }
+
+core::Status Store::UpdateKey(const KeyRow& key) { return WriteKeys({{key, {}}}); }
 
 core::Status Store::AddMaterial(const KeyRow& key, const MaterialRow& material) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction(db_, [&] {
-    RETURN_IF_ERROR(WriteKey(key));
-    return WriteMaterial(material);
-  });
+  return WriteKeys({{key, {material}}});
 }
 
-core::Status Store::DeleteKey(const std::string& key_id) {
+core::Status Store::DeleteKey(const std::string& key_id, const std::string& region) {
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction(db_, [&] {
-    Stmt stmt(db_, "DELETE FROM keys WHERE key_id = ?");  // cascades
-    stmt.Bind(1, key_id);
+    Stmt stmt(db_, "DELETE FROM keys WHERE key_id = ? AND region = ?");  // cascades
+    stmt.Bind(1, key_id).Bind(2, region);
     return stmt.Run();
   });
 }
@@ -140,9 +144,10 @@ core::Status Store::PutGrant(const GrantRow& g) {
   return InTransaction(db_, [&] {
     Stmt stmt(db_,
               "INSERT INTO grants (grant_id, key_id, name, grantee, retiring, issuing_account, operations, "
-              "constraints, created_ms) VALUES (?,?,?,?,?,?,?,?,?)");
+              "constraints, created_ms, region) VALUES (?,?,?,?,?,?,?,?,?,?)");
     stmt.Bind(1, g.grant_id).Bind(2, g.key_id).Bind(3, g.name).Bind(4, g.grantee).Bind(5, g.retiring);
     stmt.Bind(6, g.issuing_account).Bind(7, g.operations).Bind(8, g.constraints).Bind(9, g.created_ms);
+    stmt.Bind(10, g.region);
     return stmt.Run();
   });
 }
@@ -160,13 +165,13 @@ core::StatusOr<std::vector<GrantRow>> Store::LoadGrants() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<GrantRow> rows;
   Stmt stmt(db_,
-            "SELECT grant_id, key_id, name, grantee, retiring, issuing_account, operations, constraints, created_ms "
-            "FROM grants ORDER BY created_ms, grant_id");
+            "SELECT grant_id, key_id, name, grantee, retiring, issuing_account, operations, constraints, created_ms, "
+            "region FROM grants ORDER BY created_ms, grant_id");
   if (!stmt.ok()) return SqlError(db_, "load grants");
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
     rows.push_back({stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4), stmt.Text(5),
-                    stmt.Text(6), stmt.Text(7), stmt.Int(8)});
+                    stmt.Text(6), stmt.Text(7), stmt.Int(8), stmt.Text(9)});
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load grants");
   return rows;
@@ -178,7 +183,7 @@ core::StatusOr<std::vector<KeyRow>> Store::LoadKeys() {
   Stmt stmt(db_,
             "SELECT key_id, arn, account, region, created_ms, description, state, key_usage, key_spec, origin, "
             "key_manager, policy, deletion_ms, pending_window_days, rotation_enabled, rotation_period_days, "
-            "next_rotation_ms, multi_region FROM keys ORDER BY created_ms, key_id");
+            "next_rotation_ms, multi_region, multi_region_key_type FROM keys ORDER BY created_ms, key_id, region");
   if (!stmt.ok()) return SqlError(db_, "load keys");
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
@@ -201,16 +206,17 @@ core::StatusOr<std::vector<KeyRow>> Store::LoadKeys() {
     k.rotation_period_days = static_cast<int>(stmt.Int(15));
     k.next_rotation_ms = stmt.Int(16);
     k.multi_region = stmt.Int(17) != 0;
+    k.multi_region_type = ParseMultiRegionKeyType(stmt.Text(18));
     keys.push_back(std::move(k));
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load keys");
-  Stmt tags(db_, "SELECT key_id, tag_key, tag_value FROM key_tags");
+  Stmt tags(db_, "SELECT key_id, region, tag_key, tag_value FROM key_tags");
   if (!tags.ok()) return SqlError(db_, "load tags");
-  std::unordered_map<std::string, KeyRow*> by_id;
-  for (auto& k : keys) by_id[k.key_id] = &k;
+  std::map<std::pair<std::string, std::string>, KeyRow*> by_name;
+  for (auto& k : keys) by_name[{k.key_id, k.region}] = &k;
   while ((rc = tags.Step()) == SQLITE_ROW) {
-    auto it = by_id.find(tags.Text(0));
-    if (it != by_id.end()) it->second->tags[tags.Text(1)] = tags.Text(2);
+    auto it = by_name.find({tags.Text(0), tags.Text(1)});
+    if (it != by_name.end()) it->second->tags[tags.Text(2)] = tags.Text(3);
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load tags");
   return keys;
@@ -220,8 +226,8 @@ core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<MaterialRow> rows;
   Stmt stmt(db_,
-            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type FROM key_materials "
-            "ORDER BY key_id, version");
+            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type, region FROM key_materials "
+            "ORDER BY key_id, region, version");
   if (!stmt.ok()) return SqlError(db_, "load materials");
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
@@ -232,6 +238,7 @@ core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
     m.wrapped = stmt.Text(3);
     m.created_ms = stmt.Int(4);
     m.rotation_type = stmt.Text(5);
+    m.region = stmt.Text(6);
     rows.push_back(std::move(m));
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load materials");

@@ -21,7 +21,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 class Store {
  public:
@@ -33,6 +33,16 @@ class Store {
 
   int schema_version();
 
+  // One key's row with the materials it gains (written under the key's
+  // (key_id, region)); see WriteKeys.
+  struct KeyWrite {
+    KeyRow key;
+    std::vector<MaterialRow> new_materials;
+  };
+  // Several keys' rows and new materials in one transaction: a multi-Region
+  // change (a replica with copies of its primary's materials, a rotation
+  // reaching every related key, a primary Region swap).
+  core::Status WriteKeys(const std::vector<KeyWrite>& writes);
   // A new key with its first material, atomically.
   core::Status CreateKey(const KeyRow& key, const MaterialRow& material);
   // Replaces the key's row and its tags.
@@ -40,7 +50,7 @@ class Store {
   // A rotation: the new material and the key row, atomically.
   core::Status AddMaterial(const KeyRow& key, const MaterialRow& material);
   // Removes the key and everything that hangs off it (materials, tags, aliases).
-  core::Status DeleteKey(const std::string& key_id);
+  core::Status DeleteKey(const std::string& key_id, const std::string& region);
   core::Status PutAlias(const AliasRow& alias);
   core::Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
 
@@ -80,7 +90,7 @@ class Store {
   core::Status Exec(const char* sql);
   core::Status Migrate();
   core::Status WriteKey(const KeyRow& key);
-  core::Status WriteMaterial(const MaterialRow& material);
+  core::Status WriteMaterial(const KeyRow& key, const MaterialRow& material);
 
   // Waits until every item write enqueued so far is committed.
   core::Status FlushDdbWrites();

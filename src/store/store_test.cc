@@ -8,7 +8,11 @@
 #include <thread>
 #include <vector>
 
+#include <sqlite3.h>
+
+#include "store/migrations.h"
 #include "store/root_key.h"
+#include "store/stmt.h"
 #include "store/test_temp_dir.h"
 
 namespace kmslab::store {
@@ -63,7 +67,7 @@ TEST_CASE("keys, materials, tags and aliases survive reopening; deletion cascade
   CHECK(materials->at(0).wrapped == std::string("\x00wrapped", 8));
   CHECK(materials->at(1).material_id == "m2");
   CHECK((*store)->LoadAliases()->size() == 1);
-  REQUIRE((*store)->DeleteKey(key.key_id).ok());
+  REQUIRE((*store)->DeleteKey(key.key_id, key.region).ok());
   CHECK((*store)->LoadKeys()->empty());
   CHECK((*store)->LoadMaterials()->empty());
   CHECK((*store)->LoadAliases()->empty());
@@ -111,6 +115,57 @@ TEST_CASE("item writes from many threads share commits, and backups copy and res
   CHECK(store->LoadDdbTables()->size() == 1);
   REQUIRE(store->DeleteDdbBackup("arn:b1").ok());
   CHECK(store->LoadDdbBackups()->empty());
+}
+
+}  // namespace
+}  // namespace kmslab::store
+
+namespace kmslab::store {
+namespace {
+
+TEST_CASE("version 3 databases move to (key id, Region) names with their rows kept") {
+  std::string path = TempDir() + "/kmslab.db";
+  {
+    auto db = OpenDatabase(path);
+    REQUIRE(db.ok());
+    for (int v = 0; v < 3; ++v) REQUIRE(ExecSql(*db, kMigrations[v]).ok());
+    REQUIRE(ExecSql(*db, R"sql(
+      PRAGMA user_version=3;
+      INSERT INTO keys (key_id, arn, account, region, created_ms, description, state, key_usage, key_spec,
+        origin, key_manager, policy) VALUES ('k1', 'arn:aws:kms:us-east-1:111122223333:key/k1', '111122223333',
+        'us-east-1', 1, '', 'Enabled', 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', 'AWS_KMS', 'CUSTOMER', '{}');
+      INSERT INTO key_materials VALUES ('k1', 1, 'm1', x'00', 1, '');
+      INSERT INTO key_tags VALUES ('k1', 'team', 'blue');
+      INSERT INTO aliases VALUES ('111122223333', 'us-east-1', 'alias/a', 'k1', 1, 1);
+      INSERT INTO grants VALUES ('g1', 'k1', '', 'p', '', 'a', '[]', '{}', 1);
+    )sql").ok());
+    sqlite3_close(*db);
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK((*store)->schema_version() == 4);
+  auto keys = (*store)->LoadKeys();
+  REQUIRE(keys.ok());
+  REQUIRE(keys->size() == 1);
+  CHECK(keys->at(0).tags.at("team") == "blue");
+  CHECK(keys->at(0).multi_region_type == MultiRegionKeyType::kNone);
+  auto materials = (*store)->LoadMaterials();
+  REQUIRE(materials.ok());
+  CHECK(materials->at(0).region == "us-east-1");
+  CHECK((*store)->LoadGrants()->at(0).region == "us-east-1");
+  // A related key in another Region shares the key id; deleting one keeps the other.
+  KeyRow replica = keys->at(0);
+  replica.region = "eu-west-1";
+  replica.arn = "arn:aws:kms:eu-west-1:111122223333:key/k1";
+  replica.multi_region_type = MultiRegionKeyType::kReplica;
+  REQUIRE((*store)->CreateKey(replica, {"k1", 1, "m1", "w", 1, ""}).ok());
+  REQUIRE((*store)->DeleteKey("k1", "us-east-1").ok());
+  keys = (*store)->LoadKeys();
+  REQUIRE(keys->size() == 1);
+  CHECK(keys->at(0).multi_region_type == MultiRegionKeyType::kReplica);
+  CHECK((*store)->LoadAliases()->empty());
+  CHECK((*store)->LoadGrants()->empty());
+  CHECK((*store)->LoadMaterials()->size() == 1);
 }
 
 }  // namespace

@@ -482,6 +482,25 @@ def write_fixtures(dest, identities):
     return dest
 
 
+def start_with_identities(identities):
+    """A started Server whose fixtures are `identities` (a dict), written to a fresh
+    temporary directory (the server's `fixtures`); stop it with shutdown_and_remove_fixtures."""
+    srv = Server(fixtures=write_fixtures(tempfile.mkdtemp(prefix="kmslab-fixtures-"), identities))
+    try:
+        srv.start()
+    except Exception:
+        shutil.rmtree(srv.fixtures, ignore_errors=True)
+        raise
+    return srv
+
+
+def shutdown_and_remove_fixtures(srv):
+    try:
+        srv.shutdown()
+    finally:
+        shutil.rmtree(srv.fixtures, ignore_errors=True)
+
+
 def kmslab(*args, input=None, timeout=60):
     """Run the kmslab binary (not the server); returns CompletedProcess with text output."""
     return subprocess.run([KMSLAB_BIN, *args], input=input, capture_output=True, text=True,

@@ -7,8 +7,6 @@ partner-admin (account 444455556666) has kms:*, partner-app nothing.
 """
 import json
 import os
-import shutil
-import tempfile
 import uuid
 
 import harness
@@ -732,7 +730,6 @@ class IdentityDenyTest(PolicyCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="kmslab-fixtures-")
         ids = harness.fixture_identities()
         acct = ids["accounts"][ACCOUNT]
         users = {u["name"]: u for u in acct["users"]}
@@ -749,20 +746,12 @@ class IdentityDenyTest(PolicyCase):
             "inlinePolicies": {"no-new-keys": {
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Deny", "Action": "kms:CreateKey", "Resource": "*"}]}}})
-        harness.write_fixtures(cls.tmp, ids)
-        cls.srv = harness.Server(fixtures=cls.tmp)
-        try:
-            cls.srv.start()
-        except Exception:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
+        cls.srv = harness.start_with_identities(ids)
+        cls.tmp = cls.srv.fixtures
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.srv.shutdown()
-        finally:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        harness.shutdown_and_remove_fixtures(cls.srv)
 
     def test_iam_deny_beats_root_delegation(self):
         md = self.create_key()

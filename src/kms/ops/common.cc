@@ -5,6 +5,7 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "kms/errors.h"
+#include "kms/multi_region.h"
 
 namespace kmslab::kms::ops {
 
@@ -32,7 +33,7 @@ core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
   const AuthzCheck& check = plan.checks[0];
   // The state may have changed since the pipeline checked it: check again
   // under the registry's write lock.
-  return service.keys().Update(check.key->meta.key_id, [&](store::KeyRow& m) {
+  return service.keys().Update(check.key->meta.region, check.key->meta.key_id, [&](store::KeyRow& m) {
     RETURN_IF_ERROR(CheckKeyState(m, check.use, service.options()));
     return change(m);
   });
@@ -42,6 +43,14 @@ core::StatusOr<std::shared_ptr<const policy::Policy>> ParseKeyPolicyDocument(con
   auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy);
   if (!parsed.ok()) return MalformedPolicyError(parsed.status().message());
   return parsed;
+}
+
+core::Status CheckPolicyLockout(Service& service, const CallContext& call, const store::KeyRow& meta,
+                                const std::optional<std::string>& policy, bool bypass) {
+  if (!policy || bypass) return core::Status();
+  ASSIGN_OR_RETURN(auto parsed, ParseKeyPolicyDocument(*policy));
+  if (service.authorizer().AllowsPolicyUpdate(call, meta, parsed)) return core::Status();
+  return MalformedPolicyError("The new key policy will not allow you to update the key policy in the future.");
 }
 
 void AddCryptoContext(AuthzCheck& check, const StringMap& context, const std::string& algorithm) {
@@ -131,10 +140,17 @@ core::StatusOr<ResolvedKey> ResolveCiphertextKey(Service& service, const CallCon
   auto header = crypto::ParseBlobHeader(blob);
   if (!header.ok()) return InvalidCiphertextError();
   auto arn = core::ParseArn(header->key_arn);
-  KeyPtr key = arn && arn->resource.starts_with("key/") ? service.keys().Find(arn->resource.substr(4)) : nullptr;
-  if (!key || key->meta.arn != header->key_arn || arn->region != call.region) {
-    return AccessDeniedError(kLegacyCiphertextDenied);
+  KeyPtr key;
+  if (arn && arn->resource.starts_with("key/")) {
+    // A multi-Region key's blob opens under the related key in the caller's
+    // Region (the related keys share every material version); any other
+    // blob only under the very key that sealed it.
+    const std::string key_id = arn->resource.substr(4);
+    key = service.keys().Find(call.region, key_id);
+    const bool related = key && IsMultiRegionKeyId(key_id) && key->meta.account == arn->account;
+    if (key && !related && key->meta.arn != header->key_arn) key = nullptr;
   }
+  if (!key) return AccessDeniedError(kLegacyCiphertextDenied);
   if (!key->material(header->material_version)) return InvalidCiphertextError();
   if (named && named->key->meta.key_id != key->meta.key_id) return IncorrectKeyError();
   return ResolvedKey{key, named ? named->request_alias : ""};

@@ -46,6 +46,12 @@ core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
 // Parses a key policy for CreateKey / PutKeyPolicy; a bad document is a
 // MalformedPolicyDocumentException naming every problem.
 core::StatusOr<std::shared_ptr<const policy::Policy>> ParseKeyPolicyDocument(const std::string& text);
+// The policy lockout safety check for a new key `meta` whose policy is
+// `policy` (as sent; unset = the default policy, which passes): unless
+// `bypass`, a policy that would not let the caller update it is a
+// MalformedPolicyDocumentException.
+core::Status CheckPolicyLockout(Service& service, const CallContext& call, const store::KeyRow& meta,
+                                const std::optional<std::string>& policy, bool bypass);
 // Sets the encryption-context condition keys, kms:EncryptionAlgorithm and the
 // context grant constraints are checked against.
 void AddCryptoContext(AuthzCheck& check, const StringMap& context, const std::string& algorithm);

@@ -123,6 +123,7 @@ struct CreateGrantOp {
     }
     auto grant = std::make_shared<GrantRecord>();
     grant->key_id = key.meta.key_id;
+    grant->region = key.meta.region;
     grant->created_ms = s.NowMillis();
     policy::Grant& g = grant->grant;
     g.name = q.name.value_or("");
@@ -134,7 +135,7 @@ struct CreateGrantOp {
     g.context_equals = q.equals;
     // The same Name and parameters on the same key: the existing grant.
     if (q.name) {
-      for (const GrantPtr& existing : s.keys().GrantsOfKey(key.meta.key_id)) {
+      for (const GrantPtr& existing : s.keys().GrantsOfKey(key.meta.region, key.meta.key_id)) {
         const policy::Grant& e = existing->grant;
         if (e.name == g.name && e.grantee_principal == g.grantee_principal &&
             e.retiring_principal == g.retiring_principal && e.operations == g.operations &&

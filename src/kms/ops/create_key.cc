@@ -1,12 +1,14 @@
 // CreateKey: a symmetric encryption key (the default), an RSA or ECC key for
 // signing (RSA also ENCRYPT_DECRYPT, NIST curves also KEY_AGREEMENT) or an
-// HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2).
+// HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2);
+// single-Region or the primary of a multi-Region key (multi_region.h).
 // IAM-only authorization (kms:CreateKey, plus kms:TagResource with Tags).
 #include "core/arn.h"
 #include "core/random.h"
 #include "kms/errors.h"
 #include "kms/key_json.h"
 #include "kms/key_material.h"
+#include "kms/multi_region.h"
 #include "kms/ops/common.h"
 #include "kms/policies.h"
 
@@ -62,9 +64,6 @@ struct CreateKeyOp {
     if (q.origin.value_or("AWS_KMS") != "AWS_KMS") {
       return UnsupportedOperationError("Origin " + *q.origin + " is not supported by kmslab; use AWS_KMS.");
     }
-    if (q.multi_region.value_or(false)) {
-      return UnsupportedOperationError("Multi-Region keys are not supported by kmslab.");
-    }
     RETURN_IF_ERROR(CheckTags(q.tags, q.tags.size()));
     if (q.policy) RETURN_IF_ERROR(ParseKeyPolicyDocument(*q.policy).status());
     return core::Status();
@@ -81,7 +80,7 @@ struct CreateKeyOp {
     ctx.Set("kms:KeyUsage", usage);
     ctx.Set("kms:CustomerMasterKeyUsage", usage);
     ctx.Set("kms:KeyOrigin", q.origin.value_or("AWS_KMS"));
-    ctx.SetBool("kms:MultiRegion", q.multi_region.value_or(false));
+    SetMultiRegionConditionKeys(ctx, q.multi_region.value_or(false), store::MultiRegionKeyType::kPrimary);
     if (q.bypass) ctx.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
     AddTagContext(plan.checks[0], q.tags);
     if (!q.tags.empty()) {
@@ -94,7 +93,9 @@ struct CreateKeyOp {
   static core::Status Execute(Service& service, const CallContext& call, const Request& q, const Plan&,
                               JsonOut& out) {
     store::KeyRow meta;
-    meta.key_id = core::NewUuid();
+    meta.multi_region = q.multi_region.value_or(false);
+    if (meta.multi_region) meta.multi_region_type = store::MultiRegionKeyType::kPrimary;
+    meta.key_id = meta.multi_region ? NewMultiRegionKeyId() : core::NewUuid();
     meta.arn = core::KeyArn(call.region, call.caller->account, meta.key_id);
     meta.account = call.caller->account;
     meta.region = call.region;
@@ -107,15 +108,9 @@ struct CreateKeyOp {
     meta.key_manager = "CUSTOMER";
     meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller->account));
     for (const Tag& tag : q.tags) meta.tags[tag.key] = tag.value;
-    if (q.policy && !q.bypass.value_or(false)) {
-      ASSIGN_OR_RETURN(auto parsed, ParseKeyPolicyDocument(*q.policy));
-      if (!service.authorizer().AllowsPolicyUpdate(call, meta, parsed)) {
-        return MalformedPolicyError(
-            "The new key policy will not allow you to update the key policy in the future.");
-      }
-    }
+    RETURN_IF_ERROR(CheckPolicyLockout(service, call, meta, q.policy, q.bypass.value_or(false)));
     ASSIGN_OR_RETURN(KeyPtr key, service.keys().Create(std::move(meta)));
-    WriteKeyMetadata(out.Member("KeyMetadata"), *key);
+    WriteKeyMetadata(out.Member("KeyMetadata"), *key, service.keys().Related(key->meta));
     return core::Status();
   }
 };

@@ -15,8 +15,9 @@ struct DescribeKeyOp {
     RETURN_IF_ERROR(EnsureAwsManagedKey(s.keys(), c, q.key_id, s.NowMillis()));
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:DescribeKey", KeyUse::kAnyState, plan).status();
   }
-  static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    WriteKeyMetadata(out.Member("KeyMetadata"), *plan.checks[0].key);
+  static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
+    const Key& key = *plan.checks[0].key;
+    WriteKeyMetadata(out.Member("KeyMetadata"), key, s.keys().Related(key.meta));
     return core::Status();
   }
 };

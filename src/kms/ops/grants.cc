@@ -26,7 +26,7 @@ core::Status WriteGrantPage(Service& s, const std::vector<GrantPtr>& grants, con
   auto& w = out.Member("Grants");
   w.StartArray();
   for (size_t i = page.begin; i < page.end; ++i) {
-    KeyPtr key = s.keys().Find(grants[i]->key_id);
+    KeyPtr key = s.keys().Find(grants[i]->region, grants[i]->key_id);
     WriteGrant(w, *grants[i], key ? key->meta.arn : grants[i]->key_id);
   }
   w.EndArray();
@@ -57,7 +57,7 @@ struct ListGrantsOp {
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     if (q.grant_id) RETURN_IF_ERROR(CheckGrantId(*q.grant_id));
     std::vector<GrantPtr> grants;
-    for (GrantPtr& g : s.keys().GrantsOfKey(plan.checks[0].key->meta.key_id)) {
+    for (GrantPtr& g : s.keys().GrantsOfKey(plan.checks[0].key->meta.region, plan.checks[0].key->meta.key_id)) {
       if (q.grant_id && g->grant.grant_id != *q.grant_id) continue;
       if (q.grantee && g->grant.grantee_principal != *q.grantee) continue;
       grants.push_back(std::move(g));
@@ -85,8 +85,7 @@ struct ListRetirableGrantsOp {
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan&, JsonOut& out) {
     std::vector<GrantPtr> grants;
     for (GrantPtr& g : s.keys().GrantsRetirableBy(q.retiring)) {
-      KeyPtr key = s.keys().Find(g->key_id);
-      if (key && key->meta.region == c.region) grants.push_back(std::move(g));
+      if (g->region == c.region && s.keys().Find(g->region, g->key_id)) grants.push_back(std::move(g));
     }
     return WriteGrantPage(s, grants, q.marker, q.limit, out);
   }
@@ -123,12 +122,14 @@ struct RetireGrantOp {
       }
       grant = s.keys().FindGrant(ref->grant_id);
       if (!grant) return GrantNotFound(ref->grant_id);
-      if (!key) key = s.keys().Find(grant->key_id);
+      if (!key) key = s.keys().Find(grant->region, grant->key_id);
     } else {
       RETURN_IF_ERROR(CheckGrantId(*q.grant_id));
       grant = s.keys().FindGrant(*q.grant_id);
     }
-    if (!grant || !key || grant->key_id != key->meta.key_id) return GrantNotFound(q.grant_id.value_or(""));
+    if (!grant || !key || grant->key_id != key->meta.key_id || grant->region != key->meta.region) {
+      return GrantNotFound(q.grant_id.value_or(""));
+    }
     plan.checks.push_back({"kms:RetireGrant", key->meta.arn, key, KeyUse::kAnyState, ""});
     plan.checks[0].subject_grant = grant;
     return core::Status();
@@ -159,7 +160,8 @@ struct RevokeGrantOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
     GrantPtr grant = s.keys().FindGrant(q.grant_id);
-    if (!grant || grant->key_id != plan.checks[0].key->meta.key_id) return GrantNotFound(q.grant_id);
+    const store::KeyRow& key = plan.checks[0].key->meta;
+    if (!grant || grant->key_id != key.key_id || grant->region != key.region) return GrantNotFound(q.grant_id);
     return s.keys().RemoveGrant(q.grant_id);
   }
 };

@@ -1,6 +1,7 @@
 // Automatic rotation: EnableKeyRotation (period 90-2560 days, default 365),
 // DisableKeyRotation and GetKeyRotationStatus. The registry rotates a key
 // when its NextRotationDate passes. Only symmetric encryption keys rotate.
+#include "kms/multi_region.h"
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
@@ -22,6 +23,7 @@ struct EnableKeyRotationOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
     RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
+    RETURN_IF_ERROR(RefuseReplica(plan.checks[0].key->meta));
     const int64_t next = s.NowMillis() + q.period_days * kDayMillis;
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
              m.rotation_enabled = true;
@@ -45,6 +47,7 @@ struct DisableKeyRotationOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
     RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
+    RETURN_IF_ERROR(RefuseReplica(plan.checks[0].key->meta));
     return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
              m.rotation_enabled = false;
              m.next_rotation_ms = 0;
@@ -64,9 +67,12 @@ struct GetKeyRotationStatusOp {
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:GetKeyRotationStatus", KeyUse::kAnyState, plan)
         .status();
   }
-  static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    const store::KeyRow& m = plan.checks[0].key->meta;
-    out.Str("KeyId", m.arn).Bool("KeyRotationEnabled", m.rotation_enabled);
+  static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
+    const KeyPtr& key = plan.checks[0].key;
+    // Only a primary holds the rotation setting its replicas share.
+    KeyPtr primary = IsReplica(key->meta) ? PrimaryOf(s.keys().Related(key->meta)) : nullptr;
+    const store::KeyRow& m = (primary ? primary : key)->meta;
+    out.Str("KeyId", key->meta.arn).Bool("KeyRotationEnabled", m.rotation_enabled);
     if (m.rotation_enabled) {
       out.Int("RotationPeriodInDays", m.rotation_period_days).Date("NextRotationDate", m.next_rotation_ms);
     }

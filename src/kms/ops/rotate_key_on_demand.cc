@@ -1,6 +1,7 @@
 // RotateKeyOnDemand (at most 25 per key) and ListKeyRotations. Old material
 // keeps decrypting: blobs name their material version. Symmetric keys only.
 #include "kms/errors.h"
+#include "kms/multi_region.h"
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
@@ -21,6 +22,7 @@ struct RotateKeyOnDemandOp {
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
     RETURN_IF_ERROR(CheckRotatable(key));
+    RETURN_IF_ERROR(RefuseReplica(key.meta));
     size_t on_demand = 0;
     for (const auto& m : key.materials) on_demand += m->rotation_type == "ON_DEMAND";
     if (on_demand >= kMaxOnDemandRotations) {
@@ -29,7 +31,7 @@ struct RotateKeyOnDemandOp {
           "performed for this key: " +
           key.meta.arn);
     }
-    ASSIGN_OR_RETURN(KeyPtr rotated, s.keys().Rotate(key.meta.key_id, "ON_DEMAND", [](store::KeyRow&) {}));
+    ASSIGN_OR_RETURN(KeyPtr rotated, s.keys().Rotate(key.meta.region, key.meta.key_id, "ON_DEMAND", [](store::KeyRow&) {}));
     out.Str("KeyId", rotated->meta.arn);
     return core::Status();
   }

@@ -1,6 +1,8 @@
 // ScheduleKeyDeletion (7-30 days, default 30) and CancelKeyDeletion (the key
-// returns Disabled). The registry deletes the key when the date passes.
+// returns Disabled). The registry deletes the key when the date passes; a
+// multi-Region primary with replicas waits in PendingReplicaDeletion first.
 #include "kms/errors.h"
+#include "kms/multi_region.h"
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
@@ -32,13 +34,17 @@ struct ScheduleKeyDeletionOp {
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const int64_t deletion_ms = s.NowMillis() + q.days * kDayMillis;
     ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
-                       m.state = "PendingDeletion";
-                       m.deletion_ms = deletion_ms;
+                       // A primary waits for its replicas' deletion before its
+                       // own window starts (the registry starts it).
+                       const bool waits = IsPrimary(m) && s.keys().Related(m).size() > 1;
+                       m.state = waits ? kPendingReplicaDeletion : "PendingDeletion";
+                       m.deletion_ms = waits ? 0 : deletion_ms;
                        m.pending_window_days = static_cast<int>(q.days);
                        return core::Status();
                      }));
-    out.Str("KeyId", key->meta.arn).Date("DeletionDate", deletion_ms).Str("KeyState", "PendingDeletion");
-    out.Int("PendingWindowInDays", q.days);
+    out.Str("KeyId", key->meta.arn);
+    if (key->meta.deletion_ms) out.Date("DeletionDate", deletion_ms);
+    out.Str("KeyState", key->meta.state).Int("PendingWindowInDays", q.days);
     return core::Status();
   }
 };
