@@ -133,6 +133,34 @@ class MultiRegionKeyTest(MultiRegionCase):
         single_blob = self.kms.encrypt(KeyId=self.create_key()["KeyId"], Plaintext=b"x")["CiphertextBlob"]
         self.assertApiError("AccessDeniedException", None, there.decrypt, CiphertextBlob=single_blob)
 
+    def test_signing_and_hmac_keys_work_across_regions(self):
+        # Related keys share all material: a signature or a MAC made in one Region
+        # verifies under the related key in the other, and the public keys are equal.
+        signing = self.primary(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyId"]
+        self.replicate(signing)
+        there = self.kms_in(OTHER)
+        signature = self.kms.sign(KeyId=signing, Message=b"firmware", SigningAlgorithm="ECDSA_SHA_256")
+        verified = there.verify(KeyId=signing, Message=b"firmware", Signature=signature["Signature"],
+                                SigningAlgorithm="ECDSA_SHA_256")
+        self.assertEqual((verified["SignatureValid"], verified["KeyId"]), (True, key_arn(signing, OTHER)))
+        self.assertEqual(self.kms.get_public_key(KeyId=signing)["PublicKey"],
+                         there.get_public_key(KeyId=signing)["PublicKey"])
+        with self.assertRaises(there.exceptions.KMSInvalidSignatureException):
+            there.verify(KeyId=signing, Message=b"firmwarE", Signature=signature["Signature"],
+                         SigningAlgorithm="ECDSA_SHA_256")
+
+        mac_key = self.primary(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
+        self.replicate(mac_key)
+        mac = self.kms.generate_mac(KeyId=mac_key, Message=b"token", MacAlgorithm="HMAC_SHA_256")["Mac"]
+        self.assertEqual(there.generate_mac(KeyId=mac_key, Message=b"token",
+                                            MacAlgorithm="HMAC_SHA_256")["Mac"], mac)
+        self.assertIs(there.verify_mac(KeyId=mac_key, Message=b"token", Mac=mac,
+                                       MacAlgorithm="HMAC_SHA_256")["MacValid"], True)
+        # An unrelated HMAC key does not share it.
+        other = self.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
+        with self.assertRaises(self.kms.exceptions.KMSInvalidMacException):
+            self.kms.verify_mac(KeyId=other, Message=b"token", Mac=mac, MacAlgorithm="HMAC_SHA_256")
+
     def test_rotation_is_the_primarys_and_reaches_replicas(self):
         key_id = self.primary()["KeyId"]
         self.replicate(key_id)
