@@ -64,6 +64,9 @@ Status LimitExceededError(std::string message) {
 Status UnsupportedOperationError(std::string message) {
   return Make(Code::kFailedPrecondition, "UnsupportedOperationException", std::move(message));
 }
+Status RecipientUnsupportedError() {
+  return ValidationError("Recipient attestation documents are not supported by kmslab");
+}
 Status DryRunError() {
   return Make(Code::kFailedPrecondition, "DryRunOperationException",
               "The request would have succeeded, but the DryRun option is set.");

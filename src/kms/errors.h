@@ -30,6 +30,9 @@ core::Status TagError(std::string message);
 core::Status LimitExceededError(std::string message);
 core::Status UnsupportedOperationError(std::string message);
 core::Status DryRunError();
+// A Recipient (Nitro Enclaves attestation document), which kmslab cannot
+// verify: refused (kms-key-types.md section 15.7).
+core::Status RecipientUnsupportedError();
 core::Status AccessDeniedError(std::string message);
 // AccessDenied for a ciphertext whose key cannot be used: unknown here, or
 // denied on a service-forwarded decrypt.
