@@ -24,10 +24,12 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // set: the trail's writer thread may render while exit handlers run, and
 // this must not be destroyed under it.
 // Message, Signature and Mac: CloudTrail logs none of them for Sign, Verify,
-// GenerateMac or VerifyMac.
-constexpr std::array<std::string_view, 9> kNeverLogged = {"Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken",
-                                                          "CiphertextForRecipient", "Recipient", "Message",
-                                                          "Signature", "Mac"};
+// GenerateMac or VerifyMac. PublicKey: DeriveSharedSecret's peer key, which
+// its event does not name. The data key pair and shared secret members are
+// response members, listed so that no path ever writes them.
+constexpr std::array<std::string_view, 13> kNeverLogged = {
+    "Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken", "CiphertextForRecipient", "Recipient", "Message",
+    "Signature", "Mac", "PublicKey", "PrivateKeyPlaintext", "PrivateKeyCiphertextBlob", "SharedSecret"};
 
 bool IsNeverLogged(std::string_view name) {
   return std::find(kNeverLogged.begin(), kNeverLogged.end(), name) != kNeverLogged.end();
@@ -36,7 +38,7 @@ bool IsNeverLogged(std::string_view name) {
 bool IsReadOnly(std::string_view name) {
   return name == "Encrypt" || name == "Decrypt" || name == "ReEncrypt" || name.starts_with("GenerateDataKey") ||
          name == "GenerateRandom" || name == "Sign" || name == "Verify" || name == "GenerateMac" ||
-         name == "VerifyMac" || name.starts_with("Describe") || name.starts_with("Get") ||
+         name == "VerifyMac" || name == "DeriveSharedSecret" || name.starts_with("Describe") || name.starts_with("Get") ||
          name.starts_with("List");
 }
 

@@ -74,6 +74,15 @@ TEST_CASE("events are CloudTrail-shaped JSON, strings escaped wherever they fall
         "kms:Encrypt: key-policy statement 1 \"Allow \"app\"\"");
 }
 
+TEST_CASE("secret and key-bytes members are never logged, wherever they appear") {
+  rapidjson::Document request;
+  request.Parse(R"({"KeyId":"k","KeyAgreementAlgorithm":"ECDH","PublicKey":"cGVlcg==","PrivateKeyPlaintext":"cA==",
+                    "PrivateKeyCiphertextBlob":"Yw==","SharedSecret":"cw=="})");
+  rapidjson::Document doc = Parse(ParametersJson(request));
+  CHECK(doc.MemberCount() == 2);
+  CHECK(std::string(doc["keyAgreementAlgorithm"].GetString()) == "ECDH");
+}
+
 TEST_CASE("numbers past double's range render as null, so the event stays JSON") {
   rapidjson::Document request;
   // RapidJSON refuses 1E400 but reads these as infinities.

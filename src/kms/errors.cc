@@ -68,6 +68,10 @@ Status UnsupportedOperationError(std::string message) {
 Status NotMultiRegionPrimaryError(std::string_view key_arn) {
   return UnsupportedOperationError(std::string(key_arn) + " is not a multi-region primary key.");
 }
+
+Status RecipientUnsupportedError() {
+  return ValidationError("Recipient attestation documents are not supported by kmslab");
+}
 Status DryRunError() {
   return Make(Code::kFailedPrecondition, "DryRunOperationException",
               "The request would have succeeded, but the DryRun option is set.");

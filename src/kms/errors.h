@@ -32,6 +32,9 @@ core::Status UnsupportedOperationError(std::string message);
 // UnsupportedOperationException <arn> is not a multi-region primary key.
 core::Status NotMultiRegionPrimaryError(std::string_view key_arn);
 core::Status DryRunError();
+// A Recipient (Nitro Enclaves attestation document), which kmslab cannot
+// verify: refused (kms-key-types.md section 15.7).
+core::Status RecipientUnsupportedError();
 core::Status AccessDeniedError(std::string message);
 // AccessDenied for a ciphertext whose key cannot be used: unknown here, or
 // denied on a service-forwarded decrypt.

@@ -102,6 +102,10 @@ const std::vector<const char*> kSigningAlgorithmNames = [] {
 const std::vector<const char*> kMacAlgorithmNames = {kMacAlgorithms[2].first, kMacAlgorithms[1].first,
                                                      kMacAlgorithms[0].first, kMacAlgorithms[3].first};
 
+const std::vector<const char*> kDataKeyPairSpecNames = NamesOf<KeySpec>(
+    {KeySpec::kRsa2048, KeySpec::kRsa3072, KeySpec::kRsa4096, KeySpec::kEccNistP256, KeySpec::kEccNistP384,
+     KeySpec::kEccNistP521, KeySpec::kEccSecgP256k1, KeySpec::kSm2, KeySpec::kEccNistEdwards25519});
+
 std::string_view Name(KeySpec spec) { return NameIn(kSpecNames, spec); }
 std::string_view Name(KeyUsage usage) { return NameIn(kUsageNames, usage); }
 std::optional<KeySpec> ParseKeySpec(std::string_view name) { return Find(kSpecNames, name); }

@@ -28,6 +28,8 @@ extern const std::vector<const char*> kKeySpecNames;
 extern const std::vector<const char*> kKeyUsageNames;
 extern const std::vector<const char*> kSigningAlgorithmNames;
 extern const std::vector<const char*> kMacAlgorithmNames;
+// GenerateDataKeyPair's KeyPairSpec values: key specs by the same names.
+extern const std::vector<const char*> kDataKeyPairSpecNames;
 
 std::string_view Name(KeySpec spec);
 std::string_view Name(KeyUsage usage);

@@ -15,8 +15,10 @@ namespace kmslab::kms {
 class Service;
 
 #define KMSLAB_KMS_OPERATIONS(X)                                                                            \
-  X(CancelKeyDeletion) X(CreateAlias) X(CreateGrant) X(CreateKey) X(Decrypt) X(DeleteAlias) X(DescribeKey)  \
+  X(CancelKeyDeletion) X(CreateAlias) X(CreateGrant) X(CreateKey) X(Decrypt) X(DeleteAlias)                 \
+  X(DeriveSharedSecret) X(DescribeKey)                                                                      \
   X(DisableKey) X(DisableKeyRotation) X(EnableKey) X(EnableKeyRotation) X(Encrypt) X(GenerateDataKey)       \
+  X(GenerateDataKeyPair) X(GenerateDataKeyPairWithoutPlaintext)                                             \
   X(GenerateDataKeyWithoutPlaintext) X(GenerateMac) X(GenerateRandom) X(GetKeyPolicy)                      \
   X(GetKeyRotationStatus) X(GetPublicKey) X(ListAliases) X(ListGrants) X(ListKeyPolicies)                   \
   X(ListKeyRotations) X(ListKeys) X(ListResourceTags) X(ListRetirableGrants) X(PutKeyPolicy) X(ReEncrypt)   \

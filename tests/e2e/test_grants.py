@@ -40,9 +40,9 @@ DB_TEAM = role_arn("db-team")
 
 # The GrantOperation names a symmetric encryption key supports, and those it does not.
 SYMMETRIC_OPS = ["Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+                 "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
                  "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "RetireGrant", "DescribeKey"]
 NOT_SYMMETRIC_OPS = ["Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac",
-                     "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
                      "DeriveSharedSecret"]
 CRYPTO = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
 BLUE = {"tenant": "blue"}

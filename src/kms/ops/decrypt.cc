@@ -1,6 +1,8 @@
-// Decrypt: the key comes from the ciphertext; an optional KeyId must name the
-// same key. Authorized against the key inside the blob.
+// Decrypt: a symmetric ciphertext names its key (an optional KeyId must name
+// the same key); an RSA ciphertext is a bare OAEP block, so the caller names
+// the key and the algorithm. Authorized against the key that decrypts.
 #include "kms/ops/common.h"
+#include "kms/ops/key_encryption.h"
 
 namespace kmslab::kms::ops {
 
@@ -27,7 +29,7 @@ struct DecryptOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     plan.grant_tokens = q.grant_tokens;
     plan.dry_run = q.dry_run;
-    ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveCiphertextKey(s, c, q.blob, q.key_id));
+    ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveDecryptingKey(s, c, q.blob, "KeyId", q.key_id, q.algorithm));
     plan.checks.push_back(
         {"kms:Decrypt", resolved.key->meta.arn, resolved.key, KeyUse::kCryptographic, resolved.request_alias});
     AddCryptoContext(plan.checks[0], q.context, q.algorithm);
@@ -35,10 +37,10 @@ struct DecryptOp {
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
-    RETURN_IF_ERROR(CheckSymmetricUse(key, q.algorithm, kName));
-    ASSIGN_OR_RETURN(core::SecretBytes plaintext, OpenUnderKey(key, q.blob, q.context));
+    RETURN_IF_ERROR(CheckEncryptionUse(key, q.algorithm, q.context, kName));
+    ASSIGN_OR_RETURN(core::SecretBytes plaintext, DecryptUnderKey(key, q.algorithm, q.blob, q.context));
     out.Str("KeyId", key.meta.arn).Blob("Plaintext", plaintext.Reveal()).Str("EncryptionAlgorithm", q.algorithm);
-    out.Str("KeyMaterialId", CiphertextMaterial(key, q.blob).material_id);
+    if (key.spec == KeySpec::kSymmetricDefault) out.Str("KeyMaterialId", CiphertextMaterial(key, q.blob).material_id);
     return core::Status();
   }
 };

@@ -1,6 +1,8 @@
-// Encrypt: up to 4096 bytes under the key's current material, bound to the
-// encryption context.
+// Encrypt: up to 4096 bytes under a symmetric key's current material, bound
+// to the encryption context, or one RSAES-OAEP block under an RSA
+// ENCRYPT_DECRYPT key (key_encryption.h).
 #include "kms/ops/common.h"
+#include "kms/ops/key_encryption.h"
 
 namespace kmslab::kms::ops {
 
@@ -31,8 +33,8 @@ struct EncryptOp {
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
-    RETURN_IF_ERROR(CheckSymmetricUse(key, q.algorithm, kName));
-    ASSIGN_OR_RETURN(std::string blob, SealUnderKey(key, q.plaintext, q.context));
+    RETURN_IF_ERROR(CheckEncryptionUse(key, q.algorithm, q.context, kName));
+    ASSIGN_OR_RETURN(std::string blob, EncryptUnderKey(key, q.algorithm, q.plaintext, q.context));
     out.Blob("CiphertextBlob", blob).Str("KeyId", key.meta.arn).Str("EncryptionAlgorithm", q.algorithm);
     return core::Status();
   }

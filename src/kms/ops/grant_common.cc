@@ -11,7 +11,8 @@ std::vector<std::string_view> GrantOperationsFor(KeySpec spec, KeyUsage usage) {
     case KeyUsage::kEncryptDecrypt:
       add({"Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo"});
       if (spec == KeySpec::kSymmetricDefault) {
-        add({"GenerateDataKey", "GenerateDataKeyWithoutPlaintext"});
+        add({"GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
+             "GenerateDataKeyPairWithoutPlaintext"});
       } else {
         add({"GetPublicKey"});
       }

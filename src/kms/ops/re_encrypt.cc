@@ -1,6 +1,9 @@
-// ReEncrypt: decrypts under the key the blob names (kms:ReEncryptFrom) and
-// encrypts under DestinationKeyId (kms:ReEncryptTo), never exposing plaintext.
+// ReEncrypt: decrypts under the source key (the one the blob names, or for an
+// RSA source SourceKeyId; kms:ReEncryptFrom) and encrypts under
+// DestinationKeyId (kms:ReEncryptTo), never exposing plaintext. Either key
+// may be symmetric or RSA (key_encryption.h).
 #include "kms/ops/common.h"
+#include "kms/ops/key_encryption.h"
 
 namespace kmslab::kms::ops {
 
@@ -31,7 +34,8 @@ struct ReEncryptOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     plan.grant_tokens = q.grant_tokens;
     plan.dry_run = q.dry_run;
-    ASSIGN_OR_RETURN(ResolvedKey source, ResolveCiphertextKey(s, c, q.blob, q.source_key_id));
+    ASSIGN_OR_RETURN(ResolvedKey source,
+                     ResolveDecryptingKey(s, c, q.blob, "SourceKeyId", q.source_key_id, q.source_algorithm));
     plan.checks.push_back(
         {"kms:ReEncryptFrom", source.key->meta.arn, source.key, KeyUse::kCryptographic, source.request_alias});
     RETURN_IF_ERROR(PlanKey(s, c, q.destination_key_id, KeyIdForms::kKeyOrAlias, "kms:ReEncryptTo",
@@ -46,15 +50,22 @@ struct ReEncryptOp {
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& source = *plan.checks[0].key;
     const Key& destination = *plan.checks[1].key;
-    RETURN_IF_ERROR(CheckSymmetricUse(source, q.source_algorithm, kName));
-    RETURN_IF_ERROR(CheckSymmetricUse(destination, q.destination_algorithm, kName));
-    ASSIGN_OR_RETURN(core::SecretBytes plaintext, OpenUnderKey(source, q.blob, q.source_context));
-    ASSIGN_OR_RETURN(std::string blob, SealUnderKey(destination, plaintext.Reveal(), q.destination_context));
+    RETURN_IF_ERROR(CheckEncryptionUse(source, q.source_algorithm, q.source_context, kName));
+    RETURN_IF_ERROR(CheckEncryptionUse(destination, q.destination_algorithm, q.destination_context, kName));
+    ASSIGN_OR_RETURN(core::SecretBytes plaintext,
+                     DecryptUnderKey(source, q.source_algorithm, q.blob, q.source_context));
+    ASSIGN_OR_RETURN(std::string blob, EncryptUnderKey(destination, q.destination_algorithm, plaintext.Reveal(),
+                                                       q.destination_context));
     out.Blob("CiphertextBlob", blob).Str("SourceKeyId", source.meta.arn).Str("KeyId", destination.meta.arn);
     out.Str("SourceEncryptionAlgorithm", q.source_algorithm);
     out.Str("DestinationEncryptionAlgorithm", q.destination_algorithm);
-    out.Str("SourceKeyMaterialId", CiphertextMaterial(source, q.blob).material_id);
-    out.Str("DestinationKeyMaterialId", destination.current().material_id);
+    // Key material ids exist for symmetric keys only.
+    if (source.spec == KeySpec::kSymmetricDefault) {
+      out.Str("SourceKeyMaterialId", CiphertextMaterial(source, q.blob).material_id);
+    }
+    if (destination.spec == KeySpec::kSymmetricDefault) {
+      out.Str("DestinationKeyMaterialId", destination.current().material_id);
+    }
     return core::Status();
   }
 };
