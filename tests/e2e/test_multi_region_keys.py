@@ -149,6 +149,13 @@ class MultiRegionKeyTest(MultiRegionCase):
             there.verify(KeyId=signing, Message=b"firmwarE", Signature=signature["Signature"],
                          SigningAlgorithm="ECDSA_SHA_256")
 
+        rsa = self.primary(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyId"]
+        self.replicate(rsa)
+        blob = self.kms.encrypt(KeyId=rsa, Plaintext=b"secret",
+                                EncryptionAlgorithm="RSAES_OAEP_SHA_256")["CiphertextBlob"]
+        self.assertEqual(there.decrypt(KeyId=rsa, CiphertextBlob=blob,
+                                       EncryptionAlgorithm="RSAES_OAEP_SHA_256")["Plaintext"], b"secret")
+
         mac_key = self.primary(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
         self.replicate(mac_key)
         mac = self.kms.generate_mac(KeyId=mac_key, Message=b"token", MacAlgorithm="HMAC_SHA_256")["Mac"]
