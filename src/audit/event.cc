@@ -24,10 +24,11 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // set: the trail's writer thread may render while exit handlers run, and
 // this must not be destroyed under it.
 // Message, Signature and Mac: CloudTrail logs none of them for Sign, Verify,
-// GenerateMac or VerifyMac.
-constexpr std::array<std::string_view, 9> kNeverLogged = {"Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken",
-                                                          "CiphertextForRecipient", "Recipient", "Message",
-                                                          "Signature", "Mac"};
+// GenerateMac or VerifyMac; ImportToken and EncryptedKeyMaterial none for
+// ImportKeyMaterial.
+constexpr std::array<std::string_view, 11> kNeverLogged = {
+    "Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken", "CiphertextForRecipient", "Recipient",
+    "Message",   "Signature",      "Mac",         "ImportToken", "EncryptedKeyMaterial"};
 
 bool IsNeverLogged(std::string_view name) {
   return std::find(kNeverLogged.begin(), kNeverLogged.end(), name) != kNeverLogged.end();
@@ -140,7 +141,9 @@ std::shared_ptr<const Actor> ShareActor(Actor actor) {
   return std::make_shared<const Actor>(std::move(actor));
 }
 
-bool LogsResponse(std::string_view name) { return !IsReadOnly(name); }
+bool LogsResponse(std::string_view name) {
+  return !IsReadOnly(name) && name != "ImportKeyMaterial" && name != "DeleteImportedKeyMaterial";
+}
 
 std::string ParametersJson(const rapidjson::Value& request) {
   if (!request.IsObject()) return "";

@@ -30,6 +30,12 @@ core::Status TagError(std::string message);
 core::Status LimitExceededError(std::string message);
 core::Status UnsupportedOperationError(std::string message);
 core::Status DryRunError();
+// <arn> origin is <origin> which is not valid for this operation.
+core::Status OriginNotValidError(std::string_view key_arn, std::string_view origin);
+// Imported key material (kms-key-types.md section 9.3).
+core::Status InvalidImportTokenError();
+core::Status ExpiredImportTokenError();
+core::Status IncorrectKeyMaterialError();
 core::Status AccessDeniedError(std::string message);
 // AccessDenied for a ciphertext whose key cannot be used: unknown here, or
 // denied on a service-forwarded decrypt.

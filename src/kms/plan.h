@@ -17,7 +17,10 @@ namespace kmslab::kms {
 enum class KeyUse {
   kAnyState,             // DescribeKey, GetKeyPolicy, ListResourceTags, ...
   kCryptographic,        // Disabled -> DisabledException; PendingDeletion/Import -> KMSInvalidState
-  kManagement,           // PendingDeletion -> KMSInvalidState (EnableKey, TagResource, aliases, ...)
+  kManagement,           // PendingDeletion/Import -> KMSInvalidState (EnableKey, DisableKey)
+  // PendingDeletion -> KMSInvalidState; PendingImport allowed (TagResource,
+  // CreateAlias, ScheduleKeyDeletion, ImportKeyMaterial, ...; kms-key-types.md section 10)
+  kNotPendingDeletion,
   kPendingDeletionOnly,  // CancelKeyDeletion
 };
 

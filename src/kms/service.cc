@@ -25,6 +25,9 @@ core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& 
       if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
       if (state == "PendingImport") return InvalidStateError(arn + " is pending import.");
       return core::Status();
+    case KeyUse::kNotPendingDeletion:
+      if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
+      return core::Status();
     case KeyUse::kPendingDeletionOnly:
       if (state != "PendingDeletion") return InvalidStateError(arn + " is not pending deletion.");
       return core::Status();

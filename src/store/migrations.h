@@ -114,6 +114,12 @@ CREATE TABLE ddb_backup_items (
     R"sql(
 DROP TABLE audit_events;
 )sql",
+    // 3 -> 4: imported key material (origin EXTERNAL) keeps its expiry; a
+    // deleted one keeps its row with an empty `wrapped`.
+    R"sql(
+ALTER TABLE key_materials ADD COLUMN expiration_model TEXT NOT NULL DEFAULT '';
+ALTER TABLE key_materials ADD COLUMN valid_to_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace kmslab::store

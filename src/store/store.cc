@@ -75,12 +75,13 @@ core::Status Store::WriteKey(const KeyRow& k) {
   return core::Status();
 }
 
-core::Status Store::WriteMaterial(const MaterialRow& m) {
-  Stmt stmt(db_,
-            "INSERT INTO key_materials (key_id, version, material_id, wrapped, created_ms, rotation_type) "
-            "VALUES (?,?,?,?,?,?)");
+core::Status Store::WriteMaterial(const MaterialRow& m, bool replace) {
+  Stmt stmt(db_, replace ? "INSERT OR REPLACE INTO key_materials (key_id, version, material_id, wrapped, created_ms, "
+                           "rotation_type, expiration_model, valid_to_ms) VALUES (?,?,?,?,?,?,?,?)"
+                         : "INSERT INTO key_materials (key_id, version, material_id, wrapped, created_ms, "
+                           "rotation_type, expiration_model, valid_to_ms) VALUES (?,?,?,?,?,?,?,?)");
   stmt.Bind(1, m.key_id).Bind(2, int64_t{m.version}).Bind(3, m.material_id).BindBlob(4, m.wrapped);
-  stmt.Bind(5, m.created_ms).Bind(6, m.rotation_type);
+  stmt.Bind(5, m.created_ms).Bind(6, m.rotation_type).Bind(7, m.expiration_model).Bind(8, m.valid_to_ms);
   return stmt.Run();
 }
 
@@ -102,6 +103,14 @@ core::Status Store::AddMaterial(const KeyRow& key, const MaterialRow& material) 
   return InTransaction(db_, [&] {
     RETURN_IF_ERROR(WriteKey(key));
     return WriteMaterial(material);
+  });
+}
+
+core::Status Store::PutImportedMaterial(const KeyRow& key, const MaterialRow& material) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction(db_, [&] {
+    RETURN_IF_ERROR(WriteKey(key));
+    return WriteMaterial(material, true);
   });
 }
 
@@ -220,7 +229,8 @@ core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<MaterialRow> rows;
   Stmt stmt(db_,
-            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type FROM key_materials "
+            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type, expiration_model, valid_to_ms "
+            "FROM key_materials "
             "ORDER BY key_id, version");
   if (!stmt.ok()) return SqlError(db_, "load materials");
   int rc;
@@ -232,6 +242,8 @@ core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
     m.wrapped = stmt.Text(3);
     m.created_ms = stmt.Int(4);
     m.rotation_type = stmt.Text(5);
+    m.expiration_model = stmt.Text(6);
+    m.valid_to_ms = stmt.Int(7);
     rows.push_back(std::move(m));
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load materials");

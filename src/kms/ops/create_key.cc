@@ -1,6 +1,7 @@
 // CreateKey: a symmetric encryption key (the default), an RSA or ECC key for
 // signing (RSA also ENCRYPT_DECRYPT, NIST curves also KEY_AGREEMENT) or an
-// HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2).
+// HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2);
+// Origin EXTERNAL makes it without material, in PendingImport.
 // IAM-only authorization (kms:CreateKey, plus kms:TagResource with Tags).
 #include "core/arn.h"
 #include "core/random.h"
@@ -59,8 +60,8 @@ struct CreateKeyOp {
     if (!CanGenerate(spec)) {
       return UnsupportedOperationError("KeySpec " + std::string(Name(spec)) + " is not supported in this Region");
     }
-    if (q.origin.value_or("AWS_KMS") != "AWS_KMS") {
-      return UnsupportedOperationError("Origin " + *q.origin + " is not supported by kmslab; use AWS_KMS.");
+    if (const std::string origin = OriginOf(q); origin != "AWS_KMS" && origin != kOriginExternal) {
+      return UnsupportedOperationError("Origin " + origin + " is not supported by kmslab; use AWS_KMS or EXTERNAL.");
     }
     if (q.multi_region.value_or(false)) {
       return UnsupportedOperationError("Multi-Region keys are not supported by kmslab.");
@@ -71,6 +72,7 @@ struct CreateKeyOp {
   }
 
   static KeyUsage UsageOf(const Request& q) { return q.key_usage.value_or(KeyUsage::kEncryptDecrypt); }
+  static std::string OriginOf(const Request& q) { return q.origin.value_or("AWS_KMS"); }
 
   static core::Status Resolve(Service&, const CallContext&, Request& q, Plan& plan) {
     PlanIamOnly("kms:CreateKey", "*", plan);
@@ -80,7 +82,7 @@ struct CreateKeyOp {
     ctx.Set("kms:CustomerMasterKeySpec", spec);
     ctx.Set("kms:KeyUsage", usage);
     ctx.Set("kms:CustomerMasterKeyUsage", usage);
-    ctx.Set("kms:KeyOrigin", q.origin.value_or("AWS_KMS"));
+    ctx.Set("kms:KeyOrigin", OriginOf(q));
     ctx.SetBool("kms:MultiRegion", q.multi_region.value_or(false));
     if (q.bypass) ctx.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
     AddTagContext(plan.checks[0], q.tags);
@@ -100,10 +102,11 @@ struct CreateKeyOp {
     meta.region = call.region;
     meta.created_ms = service.NowMillis();
     meta.description = q.description.value_or("");
-    meta.state = "Enabled";
+    meta.origin = OriginOf(q);
+    // Imported-material keys wait for their material (ImportKeyMaterial).
+    meta.state = meta.origin == kOriginExternal ? "PendingImport" : "Enabled";
     meta.key_usage = Name(UsageOf(q));
     meta.key_spec = Name(q.key_spec);
-    meta.origin = "AWS_KMS";
     meta.key_manager = "CUSTOMER";
     meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller->account));
     for (const Tag& tag : q.tags) meta.tags[tag.key] = tag.value;

@@ -1,11 +1,28 @@
 // Automatic rotation: EnableKeyRotation (period 90-2560 days, default 365),
 // DisableKeyRotation and GetKeyRotationStatus. The registry rotates a key
-// when its NextRotationDate passes. Only symmetric encryption keys rotate.
+// when its NextRotationDate passes. Only symmetric encryption keys of origin
+// AWS_KMS rotate automatically.
 #include "kms/ops/common.h"
+#include "kms/errors.h"
+#include "kms/key_import.h"
 
 namespace kmslab::kms::ops {
 
 namespace {
+// Enable/DisableKeyRotation's key: a key of origin EXTERNAL gets the origin
+// refusal in any state, so its key-state rule gives way (section 10).
+core::Status PlanRotationSetting(Service& s, const CallContext& c, const std::string& key_id, const char* action,
+                                 Plan& plan) {
+  ASSIGN_OR_RETURN(KeyPtr key, PlanKey(s, c, key_id, KeyIdForms::kKeyOnly, action, KeyUse::kCryptographic, plan));
+  if (key->meta.origin == kOriginExternal) plan.checks[0].use = KeyUse::kAnyState;
+  return core::Status();
+}
+
+core::Status CheckAutoRotatable(const Key& key) {
+  if (key.meta.origin == kOriginExternal) return OriginNotValidError(key.meta.arn, key.meta.origin);
+  return CheckRotatable(key);
+}
+
 struct EnableKeyRotationOp {
   static constexpr const char* kName = "EnableKeyRotation";
   struct Request {
@@ -17,11 +34,10 @@ struct EnableKeyRotationOp {
     q.period_days = r.Int("RotationPeriodInDays", {.min = 90, .max = 2560}).value_or(365);
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:EnableKeyRotation", KeyUse::kCryptographic, plan)
-        .status();
+    return PlanRotationSetting(s, c, q.key_id, "kms:EnableKeyRotation", plan);
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
-    RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
+    RETURN_IF_ERROR(CheckAutoRotatable(*plan.checks[0].key));
     const int64_t next = s.NowMillis() + q.period_days * kDayMillis;
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
              m.rotation_enabled = true;
@@ -40,11 +56,10 @@ struct DisableKeyRotationOp {
   };
   static void Read(RequestReader& r, Request& q) { q.key_id = r.String("KeyId", kKeyIdRule).value_or(""); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:DisableKeyRotation", KeyUse::kCryptographic, plan)
-        .status();
+    return PlanRotationSetting(s, c, q.key_id, "kms:DisableKeyRotation", plan);
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
-    RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
+    RETURN_IF_ERROR(CheckAutoRotatable(*plan.checks[0].key));
     return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
              m.rotation_enabled = false;
              m.next_rotation_ms = 0;
@@ -66,6 +81,7 @@ struct GetKeyRotationStatusOp {
   }
   static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
     const store::KeyRow& m = plan.checks[0].key->meta;
+    if (m.origin == kOriginExternal && m.state == "PendingImport") return OriginNotValidError(m.arn, m.origin);
     out.Str("KeyId", m.arn).Bool("KeyRotationEnabled", m.rotation_enabled);
     if (m.rotation_enabled) {
       out.Int("RotationPeriodInDays", m.rotation_period_days).Date("NextRotationDate", m.next_rotation_ms);
