@@ -38,6 +38,40 @@ TEST_CASE("a fresh database is migrated to the current schema version") {
   CHECK((*store)->schema_version() == kSchemaVersion);
 }
 
+TEST_CASE("imported material is replaced in place, kept without its bytes, and survives reopening") {
+  std::string path = TempDir() + "/kmslab.db";
+  KeyRow key = SampleKey();
+  key.origin = "EXTERNAL";
+  key.state = "PendingImport";
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->UpdateKey(key).ok());  // an EXTERNAL key starts without material
+    CHECK((*store)->LoadMaterials()->empty());
+    key.state = "Enabled";
+    MaterialRow m{key.key_id, 1, "id1", "sealed", 1000, "", "KEY_MATERIAL_EXPIRES", 5000};
+    REQUIRE((*store)->PutImportedMaterial(key, m).ok());
+    key.state = "PendingImport";
+    m.wrapped.clear();
+    m.expiration_model.clear();
+    m.valid_to_ms = 0;
+    REQUIRE((*store)->PutImportedMaterial(key, m).ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK((*store)->LoadKeys()->at(0).state == "PendingImport");
+  auto materials = (*store)->LoadMaterials();
+  REQUIRE(materials->size() == 1);
+  CHECK(materials->at(0).material_id == "id1");
+  CHECK(materials->at(0).wrapped.empty());
+  CHECK(materials->at(0).expiration_model.empty());
+  MaterialRow back{key.key_id, 1, "id1", "sealed2", 1000, "", "KEY_MATERIAL_EXPIRES", 7000};
+  REQUIRE((*store)->PutImportedMaterial(key, back).ok());
+  materials = (*store)->LoadMaterials();
+  CHECK((materials->at(0).wrapped == "sealed2" && materials->at(0).valid_to_ms == 7000 &&
+         materials->at(0).expiration_model == "KEY_MATERIAL_EXPIRES"));
+}
+
 TEST_CASE("keys, materials, tags and aliases survive reopening; deletion cascades") {
   std::string path = TempDir() + "/kmslab.db";
   KeyRow key = SampleKey();
