@@ -26,10 +26,12 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // Message, Signature and Mac: CloudTrail logs none of them for Sign, Verify,
 // GenerateMac or VerifyMac. PublicKey: DeriveSharedSecret's peer key, which
 // its event does not name. The data key pair and shared secret members are
-// response members, listed so that no path ever writes them.
-constexpr std::array<std::string_view, 13> kNeverLogged = {
+// response members, listed so that no path ever writes them. ImportToken and
+// EncryptedKeyMaterial: none for ImportKeyMaterial.
+constexpr std::array<std::string_view, 15> kNeverLogged = {
     "Plaintext", "CiphertextBlob", "GrantTokens", "GrantToken", "CiphertextForRecipient", "Recipient", "Message",
-    "Signature", "Mac", "PublicKey", "PrivateKeyPlaintext", "PrivateKeyCiphertextBlob", "SharedSecret"};
+    "Signature", "Mac", "PublicKey", "PrivateKeyPlaintext", "PrivateKeyCiphertextBlob", "SharedSecret",
+    "ImportToken", "EncryptedKeyMaterial"};
 
 bool IsNeverLogged(std::string_view name) {
   return std::find(kNeverLogged.begin(), kNeverLogged.end(), name) != kNeverLogged.end();
@@ -142,7 +144,9 @@ std::shared_ptr<const Actor> ShareActor(Actor actor) {
   return std::make_shared<const Actor>(std::move(actor));
 }
 
-bool LogsResponse(std::string_view name) { return !IsReadOnly(name); }
+bool LogsResponse(std::string_view name) {
+  return !IsReadOnly(name) && name != "ImportKeyMaterial" && name != "DeleteImportedKeyMaterial";
+}
 
 std::string ParametersJson(const rapidjson::Value& request) {
   if (!request.IsObject()) return "";

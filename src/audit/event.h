@@ -53,7 +53,7 @@ struct EventInput {
 std::string ParametersJson(const rapidjson::Value& request);
 
 // Whether CloudTrail records the response of `event_name` (not for
-// cryptographic and read-only operations).
+// cryptographic and read-only operations, nor for imports of key material).
 bool LogsResponse(std::string_view event_name);
 
 // Appends the CloudTrail-shaped event to `out`, one JSON object. Never

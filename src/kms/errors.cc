@@ -72,6 +72,21 @@ Status NotMultiRegionPrimaryError(std::string_view key_arn) {
 Status RecipientUnsupportedError() {
   return ValidationError("Recipient attestation documents are not supported by kmslab");
 }
+Status OriginNotValidError(std::string_view key_arn, std::string_view origin) {
+  return UnsupportedOperationError(std::string(key_arn) + " origin is " + std::string(origin) +
+                                   " which is not valid for this operation.");
+}
+Status InvalidImportTokenError() {
+  return Make(Code::kInvalidArgument, "InvalidImportTokenException",
+              "The import token is invalid or belongs to a different KMS key.");
+}
+Status ExpiredImportTokenError() {
+  return Make(Code::kFailedPrecondition, "ExpiredImportTokenException", "The import token has expired.");
+}
+Status IncorrectKeyMaterialError() {
+  return Make(Code::kInvalidArgument, "IncorrectKeyMaterialException",
+              "The key material does not match the key material previously imported into this KMS key.");
+}
 Status DryRunError() {
   return Make(Code::kFailedPrecondition, "DryRunOperationException",
               "The request would have succeeded, but the DryRun option is set.");

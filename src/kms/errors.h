@@ -35,6 +35,12 @@ core::Status DryRunError();
 // A Recipient (Nitro Enclaves attestation document), which kmslab cannot
 // verify: refused (kms-key-types.md section 15.7).
 core::Status RecipientUnsupportedError();
+// <arn> origin is <origin> which is not valid for this operation.
+core::Status OriginNotValidError(std::string_view key_arn, std::string_view origin);
+// Imported key material (kms-key-types.md section 9.3).
+core::Status InvalidImportTokenError();
+core::Status ExpiredImportTokenError();
+core::Status IncorrectKeyMaterialError();
 core::Status AccessDeniedError(std::string message);
 // AccessDenied for a ciphertext whose key cannot be used: unknown here, or
 // denied on a service-forwarded decrypt.

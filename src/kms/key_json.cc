@@ -50,9 +50,15 @@ void WriteKeyMetadata(JsonOut::Writer& w, const Key& key, const std::vector<KeyP
     WriteMultiRegionConfiguration(w, m, related);
   }
   // Only symmetric encryption keys name their material (kms-key-types.md 1.3),
-  // and a replica being created has none yet.
-  if (key.spec == KeySpec::kSymmetricDefault && !key.materials.empty()) {
+  // and a replica being created has none yet. Symmetric keys of origin
+  // EXTERNAL keep it after their material is deleted.
+  if (key.spec == KeySpec::kSymmetricDefault && key.has_material()) {
     Str(w, "CurrentKeyMaterialId", key.current().material_id);
+  }
+  // Imported material shows its expiry while the key holds it (section 9.1).
+  if (key.has_material() && key.current().held() && key.current().expiration) {
+    Str(w, "ExpirationModel", std::string(Name(*key.current().expiration)));
+    if (const auto valid_to = key.material_expiry()) Date(w, "ValidTo", *valid_to);
   }
   w.EndObject();
 }

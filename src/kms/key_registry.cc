@@ -115,17 +115,24 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
   for (const auto& m : materials) {
     auto it = keys.find(KeyName(m.region, m.key_id));
     if (it == keys.end()) continue;
-    auto bytes = crypto::AesGcmOpen(registry->root_key_, m.wrapped, WrapAad(m.key_id, m.version));
-    if (!bytes.ok()) {
-      return core::DataLoss("key material " + m.key_id + " v" + std::to_string(m.version) +
-                            " does not unwrap: wrong root key or damaged database");
+    core::SecretBytes bytes;  // stays empty for deleted imported material
+    if (!m.wrapped.empty()) {
+      auto opened = crypto::AesGcmOpen(registry->root_key_, m.wrapped, WrapAad(m.key_id, m.version));
+      if (!opened.ok()) {
+        return core::DataLoss("key material " + m.key_id + " v" + std::to_string(m.version) +
+                              " does not unwrap: wrong root key or damaged database");
+      }
+      bytes = std::move(opened).value();
     }
     if (m.version != it->second->materials.size() + 1) return core::DataLoss("key material versions out of order");
     it->second->materials.push_back(std::make_shared<const KeyMaterial>(
-        KeyMaterial{m.version, m.material_id, std::move(bytes).value(), m.created_ms, m.rotation_type}));
+        KeyMaterial{m.version, m.material_id, std::move(bytes), m.created_ms, m.rotation_type,
+                    ParseExpirationModel(m.expiration_model), m.valid_to_ms}));
   }
   for (auto& [name, key] : keys) {
-    if (key->materials.empty()) return core::DataLoss("key " + key->meta.arn + " has no key material");
+    if (key->materials.empty() && key->meta.origin != kOriginExternal) {
+      return core::DataLoss("key " + key->meta.arn + " has no key material");
+    }
     registry->Publish(key);
   }
   for (auto& a : aliases) registry->SetAliasLocked(a);
@@ -213,10 +220,15 @@ void KeyRegistry::Publish(KeyPtr key) {
 
 core::StatusOr<store::MaterialRow> KeyRegistry::WrapMaterial(const std::string& key_id,
                                                              const KeyMaterial& material) const {
-  ASSIGN_OR_RETURN(std::string wrapped, crypto::AesGcmSeal(root_key_, material.bytes.Reveal(),
-                                                           WrapAad(key_id, material.version)));
-  return store::MaterialRow{key_id,           material.version,        material.material_id, std::move(wrapped),
-                            material.created_ms, material.rotation_type, ""};
+  store::MaterialRow row{key_id, material.version, material.material_id, "", material.created_ms,
+                         material.rotation_type};
+  if (material.held()) {
+    ASSIGN_OR_RETURN(row.wrapped,
+                     crypto::AesGcmSeal(root_key_, material.bytes.Reveal(), WrapAad(key_id, material.version)));
+  }
+  if (material.expiration) row.expiration_model = Name(*material.expiration);
+  row.valid_to_ms = material.valid_to_ms;
+  return row;
 }
 
 core::Status KeyRegistry::WriteAndPublishLocked(const std::vector<std::shared_ptr<Key>>& keys,
@@ -234,11 +246,15 @@ core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
   auto key = std::make_shared<Key>();
   key->meta = std::move(meta);
   RETURN_IF_ERROR(TypeKey(*key));
-  store::MaterialRow row;
-  ASSIGN_OR_RETURN(auto material, NewMaterial(*key, 1, "", &row));
   key->policy = ParseKeyPolicy(key->meta.policy);
-  key->materials.push_back(std::move(material));
-  RETURN_IF_ERROR(store_->CreateKey(key->meta, row));
+  if (key->meta.origin == kOriginExternal) {
+    RETURN_IF_ERROR(store_->UpdateKey(key->meta));  // no material until ImportMaterial
+  } else {
+    store::MaterialRow row;
+    ASSIGN_OR_RETURN(auto material, NewMaterial(*key, 1, "", &row));
+    key->materials.push_back(std::move(material));
+    RETURN_IF_ERROR(store_->CreateKey(key->meta, row));
+  }
   Publish(key);
   RecomputeNextDueLocked();
   return KeyPtr(key);
@@ -301,7 +317,13 @@ core::StatusOr<KeyPtr> KeyRegistry::CreateReplica(const std::string& primary_reg
   key->meta = std::move(replica);
   RETURN_IF_ERROR(TypeKey(*key));
   key->policy = ParseKeyPolicy(key->meta.policy);
-  key->materials = primary->materials;
+  // Replicas of EXTERNAL keys get no material: each related key imports the
+  // same material itself (kms-key-types.md section 8).
+  if (key->meta.origin == kOriginExternal) {
+    key->meta.state = "PendingImport";
+  } else {
+    key->materials = primary->materials;
+  }
   std::vector<store::MaterialRow> rows;
   for (const auto& material : key->materials) {
     ASSIGN_OR_RETURN(store::MaterialRow row, WrapMaterial(key->meta.key_id, *material));
@@ -501,6 +523,8 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
       (void)RotateLocked(key, "AUTOMATIC", [now_ms](store::KeyRow& row) {
         while (row.next_rotation_ms <= now_ms) row.next_rotation_ms += row.rotation_period_days * kDayMillis;
       });
+    } else if (auto expiry = key->material_expiry(); expiry && *expiry <= now_ms) {
+      (void)DeleteImportedLocked(key);  // a failure is retried on the next request
     }
   }
   RecomputeNextDueLocked();
@@ -543,6 +567,7 @@ void KeyRegistry::RecomputeNextDueLocked() {
     const store::KeyRow& m = key->meta;
     if (m.state == "PendingDeletion") next = std::min(next, m.deletion_ms);
     if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0) next = std::min(next, m.next_rotation_ms);
+    if (auto expiry = key->material_expiry()) next = std::min(next, *expiry);
   }
   next_due_ms_.store(next);
 }

@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "kms/key_import.h"
 #include "kms/key_spec.h"
 #include "policy/policy.h"
 #include "store/records.h"
@@ -40,6 +41,22 @@ struct KeyMaterial {
   core::SecretBytes bytes;
   int64_t created_ms = 0;
   std::string rotation_type;
+  // Imported material only: when it expires (valid_to_ms with
+  // kKeyMaterialExpires). Nullopt for material AWS_KMS made, and once deleted.
+  std::optional<ExpirationModel> expiration;
+  int64_t valid_to_ms = 0;
+
+  // Imported material deleted (or expired) keeps its version and id, so that
+  // the same material can come back; only its bytes are gone.
+  bool held() const { return !bytes.empty(); }
+};
+
+// Imported key material as ImportKeyMaterial hands it to the registry.
+struct ImportedMaterial {
+  std::string material_id;  // ImportedMaterialId
+  core::SecretBytes bytes;
+  ExpirationModel expiration = ExpirationModel::kKeyMaterialExpires;
+  int64_t valid_to_ms = 0;  // with kKeyMaterialExpires
 };
 
 struct Key {
@@ -52,7 +69,16 @@ struct Key {
   std::shared_ptr<const policy::Policy> policy;
   std::vector<std::shared_ptr<const KeyMaterial>> materials;  // version v at [v - 1]
 
+  // Requires has_material(): keys of origin EXTERNAL start without any.
   const KeyMaterial& current() const { return *materials.back(); }
+  bool has_material() const { return !materials.empty(); }
+  // Imported material held now that expires: when. Nullopt otherwise.
+  std::optional<int64_t> material_expiry() const {
+    if (!has_material() || !current().held() || current().expiration != ExpirationModel::kKeyMaterialExpires) {
+      return std::nullopt;
+    }
+    return current().valid_to_ms;
+  }
   // Null when the key has no such version.
   const KeyMaterial* material(uint32_t version) const {
     return version >= 1 && version <= materials.size() ? materials[version - 1].get() : nullptr;
@@ -89,7 +115,8 @@ class KeyRegistry {
   std::vector<KeyPtr> List(const std::string& account, const std::string& region) const;
 
   // Creates `meta` (key_id, arn and the rest filled in by the caller; its
-  // key_spec and key_usage valid names) with fresh first material of its spec.
+  // key_spec and key_usage valid names) with fresh first material of its spec,
+  // or, for origin EXTERNAL, with none (ImportMaterial brings it).
   core::StatusOr<KeyPtr> Create(store::KeyRow meta);
   // Applies `change` to a copy of the key's metadata and persists it. A
   // non-OK status from `change` aborts with nothing changed.
@@ -102,7 +129,8 @@ class KeyRegistry {
   core::StatusOr<KeyPtr> Rotate(const std::string& region, const std::string& key_id,
                                 const std::string& rotation_type, const std::function<void(store::KeyRow&)>& change);
   // Creates `replica` (a REPLICA of the PRIMARY `key_id` in `primary_region`)
-  // holding every material version of the primary. kAlreadyExists when its
+  // holding every material version of the primary (none when the origin is
+  // EXTERNAL: the replica starts in PendingImport). kAlreadyExists when its
   // Region already holds a related key; kFailedPrecondition when the primary
   // is gone or no longer primary.
   core::StatusOr<KeyPtr> CreateReplica(const std::string& primary_region, store::KeyRow replica);
@@ -111,6 +139,23 @@ class KeyRegistry {
   // setting, which only the primary holds, moves with the role.
   core::Status SwapPrimary(const std::string& primary_region, const std::string& key_id,
                            const std::string& new_primary_region);
+
+  // Imported material (origin EXTERNAL keys; one material, version 1;
+  // key_registry_import.cc). After `check` passes on the current key (under
+  // the write lock), makes `material` the key's material (the same id again
+  // restores deleted material, so old ciphertexts decrypt again) with its
+  // expiry; a key in PendingImport becomes Enabled.
+  core::StatusOr<KeyPtr> ImportMaterial(const std::string& region, const std::string& key_id,
+                                        ImportedMaterial material,
+                                        const std::function<core::Status(const Key&)>& check);
+  // After `check` passes, deletes the bytes of the key's imported material
+  // (its version and id stay); the key goes to PendingImport, unless it is
+  // PendingDeletion. Expiry does the same in RunDueWork.
+  core::StatusOr<KeyPtr> DeleteImportedMaterial(const std::string& region, const std::string& key_id,
+                                                const std::function<core::Status(const Key&)>& check);
+  // A key derived from the root key for `purpose` ("kmslab/import-token/v1"),
+  // for sealing what the server hands out and takes back (import tokens).
+  core::SecretBytes DeriveServerKey(std::string_view purpose) const;
 
   std::optional<store::AliasRow> FindAlias(const std::string& account, const std::string& region,
                                            const std::string& name) const;
@@ -141,8 +186,9 @@ class KeyRegistry {
   // Forgets every key, alias and grant (the store is emptied by the caller).
   void Reset();
 
-  // Deletes keys whose deletion date has passed and rotates keys whose
-  // automatic rotation is due, as of `now_ms`. Cheap when nothing is due.
+  // Deletes keys whose deletion date has passed, rotates keys whose
+  // automatic rotation is due and deletes imported material whose ValidTo
+  // has passed, as of `now_ms`. Cheap when nothing is due.
   void RunDueWork(int64_t now_ms);
 
  private:
@@ -151,7 +197,8 @@ class KeyRegistry {
   core::StatusOr<std::shared_ptr<const KeyMaterial>> NewMaterial(const Key& key, uint32_t version,
                                                                  const std::string& rotation_type,
                                                                  store::MaterialRow* row);
-  // `material` of key `key_id` wrapped for the store.
+  // `material` of key `key_id` as the store keeps it: its bytes sealed under
+  // the root key (an empty `wrapped` when it holds none) and its expiry.
   core::StatusOr<store::MaterialRow> WrapMaterial(const std::string& key_id, const KeyMaterial& material) const;
   // Requires write_mu_. Persists then publishes `keys` with their new materials.
   core::Status WriteAndPublishLocked(const std::vector<std::shared_ptr<Key>>& keys,
@@ -160,6 +207,8 @@ class KeyRegistry {
   // aliases and grants; a primary left without replicas in
   // PendingReplicaDeletion then starts its own waiting period.
   void DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms);
+  // Requires write_mu_. DeleteImportedMaterial after its check.
+  core::StatusOr<KeyPtr> DeleteImportedLocked(const KeyPtr& current);
   // Requires write_mu_. Adds a new current material to `current`.
   core::StatusOr<KeyPtr> RotateLocked(const KeyPtr& current, const std::string& rotation_type,
                                       const std::function<void(store::KeyRow&)>& change);

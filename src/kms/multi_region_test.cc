@@ -63,6 +63,32 @@ TEST_CASE("a replica shares the key id and material; ciphertext crosses Regions,
   CHECK(f.keys->Find("eu-west-1", id)->current().material_id == f.keys->Find("us-east-1", id)->current().material_id);
 }
 
+TEST_CASE("a replica of an EXTERNAL primary gets no material and starts in PendingImport") {
+  Fixture f;
+  std::string id = f.CreateKey(R"({"MultiRegion": true, "Origin": "EXTERNAL"})");
+  const std::string replicate = R"({"KeyId": ")" + id + R"(", "ReplicaRegion": "eu-west-1"})";
+  KeyPtr primary = f.keys->Find("us-east-1", id);
+  REQUIRE(primary);
+  CHECK(primary->meta.state == "PendingImport");
+  CHECK(f.Call("ReplicateKey", replicate).status.message() == primary->meta.arn + " is pending import.");
+  // With material (its import is test_imported_keys' subject), the primary replicates.
+  REQUIRE(f.keys->Update("us-east-1", id, [](store::KeyRow& m) {
+                 m.state = "Enabled";
+                 return core::Status();
+               }).ok());
+  REQUIRE(f.Call("ReplicateKey", replicate).status.ok());
+  KeyPtr replica = f.keys->Find("eu-west-1", id);
+  REQUIRE(replica);
+  CHECK(IsReplica(replica->meta));
+  CHECK(replica->meta.origin == "EXTERNAL");
+  CHECK(replica->meta.state == "PendingImport");
+  CHECK_FALSE(replica->has_material());
+  // And it survives a reload without material.
+  auto reloaded = KeyRegistry::Load(f.db.get(), core::SecretBytes(std::string(32, 'k')), &f.clock);
+  REQUIRE(reloaded.ok());
+  CHECK((*reloaded)->Find("eu-west-1", id)->meta.state == "PendingImport");
+}
+
 TEST_CASE("replication errors: replica or single-Region key, a Region already holding a related key") {
   Fixture f;
   std::string id = PrimaryWithReplica(f);

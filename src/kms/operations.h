@@ -16,11 +16,12 @@ class Service;
 
 #define KMSLAB_KMS_OPERATIONS(X)                                                                            \
   X(CancelKeyDeletion) X(CreateAlias) X(CreateGrant) X(CreateKey) X(Decrypt) X(DeleteAlias)                 \
-  X(DeriveSharedSecret) X(DescribeKey)                                                                      \
+  X(DeleteImportedKeyMaterial) X(DeriveSharedSecret) X(DescribeKey)                                         \
   X(DisableKey) X(DisableKeyRotation) X(EnableKey) X(EnableKeyRotation) X(Encrypt) X(GenerateDataKey)       \
   X(GenerateDataKeyPair) X(GenerateDataKeyPairWithoutPlaintext)                                             \
   X(GenerateDataKeyWithoutPlaintext) X(GenerateMac) X(GenerateRandom) X(GetKeyPolicy)                      \
-  X(GetKeyRotationStatus) X(GetPublicKey) X(ListAliases) X(ListGrants) X(ListKeyPolicies)                   \
+  X(GetKeyRotationStatus) X(GetParametersForImport) X(GetPublicKey) X(ImportKeyMaterial)                   \
+  X(ListAliases) X(ListGrants) X(ListKeyPolicies)                                                           \
   X(ListKeyRotations) X(ListKeys) X(ListResourceTags) X(ListRetirableGrants) X(PutKeyPolicy) X(ReEncrypt)   \
   X(ReplicateKey) X(RetireGrant) X(RevokeGrant) X(RotateKeyOnDemand) X(ScheduleKeyDeletion) X(Sign)         \
   X(TagResource) X(UntagResource) X(UpdateAlias) X(UpdateKeyDescription) X(UpdatePrimaryRegion) X(Verify)   \

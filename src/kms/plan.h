@@ -17,7 +17,11 @@ namespace kmslab::kms {
 enum class KeyUse {
   kAnyState,             // DescribeKey, GetKeyPolicy, ListResourceTags, ...
   kCryptographic,        // Disabled -> DisabledException; PendingDeletion/Import -> KMSInvalidState
-  kManagement,           // PendingDeletion/ReplicaDeletion -> KMSInvalidState (EnableKey, TagResource, ...)
+  kManagement,           // PendingDeletion/ReplicaDeletion/Import -> KMSInvalidState (EnableKey, DisableKey)
+  // PendingDeletion/ReplicaDeletion -> KMSInvalidState; PendingImport allowed
+  // (TagResource, CreateAlias, ScheduleKeyDeletion, ImportKeyMaterial, ...;
+  // kms-key-types.md section 10)
+  kNotPendingDeletion,
   kPendingDeletionOnly,  // CancelKeyDeletion (PendingDeletion or PendingReplicaDeletion)
 };
 

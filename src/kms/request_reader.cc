@@ -248,6 +248,18 @@ std::optional<std::vector<Tag>> RequestReader::Tags(const char* member, bool req
   return tags;
 }
 
+std::optional<int64_t> RequestReader::Timestamp(const char* member) {
+  const rapidjson::Value* v = Find(member);
+  if (!v) return std::nullopt;
+  // Beyond year 9999 or before 1970 is no date KMS takes; read as a type error.
+  constexpr double kMaxSeconds = 253402300799.0;
+  if (!v->IsNumber() || v->GetDouble() < 0 || v->GetDouble() > kMaxSeconds) {
+    Mismatch(member, "a timestamp");
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(v->GetDouble() * 1000.0);
+}
+
 const rapidjson::Value* RequestReader::Object(const char* member) {
   const rapidjson::Value* v = Find(member);
   if (v && !v->IsObject()) {

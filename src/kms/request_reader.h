@@ -65,6 +65,8 @@ class RequestReader {
   std::optional<std::string> Blob(const char* member, const StrRule& rule = {});
   std::optional<int64_t> Int(const char* member, const IntRule& rule = {});
   std::optional<bool> Bool(const char* member);
+  // A timestamp (epoch seconds, with or without a fraction), in epoch milliseconds.
+  std::optional<int64_t> Timestamp(const char* member);
   std::optional<std::vector<std::string>> StringList(const char* member, const ListRule& rule = {});
   std::optional<StringMap> Map(const char* member);
   // [{"TagKey": .., "TagValue": ..}]: key 1-128, value 0-256 characters.

@@ -27,6 +27,10 @@ core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& 
       if (state == "PendingImport") return InvalidStateError(arn + " is pending import.");
       if (state == kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
       return core::Status();
+    case KeyUse::kNotPendingDeletion:
+      if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
+      if (state == kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
+      return core::Status();
     case KeyUse::kPendingDeletionOnly:
       if (state != "PendingDeletion" && state != kPendingReplicaDeletion) {
         return InvalidStateError(arn + " is not pending deletion.");

@@ -201,6 +201,13 @@ ALTER TABLE aliases_v4 RENAME TO aliases;
 ALTER TABLE grants_v4 RENAME TO grants;
 CREATE INDEX grants_by_key_grantee ON grants(key_id, region, grantee);
 )sql",
+    // 4 -> 5: imported key material (origin EXTERNAL) keeps its expiry; a
+    // deleted one keeps its row with an empty `wrapped`. Written against the
+    // (key_id, region) tables of version 4.
+    R"sql(
+ALTER TABLE key_materials ADD COLUMN expiration_model TEXT NOT NULL DEFAULT '';
+ALTER TABLE key_materials ADD COLUMN valid_to_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace kmslab::store

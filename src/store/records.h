@@ -63,9 +63,13 @@ struct MaterialRow {
   std::string key_id;
   uint32_t version = 0;  // 1, 2, ...: the blob names it
   std::string material_id;  // 64 hex characters, as AWS shows KeyMaterialId
-  std::string wrapped;      // sealed under the root key
+  std::string wrapped;      // sealed under the root key; empty once imported material is deleted
   int64_t created_ms = 0;
   std::string rotation_type;  // "" for the first material, AUTOMATIC or ON_DEMAND
+  // Imported material (origin EXTERNAL): KEY_MATERIAL_EXPIRES (at valid_to_ms)
+  // or KEY_MATERIAL_DOES_NOT_EXPIRE; "" for material AWS_KMS made.
+  std::string expiration_model;
+  int64_t valid_to_ms = 0;
   std::string region;  // the key's Region: set on load; writes take it from the key row
 };
 

@@ -79,12 +79,14 @@ core::Status Store::WriteKey(const KeyRow& k) {
   return core::Status();
 }
 
-core::Status Store::WriteMaterial(const KeyRow& key, const MaterialRow& m) {
-  Stmt stmt(db_,
-            "INSERT INTO key_materials (key_id, region, version, material_id, wrapped, created_ms, rotation_type) "
-            "VALUES (?,?,?,?,?,?,?)");
+core::Status Store::WriteMaterial(const KeyRow& key, const MaterialRow& m, bool replace) {
+  Stmt stmt(db_, replace ? "INSERT OR REPLACE INTO key_materials (key_id, region, version, material_id, wrapped, "
+                           "created_ms, rotation_type, expiration_model, valid_to_ms) VALUES (?,?,?,?,?,?,?,?,?)"
+                         : "INSERT INTO key_materials (key_id, region, version, material_id, wrapped, "
+                           "created_ms, rotation_type, expiration_model, valid_to_ms) VALUES (?,?,?,?,?,?,?,?,?)");
   stmt.Bind(1, key.key_id).Bind(2, key.region).Bind(3, int64_t{m.version}).Bind(4, m.material_id);
   stmt.BindBlob(5, m.wrapped).Bind(6, m.created_ms).Bind(7, m.rotation_type);
+  stmt.Bind(8, m.expiration_model).Bind(9, m.valid_to_ms);
   return stmt.Run();
 }
 
@@ -107,6 +109,14 @@ core::Status Store::UpdateKey(const KeyRow& key) { return WriteKeys({{key, {}}})
 
 core::Status Store::AddMaterial(const KeyRow& key, const MaterialRow& material) {
   return WriteKeys({{key, {material}}});
+}
+
+core::Status Store::PutImportedMaterial(const KeyRow& key, const MaterialRow& material) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction(db_, [&] {
+    RETURN_IF_ERROR(WriteKey(key));
+    return WriteMaterial(key, material, true);
+  });
 }
 
 core::Status Store::DeleteKey(const std::string& key_id, const std::string& region) {
@@ -226,8 +236,8 @@ core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<MaterialRow> rows;
   Stmt stmt(db_,
-            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type, region FROM key_materials "
-            "ORDER BY key_id, region, version");
+            "SELECT key_id, version, material_id, wrapped, created_ms, rotation_type, region, expiration_model, "
+            "valid_to_ms FROM key_materials ORDER BY key_id, region, version");
   if (!stmt.ok()) return SqlError(db_, "load materials");
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
@@ -239,6 +249,8 @@ core::StatusOr<std::vector<MaterialRow>> Store::LoadMaterials() {
     m.created_ms = stmt.Int(4);
     m.rotation_type = stmt.Text(5);
     m.region = stmt.Text(6);
+    m.expiration_model = stmt.Text(7);
+    m.valid_to_ms = stmt.Int(8);
     rows.push_back(std::move(m));
   }
   if (rc != SQLITE_DONE) return SqlError(db_, "load materials");

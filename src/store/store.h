@@ -21,7 +21,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 class Store {
  public:
@@ -49,6 +49,9 @@ class Store {
   core::Status UpdateKey(const KeyRow& key);
   // A rotation: the new material and the key row, atomically.
   core::Status AddMaterial(const KeyRow& key, const MaterialRow& material);
+  // An import, re-import or deletion of imported material: the material
+  // (replacing the row of its version, if any) and the key row, atomically.
+  core::Status PutImportedMaterial(const KeyRow& key, const MaterialRow& material);
   // Removes the key and everything that hangs off it (materials, tags, aliases).
   core::Status DeleteKey(const std::string& key_id, const std::string& region);
   core::Status PutAlias(const AliasRow& alias);
@@ -90,7 +93,8 @@ class Store {
   core::Status Exec(const char* sql);
   core::Status Migrate();
   core::Status WriteKey(const KeyRow& key);
-  core::Status WriteMaterial(const KeyRow& key, const MaterialRow& material);
+  // `replace`: overwrite the row of the same version instead of failing.
+  core::Status WriteMaterial(const KeyRow& key, const MaterialRow& material, bool replace = false);
 
   // Waits until every item write enqueued so far is committed.
   core::Status FlushDdbWrites();

@@ -42,6 +42,40 @@ TEST_CASE("a fresh database is migrated to the current schema version") {
   CHECK((*store)->schema_version() == kSchemaVersion);
 }
 
+TEST_CASE("imported material is replaced in place, kept without its bytes, and survives reopening") {
+  std::string path = TempDir() + "/kmslab.db";
+  KeyRow key = SampleKey();
+  key.origin = "EXTERNAL";
+  key.state = "PendingImport";
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->UpdateKey(key).ok());  // an EXTERNAL key starts without material
+    CHECK((*store)->LoadMaterials()->empty());
+    key.state = "Enabled";
+    MaterialRow m{key.key_id, 1, "id1", "sealed", 1000, "", "KEY_MATERIAL_EXPIRES", 5000};
+    REQUIRE((*store)->PutImportedMaterial(key, m).ok());
+    key.state = "PendingImport";
+    m.wrapped.clear();
+    m.expiration_model.clear();
+    m.valid_to_ms = 0;
+    REQUIRE((*store)->PutImportedMaterial(key, m).ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK((*store)->LoadKeys()->at(0).state == "PendingImport");
+  auto materials = (*store)->LoadMaterials();
+  REQUIRE(materials->size() == 1);
+  CHECK(materials->at(0).material_id == "id1");
+  CHECK(materials->at(0).wrapped.empty());
+  CHECK(materials->at(0).expiration_model.empty());
+  MaterialRow back{key.key_id, 1, "id1", "sealed2", 1000, "", "KEY_MATERIAL_EXPIRES", 7000};
+  REQUIRE((*store)->PutImportedMaterial(key, back).ok());
+  materials = (*store)->LoadMaterials();
+  CHECK((materials->at(0).wrapped == "sealed2" && materials->at(0).valid_to_ms == 7000 &&
+         materials->at(0).expiration_model == "KEY_MATERIAL_EXPIRES"));
+}
+
 TEST_CASE("keys, materials, tags and aliases survive reopening; deletion cascades") {
   std::string path = TempDir() + "/kmslab.db";
   KeyRow key = SampleKey();
@@ -123,14 +157,20 @@ TEST_CASE("item writes from many threads share commits, and backups copy and res
 namespace kmslab::store {
 namespace {
 
+// A database at schema `version` (its migrations applied, not the later
+// ones) holding `rows`, as an older kmslab left it.
+void MakeDatabaseAt(const std::string& path, int version, const char* rows) {
+  auto db = OpenDatabase(path);
+  REQUIRE(db.ok());
+  for (int v = 0; v < version; ++v) REQUIRE(ExecSql(*db, kMigrations[v]).ok());
+  REQUIRE(ExecSql(*db, ("PRAGMA user_version=" + std::to_string(version)).c_str()).ok());
+  REQUIRE(ExecSql(*db, rows).ok());
+  sqlite3_close(*db);
+}
+
 TEST_CASE("version 3 databases move to (key id, Region) names with their rows kept") {
   std::string path = TempDir() + "/kmslab.db";
-  {
-    auto db = OpenDatabase(path);
-    REQUIRE(db.ok());
-    for (int v = 0; v < 3; ++v) REQUIRE(ExecSql(*db, kMigrations[v]).ok());
-    REQUIRE(ExecSql(*db, R"sql(
-      PRAGMA user_version=3;
+  MakeDatabaseAt(path, 3, R"sql(
       INSERT INTO keys (key_id, arn, account, region, created_ms, description, state, key_usage, key_spec,
         origin, key_manager, policy) VALUES ('k1', 'arn:aws:kms:us-east-1:111122223333:key/k1', '111122223333',
         'us-east-1', 1, '', 'Enabled', 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', 'AWS_KMS', 'CUSTOMER', '{}');
@@ -138,12 +178,10 @@ TEST_CASE("version 3 databases move to (key id, Region) names with their rows ke
       INSERT INTO key_tags VALUES ('k1', 'team', 'blue');
       INSERT INTO aliases VALUES ('111122223333', 'us-east-1', 'alias/a', 'k1', 1, 1);
       INSERT INTO grants VALUES ('g1', 'k1', '', 'p', '', 'a', '[]', '{}', 1);
-    )sql").ok());
-    sqlite3_close(*db);
-  }
+    )sql");
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK((*store)->schema_version() == 4);
+  CHECK((*store)->schema_version() == kSchemaVersion);
   auto keys = (*store)->LoadKeys();
   REQUIRE(keys.ok());
   REQUIRE(keys->size() == 1);
@@ -152,6 +190,8 @@ TEST_CASE("version 3 databases move to (key id, Region) names with their rows ke
   auto materials = (*store)->LoadMaterials();
   REQUIRE(materials.ok());
   CHECK(materials->at(0).region == "us-east-1");
+  CHECK(materials->at(0).expiration_model.empty());  // version 5's columns, defaulted
+  CHECK(materials->at(0).valid_to_ms == 0);
   CHECK((*store)->LoadGrants()->at(0).region == "us-east-1");
   // A related key in another Region shares the key id; deleting one keeps the other.
   KeyRow replica = keys->at(0);
@@ -166,6 +206,38 @@ TEST_CASE("version 3 databases move to (key id, Region) names with their rows ke
   CHECK((*store)->LoadAliases()->empty());
   CHECK((*store)->LoadGrants()->empty());
   CHECK((*store)->LoadMaterials()->size() == 1);
+}
+
+TEST_CASE("version 4 databases gain imported material's expiry columns with their rows kept") {
+  std::string path = TempDir() + "/kmslab.db";
+  MakeDatabaseAt(path, 4, R"sql(
+      INSERT INTO keys (key_id, arn, account, region, created_ms, description, state, key_usage, key_spec,
+        origin, key_manager, policy, multi_region, multi_region_key_type) VALUES ('mrk-1',
+        'arn:aws:kms:eu-west-1:111122223333:key/mrk-1', '111122223333', 'eu-west-1', 1, '', 'Enabled',
+        'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', 'AWS_KMS', 'CUSTOMER', '{}', 1, 'REPLICA');
+      INSERT INTO key_materials VALUES ('mrk-1', 'eu-west-1', 1, 'm1', x'00', 1, '');
+    )sql");
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK((*store)->schema_version() == 5);
+  auto materials = (*store)->LoadMaterials();
+  REQUIRE(materials.ok());
+  REQUIRE(materials->size() == 1);
+  CHECK(materials->at(0).region == "eu-west-1");
+  CHECK(materials->at(0).material_id == "m1");
+  CHECK(materials->at(0).expiration_model.empty());
+  // Imported material is kept per (key id, Region): a related key's row is its own.
+  KeyRow key = (*store)->LoadKeys()->at(0);
+  key.region = "us-east-1";
+  key.arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-1";
+  key.origin = "EXTERNAL";
+  REQUIRE((*store)->UpdateKey(key).ok());
+  REQUIRE((*store)->PutImportedMaterial(key, {"mrk-1", 1, "m2", "w", 2, "", "KEY_MATERIAL_EXPIRES", 9000}).ok());
+  materials = (*store)->LoadMaterials();
+  REQUIRE(materials->size() == 2);
+  CHECK((materials->at(0).region == "eu-west-1" && materials->at(0).valid_to_ms == 0));
+  CHECK((materials->at(1).region == "us-east-1" && materials->at(1).valid_to_ms == 9000 &&
+         materials->at(1).material_id == "m2"));
 }
 
 }  // namespace

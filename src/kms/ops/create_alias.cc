@@ -20,7 +20,7 @@ struct CreateAliasOp {
   static core::Status Validate(const Request& q) { return CheckAliasName(q.alias_name, true); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     PlanIamOnly("kms:CreateAlias", core::AliasArn(c.region, c.caller->account, q.alias_name), plan);
-    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:CreateAlias", KeyUse::kManagement, plan)
+    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:CreateAlias", KeyUse::kNotPendingDeletion, plan)
         .status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut&) {

@@ -2,6 +2,7 @@
 // signing (RSA also ENCRYPT_DECRYPT, NIST curves also KEY_AGREEMENT) or an
 // HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2);
 // single-Region or the primary of a multi-Region key (multi_region.h).
+// Origin EXTERNAL makes it without material, in PendingImport.
 // IAM-only authorization (kms:CreateKey, plus kms:TagResource with Tags).
 #include "core/arn.h"
 #include "core/random.h"
@@ -61,8 +62,8 @@ struct CreateKeyOp {
     if (!CanGenerate(spec)) {
       return UnsupportedOperationError("KeySpec " + std::string(Name(spec)) + " is not supported in this Region");
     }
-    if (q.origin.value_or("AWS_KMS") != "AWS_KMS") {
-      return UnsupportedOperationError("Origin " + *q.origin + " is not supported by kmslab; use AWS_KMS.");
+    if (const std::string origin = OriginOf(q); origin != "AWS_KMS" && origin != kOriginExternal) {
+      return UnsupportedOperationError("Origin " + origin + " is not supported by kmslab; use AWS_KMS or EXTERNAL.");
     }
     RETURN_IF_ERROR(CheckTags(q.tags, q.tags.size()));
     if (q.policy) RETURN_IF_ERROR(ParseKeyPolicyDocument(*q.policy).status());
@@ -70,6 +71,7 @@ struct CreateKeyOp {
   }
 
   static KeyUsage UsageOf(const Request& q) { return q.key_usage.value_or(KeyUsage::kEncryptDecrypt); }
+  static std::string OriginOf(const Request& q) { return q.origin.value_or("AWS_KMS"); }
 
   static core::Status Resolve(Service&, const CallContext&, Request& q, Plan& plan) {
     PlanIamOnly("kms:CreateKey", "*", plan);
@@ -79,7 +81,7 @@ struct CreateKeyOp {
     ctx.Set("kms:CustomerMasterKeySpec", spec);
     ctx.Set("kms:KeyUsage", usage);
     ctx.Set("kms:CustomerMasterKeyUsage", usage);
-    ctx.Set("kms:KeyOrigin", q.origin.value_or("AWS_KMS"));
+    ctx.Set("kms:KeyOrigin", OriginOf(q));
     SetMultiRegionConditionKeys(ctx, q.multi_region.value_or(false), store::MultiRegionKeyType::kPrimary);
     if (q.bypass) ctx.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
     AddTagContext(plan.checks[0], q.tags);
@@ -101,10 +103,11 @@ struct CreateKeyOp {
     meta.region = call.region;
     meta.created_ms = service.NowMillis();
     meta.description = q.description.value_or("");
-    meta.state = "Enabled";
+    meta.origin = OriginOf(q);
+    // Imported-material keys wait for their material (ImportKeyMaterial).
+    meta.state = meta.origin == kOriginExternal ? "PendingImport" : "Enabled";
     meta.key_usage = Name(UsageOf(q));
     meta.key_spec = Name(q.key_spec);
-    meta.origin = "AWS_KMS";
     meta.key_manager = "CUSTOMER";
     meta.policy = q.policy.value_or(DefaultKeyPolicy(call.caller->account));
     for (const Tag& tag : q.tags) meta.tags[tag.key] = tag.value;

@@ -1,12 +1,29 @@
 // Automatic rotation: EnableKeyRotation (period 90-2560 days, default 365),
 // DisableKeyRotation and GetKeyRotationStatus. The registry rotates a key
-// when its NextRotationDate passes. Only symmetric encryption keys rotate.
+// when its NextRotationDate passes. Only symmetric encryption keys of origin
+// AWS_KMS rotate automatically.
+#include "kms/errors.h"
+#include "kms/key_import.h"
 #include "kms/multi_region.h"
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
 
 namespace {
+// Enable/DisableKeyRotation's key: a key of origin EXTERNAL gets the origin
+// refusal in any state, so its key-state rule gives way (section 10).
+core::Status PlanRotationSetting(Service& s, const CallContext& c, const std::string& key_id, const char* action,
+                                 Plan& plan) {
+  ASSIGN_OR_RETURN(KeyPtr key, PlanKey(s, c, key_id, KeyIdForms::kKeyOnly, action, KeyUse::kCryptographic, plan));
+  if (key->meta.origin == kOriginExternal) plan.checks[0].use = KeyUse::kAnyState;
+  return core::Status();
+}
+
+core::Status CheckAutoRotatable(const Key& key) {
+  if (key.meta.origin == kOriginExternal) return OriginNotValidError(key.meta.arn, key.meta.origin);
+  return CheckRotatable(key);
+}
+
 struct EnableKeyRotationOp {
   static constexpr const char* kName = "EnableKeyRotation";
   struct Request {
@@ -18,11 +35,10 @@ struct EnableKeyRotationOp {
     q.period_days = r.Int("RotationPeriodInDays", {.min = 90, .max = 2560}).value_or(365);
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:EnableKeyRotation", KeyUse::kCryptographic, plan)
-        .status();
+    return PlanRotationSetting(s, c, q.key_id, "kms:EnableKeyRotation", plan);
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
-    RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
+    RETURN_IF_ERROR(CheckAutoRotatable(*plan.checks[0].key));
     RETURN_IF_ERROR(RefuseReplica(plan.checks[0].key->meta));
     const int64_t next = s.NowMillis() + q.period_days * kDayMillis;
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
@@ -42,11 +58,10 @@ struct DisableKeyRotationOp {
   };
   static void Read(RequestReader& r, Request& q) { q.key_id = r.String("KeyId", kKeyIdRule).value_or(""); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:DisableKeyRotation", KeyUse::kCryptographic, plan)
-        .status();
+    return PlanRotationSetting(s, c, q.key_id, "kms:DisableKeyRotation", plan);
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
-    RETURN_IF_ERROR(CheckRotatable(*plan.checks[0].key));
+    RETURN_IF_ERROR(CheckAutoRotatable(*plan.checks[0].key));
     RETURN_IF_ERROR(RefuseReplica(plan.checks[0].key->meta));
     return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
              m.rotation_enabled = false;
@@ -69,6 +84,9 @@ struct GetKeyRotationStatusOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
     const KeyPtr& key = plan.checks[0].key;
+    if (key->meta.origin == kOriginExternal && key->meta.state == "PendingImport") {
+      return OriginNotValidError(key->meta.arn, key->meta.origin);
+    }
     // Only a primary holds the rotation setting its replicas share.
     KeyPtr primary = IsReplica(key->meta) ? PrimaryOf(s.keys().Related(key->meta)) : nullptr;
     const store::KeyRow& m = (primary ? primary : key)->meta;

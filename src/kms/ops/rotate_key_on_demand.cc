@@ -1,6 +1,7 @@
 // RotateKeyOnDemand (at most 25 per key) and ListKeyRotations. Old material
 // keeps decrypting: blobs name their material version. Symmetric keys only.
 #include "kms/errors.h"
+#include "kms/key_import.h"
 #include "kms/multi_region.h"
 #include "kms/ops/common.h"
 
@@ -23,6 +24,11 @@ struct RotateKeyOnDemandOp {
     const Key& key = *plan.checks[0].key;
     RETURN_IF_ERROR(CheckRotatable(key));
     RETURN_IF_ERROR(RefuseReplica(key.meta));
+    // An imported key rotates to material imported as NEW_KEY_MATERIAL, which
+    // kmslab does not keep (section 9.5): there is never any pending.
+    if (key.meta.origin == kOriginExternal) {
+      return InvalidStateError("No available key material pending rotation for the key: " + key.meta.arn + ".");
+    }
     size_t on_demand = 0;
     for (const auto& m : key.materials) on_demand += m->rotation_type == "ON_DEMAND";
     if (on_demand >= kMaxOnDemandRotations) {

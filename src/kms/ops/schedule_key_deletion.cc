@@ -1,6 +1,7 @@
 // ScheduleKeyDeletion (7-30 days, default 30) and CancelKeyDeletion (the key
-// returns Disabled). The registry deletes the key when the date passes; a
-// multi-Region primary with replicas waits in PendingReplicaDeletion first.
+// returns Disabled, or PendingImport without key material). The registry
+// deletes the key when the date passes; a multi-Region primary with replicas
+// waits in PendingReplicaDeletion first.
 #include "kms/errors.h"
 #include "kms/multi_region.h"
 #include "kms/ops/common.h"
@@ -27,7 +28,7 @@ struct ScheduleKeyDeletionOp {
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
-        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kManagement, plan).status());
+        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kNotPendingDeletion, plan).status());
     plan.checks[0].context.Set("kms:ScheduleKeyDeletionPendingWindowInDays", std::to_string(q.days));
     return core::Status();
   }
@@ -61,8 +62,11 @@ struct CancelKeyDeletionOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
-                       m.state = "Disabled";
+    // A key without key material (origin EXTERNAL) returns to PendingImport.
+    const Key& planned = *plan.checks[0].key;
+    const bool held = planned.has_material() && planned.current().held();
+    ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
+                       m.state = held ? "Disabled" : "PendingImport";
                        m.deletion_ms = 0;
                        m.pending_window_days = 0;
                        return core::Status();

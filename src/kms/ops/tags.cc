@@ -17,7 +17,7 @@ struct TagResourceOp {
   static core::Status Validate(const Request& q) { return CheckTags(q.tags, 0); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
-        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:TagResource", KeyUse::kManagement, plan).status());
+        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:TagResource", KeyUse::kNotPendingDeletion, plan).status());
     AddTagContext(plan.checks[0], q.tags);
     return core::Status();
   }
@@ -43,7 +43,7 @@ struct UntagResourceOp {
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
-        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:UntagResource", KeyUse::kManagement, plan).status());
+        PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:UntagResource", KeyUse::kNotPendingDeletion, plan).status());
     if (!q.tag_keys.empty()) plan.checks[0].context.SetList("aws:TagKeys", q.tag_keys);
     return core::Status();
   }

@@ -25,7 +25,7 @@ struct UpdateAliasOp {
     PlanIamOnly("kms:UpdateAlias", alias_arn, plan);
     RETURN_IF_ERROR(
         PlanKey(s, c, alias->key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kAnyState, plan).status());
-    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kManagement, plan)
+    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kNotPendingDeletion, plan)
         .status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut&) {
