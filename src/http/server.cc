@@ -15,12 +15,12 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <ctime>
 #include <deque>
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -232,7 +232,12 @@ class Server::Loop {
   void ReadAndParse(Connection* c, int64_t now);
   // Feeds bytes to the parser and acts on its state; returns the bytes consumed.
   size_t Feed(Connection* c, std::string_view bytes, int64_t now);
+  // Marks a connection's complete request for the workers; SubmitReady()
+  // hands all marked in one loop round over at once (one lock, one release).
   void Dispatch(Connection* c);
+  void SubmitReady();
+  // Lets the workers finish the queued requests, then joins them.
+  void StopWorkers();
   void DrainCompletions(int64_t now);
   void Flush(Connection* c, int64_t now);
   void AfterResponse(Connection* c, int64_t now);
@@ -269,11 +274,14 @@ class Server::Loop {
   size_t processing_ = 0;
   std::unique_ptr<char[]> read_buffer_ = std::make_unique<char[]>(kReadChunk);
 
-  // Worker hand-off: complete requests in, built responses out.
+  // Worker hand-off: complete requests in, built responses out. jobs_ready_
+  // counts the queued jobs (plus one per worker at stop), so a worker sleeps
+  // only while there is nothing to take and the I/O thread wakes one per job.
+  std::vector<Connection*> ready_;  // I/O thread only: dispatched this round
   std::mutex jobs_mu_;
-  std::condition_variable jobs_cv_;
   std::deque<Connection*> jobs_;
-  bool workers_stop_ = false;
+  std::counting_semaphore<> jobs_ready_{0};
+  std::atomic<bool> workers_stop_{false};
   std::atomic<bool> sleeping_{false};  // the I/O thread is in (or entering) epoll_wait
   std::mutex done_mu_;
   std::vector<Connection*> done_;
@@ -340,6 +348,7 @@ bool Server::Loop::Run() {
       if (!busy || (processing_ == 0 && now >= stop_deadline_)) break;
     }
     int timeout = static_cast<int>(std::clamp<int64_t>(next_sweep - now, 0, kSweepIntervalMs));
+    SubmitReady();  // whatever this round's events and completions made ready
     // Workers write the eventfd only while this thread sleeps (or is about to):
     // announce the sleep first, then look for responses that came before it.
     sleeping_.store(true);
@@ -374,13 +383,7 @@ bool Server::Loop::Run() {
     graveyard_.clear();
   }
 
-  {
-    std::lock_guard<std::mutex> lock(jobs_mu_);
-    workers_stop_ = true;
-  }
-  jobs_cv_.notify_all();
-  for (auto& t : workers_) t.join();
-  workers_.clear();
+  StopWorkers();
   while (!connections_.empty()) Close(connections_.back().get());
   graveyard_.clear();
   if (listen_fd_ >= 0) {
@@ -571,20 +574,36 @@ void Server::Loop::Dispatch(Connection* c) {
   c->phase = Phase::kProcessing;
   c->deadline = kNever;
   ++processing_;
+  ready_.push_back(c);
+}
+
+void Server::Loop::SubmitReady() {
+  if (ready_.empty()) return;
   {
     std::lock_guard<std::mutex> lock(jobs_mu_);
-    jobs_.push_back(c);
+    jobs_.insert(jobs_.end(), ready_.begin(), ready_.end());
   }
-  jobs_cv_.notify_one();
+  jobs_ready_.release(static_cast<std::ptrdiff_t>(ready_.size()));
+  ready_.clear();
+}
+
+void Server::Loop::StopWorkers() {
+  workers_stop_.store(true);
+  jobs_ready_.release(static_cast<std::ptrdiff_t>(workers_.size()));
+  for (auto& t : workers_) t.join();
+  workers_.clear();
 }
 
 void Server::Loop::WorkerMain() {
   while (true) {
+    jobs_ready_.acquire();
     Connection* c = nullptr;
     {
-      std::unique_lock<std::mutex> lock(jobs_mu_);
-      jobs_cv_.wait(lock, [this] { return workers_stop_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;
+      std::lock_guard<std::mutex> lock(jobs_mu_);
+      if (jobs_.empty()) {
+        if (workers_stop_.load()) return;
+        continue;
+      }
       c = jobs_.front();
       jobs_.pop_front();
     }

@@ -28,6 +28,11 @@ CREATE TABLE audit_events (
 );
 )sql";
 
+// Without a size rule, Shrink() keeps at least this much free space for appends to reuse, and
+// gives back at most kShrinkPagesPerPass pages a call, so a call stays short.
+constexpr int64_t kShrinkMinSlackBytes = 8 * 1024 * 1024;
+constexpr int64_t kShrinkPagesPerPass = 256;
+
 constexpr const char* kColumns = "event_time, request_id, event_name, principal, key_arn, error_code, decision, event_json";
 
 }  // namespace
@@ -156,7 +161,11 @@ core::StatusOr<int64_t> TrailStore::Prune(int64_t older_than_ms, int64_t max_byt
   std::lock_guard<std::mutex> lock(mu_);
   int64_t first = 0, last = -1;
   {
-    Stmt range(db_, "SELECT coalesce(min(seq), 0), coalesce(max(seq), -1) FROM audit_events");
+    // Two subqueries, each one B-tree descent: min() and max() in one SELECT
+    // would scan the whole table.
+    Stmt range(db_,
+               "SELECT coalesce((SELECT min(seq) FROM audit_events), 0), "
+               "coalesce((SELECT max(seq) FROM audit_events), -1)");
     if (!range.ok() || range.Step() != SQLITE_ROW) return SqlError(db_, "read the trail's extent");
     first = range.Int(0);
     last = range.Int(1);
@@ -193,12 +202,30 @@ core::StatusOr<int64_t> TrailStore::Prune(int64_t older_than_ms, int64_t max_byt
   del.Bind(1, cut);
   RETURN_IF_ERROR(del.Run());
   const int64_t deleted = sqlite3_changes64(db_);
-  ASSIGN_OR_RETURN(int64_t auto_vacuum, Pragma("auto_vacuum"));
-  // 2 = incremental; a database made before it had none until vacuumed.
-  RETURN_IF_ERROR(Exec(auto_vacuum == 2 ? "PRAGMA incremental_vacuum" : "PRAGMA auto_vacuum=INCREMENTAL; VACUUM"));
+  RETURN_IF_ERROR(Shrink(max_bytes));
   // The file shrinks when the WAL is copied back; do it now rather than 16 MiB later.
   RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(PASSIVE)"));
   return deleted;
+}
+
+core::Status TrailStore::Shrink(int64_t max_bytes) {
+  ASSIGN_OR_RETURN(int64_t auto_vacuum, Pragma("auto_vacuum"));
+  // 2 = incremental; a database made before it had none until vacuumed.
+  if (auto_vacuum != 2) return Exec("PRAGMA auto_vacuum=INCREMENTAL; VACUUM");
+  ASSIGN_OR_RETURN(int64_t pages, Pragma("page_count"));
+  ASSIGN_OR_RETURN(int64_t free_pages, Pragma("freelist_count"));
+  ASSIGN_OR_RETURN(int64_t page_size, Pragma("page_size"));
+  // Appends reuse free pages at no cost, while vacuuming moves the newest pages
+  // into the holes, reading and rewriting as much as was deleted. So the file
+  // keeps a working slack of free pages and gives back only a surplus: beyond
+  // an eighth of the size rule (the size rule prunes the events to 90% of it,
+  // so the file stays near it), or without one beyond a quarter of the events.
+  const int64_t used_bytes = (pages - free_pages) * page_size;
+  const int64_t slack_bytes = max_bytes > 0 ? max_bytes / 8 : std::max(kShrinkMinSlackBytes, used_bytes / 4);
+  const int64_t surplus_pages = free_pages - slack_bytes / page_size;
+  if (surplus_pages <= 0) return core::Status();
+  const int64_t pass_pages = std::min(surplus_pages, kShrinkPagesPerPass);
+  return Exec(("PRAGMA incremental_vacuum(" + std::to_string(pass_pages) + ")").c_str());
 }
 
 }  // namespace kmslab::store

@@ -3,8 +3,9 @@
 // state's durable commits. Append-only events in WAL mode with synchronous
 // NORMAL (a power loss can lose the last batches, never corrupt the file) and
 // 64 KiB pages, so that appending ~1 KiB events writes few pages. Prune()
-// drops the oldest events and gives their pages back to the file system
-// (incremental auto-vacuum; the WAL is truncated to 16 MiB after checkpoints).
+// drops the oldest events; appends reuse their pages, and free pages beyond a
+// working slack go back to the file system (incremental auto-vacuum, a bounded
+// number per call; the WAL is truncated to 16 MiB after checkpoints).
 // docs/storage-schema.md describes it. Thread-safe: calls are serialized.
 #ifndef KMSLAB_STORE_TRAIL_STORE_H_
 #define KMSLAB_STORE_TRAIL_STORE_H_
@@ -45,8 +46,10 @@ class TrailStore {
   // rule), the oldest share of the rest that brings it to about 90% of
   // max_bytes (events are assumed to be of similar size). At most
   // `max_rows` are deleted per call, so one call never holds the trail long;
-  // call again to continue. Then frees the emptied pages and checkpoints: the
-  // file shrinks (a database made before auto-vacuum is vacuumed once, here).
+  // call again to continue. Then gives part of any surplus of free pages back
+  // and checkpoints: over calls, the file shrinks to its events and a slack of
+  // an eighth of max_bytes (without a size rule, a quarter of the events' and
+  // 8 MiB at least; a database made before auto-vacuum is vacuumed once, here).
   // Returns how many events were deleted.
   core::StatusOr<int64_t> Prune(int64_t older_than_ms, int64_t max_bytes, int64_t max_rows = 20000);
   // The database file's size in bytes (pages in use and free), WAL excluded.
@@ -57,6 +60,9 @@ class TrailStore {
   core::Status Exec(const char* sql);
   core::Status Create(const std::string& state_path);
   core::StatusOr<int64_t> Pragma(const char* name);  // under mu_
+  // Gives a bounded number of free pages beyond a working slack back to the
+  // file system (under mu_); vacuums a database made before auto-vacuum.
+  core::Status Shrink(int64_t max_bytes);
 
   std::mutex mu_;
   sqlite3* db_;
