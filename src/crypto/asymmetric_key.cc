@@ -48,8 +48,8 @@ int KeyTypeOf(SignatureScheme scheme) {
 }
 
 // A context ready for EVP_PKEY_sign / EVP_PKEY_verify over a digest.
-core::StatusOr<PkeyCtx> DigestContext(const Pkey& key, const SignatureParams& params, bool sign) {
-  PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+core::StatusOr<PkeyCtx> DigestContext(EVP_PKEY* key, const SignatureParams& params, bool sign) {
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!ctx || (sign ? EVP_PKEY_sign_init(ctx.get()) : EVP_PKEY_verify_init(ctx.get())) != 1 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), Sha2Md(params.hash)) != 1) {
     return OpenSslError("signature setup");
@@ -67,9 +67,10 @@ core::StatusOr<PkeyCtx> DigestContext(const Pkey& key, const SignatureParams& pa
   return ctx;
 }
 
-core::StatusOr<Pkey> KeyFor(const core::SecretBytes& private_key, const SignatureParams& params) {
-  ASSIGN_OR_RETURN(Pkey key, FromPkcs8(private_key));
-  if (EVP_PKEY_get_base_id(key.get()) != KeyTypeOf(params.scheme)) {
+// `private_key`'s OpenSSL key, checked against the scheme.
+core::StatusOr<EVP_PKEY*> KeyFor(const PrivateKey& private_key, const SignatureParams& params) {
+  EVP_PKEY* key = private_key.pkey();
+  if (EVP_PKEY_get_base_id(key) != KeyTypeOf(params.scheme)) {
     return core::Internal("the key does not fit the signature scheme");
   }
   return key;
@@ -90,23 +91,30 @@ core::StatusOr<core::SecretBytes> GenerateEd25519Key() {
 }
 
 core::StatusOr<std::string> PublicKeyInfo(const core::SecretBytes& private_key) {
-  ASSIGN_OR_RETURN(Pkey key, FromPkcs8(private_key));
-  unsigned char* der = nullptr;
-  const int len = i2d_PUBKEY(key.get(), &der);
-  if (len <= 0) return OpenSslError("SubjectPublicKeyInfo encoding");
-  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
+  ASSIGN_OR_RETURN(std::shared_ptr<const PrivateKey> key, PrivateKey::Parse(private_key));
+  return key->public_key_info();
 }
 
 core::StatusOr<std::string> Sign(const core::SecretBytes& private_key, const SignatureParams& params,
                                  std::string_view input) {
-  ASSIGN_OR_RETURN(Pkey key, KeyFor(private_key, params));
+  ASSIGN_OR_RETURN(std::shared_ptr<const PrivateKey> key, PrivateKey::Parse(private_key));
+  return Sign(*key, params, input);
+}
+
+core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params,
+                            std::string_view input, std::string_view signature) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const PrivateKey> key, PrivateKey::Parse(private_key));
+  return Verify(*key, params, input, signature);
+}
+
+core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureParams& params,
+                                 std::string_view input) {
+  ASSIGN_OR_RETURN(EVP_PKEY* key, KeyFor(private_key, params));
   size_t len = 0;
   std::string out;
   if (params.scheme == SignatureScheme::kEd25519) {
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
-    if (!md || EVP_DigestSignInit_ex(md.get(), nullptr, nullptr, nullptr, nullptr, key.get(), nullptr) != 1 ||
+    if (!md || EVP_DigestSignInit_ex(md.get(), nullptr, nullptr, nullptr, nullptr, key, nullptr) != 1 ||
         EVP_DigestSign(md.get(), nullptr, &len, Bytes(input), input.size()) != 1) {
       return OpenSslError("Ed25519 signing");
     }
@@ -128,13 +136,13 @@ core::StatusOr<std::string> Sign(const core::SecretBytes& private_key, const Sig
   return out;
 }
 
-core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params,
+core::StatusOr<bool> Verify(const PrivateKey& private_key, const SignatureParams& params,
                             std::string_view input, std::string_view signature) {
-  ASSIGN_OR_RETURN(Pkey key, KeyFor(private_key, params));
+  ASSIGN_OR_RETURN(EVP_PKEY* key, KeyFor(private_key, params));
   int result = 0;
   if (params.scheme == SignatureScheme::kEd25519) {
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
-    if (!md || EVP_DigestVerifyInit_ex(md.get(), nullptr, nullptr, nullptr, nullptr, key.get(), nullptr) != 1) {
+    if (!md || EVP_DigestVerifyInit_ex(md.get(), nullptr, nullptr, nullptr, nullptr, key, nullptr) != 1) {
       return OpenSslError("Ed25519 verification");
     }
     result = EVP_DigestVerify(md.get(), Bytes(signature), signature.size(), Bytes(input), input.size());

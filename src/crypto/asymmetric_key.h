@@ -11,6 +11,7 @@
 #include "core/secret_bytes.h"
 #include "core/status.h"
 #include "crypto/hmac.h"
+#include "crypto/private_key.h"
 
 namespace kmslab::crypto {
 
@@ -22,7 +23,7 @@ core::StatusOr<core::SecretBytes> GenerateEcKey(Curve curve);
 core::StatusOr<core::SecretBytes> GenerateEd25519Key();
 
 // The DER SubjectPublicKeyInfo (RFC 5280) of a PKCS#8 private key; EC points
-// uncompressed, curves named.
+// uncompressed, curves named. (A parsed PrivateKey has it at hand.)
 core::StatusOr<std::string> PublicKeyInfo(const core::SecretBytes& private_key);
 
 enum class SignatureScheme {
@@ -39,10 +40,15 @@ struct SignatureParams {
 
 // Signs `input`: the message's digest under params.hash, or for kEd25519 the
 // message. Internal error when the key does not fit the scheme.
-core::StatusOr<std::string> Sign(const core::SecretBytes& private_key, const SignatureParams& params,
+core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureParams& params,
                                  std::string_view input);
 // Whether `signature` is params' signature of `input` (as Sign takes it)
 // under the public half of `private_key`.
+core::StatusOr<bool> Verify(const PrivateKey& private_key, const SignatureParams& params,
+                            std::string_view input, std::string_view signature);
+// The same from DER PKCS#8, parsed for this one call.
+core::StatusOr<std::string> Sign(const core::SecretBytes& private_key, const SignatureParams& params,
+                                 std::string_view input);
 core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params,
                             std::string_view input, std::string_view signature);
 

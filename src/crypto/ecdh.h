@@ -9,6 +9,7 @@
 
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "crypto/private_key.h"
 
 namespace kmslab::crypto {
 
@@ -17,6 +18,9 @@ namespace kmslab::crypto {
 // InvalidArgument when the peer key does not parse, is not an EC key, is on
 // another curve or is not a valid point: the caller's input. Internal when
 // `private_key` is not an EC key.
+core::StatusOr<core::SecretBytes> DeriveEcdhSecret(const PrivateKey& private_key,
+                                                   std::string_view peer_public_key_info);
+// The same from DER PKCS#8, parsed for this one call.
 core::StatusOr<core::SecretBytes> DeriveEcdhSecret(const core::SecretBytes& private_key,
                                                    std::string_view peer_public_key_info);
 

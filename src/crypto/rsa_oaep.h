@@ -9,6 +9,7 @@
 
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "crypto/private_key.h"
 
 namespace kmslab::crypto {
 
@@ -23,10 +24,15 @@ size_t OaepMaxPlaintext(size_t modulus_bytes, OaepHash hash);
 // plaintext does not fit.
 core::StatusOr<std::string> RsaOaepEncrypt(std::string_view public_key_info, OaepHash hash,
                                            std::string_view plaintext);
+// The same to the public half of `key`.
+core::StatusOr<std::string> RsaOaepEncrypt(const PrivateKey& key, OaepHash hash, std::string_view plaintext);
 
 // Decrypts with the RSA private key `private_key` (DER PKCS#8).
 // InvalidArgument for any ciphertext that does not decrypt (wrong key, wrong
 // hash, wrong length, tampered): callers answer it as an invalid ciphertext.
+core::StatusOr<core::SecretBytes> RsaOaepDecrypt(const PrivateKey& private_key, OaepHash hash,
+                                                 std::string_view ciphertext);
+// The same from DER PKCS#8, parsed for this one call.
 core::StatusOr<core::SecretBytes> RsaOaepDecrypt(const core::SecretBytes& private_key, OaepHash hash,
                                                  std::string_view ciphertext);
 

@@ -34,4 +34,12 @@ core::StatusOr<core::SecretBytes> GenerateKeyMaterial(KeySpec spec) {
   return core::FailedPrecondition("no key material generator for " + std::string(Name(spec)));
 }
 
+core::StatusOr<std::shared_ptr<const crypto::PrivateKey>> ParsePrivateKey(KeySpec spec,
+                                                                          const core::SecretBytes& bytes) {
+  if (spec == KeySpec::kSymmetricDefault || IsHmac(spec) || bytes.empty()) {
+    return std::shared_ptr<const crypto::PrivateKey>();
+  }
+  return crypto::PrivateKey::Parse(bytes);
+}
+
 }  // namespace kmslab::kms

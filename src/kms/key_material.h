@@ -6,7 +6,10 @@
 
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "crypto/private_key.h"
 #include "kms/key_spec.h"
+
+#include <memory>
 
 namespace kmslab::kms {
 
@@ -15,6 +18,12 @@ core::StatusOr<core::SecretBytes> GenerateKeyMaterial(KeySpec spec);
 
 // Whether GenerateKeyMaterial can make material for `spec`.
 bool CanGenerate(KeySpec spec);
+
+// For an RSA or ECC spec, `bytes` (DER PKCS#8) parsed; null for symmetric and
+// HMAC specs and for empty bytes (imported material not held). Internal when
+// the bytes do not parse.
+core::StatusOr<std::shared_ptr<const crypto::PrivateKey>> ParsePrivateKey(KeySpec spec,
+                                                                          const core::SecretBytes& bytes);
 
 }  // namespace kmslab::kms
 

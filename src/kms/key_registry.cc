@@ -125,9 +125,11 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
       bytes = std::move(opened).value();
     }
     if (m.version != it->second->materials.size() + 1) return core::DataLoss("key material versions out of order");
-    it->second->materials.push_back(std::make_shared<const KeyMaterial>(
-        KeyMaterial{m.version, m.material_id, std::move(bytes), m.created_ms, m.rotation_type,
-                    ParseExpirationModel(m.expiration_model), m.valid_to_ms}));
+    auto material = std::make_shared<KeyMaterial>();
+    *material = KeyMaterial{m.version, m.material_id, std::move(bytes), {}, m.created_ms, m.rotation_type,
+                            ParseExpirationModel(m.expiration_model), m.valid_to_ms};
+    ASSIGN_OR_RETURN(material->private_key, ParsePrivateKey(it->second->spec, material->bytes));
+    it->second->materials.push_back(std::move(material));
   }
   for (auto& [name, key] : keys) {
     if (key->materials.empty() && key->meta.origin != kOriginExternal) {
@@ -206,6 +208,7 @@ core::StatusOr<std::shared_ptr<const KeyMaterial>> KeyRegistry::NewMaterial(cons
   material->version = version;
   material->material_id = core::HexEncode(core::RandomBytes(32));
   ASSIGN_OR_RETURN(material->bytes, GenerateKeyMaterial(key.spec));
+  ASSIGN_OR_RETURN(material->private_key, ParsePrivateKey(key.spec, material->bytes));
   material->created_ms = clock_->NowMillis();
   material->rotation_type = rotation_type;
   ASSIGN_OR_RETURN(*row, WrapMaterial(key_id, *material));

@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "crypto/private_key.h"
 #include "kms/key_import.h"
 #include "kms/key_spec.h"
 #include "policy/policy.h"
@@ -39,6 +40,9 @@ struct KeyMaterial {
   // AES-256 key (32 bytes), HMAC key (the spec's length) or DER PKCS#8
   // private key, by the key's spec.
   core::SecretBytes bytes;
+  // RSA and ECC keys: `bytes` parsed once, where the material is made, loaded
+  // or imported (ParsePrivateKey); null otherwise.
+  std::shared_ptr<const crypto::PrivateKey> private_key;
   int64_t created_ms = 0;
   std::string rotation_type;
   // Imported material only: when it expires (valid_to_ms with
@@ -78,6 +82,13 @@ struct Key {
       return std::nullopt;
     }
     return current().valid_to_ms;
+  }
+  // The current material's parsed private key. Internal when the key is
+  // symmetric or HMAC or holds no material: operations check the key's usage
+  // and state first.
+  core::StatusOr<const crypto::PrivateKey*> current_private_key() const {
+    if (!has_material() || !current().private_key) return core::Internal("the key has no private key at hand");
+    return current().private_key.get();
   }
   // Null when the key has no such version.
   const KeyMaterial* material(uint32_t version) const {

@@ -2,6 +2,7 @@
 // deletion. Expiry runs in RunDueWork (key_registry.cc) through
 // DeleteImportedLocked.
 #include "crypto/hmac.h"
+#include "kms/key_material.h"
 #include "kms/key_registry.h"
 
 namespace kmslab::kms {
@@ -17,6 +18,7 @@ core::StatusOr<KeyPtr> KeyRegistry::ImportMaterial(const std::string& region, co
   material->version = 1;
   material->material_id = std::move(imported.material_id);
   material->bytes = std::move(imported.bytes);
+  ASSIGN_OR_RETURN(material->private_key, ParsePrivateKey(current->spec, material->bytes));
   material->created_ms = current->has_material() ? current->current().created_ms : clock_->NowMillis();
   material->expiration = imported.expiration;
   material->valid_to_ms = imported.expiration == ExpirationModel::kKeyMaterialExpires ? imported.valid_to_ms : 0;

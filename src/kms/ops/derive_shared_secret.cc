@@ -37,7 +37,8 @@ struct DeriveSharedSecretOp {
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
     RETURN_IF_ERROR(CheckKeyUsage(key, KeyUsage::kKeyAgreement, kName));
-    auto secret = crypto::DeriveEcdhSecret(key.current().bytes, q.peer_public_key);
+    ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
+    auto secret = crypto::DeriveEcdhSecret(*private_key, q.peer_public_key);
     // AWS answers a peer key it cannot use with an empty message.
     if (secret.status().code() == core::Code::kInvalidArgument) return ValidationError("");
     RETURN_IF_ERROR(secret.status());

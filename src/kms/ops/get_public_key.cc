@@ -22,8 +22,8 @@ struct GetPublicKeyOp {
     if (key.spec == KeySpec::kSymmetricDefault || IsHmac(key.spec)) {
       return UnsupportedOperationError(key.meta.arn + " key spec is " + spec + " which is not valid for GetPublicKey.");
     }
-    ASSIGN_OR_RETURN(std::string public_key, crypto::PublicKeyInfo(key.current().bytes));
-    out.Str("KeyId", key.meta.arn).Blob("PublicKey", public_key);
+    ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
+    out.Str("KeyId", key.meta.arn).Blob("PublicKey", private_key->public_key_info());
     out.Str("CustomerMasterKeySpec", spec).Str("KeySpec", spec).Str("KeyUsage", Name(key.usage));
     const AlgorithmList algorithms = AlgorithmsOf(key.spec, key.usage);
     WriteAlgorithmNames(out.Member(algorithms.member), algorithms);

@@ -54,14 +54,15 @@ core::StatusOr<std::string> EncryptUnderKey(const Key& key, const std::string& a
     return ValidationError("Algorithm " + algorithm + " and key spec " + std::string(Name(key.spec)) +
                            " cannot encrypt data larger than " + std::to_string(limit) + " bytes.");
   }
-  ASSIGN_OR_RETURN(std::string public_key, crypto::PublicKeyInfo(key.current().bytes));
-  return crypto::RsaOaepEncrypt(public_key, hash, plaintext);
+  ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
+  return crypto::RsaOaepEncrypt(*private_key, hash, plaintext);
 }
 
 core::StatusOr<core::SecretBytes> DecryptUnderKey(const Key& key, const std::string& algorithm,
                                                   const std::string& blob, const StringMap& context) {
   if (key.spec == KeySpec::kSymmetricDefault) return OpenUnderKey(key, blob, context);
-  auto plaintext = crypto::RsaOaepDecrypt(key.current().bytes, OaepHashOf(algorithm), blob);
+  ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
+  auto plaintext = crypto::RsaOaepDecrypt(*private_key, OaepHashOf(algorithm), blob);
   if (plaintext.status().code() == core::Code::kInvalidArgument) return InvalidCiphertextError();
   return plaintext;
 }

@@ -68,14 +68,14 @@ struct SignatureOp {
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     const Key& key = *plan.checks[0].key;
     ASSIGN_OR_RETURN(SignatureInput input, PrepareInput(key, kName, q.algorithm, q.message_type, q.message));
-    const core::SecretBytes& private_key = key.current().bytes;
+    ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
     out.Str("KeyId", key.meta.arn);
     if constexpr (kVerify) {
-      ASSIGN_OR_RETURN(bool valid, crypto::Verify(private_key, input.algorithm->params, input.bytes, q.signature));
+      ASSIGN_OR_RETURN(bool valid, crypto::Verify(*private_key, input.algorithm->params, input.bytes, q.signature));
       if (!valid) return InvalidSignatureError();
       out.Bool("SignatureValid", true);
     } else {
-      ASSIGN_OR_RETURN(std::string signature, crypto::Sign(private_key, input.algorithm->params, input.bytes));
+      ASSIGN_OR_RETURN(std::string signature, crypto::Sign(*private_key, input.algorithm->params, input.bytes));
       out.Blob("Signature", signature);
     }
     out.Str("SigningAlgorithm", q.algorithm);
