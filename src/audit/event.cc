@@ -144,6 +144,22 @@ std::shared_ptr<const Actor> ShareActor(Actor actor) {
   return std::make_shared<const Actor>(std::move(actor));
 }
 
+std::shared_ptr<const Actor> InternalActor(const std::string& account) {
+  Actor actor;
+  actor.account = account;
+  actor.invoked_by = actor.source_ip = actor.user_agent = "AWS Internal";
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "accountId");
+  Str(w, account);
+  Key(w, "invokedBy");
+  Str(w, actor.invoked_by);
+  w.EndObject();
+  actor.identity_json.assign(buffer.GetString(), buffer.GetSize());
+  return std::make_shared<const Actor>(std::move(actor));
+}
+
 bool LogsResponse(std::string_view name) {
   return !IsReadOnly(name) && name != "ImportKeyMaterial" && name != "DeleteImportedKeyMaterial";
 }
@@ -267,7 +283,7 @@ void AppendEventJson(const EventInput& e, std::string& out) {
     out.append("null");
   }
   if (e.event_name == "RetireGrant") AppendRetiredGrant(out, e.request_parameters);
-  AppendMember(out, "requestID", e.request_id);
+  if (!e.service_event) AppendMember(out, "requestID", e.request_id);
   AppendMember(out, "eventID", e.event_id);
   out.append(IsReadOnly(e.event_name) ? ",\"readOnly\":true" : ",\"readOnly\":false");
   out.append(",\"resources\":[");
@@ -279,8 +295,19 @@ void AppendEventJson(const EventInput& e, std::string& out) {
     AppendMember(out, "ARN", e.resources[i].second);
     out.append("}");
   }
-  out.append("],\"eventType\":\"AwsApiCall\",\"managementEvent\":true");
+  out.append(e.service_event ? "],\"eventType\":\"AwsServiceEvent\"" : "],\"eventType\":\"AwsApiCall\"");
+  out.append(",\"managementEvent\":true");
   AppendMember(out, "recipientAccountId", e.recipient_account);
+  if (!e.service_event_details.empty()) {
+    out.append(",\"serviceEventDetails\":{");
+    for (size_t i = 0; i < e.service_event_details.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendString(out, e.service_event_details[i].first);
+      out.push_back(':');
+      AppendString(out, e.service_event_details[i].second);
+    }
+    out.push_back('}');
+  }
   out.append(",\"eventCategory\":\"Management\",\"kmslabDecision\":{\"effect\":");
   AppendString(out, DecisionOf(e));
   out.append(",\"determining\":[");

@@ -30,12 +30,15 @@ struct Actor {
 
 // `actor` with its userIdentity rendered, ready to share between events.
 std::shared_ptr<const Actor> ShareActor(Actor actor);
+// KMS itself, acting in `account` (AWS service events): userIdentity
+// {accountId, invokedBy "AWS Internal"}, from "AWS Internal".
+std::shared_ptr<const Actor> InternalActor(const std::string& account);
 
 struct EventInput {
   int64_t time_ms = 0;
   std::string event_id;  // UUID, given when the event is written
   std::shared_ptr<const Actor> actor;  // never null; from ShareActor
-  std::string event_name, region, request_id;
+  std::string event_name, region, request_id;  // request_id "" for service events
   std::string request_parameters;  // ParametersJson of the request ("" when it never decoded)
   std::string response_body;  // the response JSON ("" on errors)
   std::vector<std::pair<std::string, std::string>> resources;  // (account, key ARN)
@@ -46,6 +49,10 @@ struct EventInput {
   // What decided, per authorized action; rendered as "kms:Decrypt: key-policy statement 0 \"Sid\"".
   std::vector<std::pair<std::string, policy::Determining>> determining;
   std::string explanation;
+  // An AwsServiceEvent (work KMS did on its own) rather than an AwsApiCall:
+  // no request, no response, no decision; its serviceEventDetails members.
+  bool service_event = false;
+  std::vector<std::pair<std::string, std::string>> service_event_details;
 };
 
 // A request's members as CloudTrail's requestParameters: lowerCamel names,

@@ -21,6 +21,7 @@ class CountingSink : public kms::AuditSink {
   void Record(const kms::AuditRecord& record) override {
     if (record.status.ok() && record.operation == "Decrypt") ++decrypts;
   }
+  void RecordDueEvent(const kms::DueEvent&) override {}  // not a Decrypt
   std::atomic<int> decrypts{0};
 };
 

@@ -1,5 +1,6 @@
 // AuditSink: the pipeline's last stage. Every operation, allowed or denied,
-// valid or not, is handed to the sink exactly once, after it completed.
+// valid or not, is handed to the sink exactly once, after it completed; so is
+// every piece of work KMS did on its own (DueEvent), after it was done.
 // Implementations are thread-safe and must not block the request for long.
 #ifndef KMSLAB_KMS_AUDIT_SINK_H_
 #define KMSLAB_KMS_AUDIT_SINK_H_
@@ -10,6 +11,7 @@
 
 #include "core/status.h"
 #include "kms/call.h"
+#include "kms/key_registry.h"
 #include "kms/plan.h"
 
 namespace kmslab::kms {
@@ -27,6 +29,7 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual void Record(const AuditRecord& record) = 0;
+  virtual void RecordDueEvent(const DueEvent& event) = 0;
 };
 
 }  // namespace kmslab::kms

@@ -508,8 +508,18 @@ core::Status KeyRegistry::RemoveGrant(const std::string& grant_id) {
   return core::Status();
 }
 
-void KeyRegistry::RunDueWork(int64_t now_ms) {
-  if (now_ms < next_due_ms_.load(std::memory_order_relaxed)) return;
+std::string_view EventNameOf(DueEvent::Kind kind) {
+  switch (kind) {
+    case DueEvent::Kind::kDeleteKey: return "DeleteKey";
+    case DueEvent::Kind::kRotateKey: return "RotateKey";
+    case DueEvent::Kind::kDeleteExpiredKeyMaterial: return "DeleteExpiredKeyMaterial";
+  }
+  return "";
+}
+
+std::vector<DueEvent> KeyRegistry::RunDueWork(int64_t now_ms) {
+  std::vector<DueEvent> done;
+  if (now_ms < next_due_ms_.load(std::memory_order_relaxed)) return done;
   std::lock_guard<std::mutex> lock(write_mu_);
   std::vector<KeyPtr> due;
   {
@@ -519,23 +529,29 @@ void KeyRegistry::RunDueWork(int64_t now_ms) {
   for (const KeyPtr& key : due) {
     const store::KeyRow& m = key->meta;
     if (m.state == "PendingDeletion" && m.deletion_ms <= now_ms) {
-      DeleteDueKeyLocked(key, now_ms);
+      if (DeleteDueKeyLocked(key, now_ms)) done.push_back({DueEvent::Kind::kDeleteKey, m.deletion_ms, key, ""});
     } else if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0 &&
                m.next_rotation_ms <= now_ms) {
-      // A failure is retried on the next request.
-      (void)RotateLocked(key, "AUTOMATIC", [now_ms](store::KeyRow& row) {
+      auto rotated = RotateLocked(key, "AUTOMATIC", [now_ms](store::KeyRow& row) {
         while (row.next_rotation_ms <= now_ms) row.next_rotation_ms += row.rotation_period_days * kDayMillis;
       });
+      if (rotated.ok()) {
+        done.push_back({DueEvent::Kind::kRotateKey, m.next_rotation_ms, key, (*rotated)->current().material_id});
+      }
     } else if (auto expiry = key->material_expiry(); expiry && *expiry <= now_ms) {
-      (void)DeleteImportedLocked(key);  // a failure is retried on the next request
+      if (DeleteImportedLocked(key).ok()) {
+        done.push_back({DueEvent::Kind::kDeleteExpiredKeyMaterial, *expiry, key, key->current().material_id});
+      }
     }
   }
   RecomputeNextDueLocked();
+  std::sort(done.begin(), done.end(), [](const DueEvent& a, const DueEvent& b) { return a.due_ms < b.due_ms; });
+  return done;
 }
 
-void KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
+bool KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
   const store::KeyRow& m = key->meta;
-  if (!store_->DeleteKey(m.key_id, m.region).ok()) return;  // retried on the next request
+  if (!store_->DeleteKey(m.key_id, m.region).ok()) return false;  // retried on the next request
   const std::string name = KeyName(m.region, m.key_id);
   {
     std::unique_lock<std::shared_mutex> map_lock(map_mu_);
@@ -553,14 +569,15 @@ void KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
       for (const GrantPtr& g : doomed) UnindexGrantLocked(g->grant.grant_id);
     }
   }
-  if (m.multi_region_type != store::MultiRegionKeyType::kReplica) return;
+  if (m.multi_region_type != store::MultiRegionKeyType::kReplica) return true;
   // The primary waits for its last replica, then for its own window.
   std::vector<KeyPtr> related = Related(m);
-  if (related.size() != 1 || related[0]->meta.state != "PendingReplicaDeletion") return;
+  if (related.size() != 1 || related[0]->meta.state != "PendingReplicaDeletion") return true;
   auto primary = std::make_shared<Key>(*related[0]);
   primary->meta.state = "PendingDeletion";
   primary->meta.deletion_ms = now_ms + primary->meta.pending_window_days * kDayMillis;
   (void)WriteAndPublishLocked({primary}, {});  // a failure leaves it waiting; CancelKeyDeletion still works
+  return true;
 }
 
 void KeyRegistry::RecomputeNextDueLocked() {

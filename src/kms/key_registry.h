@@ -98,6 +98,19 @@ struct Key {
 
 using KeyPtr = std::shared_ptr<const Key>;
 
+// Work KMS does on its own when it falls due (RunDueWork), which CloudTrail
+// records as an AwsServiceEvent of the key's account.
+struct DueEvent {
+  enum class Kind { kDeleteKey, kRotateKey, kDeleteExpiredKeyMaterial };
+  Kind kind;
+  int64_t due_ms = 0;  // when it fell due: the deletion date, the rotation date, ValidTo
+  KeyPtr key;          // the key before the work
+  // kRotateKey: the new current material; kDeleteExpiredKeyMaterial: the deleted one.
+  std::string material_id;
+};
+// AWS's eventName for `kind`.
+std::string_view EventNameOf(DueEvent::Kind kind);
+
 // A grant on a key, as the policy engine and ListGrants see it.
 struct GrantRecord {
   std::string key_id;
@@ -199,8 +212,9 @@ class KeyRegistry {
 
   // Deletes keys whose deletion date has passed, rotates keys whose
   // automatic rotation is due and deletes imported material whose ValidTo
-  // has passed, as of `now_ms`. Cheap when nothing is due.
-  void RunDueWork(int64_t now_ms);
+  // has passed, as of `now_ms`; returns what it did, in order. Cheap when
+  // nothing is due. Work that fails is left for the next call.
+  std::vector<DueEvent> RunDueWork(int64_t now_ms);
 
  private:
   KeyRegistry(store::Store* store, core::SecretBytes root_key, const core::Clock* clock)
@@ -216,8 +230,9 @@ class KeyRegistry {
                                      const std::vector<store::MaterialRow>& new_materials);
   // Requires write_mu_. Removes a key whose deletion date passed, with its
   // aliases and grants; a primary left without replicas in
-  // PendingReplicaDeletion then starts its own waiting period.
-  void DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms);
+  // PendingReplicaDeletion then starts its own waiting period. False when
+  // the store refused it (the next RunDueWork tries again).
+  bool DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms);
   // Requires write_mu_. DeleteImportedMaterial after its check.
   core::StatusOr<KeyPtr> DeleteImportedLocked(const KeyPtr& current);
   // Requires write_mu_. Adds a new current material to `current`.

@@ -83,7 +83,9 @@ Reply Service::Complete(const CallContext& call, std::string_view operation, con
 }
 
 Reply Service::Handle(std::string_view operation, std::string_view body, const CallContext& call) {
-  keys_->RunDueWork(clock_->NowMillis());
+  for (const DueEvent& done : keys_->RunDueWork(clock_->NowMillis())) {
+    if (audit_) audit_->RecordDueEvent(done);
+  }
   // Requests that never reach an operation are completed (and audited) here.
   auto reject = [&](const core::Status& status) {
     JsonOut out;

@@ -25,6 +25,8 @@ class RecordingSink : public AuditSink {
     operations.emplace_back(record.operation);
     types.push_back(record.status.aws_type());
   }
+  void RecordDueEvent(const DueEvent& event) override { due_events.emplace_back(EventNameOf(event.kind)); }
+  std::vector<std::string> due_events;
   std::vector<std::string> operations, types;
 };
 

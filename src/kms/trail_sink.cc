@@ -42,6 +42,30 @@ std::shared_ptr<const audit::Actor> ActorOf(const CallContext& call) {
 
 }  // namespace
 
+void TrailSink::RecordDueEvent(const DueEvent& d) {
+  const store::KeyRow& key = d.key->meta;
+  audit::EventInput e;
+  e.service_event = true;
+  e.time_ms = d.due_ms;
+  e.actor = audit::InternalActor(key.account);
+  e.event_name = std::string(EventNameOf(d.kind));
+  e.region = key.region;
+  e.resources.emplace_back(key.account, key.arn);
+  e.recipient_account = key.account;
+  switch (d.kind) {
+    case DueEvent::Kind::kDeleteKey: break;
+    case DueEvent::Kind::kRotateKey:
+      e.service_event_details = {{"rotationType", "AUTOMATIC"}, {"keyOrigin", key.origin},
+                                 {"previousKeyMaterialId", d.key->current().material_id},
+                                 {"currentKeyMaterialId", d.material_id}};
+      break;
+    case DueEvent::Kind::kDeleteExpiredKeyMaterial:
+      e.service_event_details = {{"keyId", key.key_id}, {"keyMaterialId", d.material_id}};
+      break;
+  }
+  trail_->Append(std::move(e));
+}
+
 void TrailSink::Record(const AuditRecord& r) {
   const iam::Identity& who = *r.call.caller;
   audit::EventInput e;

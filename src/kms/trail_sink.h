@@ -14,6 +14,7 @@ class TrailSink : public AuditSink {
  public:
   TrailSink(audit::Trail* trail, const core::Clock* clock) : trail_(trail), clock_(clock) {}
   void Record(const AuditRecord& record) override;
+  void RecordDueEvent(const DueEvent& event) override;
 
  private:
   audit::Trail* trail_;

@@ -2,7 +2,8 @@
 // ShareActor and AppendEventJson, whose output must always be one JSON
 // object. Input lines: 1 the event name ("CreateGrant"); 2 the error code;
 // 3 the error message; 4 a determining statement's sid (also the actor's
-// user agent); the rest the request JSON (also the response body).
+// user agent); the rest the request JSON (also the response body). Rendered
+// once as an API call, once as a service event with details from the lines.
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -46,8 +47,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   event.explanation = sid;
   std::string out;
   audit::AppendEventJson(event, out);
-  rapidjson::Document check;
-  check.Parse(out.data(), out.size());
-  if (check.HasParseError() || !check.IsObject()) __builtin_trap();  // the trail must stay JSON
+  // The same as a service event of KMS itself, its details from the input.
+  event.service_event = true;
+  event.actor = audit::InternalActor(sid);
+  event.service_event_details = {{"keyId", sid}, {event.error_code, event.error_message}};
+  out.push_back('\n');
+  audit::AppendEventJson(event, out);
+  for (size_t begin = 0; begin < out.size();) {
+    const size_t end = out.find('\n', begin);
+    const std::string_view line = std::string_view(out).substr(begin, end - begin);
+    rapidjson::Document check;
+    check.Parse(line.data(), line.size());
+    if (check.HasParseError() || !check.IsObject()) __builtin_trap();  // the trail must stay JSON
+    begin = end == std::string::npos ? out.size() : end + 1;
+  }
   return 0;
 }
