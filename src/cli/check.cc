@@ -384,7 +384,13 @@ class Runner {
     };
     auto credentials = CredentialsOf(step.as);
     if (!credentials.ok()) return fail("no credentials: " + credentials.status().message());
-    auto body = ExpandParams(step.params_json, saved_);
+    std::optional<int64_t> server_seconds;
+    if (step.uses_server_time) {
+      auto now = ServerSeconds();
+      if (!now.ok()) return fail(now.status().message());
+      server_seconds = *now;
+    }
+    auto body = ExpandParams(step.params_json, saved_, server_seconds);
     if (!body.ok()) return fail(body.status().message());
     Answer answer = transport_->Send(Build(*credentials, step.service, step.operation, *body));
     if (answer.status == 0) return fail(answer.failure);
@@ -393,8 +399,8 @@ class Runner {
 
     if (step.expect.success != reply.success) return fail(outcome);
     if (!reply.success) {
-      auto message = ExpandText(step.expect.message, saved_);
-      auto determining = ExpandText(step.expect.determining, saved_);
+      auto message = ExpandText(step.expect.message, saved_, server_seconds);
+      auto determining = ExpandText(step.expect.determining, saved_, server_seconds);
       if (!message.ok() || !determining.ok()) return fail(outcome + " (" + (message.ok() ? determining : message).status().message() + ")");
       if (reply.type != step.expect.error || reply.message.find(*message) == std::string::npos) return fail(outcome);
       if (!determining->empty()) {
@@ -408,7 +414,7 @@ class Runner {
       }
     }
     for (const auto& [path, want] : step.expect.values) {
-      auto expanded = ExpandText(want, saved_);
+      auto expanded = ExpandText(want, saved_, server_seconds);
       if (!expanded.ok()) return fail(expanded.status().message());
       auto value = LookupPath(reply.body, path);
       if (value != *expanded) return fail(path + " = " + value.value_or("(absent)") + " in " + reply.body);
@@ -437,6 +443,23 @@ class Runner {
     return true;
   }
 
+  // The server clock in whole epoch seconds (GET /_kmslab/clock), for ${serverTime...}.
+  core::StatusOr<int64_t> ServerSeconds() {
+    Answer answer = transport_->Send({"GET", "/_kmslab/clock", {{"Host", transport_->Host()}}, ""});
+    if (answer.status != 200) {
+      return core::Status(core::Code::kUnavailable,
+                          "cannot read the server clock: GET /_kmslab/clock answered " +
+                              (answer.status ? std::to_string(answer.status) + " " + answer.body : answer.failure));
+    }
+    rapidjson::Document doc;
+    doc.Parse(answer.body.data(), answer.body.size());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("epochMillis") || !doc["epochMillis"].IsInt64() ||
+        doc["epochMillis"].GetInt64() < 0) {
+      return core::Status(core::Code::kUnavailable, "GET /_kmslab/clock answered no epochMillis: " + answer.body);
+    }
+    return doc["epochMillis"].GetInt64() / 1000;
+  }
+
   static std::string Expected(const Expectation& e) {
     if (e.success) {
       std::string text = "success";
@@ -463,8 +486,11 @@ class Runner {
     rapidjson::Document params;
     params.Parse(body_json.data(), body_json.size());
     if (!params.HasParseError() && params.IsObject()) {
+      // Strings (the parser allows only these); a value that was exactly ${serverTime...} is a number by now.
       for (const auto& m : params.GetObject()) {
-        if (m.value.IsString()) form += "&" + http::UriEncode(m.name.GetString()) + "=" + http::UriEncode(m.value.GetString());
+        if (!m.value.IsString() && !m.value.IsInt64()) continue;
+        const std::string value = m.value.IsInt64() ? std::to_string(m.value.GetInt64()) : m.value.GetString();
+        form += "&" + http::UriEncode(m.name.GetString()) + "=" + http::UriEncode(value);
       }
     }
     return SignedPost(who, "sts", "", "application/x-www-form-urlencoded; charset=utf-8", form, transport_->Host(),

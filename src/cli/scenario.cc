@@ -10,8 +10,10 @@
 #include <set>
 #include <sstream>
 
+#include "core/base64.h"
 #include "core/text_file.h"
 #include "core/json_text.h"
+#include "crypto/rsa_oaep.h"
 
 namespace kmslab::cli {
 
@@ -50,6 +52,76 @@ std::vector<std::string> References(std::string_view text) {
     pos = end + 1;
   }
   return names;
+}
+
+constexpr std::string_view kServerTime = "serverTime";
+// The farthest a serverTime offset reaches: 100 years, as far as the clock moves at once.
+constexpr int64_t kMaxServerTimeOffset = 100LL * 365 * 24 * 3600;
+
+// Whether the ${name} `name` is the server clock's rather than a saved value's.
+bool IsServerTime(std::string_view name) { return name.starts_with(kServerTime); }
+
+// The offset in seconds of "serverTime" (0), "serverTime+N" or "serverTime-N"
+// (N: 1 to 10 digits, at most kMaxServerTimeOffset); nullopt for any other name.
+std::optional<int64_t> ServerTimeOffset(std::string_view name) {
+  if (!IsServerTime(name)) return std::nullopt;
+  std::string_view rest = name.substr(kServerTime.size());
+  if (rest.empty()) return 0;
+  const int64_t sign = rest[0] == '+' ? 1 : rest[0] == '-' ? -1 : 0;
+  rest.remove_prefix(1);
+  if (sign == 0 || rest.empty() || rest.size() > 10 || rest.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const int64_t n = std::stoll(std::string(rest));
+  if (n > kMaxServerTimeOffset) return std::nullopt;
+  return sign * n;
+}
+
+std::string ServerTimeUsage() {
+  return "the server clock is ${serverTime}, ${serverTime+N} or ${serverTime-N}, N whole seconds up to " +
+         std::to_string(kMaxServerTimeOffset);
+}
+
+// {"wrapKeyMaterial": {"publicKey": B64, "material": B64, "algorithm": A}}, read.
+struct WrapSpec {
+  std::string public_key;  // DER SubjectPublicKeyInfo (base64 text when not decoded)
+  std::string material;    // the plaintext key material (likewise)
+  crypto::OaepHash hash;
+};
+
+bool IsWrap(const Json& v) { return v.IsObject() && v.HasMember("wrapKeyMaterial"); }
+
+// Reads the wrapKeyMaterial object `v` (IsWrap), checking its shape. The base64
+// strings are decoded when `decode` (once ${name} is expanded), else only those
+// without ${ are checked.
+core::StatusOr<WrapSpec> ReadWrap(const Json& v, bool decode) {
+  const std::string usage =
+      "must be {\"wrapKeyMaterial\": {\"publicKey\": BASE64, \"material\": BASE64, \"algorithm\": "
+      "\"RSAES_OAEP_SHA_256\" or \"RSAES_OAEP_SHA_1\"}} and nothing else";
+  const Json& spec = v["wrapKeyMaterial"];
+  if (v.MemberCount() != 1 || !spec.IsObject() || spec.MemberCount() != 3) return core::InvalidArgument(usage);
+  for (const char* member : {"publicKey", "material", "algorithm"}) {
+    if (!spec.HasMember(member) || !spec[member].IsString() || spec[member].GetStringLength() == 0) {
+      return core::InvalidArgument(usage);
+    }
+  }
+  WrapSpec wrap;
+  const std::string algorithm = spec["algorithm"].GetString();
+  if (algorithm == "RSAES_OAEP_SHA_256") {
+    wrap.hash = crypto::OaepHash::kSha256;
+  } else if (algorithm == "RSAES_OAEP_SHA_1") {
+    wrap.hash = crypto::OaepHash::kSha1;
+  } else {
+    return core::InvalidArgument(usage + "; got algorithm \"" + algorithm + "\"");
+  }
+  for (auto [member, out] : {std::pair{"publicKey", &wrap.public_key}, std::pair{"material", &wrap.material}}) {
+    const std::string_view text(spec[member].GetString(), spec[member].GetStringLength());
+    if (!decode && text.find("${") != std::string_view::npos) continue;
+    if (!core::Base64Decode(text, out)) {
+      return core::InvalidArgument(std::string(member) + " is not base64 (standard alphabet, with padding)");
+    }
+  }
+  return wrap;
 }
 
 class Parser {
@@ -182,7 +254,8 @@ class Parser {
       step.params_json = "{}";
     }
     for (const std::string& name : References(step.params_json)) {
-      if (!saved_.count(name)) {
+      RETURN_IF_ERROR(CheckServerTime(name, where, &step));
+      if (!IsServerTime(name) && !saved_.count(name)) {
         return Error(where, "uses ${" + name + "}, which no earlier step saves");
       }
     }
@@ -191,7 +264,10 @@ class Parser {
     for (const auto& [path, value] : step.expect.values) texts.push_back(value);
     for (const std::string& text : texts) {
       for (const std::string& name : References(text)) {
-        if (!saved_.count(name)) return Error(where, "expects ${" + name + "}, which no step before it saves");
+        RETURN_IF_ERROR(CheckServerTime(name, where, &step));
+        if (!IsServerTime(name) && !saved_.count(name)) {
+          return Error(where, "expects ${" + name + "}, which no step before it saves");
+        }
       }
     }
     if (v.HasMember("save")) {
@@ -201,6 +277,9 @@ class Parser {
       for (const auto& m : save.GetObject()) {
         if (!m.value.IsString() || m.value.GetStringLength() == 0) {
           return Error(where, std::string("save \"") + m.name.GetString() + "\" needs a dotted path string");
+        }
+        if (IsServerTime(m.name.GetString())) {
+          return Error(where, std::string("cannot save as \"") + m.name.GetString() + "\": " + ServerTimeUsage());
         }
         step.save.emplace_back(m.name.GetString(), m.value.GetString());
         saved_.insert(m.name.GetString());
@@ -250,13 +329,25 @@ class Parser {
     return core::Status();
   }
 
+  // A serverTime reference `name` must be well formed; it marks `step` as reading the clock.
+  core::Status CheckServerTime(const std::string& name, const std::string& where, Step* step) const {
+    if (!IsServerTime(name)) return core::Status();
+    if (!ServerTimeOffset(name)) return Error(where, "${" + name + "}: " + ServerTimeUsage());
+    step->uses_server_time = true;
+    return core::Status();
+  }
+
   // Replaces {"file": PATH} objects by the file's text and inline objects under
-  // "Policy" by their JSON text, at any depth.
+  // "Policy" by their JSON text, at any depth; checks wrapKeyMaterial objects.
   core::Status Resolve(Json& v, const std::string& where, Allocator& alloc) {
     if (v.IsObject() && v.MemberCount() == 1 && v.HasMember("file") && v["file"].IsString()) {
       ASSIGN_OR_RETURN(std::string text, ReadInclude(v["file"].GetString(), where));
       v.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc);
       return core::Status();
+    }
+    if (IsWrap(v)) {
+      core::StatusOr<WrapSpec> wrap = ReadWrap(v, false);
+      return wrap.ok() ? core::Status() : Error(where, "wrapKeyMaterial: " + wrap.status().message());
     }
     if (v.IsObject()) {
       for (auto& m : v.GetObject()) {
@@ -293,8 +384,11 @@ class Parser {
   std::set<std::string> saved_;  // names saved by the steps parsed so far
 };
 
-// Replaces ${name} in every string of `v`; `missing` gets the first unknown name.
-void ExpandStrings(Json& v, const SavedValues& saved, Allocator& alloc, std::string* missing) {
+// Replaces ${name} in every string of `v` (serverTime references by `server_seconds`
+// plus the offset; with `numbers`, a string that is exactly one such reference by a
+// JSON number); `problem` gets the first failure.
+void ExpandStrings(Json& v, const SavedValues& saved, std::optional<int64_t> server_seconds, bool numbers,
+                   Allocator& alloc, std::string* problem) {
   if (v.IsString()) {
     std::string text(v.GetString(), v.GetStringLength());
     if (text.find("${") == std::string::npos) return;
@@ -304,21 +398,56 @@ void ExpandStrings(Json& v, const SavedValues& saved, Allocator& alloc, std::str
       size_t end = text.find('}', start + 2);
       if (end == std::string::npos) break;
       const std::string name = text.substr(start + 2, end - start - 2);
-      auto it = saved.find(name);
-      if (it == saved.end()) {
-        if (missing->empty()) *missing = name;
+      std::string value;
+      if (IsServerTime(name)) {
+        const std::optional<int64_t> offset = ServerTimeOffset(name);
+        if (!offset || !server_seconds) {
+          if (problem->empty()) *problem = offset ? "the server time is not known" : "${" + name + "}: " + ServerTimeUsage();
+          return;
+        }
+        if (numbers && start == 0 && end + 1 == text.size()) {
+          v.SetInt64(*server_seconds + *offset);
+          return;
+        }
+        value = std::to_string(*server_seconds + *offset);
+      } else if (auto it = saved.find(name); it != saved.end()) {
+        value = it->second;
+      } else {
+        if (problem->empty()) *problem = "no saved value ${" + name + "} (did the step that saves it fail?)";
         return;
       }
-      out += text.substr(pos, start - pos) + it->second;
+      out += text.substr(pos, start - pos) + value;
       pos = end + 1;
     }
     out += text.substr(pos);
     v.SetString(out.c_str(), static_cast<rapidjson::SizeType>(out.size()), alloc);
   } else if (v.IsObject()) {
-    for (auto& m : v.GetObject()) ExpandStrings(m.value, saved, alloc, missing);
+    for (auto& m : v.GetObject()) ExpandStrings(m.value, saved, server_seconds, numbers, alloc, problem);
   } else if (v.IsArray()) {
-    for (auto& item : v.GetArray()) ExpandStrings(item, saved, alloc, missing);
+    for (auto& item : v.GetArray()) ExpandStrings(item, saved, server_seconds, numbers, alloc, problem);
   }
+}
+
+// Replaces every wrapKeyMaterial object in `v` (at `where`) by the base64 of the wrapped material.
+core::Status WrapKeyMaterial(Json& v, const std::string& where, Allocator& alloc) {
+  if (IsWrap(v)) {
+    core::StatusOr<std::string> wrapped = [&]() -> core::StatusOr<std::string> {
+      ASSIGN_OR_RETURN(WrapSpec wrap, ReadWrap(v, true));
+      return crypto::RsaOaepEncrypt(wrap.public_key, wrap.hash, wrap.material);
+    }();
+    if (!wrapped.ok()) return core::InvalidArgument(where + ": wrapKeyMaterial: " + wrapped.status().message());
+    const std::string text = core::Base64Encode(*wrapped);
+    v.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+  } else if (v.IsObject()) {
+    for (auto& m : v.GetObject()) {
+      RETURN_IF_ERROR(WrapKeyMaterial(m.value, where + (where.empty() ? "" : ".") + m.name.GetString(), alloc));
+    }
+  } else if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      RETURN_IF_ERROR(WrapKeyMaterial(v[i], where + "[" + std::to_string(i) + "]", alloc));
+    }
+  }
+  return core::Status();
 }
 }  // namespace
 
@@ -327,22 +456,25 @@ core::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
   return Parser(file, include_dirs).Parse(text);
 }
 
-core::StatusOr<std::string> ExpandParams(const std::string& params_json, const SavedValues& saved) {
+core::StatusOr<std::string> ExpandParams(const std::string& params_json, const SavedValues& saved,
+                                         std::optional<int64_t> server_seconds) {
   rapidjson::Document doc;
   doc.Parse(params_json.c_str(), params_json.size());
   if (doc.HasParseError()) return core::InvalidArgument("params are not JSON");
-  std::string missing;
-  ExpandStrings(doc, saved, doc.GetAllocator(), &missing);
-  if (!missing.empty()) return core::NotFound("no saved value ${" + missing + "} (did the step that saves it fail?)");
+  std::string problem;
+  ExpandStrings(doc, saved, server_seconds, true, doc.GetAllocator(), &problem);
+  if (!problem.empty()) return core::NotFound(problem);
+  RETURN_IF_ERROR(WrapKeyMaterial(doc, "", doc.GetAllocator()));
   return ToJson(doc);
 }
 
-core::StatusOr<std::string> ExpandText(const std::string& text, const SavedValues& saved) {
+core::StatusOr<std::string> ExpandText(const std::string& text, const SavedValues& saved,
+                                       std::optional<int64_t> server_seconds) {
   rapidjson::Document doc;
   doc.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), doc.GetAllocator());
-  std::string missing;
-  ExpandStrings(doc, saved, doc.GetAllocator(), &missing);
-  if (!missing.empty()) return core::NotFound("no saved value ${" + missing + "} (did the step that saves it fail?)");
+  std::string problem;
+  ExpandStrings(doc, saved, server_seconds, false, doc.GetAllocator(), &problem);
+  if (!problem.empty()) return core::NotFound(problem);
   return std::string(doc.GetString(), doc.GetStringLength());
 }
 

@@ -2,8 +2,9 @@
 // setup steps and steps, each a signed call as a fixture principal with its
 // expected outcome, or a move of the server clock. Parsing validates the whole
 // file (shape, calls, saved names used before they are saved) and resolves
-// {"file": ...} includes and inline "Policy" objects; ${name} stays in the
-// params until the step runs. Pure functions except that includes are read.
+// {"file": ...} includes and inline "Policy" objects; ${name}, ${serverTime+N}
+// and {"wrapKeyMaterial": ...} objects stay in the params until the step runs.
+// Pure functions except that includes are read.
 #ifndef KMSLAB_CLI_SCENARIO_H_
 #define KMSLAB_CLI_SCENARIO_H_
 
@@ -38,6 +39,7 @@ struct Step {
   std::vector<std::pair<std::string, std::string>> save;  // saved name -> dotted response path
   Expectation expect;
   std::string note;
+  bool uses_server_time = false;  // some ${serverTime...} in params or expectation: read the clock first
 
   std::string Call() const { return service + ":" + operation; }
 };
@@ -59,11 +61,21 @@ using SavedValues = std::map<std::string, std::string>;
 core::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string& file,
                                        const std::vector<std::string>& include_dirs);
 
-// `params_json` with every "${name}" inside its strings replaced by its saved value;
-// an unknown name is an error.
-core::StatusOr<std::string> ExpandParams(const std::string& params_json, const SavedValues& saved);
-// `text` with every "${name}" replaced by its saved value; an unknown name is an error.
-core::StatusOr<std::string> ExpandText(const std::string& text, const SavedValues& saved);
+// `params_json` with every "${name}" inside its strings replaced by its saved value,
+// "${serverTime}", "${serverTime+N}", "${serverTime-N}" by `server_seconds` (epoch
+// seconds of the server clock) plus or minus N, and a string that is exactly one
+// serverTime reference by that number as a JSON number. Then each
+// {"wrapKeyMaterial": {"publicKey": B64, "material": B64, "algorithm": A}} object is
+// replaced by the base64 of `material` encrypted with RSAES-OAEP (A: RSAES_OAEP_SHA_1
+// or RSAES_OAEP_SHA_256) to the DER SubjectPublicKeyInfo `publicKey`. Errors: an
+// unknown name, a serverTime reference without `server_seconds`, a wrap that fails
+// (not base64, not an RSA public key, material too long for it).
+core::StatusOr<std::string> ExpandParams(const std::string& params_json, const SavedValues& saved,
+                                         std::optional<int64_t> server_seconds = std::nullopt);
+// `text` with every "${name}" replaced by its saved value and every serverTime
+// reference by its number's digits; errors as ExpandParams'.
+core::StatusOr<std::string> ExpandText(const std::string& text, const SavedValues& saved,
+                                       std::optional<int64_t> server_seconds = std::nullopt);
 
 // The value at a dotted path ("KeyMetadata.Arn", "Grants[0].GrantId") of a JSON
 // document: strings as they are, other values as JSON text; nullopt when absent.

@@ -6,6 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/base64.h"
+#include "crypto/asymmetric_key.h"
+#include "crypto/private_key.h"
+#include "crypto/rsa_oaep.h"
+
 namespace kmslab::cli {
 namespace {
 
@@ -118,6 +123,100 @@ TEST_CASE("ExpandParams replaces saved values inside strings, escaping them") {
   auto missing = ExpandParams(R"({"KeyId":"${nope}"})", saved);
   REQUIRE(!missing.ok());
   CHECK(missing.status().message() == "no saved value ${nope} (did the step that saves it fail?)");
+}
+
+TEST_CASE("${serverTime+N} needs no saved value, marks the step and is checked at parse time") {
+  auto s = Parse(R"({"title": "t", "steps": [
+      {"call": "kms:ImportKeyMaterial", "params": {"ValidTo": "${serverTime+3600}"}},
+      {"call": "kms:ListKeys", "expect": {"values": {"Truncated": "${serverTime-5}"}}},
+      {"call": "kms:ListKeys"}]})");
+  REQUIRE(s.ok());
+  CHECK(s->steps[0].uses_server_time);
+  CHECK(s->steps[1].uses_server_time);
+  CHECK(!s->steps[2].uses_server_time);
+  const std::string usage =
+      "the server clock is ${serverTime}, ${serverTime+N} or ${serverTime-N}, N whole seconds up to 3153600000";
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:ListKeys", "params": {"V": "${serverTime+1h}"}}]})") ==
+        "labs/x.json: steps[0]: ${serverTime+1h}: " + usage);
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:ListKeys", "params": {"V": "${serverTime+99999999999}"}}]})") ==
+        "labs/x.json: steps[0]: ${serverTime+99999999999}: " + usage);
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:ListKeys", "expect": {"error": "E", "message": "${serverTimes}"}}]})") ==
+        "labs/x.json: steps[0]: ${serverTimes}: " + usage);
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:ListKeys", "save": {"serverTime": "Keys"}}]})") ==
+        "labs/x.json: steps[0]: cannot save as \"serverTime\": " + usage);
+}
+
+TEST_CASE("ExpandParams turns a whole serverTime string into a number, a part into digits") {
+  auto out = ExpandParams(R"({"ValidTo":"${serverTime+3600}","Now":"${serverTime}","Text":"at ${serverTime-60}"})", {},
+                          1700000000);
+  REQUIRE(out.ok());
+  CHECK(*out == R"({"ValidTo":1700003600,"Now":1700000000,"Text":"at 1699999940"})");
+  CHECK(ExpandText("${serverTime+1}", {}, 1700000000).value() == "1700000001");
+  auto unknown = ExpandParams(R"({"ValidTo":"${serverTime}"})", {});
+  REQUIRE(!unknown.ok());
+  CHECK(unknown.status().message() == "the server time is not known");
+}
+
+TEST_CASE("wrapKeyMaterial objects are checked at parse time") {
+  auto s = Parse(R"({"title": "t", "steps": [
+      {"call": "kms:GetParametersForImport", "save": {"pk": "PublicKey"}},
+      {"call": "kms:ImportKeyMaterial", "params": {"EncryptedKeyMaterial": {"wrapKeyMaterial":
+          {"publicKey": "${pk}", "material": "AAEC", "algorithm": "RSAES_OAEP_SHA_1"}}}}]})");
+  REQUIRE(s.ok());
+  CHECK(s->steps[1].params_json ==
+        R"({"EncryptedKeyMaterial":{"wrapKeyMaterial":{"publicKey":"${pk}","material":"AAEC","algorithm":"RSAES_OAEP_SHA_1"}}})");
+  const std::string usage =
+      "must be {\"wrapKeyMaterial\": {\"publicKey\": BASE64, \"material\": BASE64, \"algorithm\": "
+      "\"RSAES_OAEP_SHA_256\" or \"RSAES_OAEP_SHA_1\"}} and nothing else";
+  auto error = [](const std::string& wrap) {
+    return ErrorOf(R"({"title": "t", "steps": [{"call": "kms:ImportKeyMaterial", "params": {"M": )" + wrap + "}}]}");
+  };
+  CHECK(error(R"({"wrapKeyMaterial": {"publicKey": "AAEC", "material": "AAEC", "algorithm": "RSAES_PKCS1_V1_5"}})") ==
+        "labs/x.json: steps[0].params.M: wrapKeyMaterial: " + usage + "; got algorithm \"RSAES_PKCS1_V1_5\"");
+  CHECK(error(R"({"wrapKeyMaterial": {"publicKey": "AAEC", "material": "not base64!", "algorithm": "RSAES_OAEP_SHA_1"}})") ==
+        "labs/x.json: steps[0].params.M: wrapKeyMaterial: material is not base64 (standard alphabet, with padding)");
+  CHECK(error(R"({"wrapKeyMaterial": {"publicKey": "AAEC", "material": "AAEC"}})") ==
+        "labs/x.json: steps[0].params.M: wrapKeyMaterial: " + usage);
+  CHECK(error(R"({"wrapKeyMaterial": {"publicKey": "AAEC", "material": "AAEC", "algorithm": "RSAES_OAEP_SHA_1"}, "x": 1})") ==
+        "labs/x.json: steps[0].params.M: wrapKeyMaterial: " + usage);
+}
+
+TEST_CASE("ExpandParams wraps key material to the public key, or fails clearly") {
+  auto pkcs8 = crypto::GenerateRsaKey(2048);
+  REQUIRE(pkcs8.ok());
+  auto key = crypto::PrivateKey::Parse(*pkcs8);
+  REQUIRE(key.ok());
+  const SavedValues saved = {{"pk", core::Base64Encode((*key)->public_key_info())}, {"junk", "AAEC"}};
+  for (auto [algorithm, hash] : {std::pair{"RSAES_OAEP_SHA_256", crypto::OaepHash::kSha256},
+                                 std::pair{"RSAES_OAEP_SHA_1", crypto::OaepHash::kSha1}}) {
+    CAPTURE(algorithm);
+    auto out = ExpandParams(R"({"KeyId":"k","EncryptedKeyMaterial":{"wrapKeyMaterial":{"publicKey":"${pk}",)"
+                            R"("material":"AAECAw==","algorithm":")" + std::string(algorithm) + R"("}}})",
+                            saved);
+    REQUIRE(out.ok());
+    auto wrapped = LookupPath(*out, "EncryptedKeyMaterial");
+    REQUIRE(wrapped.has_value());
+    std::string blob;
+    REQUIRE(core::Base64Decode(*wrapped, &blob));
+    auto material = crypto::RsaOaepDecrypt(**key, hash, blob);
+    REQUIRE(material.ok());
+    CHECK(material->Reveal() == std::string("\x00\x01\x02\x03", 4));
+  }
+  auto not_a_key = ExpandParams(
+      R"({"E":[{"wrapKeyMaterial":{"publicKey":"${junk}","material":"AAEC","algorithm":"RSAES_OAEP_SHA_256"}}]})", saved);
+  REQUIRE(!not_a_key.ok());
+  CHECK(not_a_key.status().message() == "E[0]: wrapKeyMaterial: not a DER SubjectPublicKeyInfo");
+  auto not_base64 = ExpandParams(
+      R"({"E":{"wrapKeyMaterial":{"publicKey":"${pk}!","material":"AAEC","algorithm":"RSAES_OAEP_SHA_256"}}})", saved);
+  REQUIRE(!not_base64.ok());
+  CHECK(not_base64.status().message() ==
+        "E: wrapKeyMaterial: publicKey is not base64 (standard alphabet, with padding)");
+  const std::string too_long = core::Base64Encode(std::string(300, 'x'));
+  auto oversize = ExpandParams(R"({"E":{"wrapKeyMaterial":{"publicKey":"${pk}","material":")" + too_long +
+                                   R"(","algorithm":"RSAES_OAEP_SHA_256"}}})",
+                               saved);
+  REQUIRE(!oversize.ok());
+  CHECK(oversize.status().message() == "E: wrapKeyMaterial: plaintext too long");
 }
 
 TEST_CASE("LookupPath follows objects and array indexes") {
