@@ -118,6 +118,12 @@ class AsymmetricKeysTest(harness.KmsTestCase):
         # CustomerMasterKeySpec is the same request member.
         md = self.create_key(CustomerMasterKeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
         self.assertEqual(md["KeySpec"], "ECC_NIST_P256")
+        md = self.create_key(KeySpec="ECC_NIST_P256", CustomerMasterKeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+        self.assertEqual(md["KeySpec"], "ECC_NIST_P256")
+        before = len(self.all_key_ids())
+        self.assertApiError("ValidationException", None, self.create_key, KeySpec="ECC_NIST_P256",
+                            CustomerMasterKeySpec="ECC_NIST_P384", KeyUsage="SIGN_VERIFY")
+        self.assertEqual(len(self.all_key_ids()), before)
 
     def test_create_key_refusals(self):
         self.assertApiError(

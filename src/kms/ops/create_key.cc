@@ -22,6 +22,7 @@ struct CreateKeyOp {
     std::optional<std::string> policy, description, origin;
     std::optional<KeyUsage> key_usage;
     KeySpec key_spec = KeySpec::kSymmetricDefault;
+    bool conflicting_specs = false;  // KeySpec and CustomerMasterKeySpec both sent, different
     std::optional<bool> multi_region, bypass;
     std::vector<Tag> tags;
   };
@@ -33,6 +34,7 @@ struct CreateKeyOp {
     auto cmk_spec = r.String("CustomerMasterKeySpec", {.enum_values = kKeySpecNames});
     auto spec = r.String("KeySpec", {.enum_values = kKeySpecNames});
     q.key_spec = ParseKeySpec(spec.value_or(cmk_spec.value_or(""))).value_or(KeySpec::kSymmetricDefault);
+    q.conflicting_specs = spec && cmk_spec && *spec != *cmk_spec;
     q.origin = r.String("Origin", {.enum_values = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}});
     q.multi_region = r.Bool("MultiRegion");
     q.tags = r.Tags("Tags", false).value_or(std::vector<Tag>{});
@@ -42,6 +44,10 @@ struct CreateKeyOp {
   }
 
   static core::Status Validate(const Request& q) {
+    // The two are synonyms (kms-key-types.md section 2; the wording is kmslab's).
+    if (q.conflicting_specs) {
+      return ValidationError("KeySpec and CustomerMasterKeySpec name the same setting; send one, or the same value in both.");
+    }
     const KeySpec spec = q.key_spec;
     if (spec != KeySpec::kSymmetricDefault && !q.key_usage) {
       return ValidationError(
