@@ -46,7 +46,7 @@ core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, con
   meta.region = call.region;
   meta.created_ms = now_ms;
   meta.description = "Default key that protects my DynamoDB data when no other key is defined";
-  meta.state = "Enabled";
+  meta.state = store::KeyState::kEnabled;
   meta.key_usage = "ENCRYPT_DECRYPT";
   meta.key_spec = "SYMMETRIC_DEFAULT";
   meta.origin = "AWS_KMS";

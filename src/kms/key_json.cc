@@ -23,16 +23,16 @@ void WriteKeyMetadata(JsonOut::Writer& w, const Key& key, const std::vector<KeyP
   Str(w, "Arn", m.arn);
   Date(w, "CreationDate", m.created_ms);
   w.Key("Enabled");
-  w.Bool(m.state == "Enabled");
+  w.Bool(m.state == store::KeyState::kEnabled);
   Str(w, "Description", m.description);
   Str(w, "KeyUsage", m.key_usage);
-  Str(w, "KeyState", m.state);
-  if (m.state == "PendingDeletion") {
+  Str(w, "KeyState", store::KeyStateName(m.state));
+  if (m.state == store::KeyState::kPendingDeletion) {
     Date(w, "DeletionDate", m.deletion_ms);
     w.Key("PendingDeletionWindowInDays");
     w.Int(m.pending_window_days);
   }
-  if (m.state == kPendingReplicaDeletion) {
+  if (m.state == store::KeyState::kPendingReplicaDeletion) {
     w.Key("PendingDeletionWindowInDays");
     w.Int(m.pending_window_days);
   }

@@ -323,7 +323,7 @@ core::StatusOr<KeyPtr> KeyRegistry::CreateReplica(const std::string& primary_reg
   // Replicas of EXTERNAL keys get no material: each related key imports the
   // same material itself (kms-key-types.md section 8).
   if (key->meta.origin == kOriginExternal) {
-    key->meta.state = "PendingImport";
+    key->meta.state = store::KeyState::kPendingImport;
   } else {
     key->materials = primary->materials;
   }
@@ -528,9 +528,9 @@ std::vector<DueEvent> KeyRegistry::RunDueWork(int64_t now_ms) {
   }
   for (const KeyPtr& key : due) {
     const store::KeyRow& m = key->meta;
-    if (m.state == "PendingDeletion" && m.deletion_ms <= now_ms) {
+    if (m.state == store::KeyState::kPendingDeletion && m.deletion_ms <= now_ms) {
       if (DeleteDueKeyLocked(key, now_ms)) done.push_back({DueEvent::Kind::kDeleteKey, m.deletion_ms, key, ""});
-    } else if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0 &&
+    } else if (m.rotation_enabled && m.state == store::KeyState::kEnabled && m.next_rotation_ms > 0 &&
                m.next_rotation_ms <= now_ms) {
       auto rotated = RotateLocked(key, "AUTOMATIC", [now_ms](store::KeyRow& row) {
         while (row.next_rotation_ms <= now_ms) row.next_rotation_ms += row.rotation_period_days * kDayMillis;
@@ -572,9 +572,9 @@ bool KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
   if (m.multi_region_type != store::MultiRegionKeyType::kReplica) return true;
   // The primary waits for its last replica, then for its own window.
   std::vector<KeyPtr> related = Related(m);
-  if (related.size() != 1 || related[0]->meta.state != "PendingReplicaDeletion") return true;
+  if (related.size() != 1 || related[0]->meta.state != store::KeyState::kPendingReplicaDeletion) return true;
   auto primary = std::make_shared<Key>(*related[0]);
-  primary->meta.state = "PendingDeletion";
+  primary->meta.state = store::KeyState::kPendingDeletion;
   primary->meta.deletion_ms = now_ms + primary->meta.pending_window_days * kDayMillis;
   (void)WriteAndPublishLocked({primary}, {});  // a failure leaves it waiting; CancelKeyDeletion still works
   return true;
@@ -585,8 +585,8 @@ void KeyRegistry::RecomputeNextDueLocked() {
   std::shared_lock<std::shared_mutex> lock(map_mu_);
   for (const auto& [id, key] : keys_) {
     const store::KeyRow& m = key->meta;
-    if (m.state == "PendingDeletion") next = std::min(next, m.deletion_ms);
-    if (m.rotation_enabled && m.state == "Enabled" && m.next_rotation_ms > 0) next = std::min(next, m.next_rotation_ms);
+    if (m.state == store::KeyState::kPendingDeletion) next = std::min(next, m.deletion_ms);
+    if (m.rotation_enabled && m.state == store::KeyState::kEnabled && m.next_rotation_ms > 0) next = std::min(next, m.next_rotation_ms);
     if (auto expiry = key->material_expiry()) next = std::min(next, *expiry);
   }
   next_due_ms_.store(next);

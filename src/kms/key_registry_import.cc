@@ -23,7 +23,7 @@ core::StatusOr<KeyPtr> KeyRegistry::ImportMaterial(const std::string& region, co
   material->expiration = imported.expiration;
   material->valid_to_ms = imported.expiration == ExpirationModel::kKeyMaterialExpires ? imported.valid_to_ms : 0;
   auto next = std::make_shared<Key>(*current);
-  if (next->meta.state == "PendingImport") next->meta.state = "Enabled";
+  if (next->meta.state == store::KeyState::kPendingImport) next->meta.state = store::KeyState::kEnabled;
   ASSIGN_OR_RETURN(store::MaterialRow row, WrapMaterial(key_id, *material));
   RETURN_IF_ERROR(store_->PutImportedMaterial(next->meta, row));
   next->materials = {std::move(material)};
@@ -43,7 +43,7 @@ core::StatusOr<KeyPtr> KeyRegistry::DeleteImportedMaterial(const std::string& re
 
 core::StatusOr<KeyPtr> KeyRegistry::DeleteImportedLocked(const KeyPtr& current) {
   auto next = std::make_shared<Key>(*current);
-  if (next->meta.state != "PendingDeletion") next->meta.state = "PendingImport";
+  if (next->meta.state != store::KeyState::kPendingDeletion) next->meta.state = store::KeyState::kPendingImport;
   if (!next->has_material()) {
     RETURN_IF_ERROR(store_->UpdateKey(next->meta));
   } else {

@@ -15,9 +15,6 @@
 
 namespace kmslab::kms {
 
-// The key state of a primary whose replicas are still being deleted.
-inline constexpr char kPendingReplicaDeletion[] = "PendingReplicaDeletion";
-
 // A fresh multi-Region key id: "mrk-" and 32 lowercase hex digits.
 std::string NewMultiRegionKeyId();
 // Whether `key_id` names a multi-Region key (only those have the "mrk-" form).

@@ -69,11 +69,11 @@ TEST_CASE("a replica of an EXTERNAL primary gets no material and starts in Pendi
   const std::string replicate = R"({"KeyId": ")" + id + R"(", "ReplicaRegion": "eu-west-1"})";
   KeyPtr primary = f.keys->Find("us-east-1", id);
   REQUIRE(primary);
-  CHECK(primary->meta.state == "PendingImport");
+  CHECK(primary->meta.state == store::KeyState::kPendingImport);
   CHECK(f.Call("ReplicateKey", replicate).status.message() == primary->meta.arn + " is pending import.");
   // With material (its import is test_imported_keys' subject), the primary replicates.
   REQUIRE(f.keys->Update("us-east-1", id, [](store::KeyRow& m) {
-                 m.state = "Enabled";
+                 m.state = store::KeyState::kEnabled;
                  return core::Status();
                }).ok());
   REQUIRE(f.Call("ReplicateKey", replicate).status.ok());
@@ -81,12 +81,12 @@ TEST_CASE("a replica of an EXTERNAL primary gets no material and starts in Pendi
   REQUIRE(replica);
   CHECK(IsReplica(replica->meta));
   CHECK(replica->meta.origin == "EXTERNAL");
-  CHECK(replica->meta.state == "PendingImport");
+  CHECK(replica->meta.state == store::KeyState::kPendingImport);
   CHECK_FALSE(replica->has_material());
   // And it survives a reload without material.
   auto reloaded = KeyRegistry::Load(f.db.get(), core::SecretBytes(std::string(32, 'k')), &f.clock);
   REQUIRE(reloaded.ok());
-  CHECK((*reloaded)->Find("eu-west-1", id)->meta.state == "PendingImport");
+  CHECK((*reloaded)->Find("eu-west-1", id)->meta.state == store::KeyState::kPendingImport);
 }
 
 TEST_CASE("replication errors: replica or single-Region key, a Region already holding a related key") {
@@ -122,7 +122,7 @@ TEST_CASE("a primary waits in PendingReplicaDeletion until its last replica is d
   std::string id = PrimaryWithReplica(f);
   Reply scheduled = f.Call("ScheduleKeyDeletion", R"({"KeyId": ")" + id + R"(", "PendingWindowInDays": 7})");
   REQUIRE(scheduled.status.ok());
-  CHECK(std::string(Parse(scheduled)["KeyState"].GetString()) == kPendingReplicaDeletion);
+  CHECK(std::string(Parse(scheduled)["KeyState"].GetString()) == std::string("PendingReplicaDeletion"));
   CHECK_FALSE(Parse(scheduled).HasMember("DeletionDate"));
   CHECK(f.Call("Encrypt", R"({"KeyId": ")" + id + R"(", "Plaintext": "aGk="})").status.message() ==
         f.keys->Find("us-east-1", id)->meta.arn + " is pending replica deletion.");
@@ -133,7 +133,7 @@ TEST_CASE("a primary waits in PendingReplicaDeletion until its last replica is d
   CHECK_FALSE(f.keys->Find("eu-west-1", id));
   KeyPtr primary = f.keys->Find("us-east-1", id);
   REQUIRE(primary);
-  CHECK(primary->meta.state == "PendingDeletion");
+  CHECK(primary->meta.state == store::KeyState::kPendingDeletion);
   CHECK(primary->meta.deletion_ms > f.clock.NowMillis() + 6 * 86400 * 1000LL);
 }
 

@@ -13,26 +13,27 @@
 namespace kmslab::kms {
 
 core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& options) {
-  const std::string& state = key.state;
+  using store::KeyState;
+  const KeyState state = key.state;
   const std::string& arn = key.arn;
   switch (use) {
     case KeyUse::kAnyState:
       return core::Status();
     case KeyUse::kCryptographic:
-      if (state == "Disabled") return DisabledError(arn);
-      if (state == "PendingDeletion" && options.pending_deletion_disabled) return DisabledError(arn);
+      if (state == KeyState::kDisabled) return DisabledError(arn);
+      if (state == KeyState::kPendingDeletion && options.pending_deletion_disabled) return DisabledError(arn);
       [[fallthrough]];
     case KeyUse::kManagement:
-      if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
-      if (state == "PendingImport") return InvalidStateError(arn + " is pending import.");
-      if (state == kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
+      if (state == KeyState::kPendingDeletion) return InvalidStateError(arn + " is pending deletion.");
+      if (state == KeyState::kPendingImport) return InvalidStateError(arn + " is pending import.");
+      if (state == KeyState::kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
       return core::Status();
     case KeyUse::kNotPendingDeletion:
-      if (state == "PendingDeletion") return InvalidStateError(arn + " is pending deletion.");
-      if (state == kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
+      if (state == KeyState::kPendingDeletion) return InvalidStateError(arn + " is pending deletion.");
+      if (state == KeyState::kPendingReplicaDeletion) return InvalidStateError(arn + " is pending replica deletion.");
       return core::Status();
     case KeyUse::kPendingDeletionOnly:
-      if (state != "PendingDeletion" && state != kPendingReplicaDeletion) {
+      if (state != KeyState::kPendingDeletion && state != KeyState::kPendingReplicaDeletion) {
         return InvalidStateError(arn + " is not pending deletion.");
       }
       return core::Status();

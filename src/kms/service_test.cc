@@ -33,7 +33,7 @@ TEST_CASE("authorization runs before key state and execution, and a denial chang
   Reply denied = f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})");
   CHECK(denied.status.aws_type() == "AccessDeniedException");
   CHECK(f.Call("EnableKey", R"({"KeyId": ")" + key + R"("})").status.aws_type() == "AccessDeniedException");
-  CHECK(f.keys->Find("us-east-1", key)->meta.state == "Disabled");
+  CHECK(f.keys->Find("us-east-1", key)->meta.state == store::KeyState::kDisabled);
   f.authorizer.deny = false;
   CHECK(f.Call("Encrypt", R"({"KeyId": ")" + key + R"(", "Plaintext": "aGk="})").status.aws_type() ==
         "DisabledException");

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,38 @@ inline MultiRegionKeyType ParseMultiRegionKeyType(std::string_view name) {
   return MultiRegionKeyType::kNone;
 }
 
+// A key's KeyState. kCreating is what ReplicateKey answers for the replica it
+// made; kmslab keeps no key in it, nor in kUpdating or kUnavailable, which AWS
+// shows while it works or while a custom key store is disconnected.
+enum class KeyState {
+  kCreating, kEnabled, kDisabled, kPendingDeletion, kPendingImport, kPendingReplicaDeletion, kUnavailable, kUpdating,
+};
+
+// AWS's name of `state` (KeyState in KeyMetadata).
+inline const char* KeyStateName(KeyState state) {
+  switch (state) {
+    case KeyState::kCreating: return "Creating";
+    case KeyState::kEnabled: return "Enabled";
+    case KeyState::kDisabled: return "Disabled";
+    case KeyState::kPendingDeletion: return "PendingDeletion";
+    case KeyState::kPendingImport: return "PendingImport";
+    case KeyState::kPendingReplicaDeletion: return "PendingReplicaDeletion";
+    case KeyState::kUnavailable: return "Unavailable";
+    case KeyState::kUpdating: return "Updating";
+  }
+  return "Unavailable";
+}
+
+// The inverse of KeyStateName; nullopt for any other text.
+inline std::optional<KeyState> ParseKeyState(std::string_view name) {
+  for (KeyState s : {KeyState::kCreating, KeyState::kEnabled, KeyState::kDisabled, KeyState::kPendingDeletion,
+                     KeyState::kPendingImport, KeyState::kPendingReplicaDeletion, KeyState::kUnavailable,
+                     KeyState::kUpdating}) {
+    if (name == KeyStateName(s)) return s;
+  }
+  return std::nullopt;
+}
+
 // A key is named by (key_id, region): related multi-Region keys share one key
 // id, one key per Region.
 struct KeyRow {
@@ -43,7 +76,7 @@ struct KeyRow {
   std::string region;
   int64_t created_ms = 0;
   std::string description;
-  std::string state;        // Enabled | Disabled | PendingDeletion | PendingImport
+  KeyState state = KeyState::kEnabled;
   std::string key_usage;    // ENCRYPT_DECRYPT
   std::string key_spec;     // SYMMETRIC_DEFAULT
   std::string origin;       // AWS_KMS

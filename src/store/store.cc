@@ -62,7 +62,7 @@ core::Status Store::WriteKey(const KeyRow& k) {
             "rotation_period_days = excluded.rotation_period_days, next_rotation_ms = excluded.next_rotation_ms, "
             "multi_region_key_type = excluded.multi_region_key_type");
   stmt.Bind(1, k.key_id).Bind(2, k.arn).Bind(3, k.account).Bind(4, k.region).Bind(5, k.created_ms);
-  stmt.Bind(6, k.description).Bind(7, k.state).Bind(8, k.key_usage).Bind(9, k.key_spec).Bind(10, k.origin);
+  stmt.Bind(6, k.description).Bind(7, std::string(KeyStateName(k.state))).Bind(8, k.key_usage).Bind(9, k.key_spec).Bind(10, k.origin);
   stmt.Bind(11, k.key_manager).Bind(12, k.policy).Bind(13, k.deletion_ms).Bind(14, int64_t{k.pending_window_days});
   stmt.Bind(15, int64_t{k.rotation_enabled}).Bind(16, int64_t{k.rotation_period_days});
   stmt.Bind(17, k.next_rotation_ms).Bind(18, int64_t{k.multi_region});
@@ -204,7 +204,9 @@ core::StatusOr<std::vector<KeyRow>> Store::LoadKeys() {
     k.region = stmt.Text(3);
     k.created_ms = stmt.Int(4);
     k.description = stmt.Text(5);
-    k.state = stmt.Text(6);
+    const std::optional<KeyState> state = ParseKeyState(stmt.Text(6));
+    if (!state) return core::DataLoss("key " + k.key_id + " has an unknown state: damaged database");
+    k.state = *state;
     k.key_usage = stmt.Text(7);
     k.key_spec = stmt.Text(8);
     k.origin = stmt.Text(9);

@@ -25,7 +25,7 @@ KeyRow SampleKey() {
   k.account = "111122223333";
   k.region = "us-east-1";
   k.created_ms = 1000;
-  k.state = "Enabled";
+  k.state = KeyState::kEnabled;
   k.key_usage = "ENCRYPT_DECRYPT";
   k.key_spec = "SYMMETRIC_DEFAULT";
   k.origin = "AWS_KMS";
@@ -46,16 +46,16 @@ TEST_CASE("imported material is replaced in place, kept without its bytes, and s
   std::string path = TempDir() + "/kmslab.db";
   KeyRow key = SampleKey();
   key.origin = "EXTERNAL";
-  key.state = "PendingImport";
+  key.state = KeyState::kPendingImport;
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
     REQUIRE((*store)->UpdateKey(key).ok());  // an EXTERNAL key starts without material
     CHECK((*store)->LoadMaterials()->empty());
-    key.state = "Enabled";
+    key.state = KeyState::kEnabled;
     MaterialRow m{key.key_id, 1, "id1", "sealed", 1000, "", "KEY_MATERIAL_EXPIRES", 5000};
     REQUIRE((*store)->PutImportedMaterial(key, m).ok());
-    key.state = "PendingImport";
+    key.state = KeyState::kPendingImport;
     m.wrapped.clear();
     m.expiration_model.clear();
     m.valid_to_ms = 0;
@@ -63,7 +63,7 @@ TEST_CASE("imported material is replaced in place, kept without its bytes, and s
   }
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK((*store)->LoadKeys()->at(0).state == "PendingImport");
+  CHECK((*store)->LoadKeys()->at(0).state == KeyState::kPendingImport);
   auto materials = (*store)->LoadMaterials();
   REQUIRE(materials->size() == 1);
   CHECK(materials->at(0).material_id == "id1");
@@ -83,7 +83,7 @@ TEST_CASE("keys, materials, tags and aliases survive reopening; deletion cascade
     auto store = Store::Open(path);
     REQUIRE(store.ok());
     REQUIRE((*store)->CreateKey(key, {key.key_id, 1, "m1", std::string("\x00wrapped", 8), 1000, ""}).ok());
-    key.state = "Disabled";
+    key.state = KeyState::kDisabled;
     REQUIRE((*store)->AddMaterial(key, {key.key_id, 2, "m2", "w2", 2000, "ON_DEMAND"}).ok());
     REQUIRE((*store)->PutAlias({key.account, key.region, "alias/a", key.key_id, 1, 1}).ok());
     // The same material version twice is refused and changes nothing.
@@ -94,7 +94,7 @@ TEST_CASE("keys, materials, tags and aliases survive reopening; deletion cascade
   auto keys = (*store)->LoadKeys();
   REQUIRE(keys.ok());
   REQUIRE(keys->size() == 1);
-  CHECK(keys->at(0).state == "Disabled");
+  CHECK(keys->at(0).state == KeyState::kDisabled);
   CHECK(keys->at(0).tags.at("team") == "blue");
   auto materials = (*store)->LoadMaterials();
   REQUIRE(materials->size() == 2);

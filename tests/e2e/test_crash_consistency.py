@@ -107,9 +107,10 @@ class Ledger:
 
 
 class Writer(threading.Thread):
-    def __init__(self, n, url, ledger, base_tables, stop):
+    def __init__(self, n, url, ledger, base_tables, stop, killing):
         super().__init__(daemon=True)
         self.n, self.ledger, self.base_tables, self.stop = n, ledger, base_tables, stop
+        self.killing = killing  # set just before the kill: from then on, failing to connect is expected
         self.kms, self.ddb = clients(url)
         self.rng = random.Random(os.urandom(8))
         self.error = None
@@ -120,6 +121,9 @@ class Writer(threading.Thread):
                 self.step()
         except botocore.exceptions.HTTPClientError:
             return  # the kill: the in-flight write is recorded as a maybe
+        except botocore.exceptions.EndpointConnectionError as e:
+            if not self.killing.is_set():  # a request started after the kill finds no server
+                self.error = e
         except Exception as e:  # noqa: BLE001  (reported by the test)
             if not self.stop.is_set():
                 self.error = e
@@ -200,12 +204,13 @@ class CrashConsistencyTest(harness.KmsTestCase):
         ledger.tables.update({"crash-owned": None, "crash-cmk": cmk})
         losses = []
         for rnd in range(ROUNDS):
-            stop = threading.Event()
-            writers = [Writer(n, self.srv.url, ledger, base_tables, stop) for n in range(WRITERS)]
+            stop, killing = threading.Event(), threading.Event()
+            writers = [Writer(n, self.srv.url, ledger, base_tables, stop, killing) for n in range(WRITERS)]
             started = len(ledger.acked)
             for w in writers:
                 w.start()
             time.sleep(random.uniform(*LOAD_SECONDS))
+            killing.set()
             self.srv.kill()
             killed_at = time.monotonic()
             stop.set()

@@ -111,7 +111,7 @@ struct CreateKeyOp {
     meta.description = q.description.value_or("");
     meta.origin = OriginOf(q);
     // Imported-material keys wait for their material (ImportKeyMaterial).
-    meta.state = meta.origin == kOriginExternal ? "PendingImport" : "Enabled";
+    meta.state = meta.origin == kOriginExternal ? store::KeyState::kPendingImport : store::KeyState::kEnabled;
     meta.key_usage = Name(UsageOf(q));
     meta.key_spec = Name(q.key_spec);
     meta.key_manager = "CUSTOMER";

@@ -19,7 +19,7 @@ struct SetEnabledOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
     return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
-             m.state = kEnable ? "Enabled" : "Disabled";
+             m.state = kEnable ? store::KeyState::kEnabled : store::KeyState::kDisabled;
              return core::Status();
            })
         .status();

@@ -116,7 +116,7 @@ struct DeleteImportedKeyMaterialOp {
       return NotFoundError("Key material " + *q.material_id + " was not found for " + key.meta.arn + ".");
     }
     KeyPtr result = plan.checks[0].key;
-    if (key.meta.state != "PendingImport") {  // in PendingImport a no-op
+    if (key.meta.state != store::KeyState::kPendingImport) {  // in PendingImport a no-op
       ASSIGN_OR_RETURN(result, s.keys().DeleteImportedMaterial(key.meta.region, key.meta.key_id,
                                                                [](const Key&) { return core::Status(); }));
     }

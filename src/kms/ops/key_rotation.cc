@@ -84,7 +84,7 @@ struct GetKeyRotationStatusOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
     const KeyPtr& key = plan.checks[0].key;
-    if (key->meta.origin == kOriginExternal && key->meta.state == "PendingImport") {
+    if (key->meta.origin == kOriginExternal && key->meta.state == store::KeyState::kPendingImport) {
       return OriginNotValidError(key->meta.arn, key->meta.origin);
     }
     // Only a primary holds the rotation setting its replicas share.

@@ -47,7 +47,7 @@ struct ReplicateKeyOp {
     m.region = q.replica_region;
     m.created_ms = now_ms;
     m.description = q.description.value_or("");
-    m.state = "Enabled";  // AWS answers Creating, then settles (kms-key-types.md section 15, switch 6)
+    m.state = store::KeyState::kEnabled;  // AWS answers Creating, then settles (kms-key-types.md section 15, switch 6)
     m.key_usage = primary.key_usage;
     m.key_spec = primary.key_spec;
     m.origin = primary.origin;
@@ -92,7 +92,7 @@ struct ReplicateKeyOp {
     // The answer shows the replica as it starts: Creating, no material yet.
     Key creating;
     creating.meta = replica->meta;
-    creating.meta.state = "Creating";
+    creating.meta.state = store::KeyState::kCreating;
     WriteKeyMetadata(out.Member("ReplicaKeyMetadata"), creating, s.keys().Related(replica->meta));
     out.Str("ReplicaPolicy", replica->meta.policy);
     if (!q.tags.empty()) {

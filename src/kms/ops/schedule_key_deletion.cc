@@ -38,14 +38,14 @@ struct ScheduleKeyDeletionOp {
                        // A primary waits for its replicas' deletion before its
                        // own window starts (the registry starts it).
                        const bool waits = IsPrimary(m) && s.keys().Related(m).size() > 1;
-                       m.state = waits ? kPendingReplicaDeletion : "PendingDeletion";
+                       m.state = waits ? store::KeyState::kPendingReplicaDeletion : store::KeyState::kPendingDeletion;
                        m.deletion_ms = waits ? 0 : deletion_ms;
                        m.pending_window_days = static_cast<int>(q.days);
                        return core::Status();
                      }));
     out.Str("KeyId", key->meta.arn);
     if (key->meta.deletion_ms) out.Date("DeletionDate", deletion_ms);
-    out.Str("KeyState", key->meta.state).Int("PendingWindowInDays", q.days);
+    out.Str("KeyState", store::KeyStateName(key->meta.state)).Int("PendingWindowInDays", q.days);
     return core::Status();
   }
 };
@@ -66,7 +66,7 @@ struct CancelKeyDeletionOp {
     const Key& planned = *plan.checks[0].key;
     const bool held = planned.has_material() && planned.current().held();
     ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
-                       m.state = held ? "Disabled" : "PendingImport";
+                       m.state = held ? store::KeyState::kDisabled : store::KeyState::kPendingImport;
                        m.deletion_ms = 0;
                        m.pending_window_days = 0;
                        return core::Status();
