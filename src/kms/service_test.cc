@@ -104,6 +104,8 @@ TEST_CASE("deletion and automatic rotation happen when the server clock passes t
   REQUIRE(rotated->materials.size() == 2);
   CHECK(rotated->current().rotation_type == "AUTOMATIC");
   CHECK(rotated->meta.next_rotation_ms > f.clock.NowMillis());
+  // Each piece of work reached the audit stage once, as a service event.
+  CHECK(f.sink.due_events == std::vector<std::string>{"DeleteKey", "RotateKey"});
 }
 
 }  // namespace
