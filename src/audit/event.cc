@@ -41,7 +41,8 @@ bool IsReadOnly(std::string_view name) {
   return name == "Encrypt" || name == "Decrypt" || name == "ReEncrypt" || name.starts_with("GenerateDataKey") ||
          name == "GenerateRandom" || name == "Sign" || name == "Verify" || name == "GenerateMac" ||
          name == "VerifyMac" || name == "DeriveSharedSecret" || name.starts_with("Describe") || name.starts_with("Get") ||
-         name.starts_with("List");
+         name.starts_with("List") || name == "Query" || name == "Scan" || name == "BatchGetItem" ||
+         name == "TransactGetItems";
 }
 
 
@@ -260,7 +261,8 @@ void AppendRetiredGrant(std::string& out, const std::string& parameters) {
 void AppendEventJson(const EventInput& e, std::string& out) {
   out.append("{\"eventVersion\":\"1.08\",\"userIdentity\":").append(e.actor->identity_json);
   AppendMember(out, "eventTime", core::FormatIso8601(e.time_ms));
-  out.append(",\"eventSource\":\"kms.amazonaws.com\"");
+  const bool ddb = e.source == EventSource::kDynamoDb;
+  out.append(ddb ? ",\"eventSource\":\"dynamodb.amazonaws.com\"" : ",\"eventSource\":\"kms.amazonaws.com\"");
   AppendMember(out, "eventName", e.event_name);
   AppendMember(out, "awsRegion", e.region);
   AppendMember(out, "sourceIPAddress", e.actor->source_ip);
@@ -277,7 +279,7 @@ void AppendEventJson(const EventInput& e, std::string& out) {
     out.append(e.request_parameters);  // ParametersJson's output: a JSON object
   }
   out.append(",\"responseElements\":");
-  if (LogsResponse(e.event_name)) {
+  if (LogsResponse(e.event_name) && !e.data_event) {
     AppendParameters(out, e.response_body);
   } else {
     out.append("null");
@@ -291,12 +293,17 @@ void AppendEventJson(const EventInput& e, std::string& out) {
     out.append(i ? ",{" : "{").append("\"accountId\":");
     AppendString(out, e.resources[i].first);
     // AWS's GenerateMac and VerifyMac events name no resource type.
-    if (e.event_name != "GenerateMac" && e.event_name != "VerifyMac") out.append(",\"type\":\"AWS::KMS::Key\"");
+    if (ddb) {
+      out.append(",\"type\":\"AWS::DynamoDB::Table\"");
+    } else if (e.event_name != "GenerateMac" && e.event_name != "VerifyMac") {
+      out.append(",\"type\":\"AWS::KMS::Key\"");
+    }
     AppendMember(out, "ARN", e.resources[i].second);
     out.append("}");
   }
   out.append(e.service_event ? "],\"eventType\":\"AwsServiceEvent\"" : "],\"eventType\":\"AwsApiCall\"");
-  out.append(",\"managementEvent\":true");
+  if (ddb) out.append(",\"apiVersion\":\"2012-08-10\"");
+  out.append(e.data_event ? ",\"managementEvent\":false" : ",\"managementEvent\":true");
   AppendMember(out, "recipientAccountId", e.recipient_account);
   if (!e.service_event_details.empty()) {
     out.append(",\"serviceEventDetails\":{");
@@ -308,7 +315,8 @@ void AppendEventJson(const EventInput& e, std::string& out) {
     }
     out.push_back('}');
   }
-  out.append(",\"eventCategory\":\"Management\",\"kmslabDecision\":{\"effect\":");
+  out.append(e.data_event ? ",\"eventCategory\":\"Data\"" : ",\"eventCategory\":\"Management\"");
+  out.append(",\"kmslabDecision\":{\"effect\":");
   AppendString(out, DecisionOf(e));
   out.append(",\"determining\":[");
   std::string name;

@@ -34,14 +34,21 @@ std::shared_ptr<const Actor> ShareActor(Actor actor);
 // {accountId, invokedBy "AWS Internal"}, from "AWS Internal".
 std::shared_ptr<const Actor> InternalActor(const std::string& account);
 
+// The service an event belongs to (CloudTrail's eventSource).
+enum class EventSource { kKms, kDynamoDb };
+
 struct EventInput {
+  EventSource source = EventSource::kKms;
+  // A data event (managementEvent false, eventCategory Data): DynamoDB's item
+  // calls. KMS events are all management events.
+  bool data_event = false;
   int64_t time_ms = 0;
   std::string event_id;  // UUID, given when the event is written
   std::shared_ptr<const Actor> actor;  // never null; from ShareActor
   std::string event_name, region, request_id;  // request_id "" for service events
   std::string request_parameters;  // ParametersJson of the request ("" when it never decoded)
   std::string response_body;  // the response JSON ("" on errors)
-  std::vector<std::pair<std::string, std::string>> resources;  // (account, key ARN)
+  std::vector<std::pair<std::string, std::string>> resources;  // (account, key or table ARN)
   std::string recipient_account;
   std::string error_code, error_message;
   // kmslab's decision: effect "" when authorization was never reached.
@@ -60,7 +67,8 @@ struct EventInput {
 std::string ParametersJson(const rapidjson::Value& request);
 
 // Whether CloudTrail records the response of `event_name` (not for
-// cryptographic and read-only operations, nor for imports of key material).
+// cryptographic and read-only operations, nor for imports of key material;
+// never for data events).
 bool LogsResponse(std::string_view event_name);
 
 // Appends the CloudTrail-shaped event to `out`, one JSON object. Never

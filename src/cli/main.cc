@@ -19,6 +19,7 @@ constexpr char kUsage[] =
     "          --grant-delay SECONDS --trail-retention AGE,SIZE|none (default 7d,512MB);\n"
     "          AWS ambiguities (defaults as AWS is observed):\n"
     "          --key-state-before-access --pending-deletion-disabled --modelled-http-status\n"
+    "          --ddb-data-events (DynamoDB item calls in the trail too)\n"
     "  explain FILE|-   evaluate one request offline (--json, --fixtures DIR); or\n"
     "  explain --request-id ID --data DIR   the explanation of a denial the server returned\n"
     "  creds NAME       export lines for a fixture principal's access key (--fixtures DIR)\n"

@@ -1,5 +1,7 @@
 #include "ddb/service.h"
 
+#include "ddb/trail_event.h"
+
 #include <rapidjson/error/en.h>
 
 #include "core/json_members.h"
@@ -58,14 +60,33 @@ void Service::Reset() {
   backups_.clear();
 }
 
+namespace {
+// The authorizations of the DynamoDB call this thread is handling, for its
+// trail event: set by Handle for the operation's extent, filled by AuthorizeIam.
+thread_local std::vector<kms::AuthzOutcome>* call_outcomes = nullptr;
+}  // namespace
+
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {
   RunDueWork();
+  rapidjson::Document request;
+  std::vector<kms::AuthzOutcome> outcomes;
+  Reply reply = Run(operation, body, call, request, outcomes);
+  kms::AuditSink* audit = kms_service_->audit_sink();
+  if (audit && (options_.data_events || !IsDataEvent(operation))) {
+    const bool decoded = request.IsObject();
+    audit->RecordCall(call, CallEvent(operation, call, decoded ? &request : nullptr, reply.status, reply.body),
+                      outcomes);
+  }
+  return reply;
+}
+
+Reply Service::Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
+                   rapidjson::Document& request, std::vector<kms::AuthzOutcome>& outcomes) {
   const OperationFn fn = FindOperation(operation);
   if (!fn) {
     return {core::Status(core::Code::kNotFound, "An unknown operation was requested.", "UnknownOperationException"),
             ""};
   }
-  rapidjson::Document request;
   if (body.empty()) {
     request.SetObject();
   } else {
@@ -83,7 +104,9 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
   }
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
+  call_outcomes = &outcomes;
   core::Status status = fn(*this, call, request, out);
+  call_outcomes = nullptr;
   if (!status.ok()) return {std::move(status), ""};
   return {core::Status(), buffer.GetSize() ? std::string(buffer.GetString(), buffer.GetSize()) : "{}"};
 }
@@ -93,7 +116,9 @@ core::Status Service::AuthorizeIam(const kms::CallContext& call, const std::stri
   kms::AuthzCheck check;
   check.action = action;
   check.resource = resource;
-  return kms_service_->authorizer().Authorize(call, check);
+  if (!call_outcomes) return kms_service_->authorizer().Authorize(call, check);
+  kms::AuthzOutcome& outcome = call_outcomes->emplace_back();
+  return kms_service_->authorizer().Authorize(call, check, &outcome);
 }
 
 std::string Service::TableIndex(const std::string& account, const std::string& region, const std::string& name) {

@@ -37,6 +37,9 @@ struct Options {
   int64_t detection_seconds = 900;      // key check of an accessible table
   int64_t recovery_seconds = 1200;      // key check of an inaccessible table
   int64_t sse_update_seconds = 22;      // SSEDescription stays UPDATING this long after a key switch
+  // Item calls (CloudTrail data events) in the trail too; AWS logs them only
+  // when a trail selects them (dynamodb-data-plane.md section 13, default 10).
+  bool data_events = false;
 };
 
 // An on-demand backup: the table as it was, and the keys in force then.
@@ -75,7 +78,9 @@ class Service {
   // Forgets every table and backup (the store is emptied by the caller).
   void Reset();
 
-  // Handles `DynamoDB_20120810.<operation>` with the raw JSON request `body`.
+  // Handles `DynamoDB_20120810.<operation>` with the raw JSON request `body`,
+  // then hands the call to KMS's audit stage as a DynamoDB trail event (item
+  // calls only with Options::data_events), whatever its outcome.
   Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call);
 
   // --- for the operation files (ops/) ---
@@ -83,7 +88,8 @@ class Service {
   const Options& options() const { return options_; }
   store::Store& store() { return *store_; }
 
-  // dynamodb:<action> on `resource` for the caller (IAM identity policies).
+  // dynamodb:<action> on `resource` for the caller (IAM identity policies);
+  // what decided goes to the call's trail event.
   core::Status AuthorizeIam(const kms::CallContext& call, const std::string& action,
                             const std::string& resource) const;
   std::string TableArn(const kms::CallContext& call, const std::string& name) const;
@@ -130,6 +136,10 @@ class Service {
   static core::StatusOr<std::string> SealItem(const Table& table, const std::string& row_id, const std::string& json);
 
  private:
+  // Decodes `body` into `request` and runs the operation; its authorizations'
+  // outcomes collect in `outcomes`.
+  Reply Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
+            rapidjson::Document& request, std::vector<kms::AuthzOutcome>& outcomes);
   // Key checks and key switches that are due, as of now. Cheap when none is.
   void RunDueWork();
   void CheckTableKeys(Table& table, int64_t now);

@@ -22,6 +22,7 @@ class CountingSink : public kms::AuditSink {
     if (record.status.ok() && record.operation == "Decrypt") ++decrypts;
   }
   void RecordDueEvent(const kms::DueEvent&) override {}  // not a Decrypt
+  void RecordCall(const kms::CallContext&, audit::EventInput, const std::vector<kms::AuthzOutcome>&) override {}
   std::atomic<int> decrypts{0};
 };
 

@@ -8,8 +8,10 @@
 #include <rapidjson/document.h>
 
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
+#include "audit/event.h"
 #include "kms/call.h"
 #include "kms/key_registry.h"
 #include "kms/plan.h"
@@ -30,6 +32,12 @@ class AuditSink {
   virtual ~AuditSink() = default;
   virtual void Record(const AuditRecord& record) = 0;
   virtual void RecordDueEvent(const DueEvent& event) = 0;
+  // A call to another service (DynamoDB) made by `call`'s caller: `event`
+  // holds what that service knows (name, source, parameters, resources,
+  // error); the sink adds the caller, the time, the Region, the request id
+  // and what `outcomes` (its authorizations, in order) decided.
+  virtual void RecordCall(const CallContext& call, audit::EventInput event,
+                          const std::vector<AuthzOutcome>& outcomes) = 0;
 };
 
 }  // namespace kmslab::kms

@@ -42,6 +42,8 @@ class Service {
 
   KeyRegistry& keys() { return *keys_; }
   const Authorizer& authorizer() const { return *authorizer_; }
+  // The audit stage, for services built on this one (null: no audit).
+  AuditSink* audit_sink() const { return audit_; }
   const Options& options() const { return options_; }
   int64_t NowMillis() const { return clock_->NowMillis(); }
 

@@ -26,6 +26,10 @@ class RecordingSink : public AuditSink {
     types.push_back(record.status.aws_type());
   }
   void RecordDueEvent(const DueEvent& event) override { due_events.emplace_back(EventNameOf(event.kind)); }
+  void RecordCall(const CallContext&, audit::EventInput event, const std::vector<AuthzOutcome>&) override {
+    operations.push_back(event.event_name);
+    types.push_back(event.error_code);
+  }
   std::vector<std::string> due_events;
   std::vector<std::string> operations, types;
 };

@@ -40,7 +40,28 @@ std::shared_ptr<const audit::Actor> ActorOf(const CallContext& call) {
   return last;
 }
 
+// What the authorizations decided: the first denial's effect (else Allow),
+// every deciding statement or grant, the last explanation.
+void AddOutcomes(const std::vector<AuthzOutcome>& outcomes, audit::EventInput& e) {
+  for (const AuthzOutcome& outcome : outcomes) {
+    if (outcome.effect.empty()) continue;
+    if (e.effect.empty() || e.effect == "Allow") e.effect = outcome.effect;
+    for (const policy::Determining& d : outcome.determining) e.determining.emplace_back(outcome.action, d);
+    if (!outcome.explanation.empty()) e.explanation = outcome.explanation;
+  }
+}
+
 }  // namespace
+
+void TrailSink::RecordCall(const CallContext& call, audit::EventInput e, const std::vector<AuthzOutcome>& outcomes) {
+  e.time_ms = clock_->NowMillis();
+  e.actor = ActorOf(call);
+  e.region = call.region;
+  e.request_id = call.request_id;
+  e.recipient_account = e.resources.empty() ? call.caller->account : e.resources.front().first;
+  AddOutcomes(outcomes, e);
+  trail_->Append(std::move(e));
+}
 
 void TrailSink::RecordDueEvent(const DueEvent& d) {
   const store::KeyRow& key = d.key->meta;
@@ -88,12 +109,7 @@ void TrailSink::Record(const AuditRecord& r) {
     e.error_code = r.status.aws_type();
     e.error_message = r.status.message();
   }
-  for (const AuthzOutcome& outcome : r.plan.outcomes) {
-    if (outcome.effect.empty()) continue;
-    if (e.effect.empty() || e.effect == "Allow") e.effect = outcome.effect;
-    for (const policy::Determining& d : outcome.determining) e.determining.emplace_back(outcome.action, d);
-    if (!outcome.explanation.empty()) e.explanation = outcome.explanation;
-  }
+  AddOutcomes(r.plan.outcomes, e);
   trail_->Append(std::move(e));
 }
 

@@ -15,6 +15,8 @@ class TrailSink : public AuditSink {
   TrailSink(audit::Trail* trail, const core::Clock* clock) : trail_(trail), clock_(clock) {}
   void Record(const AuditRecord& record) override;
   void RecordDueEvent(const DueEvent& event) override;
+  void RecordCall(const CallContext& call, audit::EventInput event,
+                  const std::vector<AuthzOutcome>& outcomes) override;
 
  private:
   audit::Trail* trail_;

@@ -16,7 +16,21 @@ import harness
 SECRET = b"trail-plaintext-marker-5d1e"
 
 
-class TrailTest(unittest.TestCase):
+class TrailCase(unittest.TestCase):
+    """A class-wide server (cls.srv, started by the subclass) and trail queries."""
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+    def trail(self, **query):
+        path = "/_kmslab/trail?" + "&".join(f"{k}={v}" for k, v in query.items())
+        r = self.srv.admin_request("GET", path)
+        self.assertEqual(r.status, 200, r.data)
+        return r.body["events"]
+
+
+class TrailTest(TrailCase):
     @classmethod
     def setUpClass(cls):
         cls.srv = harness.Server()
@@ -37,15 +51,6 @@ class TrailTest(unittest.TestCase):
         with self_raises_denied():
             cls.srv.client_as(cls.db_lead).describe_key(KeyId=cls.key["Arn"])
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.shutdown()
-
-    def trail(self, **query):
-        path = "/_kmslab/trail?" + "&".join(f"{k}={v}" for k, v in query.items())
-        r = self.srv.admin_request("GET", path)
-        self.assertEqual(r.status, 200, r.data)
-        return r.body["events"]
 
     def test_a_direct_call_is_one_event_with_cloudtrail_fields(self):
         events = self.trail(eventName="Encrypt")
@@ -198,3 +203,96 @@ class ResetTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DynamoDbTrailTest(TrailCase):
+    """DynamoDB calls in the trail as CloudTrail records them: table calls as management
+    events; item calls as data events with --ddb-data-events (and not at all without it),
+    keys unwrapped, items as attribute names, expression values never; denials explained."""
+
+    MARKER = "ddb-trail-value-marker-7c2f"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = harness.Server(args=("--ddb-data-events",))
+        cls.srv.start()
+        cls.ddb = cls.srv.ddb(harness.creds_of("db-lead"))
+        cls.ddb.create_table(TableName="audited", BillingMode="PAY_PER_REQUEST",
+                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        cls.ddb.put_item(TableName="audited", Item={"pk": {"S": "k1"}, "secret": {"S": cls.MARKER}},
+                         ConditionExpression="attribute_not_exists(pk) OR secret <> :m",
+                         ExpressionAttributeValues={":m": {"S": cls.MARKER + "-condition"}})
+        cls.ddb.get_item(TableName="audited", Key={"pk": {"S": "k1"}}, ProjectionExpression="secret")
+        with self_raises_denied():
+            cls.srv.ddb(harness.creds_of("app")).describe_table(TableName="audited")
+
+
+    def one(self, **query):
+        events = self.trail(**query)
+        self.assertEqual(len(events), 1, events)
+        return events[0]
+
+    def assertDynamoDbEvent(self, e, name, data):
+        table_arn = f"arn:aws:dynamodb:{harness.REGION}:{harness.ACCOUNT}:table/audited"
+        self.assertEqual((e["eventSource"], e["eventName"], e["awsRegion"]),
+                         ("dynamodb.amazonaws.com", name, harness.REGION))
+        self.assertEqual((e["eventType"], e["apiVersion"]), ("AwsApiCall", "2012-08-10"))
+        self.assertEqual((e["managementEvent"], e["eventCategory"]), (not data, "Data" if data else "Management"))
+        self.assertEqual(e["resources"], [{"accountId": harness.ACCOUNT, "type": "AWS::DynamoDB::Table",
+                                           "ARN": table_arn}])
+        self.assertEqual(e["recipientAccountId"], harness.ACCOUNT)
+        self.assertTrue(harness.UUID_RE.match(e["eventID"]))
+
+    def test_create_table_is_a_management_event_with_the_table_description(self):
+        e = self.one(eventName="CreateTable")
+        self.assertDynamoDbEvent(e, "CreateTable", data=False)
+        self.assertEqual(e["userIdentity"]["arn"], harness.user_arn("db-lead"))
+        self.assertEqual(e["requestParameters"]["tableName"], "audited")
+        self.assertEqual(e["requestParameters"]["billingMode"], "PAY_PER_REQUEST")
+        self.assertEqual(e["responseElements"]["tableDescription"]["tableName"], "audited")
+        self.assertIs(e["readOnly"], False)
+        self.assertEqual(e["kmslabDecision"]["effect"], "Allow")
+
+    def test_item_calls_are_data_events_without_values(self):
+        put = self.one(eventName="PutItem")
+        self.assertDynamoDbEvent(put, "PutItem", data=True)
+        self.assertEqual(put["requestParameters"]["item"], ["pk", "secret"])
+        self.assertEqual(put["requestParameters"]["conditionExpression"], "attribute_not_exists(pk) OR secret <> :m")
+        self.assertNotIn("expressionAttributeValues", put["requestParameters"])
+        self.assertIsNone(put["responseElements"])
+        self.assertIs(put["readOnly"], False)
+        get = self.one(eventName="GetItem")
+        self.assertDynamoDbEvent(get, "GetItem", data=True)
+        self.assertEqual(get["requestParameters"]["key"], {"pk": "k1"})
+        self.assertEqual(get["requestParameters"]["projectionExpression"], "secret")
+        self.assertIs(get["readOnly"], True)
+        with open(os.path.join(self.srv.data_dir, "trail.jsonl"), encoding="utf-8") as f:
+            self.assertNotIn(self.MARKER, f.read())
+
+    def test_a_denied_table_call_is_explained(self):
+        e = self.one(eventName="DescribeTable")
+        self.assertDynamoDbEvent(e, "DescribeTable", data=False)
+        self.assertEqual(e["userIdentity"]["arn"], harness.user_arn("app"))
+        self.assertEqual(e["errorCode"], "AccessDenied")
+        self.assertIn("is not authorized to perform: dynamodb:DescribeTable", e["errorMessage"])
+        self.assertEqual(e["kmslabDecision"]["effect"], "ImplicitDeny")
+        self.assertTrue(e["kmslabDecision"]["explanation"])
+        r = harness.kmslab("trail", "--data", self.srv.data_dir, "--event", "DescribeTable")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ImplicitDeny", r.stdout)
+
+    def test_without_the_switch_item_calls_stay_out(self):
+        srv = harness.Server()
+        srv.start()
+        try:
+            ddb = srv.ddb(harness.creds_of("db-lead"))
+            ddb.create_table(TableName="quiet", BillingMode="PAY_PER_REQUEST",
+                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+            ddb.put_item(TableName="quiet", Item={"pk": {"S": "k"}})
+            r = srv.admin_request("GET", "/_kmslab/trail?principal=db-lead")
+            names = [e["eventName"] for e in r.body["events"] if e["eventSource"] == "dynamodb.amazonaws.com"]
+            self.assertEqual(names, ["CreateTable"])
+        finally:
+            srv.shutdown()
