@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "ddb/errors.h"
+#include "ddb/operations.h"
 #include "kms/policy_authorizer.h"
 
 namespace kmslab::ddb {
@@ -22,7 +25,12 @@ class CountingSink : public kms::AuditSink {
     if (record.status.ok() && record.operation == "Decrypt") ++decrypts;
   }
   void RecordDueEvent(const kms::DueEvent&) override {}  // not a Decrypt
-  void RecordCall(const kms::CallContext&, audit::EventInput, const std::vector<kms::AuthzOutcome>&) override {}
+  void RecordCall(const kms::CallContext&, audit::EventInput event, const std::vector<kms::AuthzOutcome>&) override {
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back(event.event_name);
+  }
+  std::mutex mu;
+  std::vector<std::string> calls;  // the DynamoDB calls audited, in order
   std::atomic<int> decrypts{0};
 };
 
@@ -45,7 +53,8 @@ struct Stack {
     keys = std::move(kms::KeyRegistry::Load(db.get(), core::SecretBytes(std::string(32, 'k')), &clock)).value();
     authorizer = std::make_unique<kms::PolicyAuthorizer>(&clock, keys.get(), nullptr, 0);
     kms_service = std::make_unique<kms::Service>(keys.get(), &clock, authorizer.get(), &sink);
-    ddb = std::make_unique<Service>(db.get(), kms_service.get(), &clock, core::SecretBytes(std::string(32, 'o')));
+    ddb = std::make_unique<Service>(db.get(), kms_service.get(), &clock, core::SecretBytes(std::string(32, 'o')),
+                                    options);
     REQUIRE(ddb->Load().ok());
   }
   Reply Ddb(const char* op, const std::string& body) { return ddb->Handle(op, body, call); }
@@ -66,6 +75,7 @@ struct Stack {
     REQUIRE_MESSAGE(r.status.ok(), r.status.ToString());
   }
 
+  Options options;  // for the shim, at each Start()
   std::string dir;
   core::ServerClock clock;
   CountingSink sink;
@@ -142,6 +152,68 @@ TEST_CASE("KMS errors reach the caller in DynamoDB's words") {
   CHECK(s.Ddb("DescribeTable", R"({"TableName":"music"})").status.aws_type() == "ResourceNotFoundException");
   CHECK(WireErrorType("ValidationException") == "com.amazon.coral.validate#ValidationException");
   CHECK(WireErrorType("ResourceNotFoundException") == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+}
+
+TEST_CASE("a caller without permissions gets no DynamoDB operation done, and each call is audited once") {
+  Stack s;
+  s.options.data_events = true;  // item calls audited too
+  s.Start();
+  s.CreateTable(s.CreateKey());
+  REQUIRE(s.Ddb("PutItem", kPut).status.ok());
+  Reply backup = s.Ddb("CreateBackup", R"({"TableName":"music","BackupName":"before"})");
+  REQUIRE(backup.status.ok());
+  rapidjson::Document doc;
+  doc.Parse(backup.body.data(), backup.body.size());
+  const std::string backup_arn = doc["BackupDetails"]["BackupArn"].GetString();
+  const std::string on_backup = R"({"BackupArn":")" + backup_arn + R"("})";
+  const std::map<std::string, std::string> requests = {
+      {"CreateBackup", R"({"TableName":"music","BackupName":"again"})"},
+      {"CreateTable", R"({"TableName":"other","BillingMode":"PAY_PER_REQUEST",)"
+                      R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],)"
+                      R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]})"},
+      {"DeleteBackup", on_backup},
+      {"DeleteItem", kGet},
+      {"DeleteTable", R"({"TableName":"music"})"},
+      {"DescribeBackup", on_backup},
+      {"DescribeTable", R"({"TableName":"music"})"},
+      {"GetItem", kGet},
+      {"ListBackups", "{}"},
+      {"ListTables", "{}"},
+      {"PutItem", kPut},
+      {"Query", R"({"TableName":"music","KeyConditionExpression":"pk = :k",)"
+                R"("ExpressionAttributeValues":{":k":{"S":"k1"}}})"},
+      {"RestoreTableFromBackup", R"({"TargetTableName":"restored","BackupArn":")" + backup_arn + R"("})"},
+      {"Scan", R"({"TableName":"music"})"},
+      {"UpdateTable", R"({"TableName":"music","SSESpecification":{"Enabled":false}})"},
+  };
+  kms::CallContext nobody = s.call;
+  auto identity = std::make_shared<iam::Identity>();
+  identity->arn = "arn:aws:iam::111122223333:user/nobody";
+  identity->account = "111122223333";
+  identity->type = "IAMUser";
+  identity->name = "nobody";
+  identity->user_id = "AIDANOBODYEXAMPLE";
+  nobody.caller = identity;
+#define KMSLAB_NAME(name) #name,
+  for (const char* op : {KMSLAB_DDB_OPERATIONS(KMSLAB_NAME)}) {
+#undef KMSLAB_NAME
+    CAPTURE(op);
+    const auto request = requests.find(op);
+    REQUIRE_MESSAGE(request != requests.end(), "no request for this operation: add one to the test");
+    const size_t audited = s.sink.calls.size();
+    const Reply reply = s.ddb->Handle(op, request->second, nobody);
+    CHECK(reply.status.aws_type() == "AccessDeniedException");
+    REQUIRE(s.sink.calls.size() == audited + 1);
+    CHECK(s.sink.calls.back() == op);
+  }
+  // The same requests are good ones: the root user gets them done.
+  for (const char* op : {"GetItem", "Query", "Scan", "DescribeTable", "DescribeBackup", "RestoreTableFromBackup",
+                         "UpdateTable", "DeleteItem", "DeleteTable"}) {
+    CAPTURE(op);
+    if (std::string_view(op) == "DeleteTable") s.clock.AdvanceSeconds(60);  // the key switch settles first
+    const Reply reply = s.Ddb(op, requests.at(op));
+    CHECK_MESSAGE(reply.status.ok(), reply.status.ToString());
+  }
 }
 
 }  // namespace
