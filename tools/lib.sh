@@ -69,15 +69,17 @@ build_kmslab() {
   ninja -C "$BUILD_DIR" >&2
 }
 
-# Sets PYTHON to a python3 that has boto3 (the newest client present wins:
-# the first python3 on PATH, else Debian's python3-boto3) and makes sure an
-# aws CLI is on PATH (else Debian's awscli).
+# Sets PYTHON to a python3 that has boto3 and cryptography (the tests check
+# signatures and ciphertexts with it; the newest client present wins: the
+# first python3 on PATH, else Debian's python3-boto3 and python3-cryptography)
+# and makes sure an aws CLI is on PATH (else Debian's awscli).
 ensure_clients() {
   PYTHON=""
-  if command -v python3 >/dev/null && python3 -c 'import boto3' 2>/dev/null; then
+  if command -v python3 >/dev/null && python3 -c 'import boto3, cryptography' 2>/dev/null; then
     PYTHON=$(command -v python3)
   else
-    ensure_packages "python3-boto3:/usr/lib/python3/dist-packages/boto3/__init__.py"
+    ensure_packages "python3-boto3:/usr/lib/python3/dist-packages/boto3/__init__.py" \
+      "python3-cryptography:/usr/lib/python3/dist-packages/cryptography/__init__.py"
     PYTHON=/usr/bin/python3
   fi
   command -v aws >/dev/null || ensure_packages "awscli:/usr/bin/aws"
