@@ -187,8 +187,11 @@ TEST_CASE("ExpandParams wraps key material to the public key, or fails clearly")
   auto key = crypto::PrivateKey::Parse(*pkcs8);
   REQUIRE(key.ok());
   const SavedValues saved = {{"pk", core::Base64Encode((*key)->public_key_info())}, {"junk", "AAEC"}};
-  for (auto [algorithm, hash] : {std::pair{"RSAES_OAEP_SHA_256", crypto::OaepHash::kSha256},
-                                 std::pair{"RSAES_OAEP_SHA_1", crypto::OaepHash::kSha1}}) {
+  for (const auto& wrapping : {std::pair{"RSAES_OAEP_SHA_256", crypto::OaepHash::kSha256},
+                                std::pair{"RSAES_OAEP_SHA_1", crypto::OaepHash::kSha1}}) {
+    // Named copies: clang 14 cannot capture structured bindings in CAPTURE's lambda.
+    const char* algorithm = wrapping.first;
+    const crypto::OaepHash hash = wrapping.second;
     CAPTURE(algorithm);
     auto out = ExpandParams(R"({"KeyId":"k","EncryptedKeyMaterial":{"wrapKeyMaterial":{"publicKey":"${pk}",)"
                             R"("material":"AAECAw==","algorithm":")" + std::string(algorithm) + R"("}}})",
