@@ -13,12 +13,24 @@
 #include "core/base64.h"
 #include "core/strings.h"
 #include "ddb/attribute_value.h"
+#include "ddb/document_path.h"
+#include "ddb/expression_lexer.h"
 
 namespace kmslab::ddb {
 
 namespace {
 
 using rapidjson::Value;
+using internal::IsWordChar;
+using internal::Lookup;
+using internal::OverlapError;
+using internal::Path;
+using internal::PathString;
+using internal::SameElement;
+using internal::SyntaxErrorText;
+using internal::Tok;
+using internal::Token;
+using internal::Tokenize;
 
 core::Status Invalid(std::string message) {
   return core::Status(core::Code::kInvalidArgument, std::move(message), "ValidationException");
@@ -27,10 +39,6 @@ core::Status Invalid(std::string message) {
 std::string_view Str(const Value& v) {
   return v.IsString() ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
 }
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsWordChar(char c) { return IsAlpha(c) || IsDigit(c) || c == '_'; }
 
 // "#word" or ":word" for `sigil` '#' / ':'.
 bool IsPlaceholder(std::string_view s, char sigil) {
@@ -44,24 +52,6 @@ std::string JoinKeys(const std::set<std::string>& keys) {
 }
 
 // ---- Syntax tree ----
-
-struct PathElement {
-  std::string name;    // a map key, when index < 0
-  int64_t index = -1;  // a list index, when >= 0
-};
-using Path = std::vector<PathElement>;
-
-// "[a, b, [1]]", as DynamoDB prints document paths.
-std::string PathString(const Path& path) {
-  std::string out = "[";
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += path[i].index >= 0 ? "[" + std::to_string(path[i].index) + "]" : path[i].name;
-  }
-  return out + "]";
-}
-
-bool SameElement(const PathElement& a, const PathElement& b) { return a.index == b.index && a.name == b.name; }
 
 struct Operand {
   enum class Kind { kInvalid, kPath, kValue } kind = Kind::kInvalid;  // kInvalid only beside a deferred error
@@ -110,48 +100,6 @@ namespace {
 using internal::ConditionTree;
 
 // ---- Tokens ----
-
-enum class Tok { kEnd, kWord, kName, kValue, kNumber, kPunct, kBad };
-
-struct Token {
-  Tok kind;
-  std::string_view text;
-  size_t pos;
-};
-
-std::vector<Token> Tokenize(std::string_view s) {
-  std::vector<Token> out;
-  size_t i = 0;
-  while (true) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
-    if (i == s.size()) break;
-    size_t start = i;
-    char c = s[i];
-    Tok kind = Tok::kPunct;
-    if (IsAlpha(c) || c == '_') {
-      while (i < s.size() && IsWordChar(s[i])) ++i;
-      kind = Tok::kWord;
-    } else if (IsDigit(c)) {
-      while (i < s.size() && IsDigit(s[i])) ++i;
-      kind = Tok::kNumber;
-    } else if ((c == '#' || c == ':') && i + 1 < s.size() && IsWordChar(s[i + 1])) {
-      ++i;
-      while (i < s.size() && IsWordChar(s[i])) ++i;
-      kind = c == '#' ? Tok::kName : Tok::kValue;
-    } else if ((c == '<' || c == '>') && i + 1 < s.size() && (s[i + 1] == '=' || (c == '<' && s[i + 1] == '>'))) {
-      i += 2;
-    } else if (std::string_view("()[],.=<>").find(c) != std::string_view::npos) {
-      ++i;
-    } else {  // one whole UTF-8 character
-      ++i;
-      while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-      kind = Tok::kBad;
-    }
-    out.push_back({kind, s.substr(start, i - start), start});
-  }
-  out.push_back({Tok::kEnd, {}, s.size()});
-  return out;
-}
 
 // ---- Parser ----
 
@@ -231,19 +179,7 @@ class Parser {
     return t == "=" || t == "<>" || t == "<" || t == "<=" || t == ">" || t == ">=";
   }
 
-  // "Syntax error; token: "<tok>", near: "<previous token .. next token>"".
-  core::Status SyntaxError() const {
-    size_t i = std::min(pos_, tokens_.size() - 1);
-    const Token& t = tokens_[i];
-    auto end_of = [](const Token& k) { return k.pos + k.text.size(); };
-    size_t start = i > 0 ? tokens_[i - 1].pos : t.pos;
-    size_t end = t.kind == Tok::kEnd            ? (i > 0 ? end_of(tokens_[i - 1]) : t.pos)
-                 : tokens_[i + 1].kind != Tok::kEnd ? end_of(tokens_[i + 1])
-                                                    : end_of(t);
-    std::string token = t.kind == Tok::kEnd ? "<EOF>" : std::string(t.text);
-    return Error("Syntax error; token: \"" + token + "\", near: \"" + std::string(text_.substr(start, end - start)) +
-                 "\"");
-  }
+  core::Status SyntaxError() const { return Error(SyntaxErrorText(text_, tokens_, pos_)); }
 
   core::Status Expect(std::string_view punct) {
     if (!IsPunct(punct)) return SyntaxError();
@@ -394,42 +330,13 @@ class Parser {
     return o;
   }
 
-  // name ("." name | "[" digits "]")*, names being words or #placeholders.
+  // A document path; words naming keywords (AND, OR ...) are not names.
   core::StatusOr<Path> ParsePath() {
-    Path path;
-    ASSIGN_OR_RETURN(std::string first, ParsePathName());
-    path.push_back({.name = std::move(first)});
-    while (true) {
-      if (IsPunct(".")) {
-        ++pos_;
-        ASSIGN_OR_RETURN(std::string name, ParsePathName());
-        path.push_back({.name = std::move(name)});
-      } else if (IsPunct("[")) {
-        ++pos_;
-        if (Peek().kind != Tok::kNumber) return SyntaxError();
-        int64_t index = 0;
-        for (char c : Peek().text) index = std::min<int64_t>(index * 10 + (c - '0'), INT32_MAX);
-        ++pos_;
-        RETURN_IF_ERROR(Expect("]"));
-        path.push_back({.index = index});
-      } else {
-        return path;
-      }
-    }
-  }
-
-  core::StatusOr<std::string> ParsePathName() {
-    const Token& t = Peek();
-    if (t.kind == Tok::kWord && !IsReserved(t)) {
-      ++pos_;
-      return std::string(t.text);
-    }
-    if (t.kind != Tok::kName) return SyntaxError();
-    ++pos_;
-    auto name = context_.ResolveName(t.text);
-    if (name.ok()) return std::move(name).value();
-    Defer(kPlaceholder, name.status().message());
-    return std::string(t.text);
+    std::optional<Path> path = internal::ParsePath(
+        tokens_, &pos_, context_, [this](const Token& t) { return !IsReserved(t); },
+        [this](const std::string& message) { Defer(kPlaceholder, message); });
+    if (!path) return SyntaxError();
+    return std::move(*path);
   }
 
   void CheckDistinct(std::string_view op, const Operand& a, const Operand& b) {
@@ -525,33 +432,6 @@ struct Evaluated {
 std::string Decoded(const Value& b) {
   std::string out;
   return core::Base64Decode(Str(b), &out) ? out : std::string(Str(b));
-}
-
-// The AttributeValue at `path` in `item`, or null.
-const Value* Lookup(const Value* item, const Path& path) {
-  const Value* map = item;     // where the next name is looked up
-  const Value* cur = nullptr;  // the AttributeValue reached so far
-  for (const PathElement& e : path) {
-    if (cur) {
-      std::string_view type = TypeOf(*cur);
-      if (type.empty()) return nullptr;
-      const Value& inner = cur->MemberBegin()->value;
-      if (e.index >= 0) {
-        if (type != "L" || !inner.IsArray() || e.index >= static_cast<int64_t>(inner.Size())) return nullptr;
-        cur = &inner[static_cast<rapidjson::SizeType>(e.index)];
-        continue;
-      }
-      if (type != "M") return nullptr;
-      map = &inner;
-    } else if (e.index >= 0) {
-      return nullptr;
-    }
-    if (!map || !map->IsObject()) return nullptr;
-    auto it = map->FindMember(Value(rapidjson::StringRef(e.name.data(), e.name.size())));
-    if (it == map->MemberEnd()) return nullptr;
-    cur = &it->value;
-  }
-  return cur;
 }
 
 std::optional<int64_t> SizeOf(const Value& av) {
@@ -887,27 +767,8 @@ core::StatusOr<KeyCondition> ParseKeyCondition(std::string_view text, Expression
 core::StatusOr<std::vector<std::string>> ParseProjection(std::string_view text, ExpressionContext& context) {
   Parser parser(text, "ProjectionExpression", context);
   ASSIGN_OR_RETURN(std::vector<Path> paths, parser.ParsePaths());
-  auto describe = [](const Path& a, const Path& b) {
-    return "must remove or rewrite one of these paths; path one: " + PathString(a) + ", path two: " + PathString(b);
-  };
-  // First any overlap (one path a prefix of the other), then any conflict
-  // (a list index where the other path has a map key), as DynamoDB reports.
-  for (size_t i = 0; i < paths.size(); ++i) {
-    for (size_t j = i + 1; j < paths.size(); ++j) {
-      size_t n = std::min(paths[i].size(), paths[j].size());
-      if (std::equal(paths[i].begin(), paths[i].begin() + static_cast<ptrdiff_t>(n), paths[j].begin(), SameElement)) {
-        return parser.Error("Two document paths overlap with each other; " + describe(paths[i], paths[j]));
-      }
-    }
-  }
-  for (size_t i = 0; i < paths.size(); ++i) {
-    for (size_t j = i + 1; j < paths.size(); ++j) {
-      auto [a, b] = std::mismatch(paths[i].begin(), paths[i].end(), paths[j].begin(), paths[j].end(), SameElement);
-      if (a != paths[i].end() && b != paths[j].end() && (a->index >= 0) != (b->index >= 0)) {
-        return parser.Error("Two document paths conflict with each other; " + describe(paths[i], paths[j]));
-      }
-    }
-  }
+  const std::string overlap = OverlapError(paths);
+  if (!overlap.empty()) return parser.Error(overlap);
   std::vector<std::string> names;
   for (const Path& path : paths) {
     if (std::find(names.begin(), names.end(), path[0].name) == names.end()) names.push_back(path[0].name);

@@ -6,29 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "ddb/test_support.h"
+
 namespace kmslab::ddb {
 namespace {
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  if (text.empty()) return doc;  // null: absent
-  doc.Parse(text.data(), text.size());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
-
-// One request's ExpressionAttributeNames / Values ("" when absent).
-struct Request {
-  Request(const std::string& names_json, const std::string& values_json)
-      : names(Json(names_json)),
-        values(Json(values_json)),
-        context(names.IsNull() ? nullptr : &names, values.IsNull() ? nullptr : &values) {}
-  Request(const Request&) = delete;
-
-  rapidjson::Document names;
-  rapidjson::Document values;
-  ExpressionContext context;
-};
+using testing::Json;
+using testing::Request;
 
 const char kItem[] = R"({
   "a": {"N": "5"},

@@ -27,6 +27,7 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(Query)                       \
   X(RestoreTableFromBackup)      \
   X(Scan)                        \
+  X(UpdateItem)                  \
   X(UpdateTable)
 
 namespace ops {

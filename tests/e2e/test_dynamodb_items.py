@@ -1,5 +1,6 @@
 """DynamoDB shim, data plane: PutItem (ConditionExpression, ReturnValues ALL_OLD), GetItem
-(ProjectionExpression), DeleteItem, Query (KeyConditionExpression, FilterExpression,
+(ProjectionExpression), DeleteItem, UpdateItem (UpdateExpression SET / REMOVE / ADD / DELETE,
+ConditionExpression, every ReturnValues mode, IAM), Query (KeyConditionExpression, FilterExpression,
 ScanIndexForward, Limit / ExclusiveStartKey paging), Scan (FilterExpression, paging, Select
 COUNT), every AttributeValue type round-tripping, and the item validation errors of
 dynamodb-sse.md §5.2 / §5.3. Each behaviour runs on an owned-key table and on a table under a
@@ -11,7 +12,7 @@ import decimal
 import boto3.dynamodb.types
 
 import harness
-from ddb_case import INVALID, DdbCase, new_name, sse_kms
+from ddb_case import INVALID, DdbCase, new_name, sse_kms, table_arn
 
 SRV = harness.Server()
 setUpModule = SRV.start
@@ -195,6 +196,121 @@ class ItemsBase(DdbCase):
         self.assertIsNone(self.get(name, "a"))
         r = self.ddb.delete_item(TableName=name, Key={"pk": {"S": "a"}}, ReturnValues="ALL_OLD")
         self.assertNotIn("Attributes", r)  # deleting a missing item is fine
+
+    # --- UpdateItem ----------------------------------------------------------------------
+    def update(self, name, pk, expression, values=None, names=None, **kw):
+        if values:
+            kw["ExpressionAttributeValues"] = values
+        if names:
+            kw["ExpressionAttributeNames"] = names
+        return self.ddb.update_item(TableName=name, Key={"pk": {"S": pk}}, UpdateExpression=expression,
+                                    **kw)
+
+    def assertUpdateFails(self, code, message, *args, **kw):
+        """self.update(*args, **kw) fails with `code` / `message`."""
+        self.assertDdbError(code, message, lambda: self.update(*args, **kw))
+
+    def test_update_counters(self):
+        name = self.new_table()
+        one = {":one": {"N": "1"}}
+        self.update(name, "c", "ADD hits :one", one)  # creates the item and the counter
+        self.update(name, "c", "ADD hits :one", one)
+        self.update(name, "c", "SET #v = if_not_exists(#v, :zero) + :one",
+                    {":zero": {"N": "0"}, ":one": {"N": "1"}}, {"#v": "views"})
+        self.update(name, "c", "SET views = views + :one, price = :p - :d",
+                    {":one": {"N": "1"}, ":p": {"N": "100"}, ":d": {"N": "88.3"}})
+        self.assertEqual(self.get(name, "c"), {"pk": {"S": "c"}, "hits": {"N": "2"}, "views": {"N": "2"},
+                                               "price": {"N": "11.7"}})
+        self.assertUpdateFails("ValidationException",
+                            "An operand in the update expression has an incorrect data type",
+                            name, "c", "SET pk2 = hits + :s", {":s": {"S": "x"}})
+        self.assertUpdateFails("ValidationException", "The provided expression refers to an attribute "
+                            "that does not exist in the item",
+                            name, "c", "SET a = missing + :one", one)
+        self.assertNotIn("pk2", self.get(name, "c"))
+
+    def test_update_lists_maps_and_sets(self):
+        name = self.new_table()
+        self.put(name, "d", l={"L": [{"N": "0"}, {"N": "1"}, {"N": "2"}]},
+                 m={"M": {"keep": {"S": "k"}, "drop": {"S": "d"}}}, tags={"SS": ["a", "b"]})
+        self.update(name, "d", "SET l = list_append(l, :more)", {":more": {"L": [{"N": "3"}]}})
+        self.update(name, "d", "SET m.added = :x REMOVE m.#d, l[0] ADD tags :add DELETE old :gone",
+                    {":x": {"S": "x"}, ":add": {"SS": ["c"]}, ":gone": {"SS": ["z"]}}, {"#d": "drop"})
+        item = self.get(name, "d")
+        self.assertEqual(item["l"], {"L": [{"N": "1"}, {"N": "2"}, {"N": "3"}]})
+        self.assertEqual(item["m"], {"M": {"keep": {"S": "k"}, "added": {"S": "x"}}})
+        self.assertEqual(set(item["tags"]["SS"]), {"a", "b", "c"})
+        self.update(name, "d", "SET l = list_append(:front, l)", {":front": {"L": [{"S": "f"}]}})
+        self.assertEqual(self.get(name, "d")["l"], {"L": [{"S": "f"}, {"N": "1"}, {"N": "2"}, {"N": "3"}]})
+        self.update(name, "d", "DELETE tags :ab", {":ab": {"SS": ["a", "b"]}})
+        self.assertEqual(self.get(name, "d")["tags"], {"SS": ["c"]})
+        self.update(name, "d", "DELETE tags :c", {":c": {"SS": ["c"]}})  # emptied: removed
+        self.assertNotIn("tags", self.get(name, "d"))
+        self.assertUpdateFails("ValidationException", "The document path provided in the update expression "
+                            "is invalid for update",
+                            name, "d", "SET nothere.x = :x", {":x": {"S": "x"}})
+        self.assertUpdateFails("ValidationException", "1 validation error detected: Invalid UpdateExpression: "
+                            "Two document paths overlap with each other; must remove or rewrite one of "
+                            "these paths; path one: [m], path two: [m, keep]",
+                            name, "d", "SET m = :x REMOVE m.keep", {":x": {"S": "x"}})
+        self.assertUpdateFails("ValidationException", "1 validation error detected: Invalid UpdateExpression: "
+                            "Syntax error; token: \":\", near: \"hits : incr\"",
+                            name, "d", "SET hits : incr")
+        self.assertUpdateFails("ValidationException", "1 validation error detected: Value provided in "
+                            "ExpressionAttributeValues unused in expressions: keys: {:unused}",
+                            name, "d", "REMOVE a", {":unused": {"S": "x"}})
+
+    def test_update_conditions_and_return_values(self):
+        name = self.new_table()
+        self.put(name, "r", a={"N": "1"}, b={"S": "old"})
+        fails = ("ConditionalCheckFailedException", "The conditional request failed")
+        self.assertUpdateFails(*fails, name, "r", "SET a = :two",
+                            {":two": {"N": "2"}, ":x": {"N": "9"}}, ConditionExpression="a = :x",
+                            ReturnValuesOnConditionCheckFailure="ALL_OLD")
+        self.assertUpdateFails(*fails, name, "nobody", "SET a = :two", {":two": {"N": "2"}},
+                            ConditionExpression="attribute_exists(pk)")
+        self.assertIsNone(self.get(name, "nobody"))  # nothing created on failure
+        self.assertEqual(self.get(name, "r")["a"], {"N": "1"})
+        two = {":two": {"N": "2"}}
+        r = self.update(name, "r", "SET a = :two", two, ConditionExpression="attribute_exists(pk)")
+        self.assertNotIn("Attributes", r)
+        r = self.update(name, "r", "SET c = :two", two, ReturnValues="ALL_OLD")
+        self.assertEqual(r["Attributes"], {"pk": {"S": "r"}, "a": {"N": "2"}, "b": {"S": "old"}})
+        r = self.update(name, "r", "SET a = :x, n = :x", {":x": {"N": "3"}}, ReturnValues="UPDATED_OLD")
+        self.assertEqual(r["Attributes"], {"a": {"N": "2"}})
+        r = self.update(name, "r", "SET a = :x REMOVE b", {":x": {"N": "4"}}, ReturnValues="ALL_NEW")
+        self.assertEqual(r["Attributes"], {"pk": {"S": "r"}, "a": {"N": "4"}, "c": {"N": "2"},
+                                           "n": {"N": "3"}})
+        r = self.update(name, "r", "ADD a :x REMOVE c", {":x": {"N": "1"}}, ReturnValues="UPDATED_NEW")
+        self.assertEqual(r["Attributes"], {"a": {"N": "5"}})
+        self.assertUpdateFails("ValidationException", "1 validation error detected: Value 'ALL' at "
+                            "'returnValues' failed to satisfy constraint: Member must satisfy enum value "
+                            "set: [NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]",
+                            name, "r", "REMOVE z", ReturnValues="ALL")
+
+    def test_update_missing_item_and_key_attributes(self):
+        name = self.new_table()
+        r = self.update(name, "new", "SET v = :v", {":v": {"S": "x"}}, ReturnValues="ALL_NEW")
+        self.assertEqual(r["Attributes"], {"pk": {"S": "new"}, "v": {"S": "x"}})
+        self.assertEqual(self.get(name, "new"), {"pk": {"S": "new"}, "v": {"S": "x"}})
+        r = self.update(name, "gone", "REMOVE v", ReturnValues="ALL_OLD")
+        self.assertNotIn("Attributes", r)
+        self.assertEqual(self.get(name, "gone"), {"pk": {"S": "gone"}})
+        self.assertUpdateFails("ValidationException", INVALID + "Cannot update attribute pk. This attribute "
+                            "is part of the key",
+                            name, "new", "SET pk = :v", {":v": {"S": "y"}})
+        self.assertUpdateFails("ValidationException", "Item size to update has exceeded the maximum allowed "
+                            "size", name, "new", "SET big = :b, big2 = :b",
+                            {":b": {"S": "x" * 250_000}})
+        self.assertEqual(self.get(name, "new"), {"pk": {"S": "new"}, "v": {"S": "x"}})
+
+    def test_update_denied_by_iam(self):
+        name = self.new_table()
+        self.put(name, "a", v={"S": "secret"})
+        self.assertAccessDenied(self.ddb_as("app").update_item, harness.user_arn("app"),
+                                "dynamodb:UpdateItem", table_arn(name), "no-identity", TableName=name,
+                                Key={"pk": {"S": "a"}}, UpdateExpression="REMOVE v")
+        self.assertEqual(self.get(name, "a"), {"pk": {"S": "a"}, "v": {"S": "secret"}})
 
     # --- Query / Scan --------------------------------------------------------------------
     def sks(self, items):

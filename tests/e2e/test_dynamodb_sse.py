@@ -80,10 +80,11 @@ class ServerPerClass(DdbCase):
         return datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
 
     def data_plane_fails(self, name, code, pattern, client=None):
-        """GetItem, PutItem, Query and Scan all fail with `code` / `pattern`."""
+        """GetItem, PutItem, UpdateItem, Query and Scan all fail with `code` / `pattern`."""
         c = client or self.ddb
         calls = [(c.get_item, {"Key": {"pk": {"S": "item-0"}}}),
                  (c.put_item, {"Item": {"pk": {"S": "new"}}}),
+                 (c.update_item, {"Key": {"pk": {"S": "item-0"}}, "UpdateExpression": "REMOVE v"}),
                  (c.query, {"KeyConditionExpression": "pk = :p",
                             "ExpressionAttributeValues": {":p": {"S": "item-0"}}}),
                  (c.scan, {})]

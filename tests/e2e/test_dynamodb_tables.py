@@ -207,6 +207,7 @@ class IamTest(DdbCase):
             ("GetItem", app.get_item, {"Key": key}),
             ("PutItem", app.put_item, {"Item": key}),
             ("DeleteItem", app.delete_item, {"Key": key}),
+            ("UpdateItem", app.update_item, {"Key": key, "UpdateExpression": "REMOVE v"}),
             ("Query", app.query, {"KeyConditionExpression": "pk = :p",
                                   "ExpressionAttributeValues": {":p": {"S": "a"}}}),
             ("Scan", app.scan, {}),

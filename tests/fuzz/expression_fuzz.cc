@@ -1,8 +1,9 @@
 // Every DynamoDB expression grammar (ddb/expressions.cc): condition and
 // filter expressions (parsed, then evaluated against an item and against no
-// item), key conditions (with SortMatches), projections, and the
+// item), key conditions (with SortMatches), projections, update expressions
+// (parsed, then applied to a copy of the item and to an empty one), and the
 // ExpressionAttributeNames / Values validation of ExpressionContext. Input:
-//   1: "condition", "filter", "key" or "projection" (else all four)
+//   1: "condition", "filter", "key", "projection" or "update" (else all five)
 //   2: the expression
 //   rest: {"names": {...}, "values": {...}, "item": {...}}; when absent or
 //   not such JSON, a fixed set of names (#a #b #n), values (:a :b :s :n :l)
@@ -13,7 +14,9 @@
 #include <cstdint>
 #include <string>
 
+#include "ddb/attribute_value.h"
 #include "ddb/expressions.h"
+#include "ddb/update_expression.h"
 #include "fuzz_input.h"
 
 namespace {
@@ -44,6 +47,19 @@ void Run(std::string_view kind, std::string_view text, const rapidjson::Value& d
   } else if (kind == "key") {
     auto key = ddb::ParseKeyCondition(text, *context, "pk", "sk");
     if (key.ok() && item != nullptr && item->HasMember("sk")) (void)key->SortMatches((*item)["sk"]);
+  } else if (kind == "update") {
+    auto update = ddb::UpdateExpression::Parse(text, *context);
+    if (update.ok()) {
+      rapidjson::Document target;
+      target.SetObject();
+      (void)update->Apply(target, target.GetAllocator());
+      if (item != nullptr && ddb::ValidateItem(*item).ok()) {  // Apply's precondition: a stored, valid item
+        target.CopyFrom(*item, target.GetAllocator());
+      }
+      if (update->Apply(target, target.GetAllocator()).ok()) {
+        (void)ddb::ProjectPaths(target, update->paths(), target.GetAllocator());
+      }
+    }
   } else {
     (void)ddb::ParseProjection(text, *context);
   }
@@ -61,10 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) doc.Parse(kDefaults.data(), kDefaults.size());
-  if (kind == "condition" || kind == "filter" || kind == "key" || kind == "projection") {
+  if (kind == "condition" || kind == "filter" || kind == "key" || kind == "projection" || kind == "update") {
     Run(kind, text, doc);
   } else {
-    for (std::string_view k : {"condition", "filter", "key", "projection"}) Run(k, text, doc);
+    for (std::string_view k : {"condition", "filter", "key", "projection", "update"}) Run(k, text, doc);
   }
   return 0;
 }

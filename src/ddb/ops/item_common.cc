@@ -6,7 +6,6 @@ namespace kmslab::ddb::ops {
 
 namespace {
 const std::string kInvalid = "One or more parameter values were invalid: ";
-constexpr int64_t kMaxItemBytes = 400 * 1024;
 }  // namespace
 
 std::string ToJson(const rapidjson::Value& value) {
@@ -112,6 +111,33 @@ core::StatusOr<bool> ReadReturnAllOld(const rapidjson::Value& request) {
   if (!value || *value == "NONE") return false;
   if (*value == "ALL_OLD") return true;
   return ValidationError("Return values set to invalid value");
+}
+
+const std::string* FindItem(const Table& t, const ItemKey& key) {
+  auto part = t.partitions.find(key.partition);
+  if (part == t.partitions.end()) return nullptr;
+  auto it = part->second.find(key.sort);
+  return it == part->second.end() ? nullptr : &it->second;
+}
+
+bool ConditionHolds(const std::optional<Condition>& condition, const std::string* stored) {
+  if (!condition) return true;
+  if (!stored) return condition->Evaluate(nullptr);
+  rapidjson::Document item;
+  item.Parse(stored->data(), stored->size());
+  return condition->Evaluate(&item);
+}
+
+int64_t StoredSize(const std::string* json) {
+  if (!json) return 0;
+  rapidjson::Document item;
+  item.Parse(json->data(), json->size());
+  return ItemSizeBytes(item);
+}
+
+core::Status AwaitWrite(Service& s, std::optional<uint64_t> ticket) {
+  if (!ticket || s.store().AwaitDdbWrites(*ticket).ok()) return core::Status();
+  return InternalServerError("Internal server error: the write was not stored");
 }
 
 core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& t, const ItemKey& key, const std::string& item_json,

@@ -12,6 +12,9 @@
 
 namespace kmslab::ddb::ops {
 
+// DynamoDB's item size limit (ItemSizeBytes).
+constexpr int64_t kMaxItemBytes = 400 * 1024;
+
 // A whole item for PutItem: valid values, the key attributes present with
 // their declared types and non-empty, at most 400 KB.
 core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item);
@@ -33,11 +36,21 @@ core::StatusOr<bool> ReadReturnAllOld(const rapidjson::Value& request);
 // Serializes a JSON value.
 std::string ToJson(const rapidjson::Value& value);
 
+// The stored item (JSON text) at `key`, or null. Requires table.mu held.
+const std::string* FindItem(const Table& table, const ItemKey& key);
+// Checks `condition` (none: true) against the stored item (null when none).
+bool ConditionHolds(const std::optional<Condition>& condition, const std::string* stored);
+// The ItemSizeBytes of a stored item (JSON text); 0 for null.
+int64_t StoredSize(const std::string* json);
+
 // Applies a put (`item_json` non-empty) or delete of the item at `key` in
 // memory and queues it for the store; requires table.mu held exclusively.
 // Returns the store ticket to await after unlocking.
 core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& table, const ItemKey& key, const std::string& item_json,
                                     int64_t size_delta);
+// Waits, after unlocking the table, for the store to hold the write of
+// `ticket` (none: nothing to wait for).
+core::Status AwaitWrite(Service& s, std::optional<uint64_t> ticket);
 
 }  // namespace kmslab::ddb::ops
 

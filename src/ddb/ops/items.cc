@@ -9,30 +9,6 @@ namespace kmslab::ddb::ops {
 
 namespace {
 
-// The stored item at `key`, or null. Requires table.mu held.
-const std::string* FindItem(const Table& t, const ItemKey& key) {
-  auto part = t.partitions.find(key.partition);
-  if (part == t.partitions.end()) return nullptr;
-  auto it = part->second.find(key.sort);
-  return it == part->second.end() ? nullptr : &it->second;
-}
-
-// Checks `condition` against the stored item (null when none).
-bool ConditionHolds(const std::optional<Condition>& condition, const std::string* stored) {
-  if (!condition) return true;
-  if (!stored) return condition->Evaluate(nullptr);
-  rapidjson::Document item;
-  item.Parse(stored->data(), stored->size());
-  return condition->Evaluate(&item);
-}
-
-int64_t SizeOf(const std::string* json) {
-  if (!json) return 0;
-  rapidjson::Document item;
-  item.Parse(json->data(), json->size());
-  return ItemSizeBytes(item);
-}
-
 // Puts `json` (or deletes, when empty) at `key` if `condition` holds for the
 // stored item, answering {} or {"Attributes": old item}.
 core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, const std::string& json, int64_t size,
@@ -46,13 +22,10 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
     if (!ConditionHolds(condition, stored)) return ConditionalCheckFailed();
     if (stored) old = *stored;
     if (stored || !json.empty()) {
-      ASSIGN_OR_RETURN(ticket, ApplyWrite(s, table, key, json, size - SizeOf(stored)));
+      ASSIGN_OR_RETURN(ticket, ApplyWrite(s, table, key, json, size - StoredSize(stored)));
     }
   }
-  if (ticket) {
-    core::Status stored = s.store().AwaitDdbWrites(*ticket);
-    if (!stored.ok()) return InternalServerError("Internal server error: the write was not stored");
-  }
+  RETURN_IF_ERROR(AwaitWrite(s, ticket));
   out.StartObject();
   if (return_old && !old.empty()) {
     out.Key("Attributes");

@@ -1,0 +1,148 @@
+// UpdateItem (dynamodb-data-plane.md section 1): an upsert of the item at Key
+// through an UpdateExpression, under an optional ConditionExpression.
+#include <mutex>
+
+#include "ddb/attribute_value.h"
+#include "ddb/operations.h"
+#include "ddb/ops/item_common.h"
+#include "ddb/update_expression.h"
+
+namespace kmslab::ddb::ops {
+
+namespace {
+
+enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
+
+// The request-validation envelope UpdateItem puts around expression and
+// parameter errors (reference section 0, default on): "1 validation error
+// detected: " before the ValidationException text.
+core::Status Enveloped(core::Status status) {
+  if (status.ok() || status.aws_type() != "ValidationException") return status;
+  return ValidationError("1 validation error detected: " + status.message());
+}
+
+template <typename T>
+core::StatusOr<T> Enveloped(core::StatusOr<T> value) {
+  if (value.ok()) return value;
+  return Enveloped(value.status());
+}
+
+// ReturnValues: NONE (default), ALL_OLD, UPDATED_OLD, ALL_NEW or UPDATED_NEW.
+core::StatusOr<ReturnValues> ReadReturnValues(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnValues"));
+  static constexpr std::pair<std::string_view, ReturnValues> kModes[] = {{"NONE", ReturnValues::kNone},
+                                                                          {"ALL_OLD", ReturnValues::kAllOld},
+                                                                          {"UPDATED_OLD", ReturnValues::kUpdatedOld},
+                                                                          {"ALL_NEW", ReturnValues::kAllNew},
+                                                                          {"UPDATED_NEW", ReturnValues::kUpdatedNew}};
+  if (!value) return ReturnValues::kNone;
+  for (const auto& [name, mode] : kModes) {
+    if (*value == name) return mode;
+  }
+  return ValidationError("1 validation error detected: Value '" + *value +
+                         "' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: "
+                         "[NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]");
+}
+
+// ReturnValuesOnConditionCheckFailure: NONE (default) or ALL_OLD.
+core::Status CheckReturnOnFailure(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnValuesOnConditionCheckFailure"));
+  if (!value || *value == "NONE" || *value == "ALL_OLD") return core::Status();
+  return ValidationError("1 validation error detected: Value '" + *value +
+                         "' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must "
+                         "satisfy enum value set: [ALL_OLD, NONE]");
+}
+
+core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const rapidjson::Value& request,
+                                                          ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "UpdateExpression"));
+  if (!text) return std::optional<UpdateExpression>();
+  ASSIGN_OR_RETURN(UpdateExpression update, UpdateExpression::Parse(*text, context));
+  return std::optional<UpdateExpression>(std::move(update));
+}
+
+std::vector<std::string> KeyNames(const TableDefinition& d) {
+  std::vector<std::string> names{d.hash_name};
+  if (!d.range_name.empty()) names.push_back(d.range_name);
+  return names;
+}
+
+// The item after the update: the stored one (or the key alone) with the
+// update applied, validated as PutItem validates items.
+core::Status Updated(const TableDefinition& d, const std::optional<UpdateExpression>& update,
+                     rapidjson::Document& item) {
+  if (update) RETURN_IF_ERROR(update->Apply(item, item.GetAllocator()));
+  if (ItemSizeBytes(item) > kMaxItemBytes) {
+    return ValidationError("Item size to update has exceeded the maximum allowed size");
+  }
+  return ValidateNewItem(d, item);
+}
+
+// The response's Attributes for `mode`, or nothing.
+void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<UpdateExpression>& update,
+                     const std::string& old_json, rapidjson::Document& item) {
+  if (mode == ReturnValues::kNone || (mode == ReturnValues::kAllOld && old_json.empty())) return;
+  if (mode == ReturnValues::kAllNew) {
+    out.Key("Attributes");
+    item.Accept(out);
+    return;
+  }
+  if (mode == ReturnValues::kAllOld) {
+    out.Key("Attributes");
+    WriteItem(out, old_json, {});
+    return;
+  }
+  rapidjson::Document old;
+  if (!old_json.empty()) old.Parse(old_json.data(), old_json.size());
+  const rapidjson::Value& source = mode == ReturnValues::kUpdatedOld ? old : item;
+  if (!update || !source.IsObject()) return;
+  rapidjson::Value part = ProjectPaths(source, update->paths(), item.GetAllocator());
+  if (part.ObjectEmpty()) return;
+  out.Key("Attributes");
+  part.Accept(out);
+}
+
+}  // namespace
+
+core::Status UpdateItem(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
+  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
+  RETURN_IF_ERROR(RejectUnsupported(request, {"AttributeUpdates", "Expected", "ConditionalOperator"}, "UpdateItem"));
+  ASSIGN_OR_RETURN(ReturnValues mode, ReadReturnValues(request));
+  RETURN_IF_ERROR(CheckReturnOnFailure(request));
+  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:UpdateItem"));
+  ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
+  RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
+  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(ReadExpressionContext(request)));
+  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(ReadUpdate(request, context)));
+  ASSIGN_OR_RETURN(std::optional<Condition> condition,
+                   Enveloped(ReadCondition(request, "ConditionExpression", context)));
+  RETURN_IF_ERROR(Enveloped(context.CheckAllUsed()));
+  if (update) RETURN_IF_ERROR(update->CheckKeyAttributes(KeyNames(table->definition)));
+  RETURN_IF_ERROR(s.OpenTable(call, *table));
+
+  const ItemKey key = KeyOf(table->definition, *key_value);
+  std::string old_json;
+  rapidjson::Document item;
+  std::optional<uint64_t> ticket;
+  {
+    std::unique_lock<std::shared_mutex> lock(table->mu);
+    if (table->deleted) return ResourceNotFound("Requested resource not found");
+    const std::string* stored = FindItem(*table, key);
+    if (!ConditionHolds(condition, stored)) return ConditionalCheckFailed();
+    if (stored) {
+      old_json = *stored;
+      item.Parse(stored->data(), stored->size());
+    } else {
+      item.CopyFrom(*key_value, item.GetAllocator());
+    }
+    RETURN_IF_ERROR(Updated(table->definition, update, item));
+    ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, ToJson(item), ItemSizeBytes(item) - StoredSize(stored)));
+  }
+  RETURN_IF_ERROR(AwaitWrite(s, ticket));
+  out.StartObject();
+  WriteAttributes(out, mode, update, old_json, item);
+  out.EndObject();
+  return core::Status();
+}
+
+}  // namespace kmslab::ddb::ops
