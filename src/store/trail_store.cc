@@ -150,11 +150,18 @@ core::StatusOr<int64_t> TrailStore::Pragma(const char* name) {
   return stmt.Int(0);
 }
 
+core::StatusOr<TrailStore::PageUse> TrailStore::ReadPageUse() {
+  PageUse use;
+  ASSIGN_OR_RETURN(use.pages, Pragma("page_count"));
+  ASSIGN_OR_RETURN(use.free_pages, Pragma("freelist_count"));
+  ASSIGN_OR_RETURN(use.page_size, Pragma("page_size"));
+  return use;
+}
+
 core::StatusOr<int64_t> TrailStore::FileBytes() {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(int64_t pages, Pragma("page_count"));
-  ASSIGN_OR_RETURN(int64_t page_size, Pragma("page_size"));
-  return pages * page_size;
+  ASSIGN_OR_RETURN(PageUse use, ReadPageUse());
+  return use.pages * use.page_size;
 }
 
 core::StatusOr<int64_t> TrailStore::Prune(int64_t older_than_ms, int64_t max_bytes, int64_t max_rows) {
@@ -186,10 +193,8 @@ core::StatusOr<int64_t> TrailStore::Prune(int64_t older_than_ms, int64_t max_byt
     }
   }
   if (max_bytes > 0 && cut <= last) {
-    ASSIGN_OR_RETURN(int64_t pages, Pragma("page_count"));
-    ASSIGN_OR_RETURN(int64_t free_pages, Pragma("freelist_count"));
-    ASSIGN_OR_RETURN(int64_t page_size, Pragma("page_size"));
-    const int64_t used = (pages - free_pages) * page_size;
+    ASSIGN_OR_RETURN(PageUse use, ReadPageUse());
+    const int64_t used = use.used_bytes();
     if (used > max_bytes) {
       const double share = 1.0 - 0.9 * static_cast<double>(max_bytes) / static_cast<double>(used);
       cut = std::max(cut, first + static_cast<int64_t>(share * static_cast<double>(last - first + 1)) + 1);
@@ -212,17 +217,14 @@ core::Status TrailStore::Shrink(int64_t max_bytes) {
   ASSIGN_OR_RETURN(int64_t auto_vacuum, Pragma("auto_vacuum"));
   // 2 = incremental; a database made before it had none until vacuumed.
   if (auto_vacuum != 2) return Exec("PRAGMA auto_vacuum=INCREMENTAL; VACUUM");
-  ASSIGN_OR_RETURN(int64_t pages, Pragma("page_count"));
-  ASSIGN_OR_RETURN(int64_t free_pages, Pragma("freelist_count"));
-  ASSIGN_OR_RETURN(int64_t page_size, Pragma("page_size"));
+  ASSIGN_OR_RETURN(PageUse use, ReadPageUse());
   // Appends reuse free pages at no cost, while vacuuming moves the newest pages
   // into the holes, reading and rewriting as much as was deleted. So the file
   // keeps a working slack of free pages and gives back only a surplus: beyond
   // an eighth of the size rule (the size rule prunes the events to 90% of it,
   // so the file stays near it), or without one beyond a quarter of the events.
-  const int64_t used_bytes = (pages - free_pages) * page_size;
-  const int64_t slack_bytes = max_bytes > 0 ? max_bytes / 8 : std::max(kShrinkMinSlackBytes, used_bytes / 4);
-  const int64_t surplus_pages = free_pages - slack_bytes / page_size;
+  const int64_t slack_bytes = max_bytes > 0 ? max_bytes / 8 : std::max(kShrinkMinSlackBytes, use.used_bytes() / 4);
+  const int64_t surplus_pages = use.free_pages - slack_bytes / use.page_size;
   if (surplus_pages <= 0) return core::Status();
   const int64_t pass_pages = std::min(surplus_pages, kShrinkPagesPerPass);
   return Exec(("PRAGMA incremental_vacuum(" + std::to_string(pass_pages) + ")").c_str());

@@ -60,6 +60,12 @@ class TrailStore {
   core::Status Exec(const char* sql);
   core::Status Create(const std::string& state_path);
   core::StatusOr<int64_t> Pragma(const char* name);  // under mu_
+  // The database's pages: all, free, and their size (under mu_).
+  struct PageUse {
+    int64_t pages = 0, free_pages = 0, page_size = 0;
+    int64_t used_bytes() const { return (pages - free_pages) * page_size; }
+  };
+  core::StatusOr<PageUse> ReadPageUse();
   // Gives a bounded number of free pages beyond a working slack back to the
   // file system (under mu_); vacuums a database made before auto-vacuum.
   core::Status Shrink(int64_t max_bytes);
