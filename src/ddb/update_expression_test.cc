@@ -157,9 +157,9 @@ TEST_CASE("parse errors") {
       {"SET " + std::string(4100, 'a') + " = :s",
        "Expression size has exceeded the maximum allowed size; expression size: 4109"},
   };
-  for (const auto& [expression, message] : cases) {
-    CAPTURE(expression);
-    CHECK(u.ParseError(expression) == "Invalid UpdateExpression: " + message);
+  for (const auto& c : cases) {
+    CAPTURE(c.first);  // no structured binding: clang 14 cannot capture one in CAPTURE's lambda
+    CHECK(u.ParseError(c.first) == "Invalid UpdateExpression: " + c.second);
   }
   CHECK(u.ParseError("SET #n = :s").empty());
   CHECK(u.context.CheckAllUsed().message() ==
