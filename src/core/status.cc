@@ -33,6 +33,15 @@ Status::Status(Code code, std::string message, std::string aws_type) {
 
 const std::string& Status::message() const { return state_ ? state_->message : Empty(); }
 const std::string& Status::aws_type() const { return state_ ? state_->aws_type : Empty(); }
+const std::string& Status::detail_json() const { return state_ ? state_->detail_json : Empty(); }
+
+Status Status::WithDetail(std::string object_json) const {
+  if (!state_) return *this;
+  Status detailed;
+  detailed.state_ = std::make_shared<const State>(State{state_->code, state_->message, state_->aws_type,
+                                                        std::move(object_json)});
+  return detailed;
+}
 
 std::string Status::ToString() const {
   if (ok()) return "OK";

@@ -41,6 +41,11 @@ class [[nodiscard]] Status {
   const std::string& message() const;
   // The AWS error type (`__type`), empty until an edge names it.
   const std::string& aws_type() const;
+  // Further members of the error's JSON body, as a JSON object's text (DynamoDB's
+  // ConditionalCheckFailedException carries the old item as "Item"); empty for none.
+  const std::string& detail_json() const;
+  // This error with `object_json` (a JSON object's text) as its further members.
+  Status WithDetail(std::string object_json) const;
 
   // "CODE: message" for logs and test failures.
   std::string ToString() const;
@@ -50,6 +55,7 @@ class [[nodiscard]] Status {
     Code code;
     std::string message;
     std::string aws_type;
+    std::string detail_json;
   };
   std::shared_ptr<const State> state_;
 };

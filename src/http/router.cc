@@ -41,7 +41,7 @@ int HttpStatusFor(const std::string& aws_type, bool modelled) {
   return 400;
 }
 
-std::string ErrorBody(const std::string& aws_type, const std::string& message) {
+std::string ErrorBody(const std::string& aws_type, const std::string& message, const std::string& detail_json) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -51,6 +51,14 @@ std::string ErrorBody(const std::string& aws_type, const std::string& message) {
   // Messages may quote what the client sent; the body must stay valid UTF-8.
   const std::string text = core::ScrubUtf8(message);
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  rapidjson::Document detail;
+  if (!detail_json.empty()) detail.Parse(detail_json.data(), detail_json.size());
+  if (!detail_json.empty() && !detail.HasParseError() && detail.IsObject()) {
+    for (const auto& m : detail.GetObject()) {
+      w.Key(m.name.GetString(), m.name.GetStringLength());
+      m.value.Accept(w);
+    }
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -83,7 +91,8 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   // DynamoDB names its errors in namespaces and never uses the modelled statuses.
   auto json_error = [&](const core::Status& status) {
     response.status = HttpStatusFor(status.aws_type(), modelled_status_ && !is_ddb);
-    response.body = ErrorBody(is_ddb ? ddb::WireErrorType(status.aws_type()) : status.aws_type(), status.message());
+    response.body = ErrorBody(is_ddb ? ddb::WireErrorType(status.aws_type()) : status.aws_type(), status.message(),
+                              status.detail_json());
     return response;
   };
   if (request.method != "POST" || request.path != "/" || (!is_kms && !is_ddb && !is_sts)) {

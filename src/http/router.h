@@ -72,8 +72,9 @@ class Router {
 // The HTTP status AWS sends with an error type (400 unless a server fault),
 // or with `modelled` the status the service model declares.
 int HttpStatusFor(const std::string& aws_type, bool modelled = false);
-// {"__type": ..., "message": ...}; `__type` is sent as given.
-std::string ErrorBody(const std::string& aws_type, const std::string& message);
+// {"__type": ..., "message": ...}, then the members of `detail_json` (a JSON
+// object's text, Status::detail_json) if any; `__type` is sent as given.
+std::string ErrorBody(const std::string& aws_type, const std::string& message, const std::string& detail_json = "");
 
 }  // namespace kmslab::http
 

@@ -22,6 +22,14 @@ TEST_CASE("HTTP status: 400 for every client error, as KMS sends; the model's wi
 TEST_CASE("error bodies are AWS JSON") {
   CHECK(ErrorBody("NotFoundException", "Invalid keyId 'x\"'") ==
         R"({"__type":"NotFoundException","message":"Invalid keyId 'x\"'"})");
+  // A status's detail members follow the message; a detail that is not a JSON object is left out.
+  const core::Status failed =
+      core::Status(core::Code::kFailedPrecondition, "The conditional request failed", "ConditionalCheckFailedException")
+          .WithDetail(R"({"Item":{"pk":{"S":"a"}}})");
+  CHECK(ErrorBody(failed.aws_type(), failed.message(), failed.detail_json()) ==
+        R"({"__type":"ConditionalCheckFailedException","message":"The conditional request failed",)"
+        R"("Item":{"pk":{"S":"a"}}})");
+  CHECK(ErrorBody("E", "m", "[1]") == R"({"__type":"E","message":"m"})");
 }
 
 TEST_CASE("the admin clock moves forward, never past year 9999") {

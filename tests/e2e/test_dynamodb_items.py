@@ -10,6 +10,7 @@ put-item / get-item / delete-item / query / scan.
 import decimal
 
 import boto3.dynamodb.types
+import botocore.exceptions
 
 import harness
 from ddb_case import INVALID, DdbCase, new_name, sse_kms, table_arn
@@ -149,6 +150,31 @@ class ItemsBase(DdbCase):
         self.assertNotIn("Attributes", r)  # ReturnValues NONE
         # PutItem replaces the whole item.
         self.assertEqual(self.get(name, "a"), {"pk": {"S": "a"}, "x": {"BOOL": True}})
+
+    def test_a_failed_condition_returns_the_old_item_when_asked(self):
+        name = self.new_table()
+        old = {"pk": {"S": "o"}, "ver": {"N": "1"}, "note": {"S": "kept"}}
+        self.ddb.put_item(TableName=name, Item=old)
+        attempts = {
+            "PutItem": lambda **kw: self.ddb.put_item(TableName=name, Item={"pk": {"S": "o"}}, **kw),
+            "UpdateItem": lambda **kw: self.ddb.update_item(TableName=name, Key={"pk": {"S": "o"}},
+                                                            UpdateExpression="REMOVE note", **kw),
+            "DeleteItem": lambda **kw: self.ddb.delete_item(TableName=name, Key={"pk": {"S": "o"}}, **kw),
+        }
+        for op, attempt in attempts.items():
+            with self.subTest(op):
+                with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                    attempt(ConditionExpression="attribute_not_exists(pk)",
+                            ReturnValuesOnConditionCheckFailure="ALL_OLD")
+                self.assertEqual(cm.exception.response["Error"]["Code"], "ConditionalCheckFailedException")
+                self.assertEqual(cm.exception.response["Item"], old)
+                with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                    attempt(ConditionExpression="attribute_not_exists(pk)")
+                self.assertNotIn("Item", cm.exception.response)
+                self.assertDdbError("ValidationException", None, attempt,
+                                    ConditionExpression="attribute_not_exists(pk)",
+                                    ReturnValuesOnConditionCheckFailure="ALL_NEW")
+        self.assertEqual(self.get(name, "o"), old)  # nothing changed
 
     def test_conditional_put(self):
         name = self.new_table()

@@ -113,6 +113,20 @@ core::StatusOr<bool> ReadReturnAllOld(const rapidjson::Value& request) {
   return ValidationError("Return values set to invalid value");
 }
 
+core::StatusOr<bool> ReadReturnOldOnFailure(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnValuesOnConditionCheckFailure"));
+  if (!value || *value == "NONE") return false;
+  if (*value == "ALL_OLD") return true;
+  return ValidationError("1 validation error detected: Value '" + *value +
+                         "' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must "
+                         "satisfy enum value set: [ALL_OLD, NONE]");
+}
+
+core::Status ConditionFailed(const std::string* stored, bool return_old) {
+  if (!return_old || !stored) return ConditionalCheckFailed();
+  return ConditionalCheckFailed().WithDetail("{\"Item\":" + *stored + "}");
+}
+
 const std::string* FindItem(const Table& t, const ItemKey& key) {
   auto part = t.partitions.find(key.partition);
   if (part == t.partitions.end()) return nullptr;

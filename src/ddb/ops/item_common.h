@@ -33,6 +33,11 @@ void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<
 void WriteItemKey(JsonWriter& out, const TableDefinition& definition, const std::string& item_json);
 // ReturnValues: NONE (default) or ALL_OLD.
 core::StatusOr<bool> ReadReturnAllOld(const rapidjson::Value& request);
+// ReturnValuesOnConditionCheckFailure: NONE (default) or ALL_OLD.
+core::StatusOr<bool> ReadReturnOldOnFailure(const rapidjson::Value& request);
+// ConditionalCheckFailedException; with `return_old` and a stored item, the
+// item (JSON text) goes with it as "Item", as DynamoDB sends it.
+core::Status ConditionFailed(const std::string* stored, bool return_old);
 // Serializes a JSON value.
 std::string ToJson(const rapidjson::Value& value);
 

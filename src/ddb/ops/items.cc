@@ -11,15 +11,17 @@ namespace {
 
 // Puts `json` (or deletes, when empty) at `key` if `condition` holds for the
 // stored item, answering {} or {"Attributes": old item}.
+// With `old_on_failure`, a failed condition carries the stored item.
 core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, const std::string& json, int64_t size,
-                              const std::optional<Condition>& condition, bool return_old, JsonWriter& out) {
+                              const std::optional<Condition>& condition, bool return_old, bool old_on_failure,
+                              JsonWriter& out) {
   std::string old;
   std::optional<uint64_t> ticket;
   {
     std::unique_lock<std::shared_mutex> lock(table.mu);
     if (table.deleted) return ResourceNotFound("Requested resource not found");
     const std::string* stored = FindItem(table, key);
-    if (!ConditionHolds(condition, stored)) return ConditionalCheckFailed();
+    if (!ConditionHolds(condition, stored)) return ConditionFailed(stored, old_on_failure);
     if (stored) old = *stored;
     if (stored || !json.empty()) {
       ASSIGN_OR_RETURN(ticket, ApplyWrite(s, table, key, json, size - StoredSize(stored)));
@@ -47,9 +49,10 @@ core::Status PutItem(Service& s, const kms::CallContext& call, const rapidjson::
   ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
+  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
   RETURN_IF_ERROR(s.OpenTable(call, *table));
   return ConditionalWrite(s, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item), condition,
-                          return_old, out);
+                          return_old, old_on_failure, out);
 }
 
 core::Status GetItem(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
@@ -85,8 +88,10 @@ core::Status DeleteItem(Service& s, const kms::CallContext& call, const rapidjso
   ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
+  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
   RETURN_IF_ERROR(s.OpenTable(call, *table));
-  return ConditionalWrite(s, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old, out);
+  return ConditionalWrite(s, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
+                          old_on_failure, out);
 }
 
 }  // namespace kmslab::ddb::ops

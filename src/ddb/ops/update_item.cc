@@ -44,15 +44,6 @@ core::StatusOr<ReturnValues> ReadReturnValues(const rapidjson::Value& request) {
                          "[NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]");
 }
 
-// ReturnValuesOnConditionCheckFailure: NONE (default) or ALL_OLD.
-core::Status CheckReturnOnFailure(const rapidjson::Value& request) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnValuesOnConditionCheckFailure"));
-  if (!value || *value == "NONE" || *value == "ALL_OLD") return core::Status();
-  return ValidationError("1 validation error detected: Value '" + *value +
-                         "' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must "
-                         "satisfy enum value set: [ALL_OLD, NONE]");
-}
-
 core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const rapidjson::Value& request,
                                                           ExpressionContext& context) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "UpdateExpression"));
@@ -108,7 +99,7 @@ core::Status UpdateItem(Service& s, const kms::CallContext& call, const rapidjso
   ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
   RETURN_IF_ERROR(RejectUnsupported(request, {"AttributeUpdates", "Expected", "ConditionalOperator"}, "UpdateItem"));
   ASSIGN_OR_RETURN(ReturnValues mode, ReadReturnValues(request));
-  RETURN_IF_ERROR(CheckReturnOnFailure(request));
+  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:UpdateItem"));
   ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
   RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
@@ -128,7 +119,7 @@ core::Status UpdateItem(Service& s, const kms::CallContext& call, const rapidjso
     std::unique_lock<std::shared_mutex> lock(table->mu);
     if (table->deleted) return ResourceNotFound("Requested resource not found");
     const std::string* stored = FindItem(*table, key);
-    if (!ConditionHolds(condition, stored)) return ConditionalCheckFailed();
+    if (!ConditionHolds(condition, stored)) return ConditionFailed(stored, old_on_failure);
     if (stored) {
       old_json = *stored;
       item.Parse(stored->data(), stored->size());
