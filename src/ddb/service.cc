@@ -68,11 +68,12 @@ thread_local std::vector<kms::AuthzOutcome>* call_outcomes = nullptr;
 
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {
   RunDueWork();
+  kms::AuditSink* audit = kms_service_->audit_sink();
+  const bool audited = audit && (options_.data_events || !IsDataEvent(operation));
   rapidjson::Document request;
   std::vector<kms::AuthzOutcome> outcomes;
-  Reply reply = Run(operation, body, call, request, outcomes);
-  kms::AuditSink* audit = kms_service_->audit_sink();
-  if (audit && (options_.data_events || !IsDataEvent(operation))) {
+  Reply reply = Run(operation, body, call, request, audited ? &outcomes : nullptr);
+  if (audited) {
     const bool decoded = request.IsObject();
     audit->RecordCall(call, CallEvent(operation, call, decoded ? &request : nullptr, reply.status, reply.body),
                       outcomes);
@@ -81,7 +82,7 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
 }
 
 Reply Service::Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-                   rapidjson::Document& request, std::vector<kms::AuthzOutcome>& outcomes) {
+                   rapidjson::Document& request, std::vector<kms::AuthzOutcome>* outcomes) {
   const OperationFn fn = FindOperation(operation);
   if (!fn) {
     return {core::Status(core::Code::kNotFound, "An unknown operation was requested.", "UnknownOperationException"),
@@ -104,7 +105,7 @@ Reply Service::Run(std::string_view operation, std::string_view body, const kms:
   }
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
-  call_outcomes = &outcomes;
+  call_outcomes = outcomes;
   core::Status status = fn(*this, call, request, out);
   call_outcomes = nullptr;
   if (!status.ok()) return {std::move(status), ""};

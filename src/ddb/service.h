@@ -137,9 +137,9 @@ class Service {
 
  private:
   // Decodes `body` into `request` and runs the operation; its authorizations'
-  // outcomes collect in `outcomes`.
+  // outcomes collect in `outcomes` (null: the call is not audited, none kept).
   Reply Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-            rapidjson::Document& request, std::vector<kms::AuthzOutcome>& outcomes);
+            rapidjson::Document& request, std::vector<kms::AuthzOutcome>* outcomes);
   // Key checks and key switches that are due, as of now. Cheap when none is.
   void RunDueWork();
   void CheckTableKeys(Table& table, int64_t now);

@@ -17,9 +17,8 @@ constexpr std::array<std::string_view, 13> kDataOperations = {
     "TransactGetItems",      "TransactWriteItems", "UpdateItem"};
 
 // Members that carry attribute values other than keys: never logged.
-constexpr std::array<std::string_view, 7> kValueMembers = {
-    "ExpressionAttributeValues", "Expected", "AttributeUpdates", "ScanFilter", "QueryFilter", "KeyConditions",
-    "ConditionalOperator"};
+constexpr std::array<std::string_view, 6> kValueMembers = {
+    "ExpressionAttributeValues", "Expected", "AttributeUpdates", "ScanFilter", "QueryFilter", "KeyConditions"};
 
 // Members holding a key: logged with each AttributeValue unwrapped.
 bool IsKeyMember(std::string_view name) { return name == "Key" || name == "ExclusiveStartKey"; }

@@ -36,6 +36,7 @@ FuzzStack& FuzzStack::Get() {
     options.data_dir = s->data_dir_;
     options.fixtures_dir = KMSLAB_FUZZ_FIXTURES;
     options.auth = http::AuthMode::kOpen;
+    options.ddb.data_events = true;  // item calls reach the trail's redaction too
     auto opened = cli::Stack::Open(options);
     if (!opened.ok()) Die(opened.status().message());
     s->stack_ = std::move(opened).value();
