@@ -1,16 +1,18 @@
-// The DynamoDB operations the shim serves, one function each (ops/*.cc).
-// Each reads its request, authorizes dynamodb:<Operation>, does its work and
-// writes its whole JSON response object to `out`.
+// The DynamoDB operations the shim serves: each is a pipeline operation
+// (pipeline.h) in ops/*.cc, and its table entry is the pipeline run for it.
 #ifndef KMSLAB_DDB_OPERATIONS_H_
 #define KMSLAB_DDB_OPERATIONS_H_
 
 #include <string_view>
 
+#include "ddb/pipeline.h"
 #include "ddb/service.h"
 
 namespace kmslab::ddb {
 
-using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, JsonWriter&);
+// Runs one operation on a decoded request object: its plan's checks and
+// outcomes stay in `plan`, its response goes to `out`.
+using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, Plan&, JsonWriter&);
 
 #define KMSLAB_DDB_OPERATIONS(X) \
   X(CreateBackup)                \
@@ -31,11 +33,17 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(UpdateTable)
 
 namespace ops {
-#define KMSLAB_DECLARE(name) \
-  core::Status name(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out);
+#define KMSLAB_DECLARE(name) extern const OperationFn name;
 KMSLAB_DDB_OPERATIONS(KMSLAB_DECLARE)
 #undef KMSLAB_DECLARE
 }  // namespace ops
+
+// Defines the table entry of operation `name` from its struct `name##Op`,
+// inside namespace ops: the entry is the pipeline itself, never a hand-written
+// function, so no operation can skip authorization or audit.
+#define KMSLAB_DDB_OPERATION(name)                                                             \
+  static_assert(std::string_view(name##Op::kName) == #name, "kName must be the operation's name"); \
+  const OperationFn name = &RunOperation<name##Op>
 
 // The operation called `name`, or null.
 OperationFn FindOperation(std::string_view name);

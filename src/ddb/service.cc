@@ -13,7 +13,7 @@
 namespace kmslab::ddb {
 
 OperationFn FindOperation(std::string_view name) {
-#define KMSLAB_ENTRY(op) {#op, &ops::op},
+#define KMSLAB_ENTRY(op) {#op, ops::op},
   static const std::map<std::string_view, OperationFn> kOperations = {KMSLAB_DDB_OPERATIONS(KMSLAB_ENTRY)};
 #undef KMSLAB_ENTRY
   auto it = kOperations.find(name);
@@ -60,29 +60,24 @@ void Service::Reset() {
   backups_.clear();
 }
 
-namespace {
-// The authorizations of the DynamoDB call this thread is handling, for its
-// trail event: set by Handle for the operation's extent, filled by AuthorizeIam.
-thread_local std::vector<kms::AuthzOutcome>* call_outcomes = nullptr;
-}  // namespace
-
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {
   RunDueWork();
   kms::AuditSink* audit = kms_service_->audit_sink();
   const bool audited = audit && (options_.data_events || !IsDataEvent(operation));
   rapidjson::Document request;
-  std::vector<kms::AuthzOutcome> outcomes;
-  Reply reply = Run(operation, body, call, request, audited ? &outcomes : nullptr);
+  Plan plan(operation);
+  plan.record_outcomes = audited;
+  Reply reply = Run(operation, body, call, request, plan);
   if (audited) {
     const bool decoded = request.IsObject();
     audit->RecordCall(call, CallEvent(operation, call, decoded ? &request : nullptr, reply.status, reply.body),
-                      outcomes);
+                      plan.outcomes);
   }
   return reply;
 }
 
 Reply Service::Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-                   rapidjson::Document& request, std::vector<kms::AuthzOutcome>* outcomes) {
+                   rapidjson::Document& request, Plan& plan) {
   const OperationFn fn = FindOperation(operation);
   if (!fn) {
     return {core::Status(core::Code::kNotFound, "An unknown operation was requested.", "UnknownOperationException"),
@@ -105,21 +100,17 @@ Reply Service::Run(std::string_view operation, std::string_view body, const kms:
   }
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
-  call_outcomes = outcomes;
-  core::Status status = fn(*this, call, request, out);
-  call_outcomes = nullptr;
+  core::Status status = fn(*this, call, request, plan, out);
   if (!status.ok()) return {std::move(status), ""};
   return {core::Status(), buffer.GetSize() ? std::string(buffer.GetString(), buffer.GetSize()) : "{}"};
 }
 
-core::Status Service::AuthorizeIam(const kms::CallContext& call, const std::string& action,
-                                   const std::string& resource) const {
-  kms::AuthzCheck check;
-  check.action = action;
-  check.resource = resource;
-  if (!call_outcomes) return kms_service_->authorizer().Authorize(call, check);
-  kms::AuthzOutcome& outcome = call_outcomes->emplace_back();
-  return kms_service_->authorizer().Authorize(call, check, &outcome);
+core::Status Service::Authorize(const kms::CallContext& call, Plan& plan) const {
+  for (const kms::AuthzCheck& check : plan.checks) {
+    kms::AuthzOutcome* outcome = plan.record_outcomes ? &plan.outcomes.emplace_back() : nullptr;
+    RETURN_IF_ERROR(kms_service_->authorizer().Authorize(call, check, outcome));
+  }
+  return core::Status();
 }
 
 std::string Service::TableIndex(const std::string& account, const std::string& region, const std::string& name) {

@@ -24,6 +24,7 @@
 #include "core/secret_bytes.h"
 #include "core/status.h"
 #include "ddb/kms_bridge.h"
+#include "ddb/plan.h"
 #include "ddb/table.h"
 #include "kms/call.h"
 #include "kms/service.h"
@@ -88,10 +89,9 @@ class Service {
   const Options& options() const { return options_; }
   store::Store& store() { return *store_; }
 
-  // dynamodb:<action> on `resource` for the caller (IAM identity policies);
-  // what decided goes to the call's trail event.
-  core::Status AuthorizeIam(const kms::CallContext& call, const std::string& action,
-                            const std::string& resource) const;
+  // Every check of `plan` for the caller (IAM identity policies), in order,
+  // up to the first refused; what decided goes to plan.outcomes when it records them.
+  core::Status Authorize(const kms::CallContext& call, Plan& plan) const;
   std::string TableArn(const kms::CallContext& call, const std::string& name) const;
   // The caller's table, or null.
   std::shared_ptr<Table> FindTable(const kms::CallContext& call, const std::string& name) const;
@@ -136,10 +136,9 @@ class Service {
   static core::StatusOr<std::string> SealItem(const Table& table, const std::string& row_id, const std::string& json);
 
  private:
-  // Decodes `body` into `request` and runs the operation; its authorizations'
-  // outcomes collect in `outcomes` (null: the call is not audited, none kept).
+  // Decodes `body` into `request` and runs the operation under `plan`.
   Reply Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-            rapidjson::Document& request, std::vector<kms::AuthzOutcome>* outcomes);
+            rapidjson::Document& request, Plan& plan);
   // Key checks and key switches that are due, as of now. Cheap when none is.
   void RunDueWork();
   void CheckTableKeys(Table& table, int64_t now);

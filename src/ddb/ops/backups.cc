@@ -130,20 +130,52 @@ void WriteBackupDescription(JsonWriter& out, const Backup& b, const char* status
 }
 
 core::StatusOr<std::shared_ptr<const Backup>> FindBackupFor(Service& s, const kms::CallContext& call,
-                                                            const rapidjson::Value& request, const char* action) {
-  ASSIGN_OR_RETURN(std::string arn, RequiredString(request, "BackupArn", "backupArn"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, action, arn));
+                                                            const std::string& arn) {
   std::shared_ptr<const Backup> backup = s.FindBackup(arn);
   if (!backup || backup->account != call.caller->account || backup->region != call.region) return BackupNotFound(arn);
   return backup;
 }
 
+// The request of an operation on one backup named by BackupArn.
+struct BackupRequest {
+  std::string arn;
+  const rapidjson::Value* body = nullptr;
+};
+
+// The pipeline stages of an operation on one backup, authorized as
+// dynamodb:<kName> on the backup's ARN.
+struct OneBackupOp {
+  using Request = BackupRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.arn, RequiredString(body, "BackupArn", "backupArn"));
+    q.body = &body;
+    return core::Status();
+  }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request& q, Plan& plan) {
+    plan.Require(q.arn);
+    return core::Status();
+  }
+};
+
 }  // namespace
 
-core::Status CreateBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  ASSIGN_OR_RETURN(std::string backup_name, RequiredName(request, "BackupName", "backupName"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:CreateBackup", s.TableArn(call, name)));
+struct CreateBackupOp : OneTableOp {
+  static constexpr const char* kName = "CreateBackup";
+  struct Request : TableRequest {
+    std::string backup_name;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    ASSIGN_OR_RETURN(q.backup_name, RequiredName(body, "BackupName", "backupName"));
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(CreateBackup);
+
+core::Status CreateBackupOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const std::string& name = q.table;
+  const std::string& backup_name = q.backup_name;
   std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return TableNotFound(name);
   const int64_t now = s.NowMillis();
@@ -176,33 +208,58 @@ core::Status CreateBackup(Service& s, const kms::CallContext& call, const rapidj
   return core::Status();
 }
 
-core::Status DescribeBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request,
-                            JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, request, "dynamodb:DescribeBackup"));
-  WriteBackupDescription(out, *backup, "AVAILABLE");
-  return core::Status();
-}
-
-core::Status DeleteBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, request, "dynamodb:DeleteBackup"));
-  RETURN_IF_ERROR(s.store().DeleteDdbBackup(backup->arn));
-  s.RemoveBackup(backup->arn);
-  WriteBackupDescription(out, *backup, "DELETED");
-  return core::Status();
-}
-
-core::Status ListBackups(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:ListBackups", "*"));
-  ASSIGN_OR_RETURN(std::optional<std::string> table_name, OptionalString(request, "TableName"));
-  ASSIGN_OR_RETURN(std::optional<std::string> start, OptionalString(request, "ExclusiveStartBackupArn"));
-  int64_t limit = 100;
-  if (const rapidjson::Value* v = FindMember(request, "Limit")) {
-    if (!v->IsInt64() || v->GetInt64() < 1 || v->GetInt64() > 100) {
-      return ValidationError("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member "
-                             "must have value less than or equal to 100 and greater than or equal to 1");
-    }
-    limit = v->GetInt64();
+struct DescribeBackupOp : OneBackupOp {
+  static constexpr const char* kName = "DescribeBackup";
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, q.arn));
+    WriteBackupDescription(out, *backup, "AVAILABLE");
+    return core::Status();
   }
+};
+KMSLAB_DDB_OPERATION(DescribeBackup);
+
+struct DeleteBackupOp : OneBackupOp {
+  static constexpr const char* kName = "DeleteBackup";
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, q.arn));
+    RETURN_IF_ERROR(s.store().DeleteDdbBackup(backup->arn));
+    s.RemoveBackup(backup->arn);
+    WriteBackupDescription(out, *backup, "DELETED");
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(DeleteBackup);
+
+struct ListBackupsOp {
+  static constexpr const char* kName = "ListBackups";
+  struct Request {
+    std::optional<std::string> table_name, start;
+    int64_t limit = 100;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.table_name, OptionalString(body, "TableName"));
+    ASSIGN_OR_RETURN(q.start, OptionalString(body, "ExclusiveStartBackupArn"));
+    if (const rapidjson::Value* v = FindMember(body, "Limit")) {
+      if (!v->IsInt64() || v->GetInt64() < 1 || v->GetInt64() > 100) {
+        return ValidationError("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member "
+                               "must have value less than or equal to 100 and greater than or equal to 1");
+      }
+      q.limit = v->GetInt64();
+    }
+    return core::Status();
+  }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request&, Plan& plan) {
+    plan.Require("*");
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(ListBackups);
+
+core::Status ListBackupsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const std::optional<std::string>& table_name = q.table_name;
+  const std::optional<std::string>& start = q.start;
+  const int64_t limit = q.limit;
   std::vector<std::shared_ptr<const Backup>> backups;
   for (auto& b : s.ListBackups(call))
     if ((!table_name || b->table_name == *table_name) && (!start || b->arn > *start)) backups.push_back(b);
@@ -231,16 +288,37 @@ core::Status ListBackups(Service& s, const kms::CallContext& call, const rapidjs
   return core::Status();
 }
 
-core::Status RestoreTableFromBackup(Service& s, const kms::CallContext& call, const rapidjson::Value& request,
-                                    JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string target, RequiredName(request, "TargetTableName", "targetTableName"));
-  RETURN_IF_ERROR(RejectUnsupported(request,
-                                    {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
-                                     "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
-                                    "RestoreTableFromBackup"));
-  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup,
-                   FindBackupFor(s, call, request, "dynamodb:RestoreTableFromBackup"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:RestoreTableFromBackup", s.TableArn(call, target)));
+// Authorized on the backup and on the table it creates.
+struct RestoreTableFromBackupOp {
+  static constexpr const char* kName = "RestoreTableFromBackup";
+  struct Request {
+    std::string target, arn;
+    const rapidjson::Value* body = nullptr;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.target, RequiredName(body, "TargetTableName", "targetTableName"));
+    RETURN_IF_ERROR(RejectUnsupported(body,
+                                      {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
+                                       "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
+                                      kName));
+    ASSIGN_OR_RETURN(q.arn, RequiredString(body, "BackupArn", "backupArn"));
+    q.body = &body;
+    return core::Status();
+  }
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    plan.Require(q.arn);
+    plan.Require(s.TableArn(call, q.target));
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(RestoreTableFromBackup);
+
+core::Status RestoreTableFromBackupOp::Execute(Service& s, const kms::CallContext& call, Request& q,
+                                               JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  const std::string& target = q.target;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, q.arn));
   TableDefinition definition = backup->definition;
   ASSIGN_OR_RETURN(std::optional<std::string> billing, OptionalString(request, "BillingModeOverride"));
   if (billing) {

@@ -58,9 +58,14 @@ core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer
   return core::Status();
 }
 
+core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& request) {
+  ASSIGN_OR_RETURN(request.table, RequiredName(body, "TableName", "tableName"));
+  request.body = &body;
+  return core::Status();
+}
+
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
-                                                     const std::string& name, const char* action) {
-  RETURN_IF_ERROR(s.AuthorizeIam(call, action, s.TableArn(call, name)));
+                                                     const std::string& name) {
   std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return ResourceNotFound("Requested resource not found");
   return table;

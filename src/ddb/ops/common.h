@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ddb/errors.h"
+#include "ddb/plan.h"
 #include "ddb/service.h"
 
 namespace kmslab::ddb::ops {
@@ -28,10 +29,30 @@ core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& r
 core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
                                const char* operation);
 
-// The caller's table for an item operation (ResourceNotFoundException
-// "Requested resource not found" when missing), authorized for `action`.
+// The caller's table for an item operation, or ResourceNotFoundException
+// "Requested resource not found".
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
-                                                     const std::string& name, const char* action);
+                                                     const std::string& name);
+
+// The request of an operation on one table named by TableName: the name, read
+// and checked by Read, and the whole body for Execute to read the rest from.
+struct TableRequest {
+  std::string table;
+  const rapidjson::Value* body = nullptr;
+};
+core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& request);
+
+// The pipeline stages (pipeline.h) of an operation on one table, authorized
+// as dynamodb:<kName> on the table's ARN. Operations derive from it and add
+// kName, Execute and, when they check more members up front, their own Read.
+struct OneTableOp {
+  using Request = TableRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& request) { return ReadTableRequest(body, request); }
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& request, Plan& plan) {
+    plan.Require(s.TableArn(call, request.table));
+    return core::Status();
+  }
+};
 // A table's recorded key failure, as the error DynamoDB returned when it found it.
 core::Status InaccessibleError(const TableState& state);
 

@@ -39,59 +39,80 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
 
 }  // namespace
 
-core::Status PutItem(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(RejectUnsupported(request, {"Expected", "ConditionalOperator"}, "PutItem"));
-  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:PutItem"));
-  ASSIGN_OR_RETURN(const rapidjson::Value* item, RequiredObject(request, "Item", "item"));
-  RETURN_IF_ERROR(ValidateNewItem(table->definition, *item));
-  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-  ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
-  RETURN_IF_ERROR(context.CheckAllUsed());
-  ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
-  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
-  RETURN_IF_ERROR(s.OpenTable(call, *table));
-  return ConditionalWrite(s, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item), condition,
-                          return_old, old_on_failure, out);
-}
-
-core::Status GetItem(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(RejectUnsupported(request, {"AttributesToGet"}, "GetItem"));
-  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:GetItem"));
-  ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
-  RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-  ASSIGN_OR_RETURN(std::vector<std::string> projection, ReadProjection(request, context));
-  RETURN_IF_ERROR(context.CheckAllUsed());
-  RETURN_IF_ERROR(s.OpenTable(call, *table));
-
-  const ItemKey key = KeyOf(table->definition, *key_value);
-  std::shared_lock<std::shared_mutex> lock(table->mu);
-  if (table->deleted) return ResourceNotFound("Requested resource not found");
-  out.StartObject();
-  if (const std::string* stored = FindItem(*table, key)) {
-    out.Key("Item");
-    WriteItem(out, *stored, projection);
+struct PutItemOp : OneTableOp {
+  static constexpr const char* kName = "PutItem";
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    return RejectUnsupported(body, {"Expected", "ConditionalOperator"}, kName);
   }
-  out.EndObject();
-  return core::Status();
-}
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    const rapidjson::Value& request = *q.body;
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
+    ASSIGN_OR_RETURN(const rapidjson::Value* item, RequiredObject(request, "Item", "item"));
+    RETURN_IF_ERROR(ValidateNewItem(table->definition, *item));
+    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
+    ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
+    RETURN_IF_ERROR(context.CheckAllUsed());
+    ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
+    ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
+    RETURN_IF_ERROR(s.OpenTable(call, *table));
+    return ConditionalWrite(s, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item),
+                            condition, return_old, old_on_failure, out);
+  }
+};
+KMSLAB_DDB_OPERATION(PutItem);
 
-core::Status DeleteItem(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(RejectUnsupported(request, {"Expected", "ConditionalOperator"}, "DeleteItem"));
-  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:DeleteItem"));
-  ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
-  RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-  ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
-  RETURN_IF_ERROR(context.CheckAllUsed());
-  ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
-  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
-  RETURN_IF_ERROR(s.OpenTable(call, *table));
-  return ConditionalWrite(s, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
-                          old_on_failure, out);
-}
+struct GetItemOp : OneTableOp {
+  static constexpr const char* kName = "GetItem";
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    return RejectUnsupported(body, {"AttributesToGet"}, kName);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    const rapidjson::Value& request = *q.body;
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
+    ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
+    RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
+    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
+    ASSIGN_OR_RETURN(std::vector<std::string> projection, ReadProjection(request, context));
+    RETURN_IF_ERROR(context.CheckAllUsed());
+    RETURN_IF_ERROR(s.OpenTable(call, *table));
+
+    const ItemKey key = KeyOf(table->definition, *key_value);
+    std::shared_lock<std::shared_mutex> lock(table->mu);
+    if (table->deleted) return ResourceNotFound("Requested resource not found");
+    out.StartObject();
+    if (const std::string* stored = FindItem(*table, key)) {
+      out.Key("Item");
+      WriteItem(out, *stored, projection);
+    }
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(GetItem);
+
+struct DeleteItemOp : OneTableOp {
+  static constexpr const char* kName = "DeleteItem";
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    return RejectUnsupported(body, {"Expected", "ConditionalOperator"}, kName);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    const rapidjson::Value& request = *q.body;
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
+    ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
+    RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
+    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
+    ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
+    RETURN_IF_ERROR(context.CheckAllUsed());
+    ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
+    ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
+    RETURN_IF_ERROR(s.OpenTable(call, *table));
+    return ConditionalWrite(s, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
+                            old_on_failure, out);
+  }
+};
+KMSLAB_DDB_OPERATION(DeleteItem);
 
 }  // namespace kmslab::ddb::ops

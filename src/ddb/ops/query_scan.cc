@@ -95,11 +95,20 @@ class Results {
 
 }  // namespace
 
-core::Status Query(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(RejectUnsupported(
-      request, {"IndexName", "KeyConditions", "QueryFilter", "AttributesToGet", "ConditionalOperator"}, "Query"));
-  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:Query"));
+struct QueryOp : OneTableOp {
+  static constexpr const char* kName = "Query";
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    return RejectUnsupported(
+        body, {"IndexName", "KeyConditions", "QueryFilter", "AttributesToGet", "ConditionalOperator"}, kName);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(Query);
+
+core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
   ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "KeyConditionExpression"));
   if (!text) return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
@@ -154,12 +163,21 @@ core::Status Query(Service& s, const kms::CallContext& call, const rapidjson::Va
   return core::Status();
 }
 
-core::Status Scan(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(RejectUnsupported(
-      request, {"IndexName", "ScanFilter", "AttributesToGet", "ConditionalOperator", "Segment", "TotalSegments"},
-      "Scan"));
-  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:Scan"));
+struct ScanOp : OneTableOp {
+  static constexpr const char* kName = "Scan";
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    return RejectUnsupported(
+        body, {"IndexName", "ScanFilter", "AttributesToGet", "ConditionalOperator", "Segment", "TotalSegments"},
+        kName);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(Scan);
+
+core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
   ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(request, d, context));

@@ -111,9 +111,15 @@ core::Status CheckSseQuota(std::vector<int64_t>& changes, int64_t now) {
 
 }  // namespace
 
-core::Status CreateTable(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:CreateTable", s.TableArn(call, name)));
+struct CreateTableOp : OneTableOp {
+  static constexpr const char* kName = "CreateTable";
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(CreateTable);
+
+core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  const std::string& name = q.table;
   RETURN_IF_ERROR(RejectUnsupported(request, {"GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification"},
                                     "CreateTable"));
   ASSIGN_OR_RETURN(TableDefinition definition, ReadDefinition(request));
@@ -149,10 +155,14 @@ core::Status CreateTable(Service& s, const kms::CallContext& call, const rapidjs
   return core::Status();
 }
 
-core::Status DescribeTable(Service& s, const kms::CallContext& call, const rapidjson::Value& request,
-                           JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:DescribeTable", s.TableArn(call, name)));
+struct DescribeTableOp : OneTableOp {
+  static constexpr const char* kName = "DescribeTable";
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(DescribeTable);
+
+core::Status DescribeTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const std::string& name = q.table;
   std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return ResourceNotFound("Requested resource not found: Table: " + name + " not found");
   out.StartObject();
@@ -163,19 +173,36 @@ core::Status DescribeTable(Service& s, const kms::CallContext& call, const rapid
   return core::Status();
 }
 
-core::Status ListTables(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:ListTables", "*"));
-  ASSIGN_OR_RETURN(std::optional<std::string> start, OptionalString(request, "ExclusiveStartTableName"));
-  int64_t limit = 100;
-  if (const rapidjson::Value* v = FindMember(request, "Limit")) {
-    if (!v->IsInt64()) return SerializationError("Unexpected value type for Limit");
-    limit = v->GetInt64();
-    if (limit < 1 || limit > 100) {
-      return ValidationError("1 validation error detected: Value '" + std::to_string(limit) +
-                             "' at 'limit' failed to satisfy constraint: Member must have value less than or equal "
-                             "to 100 and greater than or equal to 1");
+struct ListTablesOp {
+  static constexpr const char* kName = "ListTables";
+  struct Request {
+    std::optional<std::string> start;
+    int64_t limit = 100;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.start, OptionalString(body, "ExclusiveStartTableName"));
+    if (const rapidjson::Value* v = FindMember(body, "Limit")) {
+      if (!v->IsInt64()) return SerializationError("Unexpected value type for Limit");
+      q.limit = v->GetInt64();
+      if (q.limit < 1 || q.limit > 100) {
+        return ValidationError("1 validation error detected: Value '" + std::to_string(q.limit) +
+                               "' at 'limit' failed to satisfy constraint: Member must have value less than or "
+                               "equal to 100 and greater than or equal to 1");
+      }
     }
+    return core::Status();
   }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request&, Plan& plan) {
+    plan.Require("*");
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(ListTables);
+
+core::Status ListTablesOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const std::optional<std::string>& start = q.start;
+  const int64_t limit = q.limit;
   std::vector<std::string> names;
   for (const auto& t : s.ListTables(call))
     if (!start || t->name > *start) names.push_back(t->name);
@@ -193,9 +220,14 @@ core::Status ListTables(Service& s, const kms::CallContext& call, const rapidjso
   return core::Status();
 }
 
-core::Status DeleteTable(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:DeleteTable", s.TableArn(call, name)));
+struct DeleteTableOp : OneTableOp {
+  static constexpr const char* kName = "DeleteTable";
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(DeleteTable);
+
+core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const std::string& name = q.table;
   std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return ResourceNotFound("Requested resource not found: Table: " + name + " not found");
   std::unique_lock<std::shared_mutex> lock(table->mu);
@@ -216,9 +248,15 @@ core::Status DeleteTable(Service& s, const kms::CallContext& call, const rapidjs
   return core::Status();
 }
 
-core::Status UpdateTable(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(s.AuthorizeIam(call, "dynamodb:UpdateTable", s.TableArn(call, name)));
+struct UpdateTableOp : OneTableOp {
+  static constexpr const char* kName = "UpdateTable";
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(UpdateTable);
+
+core::Status UpdateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  const std::string& name = q.table;
   const rapidjson::Value* spec = FindMember(request, "SSESpecification");
   for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
     const std::string member = it->name.GetString();

@@ -95,12 +95,28 @@ void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<Upd
 
 }  // namespace
 
-core::Status UpdateItem(Service& s, const kms::CallContext& call, const rapidjson::Value& request, JsonWriter& out) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(request, "TableName", "tableName"));
-  RETURN_IF_ERROR(RejectUnsupported(request, {"AttributeUpdates", "Expected", "ConditionalOperator"}, "UpdateItem"));
-  ASSIGN_OR_RETURN(ReturnValues mode, ReadReturnValues(request));
-  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
-  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, name, "dynamodb:UpdateItem"));
+struct UpdateItemOp : OneTableOp {
+  static constexpr const char* kName = "UpdateItem";
+  struct Request : TableRequest {
+    ReturnValues mode = ReturnValues::kNone;
+    bool old_on_failure = false;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(RejectUnsupported(body, {"AttributeUpdates", "Expected", "ConditionalOperator"}, kName));
+    ASSIGN_OR_RETURN(q.mode, ReadReturnValues(body));
+    ASSIGN_OR_RETURN(q.old_on_failure, ReadReturnOldOnFailure(body));
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
+};
+KMSLAB_DDB_OPERATION(UpdateItem);
+
+core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  const ReturnValues mode = q.mode;
+  const bool old_on_failure = q.old_on_failure;
+  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
   RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
   ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(ReadExpressionContext(request)));
