@@ -7,10 +7,24 @@
 #include <string>
 #include <vector>
 
+#include "ddb/condition_keys.h"
 #include "ddb/expressions.h"
 #include "ddb/ops/common.h"
 
 namespace kmslab::ddb::ops {
+
+// An item operation on one table (OneTableOp) whose check carries the
+// fine-grained condition keys `Keys` computes from the request and, when the
+// table exists, its definition (condition_keys.h).
+template <ConditionKeys (*Keys)(const rapidjson::Value&, const TableDefinition*)>
+struct FineGrainedTableOp : OneTableOp {
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const TableRequest& request, Plan& plan) {
+    const std::shared_ptr<Table> table = s.FindTable(call, request.table);
+    Keys(*request.body, table ? &table->definition : nullptr)
+        .AddTo(plan.Require(s.TableArn(call, request.table)).context);
+    return core::Status();
+  }
+};
 
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;

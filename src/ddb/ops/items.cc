@@ -39,7 +39,7 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
 
 }  // namespace
 
-struct PutItemOp : OneTableOp {
+struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
   static constexpr const char* kName = "PutItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
@@ -62,7 +62,7 @@ struct PutItemOp : OneTableOp {
 };
 KMSLAB_DDB_OPERATION(PutItem);
 
-struct GetItemOp : OneTableOp {
+struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
@@ -92,7 +92,7 @@ struct GetItemOp : OneTableOp {
 };
 KMSLAB_DDB_OPERATION(GetItem);
 
-struct DeleteItemOp : OneTableOp {
+struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));

@@ -95,7 +95,7 @@ class Results {
 
 }  // namespace
 
-struct QueryOp : OneTableOp {
+struct QueryOp : FineGrainedTableOp<QueryConditionKeys> {
   static constexpr const char* kName = "Query";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
@@ -163,7 +163,7 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   return core::Status();
 }
 
-struct ScanOp : OneTableOp {
+struct ScanOp : FineGrainedTableOp<ScanConditionKeys> {
   static constexpr const char* kName = "Scan";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));

@@ -95,7 +95,7 @@ void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<Upd
 
 }  // namespace
 
-struct UpdateItemOp : OneTableOp {
+struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
   static constexpr const char* kName = "UpdateItem";
   struct Request : TableRequest {
     ReturnValues mode = ReturnValues::kNone;
