@@ -122,7 +122,9 @@ ConditionKeys ConditionKeysForItems(const TableDefinition* definition,
   if (definition) keys.leading_keys.emplace();
   for (const rapidjson::Value* item : keys_or_items) {
     if (!item || !item->IsObject()) continue;
-    for (const auto& m : item->GetObject()) AddName(*keys.attributes, std::string(m.name.GetString(), m.name.GetStringLength()));
+    for (const auto& m : item->GetObject()) {
+      AddName(*keys.attributes, std::string(m.name.GetString(), m.name.GetStringLength()));
+    }
     if (!definition) continue;
     const rapidjson::Value* partition = Member(*item, definition->hash_name.c_str());
     if (!partition) continue;

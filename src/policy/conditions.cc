@@ -121,6 +121,15 @@ bool MatchesAny(BaseOp op, const ConditionClause& clause, const std::string& val
   return false;
 }
 
+// The request's values of the clause's key as the clause sees them: in a key
+// policy the IAM-only keys are absent.
+std::optional<RequestContext::Values> ClauseValues(const ConditionClause& clause, const RequestContext& context,
+                                                   bool in_key_policy) {
+  std::optional<RequestContext::Values> values = context.Find(clause.key);
+  if (in_key_policy && values && IamOnlyKey(clause.key)) values.reset();
+  return values;
+}
+
 // " (variables resolve to [...])" when the clause's values use policy
 // variables: what they stood for in this request ("${aws:userid}" -> the
 // caller's id; an unresolved one stays as written). "" otherwise.
@@ -153,13 +162,6 @@ std::string DescribeClause(const ConditionClause& clause) {
   std::vector<std::string> values;
   for (const ConditionValue& v : clause.values) values.push_back(v.text.text());
   return clause.op.name + " " + clause.key_written + " " + QuotedList(values);
-}
-
-std::optional<RequestContext::Values> ClauseValues(const ConditionClause& clause, const RequestContext& context,
-                                                   bool in_key_policy) {
-  std::optional<RequestContext::Values> values = context.Find(clause.key);
-  if (in_key_policy && values && IamOnlyKey(clause.key)) values.reset();
-  return values;
 }
 
 std::string DescribeWithRequest(const ConditionClause& clause, const RequestContext& context, bool in_key_policy) {
