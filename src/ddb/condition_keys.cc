@@ -48,8 +48,9 @@ std::vector<std::string> ProjectionNames(const rapidjson::Value& body) {
   return names.ok() ? std::move(names).value() : std::vector<std::string>{};
 }
 
-// The top-level names UpdateExpression writes; none when it is absent or malformed.
-std::vector<std::string> UpdatedNames(const rapidjson::Value& body) {
+// The top-level names UpdateExpression writes, then those it reads; none when
+// it is absent or malformed.
+std::vector<std::string> UpdateNames(const rapidjson::Value& body) {
   std::optional<std::string> text = StringMember(body, "UpdateExpression");
   std::optional<ExpressionContext> context = ContextOf(body);
   if (!text || !context) return {};
@@ -57,6 +58,7 @@ std::vector<std::string> UpdatedNames(const rapidjson::Value& body) {
   if (!update.ok()) return {};
   std::vector<std::string> names;
   for (const internal::Path& path : update->paths()) AddName(names, path.front().name);
+  for (std::string& name : update->ReadTopLevelNames()) AddName(names, std::move(name));
   return names;
 }
 
@@ -157,7 +159,7 @@ ConditionKeys DeleteItemConditionKeys(const rapidjson::Value& body, const TableD
 
 ConditionKeys UpdateItemConditionKeys(const rapidjson::Value& body, const TableDefinition* definition) {
   ConditionKeys keys =
-      ForOneItem(body, "Key", definition, Union(UpdatedNames(body), ConditionNames(body, "ConditionExpression")));
+      ForOneItem(body, "Key", definition, Union(UpdateNames(body), ConditionNames(body, "ConditionExpression")));
   keys.return_values = Parameter(body, "ReturnValues", "NONE");
   keys.return_consumed_capacity = Parameter(body, "ReturnConsumedCapacity", "NONE");
   return keys;

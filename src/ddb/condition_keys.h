@@ -6,8 +6,8 @@
 //                                   (S as sent, N in canonical decimal form, B as
 //                                   sent in base64); multi-valued
 //   dynamodb:Attributes             the top-level attribute names the request reads
-//                                   (a projection), writes (Item, update paths),
-//                                   conditions on (ConditionExpression,
+//                                   (a projection, update operands), writes (Item,
+//                                   update paths), conditions on (ConditionExpression,
 //                                   FilterExpression) or addresses (the key
 //                                   attributes); multi-valued
 //   dynamodb:Select                 Select as sent; else SPECIFIC_ATTRIBUTES with a
