@@ -29,8 +29,13 @@ NO_OLD_ITEMS = {"Version": "2012-10-17", "Statement": [
      "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "Resource": ARN,
      "Condition": {"StringEquals": {"dynamodb:ReturnValues": "ALL_OLD"}}}]}
 
+# The documented protected attributes: UpdateItem on anything but Secret*.
+SECRET_PROTECTED = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "dynamodb:UpdateItem", "Resource": ARN,
+    "Condition": {"ForAllValues:StringNotLike": {"dynamodb:Attributes": ["Secret*"]}}}]}
+
 USERS = {"fg-player-one": OWN_ITEMS, "fg-player-two": OWN_ITEMS, "score-reader": SCORES_ONLY,
-         "careful-writer": NO_OLD_ITEMS}
+         "careful-writer": NO_OLD_ITEMS, "score-keeper": SECRET_PROTECTED}
 
 
 def identities():
@@ -148,6 +153,27 @@ class DynamoDbFineGrainedTest(DdbCase):
         self.assertDenied("score-reader", "dynamodb:Query", reader.query, KeyConditionExpression="UserId = :u",
                           ProjectionExpression="TopScore", FilterExpression="Secret = :s",
                           ExpressionAttributeValues={":u": {"S": "reader-target"}, ":s": {"S": "cheat code"}})
+
+    def test_protected_attributes_on_update(self):
+        item = self.seed("keeper-target")
+        keeper = self.client("score-keeper")
+        keeper.update_item(TableName=TABLE, Key=key("keeper-target"), UpdateExpression="SET TopScore = :s",
+                           ExpressionAttributeValues={":s": {"N": "101"}})
+        denied = [
+            {"UpdateExpression": "SET Secret = :s", "ExpressionAttributeValues": {":s": {"S": "x"}}},
+            {"UpdateExpression": "REMOVE #s", "ExpressionAttributeNames": {"#s": "SecretTwo"}},
+            # Copying the protected attribute reads it.
+            {"UpdateExpression": "SET TopScore = Secret"},
+            # So does a condition on it.
+            {"UpdateExpression": "SET TopScore = :s", "ConditionExpression": "Secret = :c",
+             "ExpressionAttributeValues": {":s": {"N": "0"}, ":c": {"S": "cheat code"}}},
+        ]
+        for params in denied:
+            with self.subTest(params=params):
+                self.assertDenied("score-keeper", "dynamodb:UpdateItem", keeper.update_item, Key=key("keeper-target"),
+                                  **params)
+        self.assertEqual(self.ddb.get_item(TableName=TABLE, Key=key("keeper-target"))["Item"],
+                         dict(item, TopScore={"N": "101"}))
 
     def test_select_must_be_specific_attributes(self):
         self.seed("select-target")
