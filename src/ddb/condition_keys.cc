@@ -4,25 +4,22 @@
 
 #include "ddb/attribute_value.h"
 #include "ddb/expressions.h"
+#include "ddb/service.h"
 #include "ddb/update_expression.h"
 
 namespace kmslab::ddb {
 
 namespace {
 
-const rapidjson::Value* Member(const rapidjson::Value& object, const char* name) {
-  if (!object.IsObject()) return nullptr;
-  auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
+// Members are read with FindMember, as the operations read them (a null
+// member is an absent one), so the keys describe what Execute will do.
 const rapidjson::Value* ObjectMember(const rapidjson::Value& object, const char* name) {
-  const rapidjson::Value* v = Member(object, name);
+  const rapidjson::Value* v = FindMember(object, name);
   return v && v->IsObject() ? v : nullptr;
 }
 
 std::optional<std::string> StringMember(const rapidjson::Value& object, const char* name) {
-  const rapidjson::Value* v = Member(object, name);
+  const rapidjson::Value* v = FindMember(object, name);
   if (!v || !v->IsString()) return std::nullopt;
   return std::string(v->GetString(), v->GetStringLength());
 }
@@ -34,7 +31,8 @@ void AddName(std::vector<std::string>& names, std::string name) {
 // The request's placeholders, or nullopt when they are malformed.
 std::optional<ExpressionContext> ContextOf(const rapidjson::Value& body) {
   core::StatusOr<ExpressionContext> context =
-      ExpressionContext::Create(Member(body, "ExpressionAttributeNames"), Member(body, "ExpressionAttributeValues"));
+      ExpressionContext::Create(FindMember(body, "ExpressionAttributeNames"),
+                                FindMember(body, "ExpressionAttributeValues"));
   if (!context.ok()) return std::nullopt;
   return std::move(context).value();
 }
@@ -80,12 +78,12 @@ std::vector<std::string> Union(std::vector<std::string> a, const std::vector<std
 
 // A string parameter as sent, `fallback` when omitted, unset when not a string.
 std::optional<std::string> Parameter(const rapidjson::Value& body, const char* name, const char* fallback) {
-  if (!Member(body, name)) return fallback;
+  if (!FindMember(body, name)) return fallback;
   return StringMember(body, name);
 }
 
 std::optional<std::string> SelectOf(const rapidjson::Value& body) {
-  return Parameter(body, "Select", Member(body, "ProjectionExpression") ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  return Parameter(body, "Select", FindMember(body, "ProjectionExpression") ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
 }
 
 // The keys of an operation on the item at `Key` (or `Item`).
@@ -128,7 +126,7 @@ ConditionKeys ConditionKeysForItems(const TableDefinition* definition,
       AddName(*keys.attributes, std::string(m.name.GetString(), m.name.GetStringLength()));
     }
     if (!definition) continue;
-    const rapidjson::Value* partition = Member(*item, definition->hash_name.c_str());
+    const rapidjson::Value* partition = FindMember(*item, definition->hash_name.c_str());
     if (!partition) continue;
     if (std::optional<std::string> value = LeadingKeyValue(*partition)) AddName(*keys.leading_keys, *value);
   }

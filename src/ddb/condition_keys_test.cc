@@ -66,6 +66,14 @@ TEST_CASE("GetItem: the key's partition value and names, the projection, Select 
   CHECK(whole.attributes == Strings{"UserId", "GameTitle"});
   CHECK(whole.select == "ALL_ATTRIBUTES");
   CHECK(whole.return_consumed_capacity == "TOTAL");
+
+  // A null member is an absent one, for the keys as for the operation.
+  rapidjson::Document nulls = Json(R"({"Key": {"UserId": {"S": "u-1"}, "GameTitle": {"S": "Meteor"}},
+      "ProjectionExpression": null, "ReturnConsumedCapacity": null})");
+  CHECK(GetItemConditionKeys(nulls, &d).select == "ALL_ATTRIBUTES");
+  CHECK(GetItemConditionKeys(nulls, &d).return_consumed_capacity == "NONE");
+  rapidjson::Document null_return = Json(R"({"Key": {"UserId": {"S": "u-1"}}, "ReturnValues": null})");
+  CHECK(DeleteItemConditionKeys(null_return, &d).return_values == "NONE");
 }
 
 TEST_CASE("Without the table, LeadingKeys stays unset and the rest is set") {
