@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "crypto/ciphertext_blob.h"
 #include "kms/key_resolver.h"
+#include "kms/operations.h"
 #include "kms/pipeline.h"
 
 namespace kmslab::kms::ops {

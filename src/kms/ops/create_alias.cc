@@ -35,8 +35,6 @@ struct CreateAliasOp {
 };
 }  // namespace
 
-Reply CreateAlias(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CreateAliasOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(CreateAlias, CreateAliasOp);
 
 }  // namespace kmslab::kms::ops

@@ -158,8 +158,6 @@ struct CreateGrantOp {
 };
 }  // namespace
 
-Reply CreateGrant(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CreateGrantOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(CreateGrant, CreateGrantOp);
 
 }  // namespace kmslab::kms::ops

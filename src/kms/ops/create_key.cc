@@ -125,8 +125,6 @@ struct CreateKeyOp {
 };
 }  // namespace
 
-Reply CreateKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CreateKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(CreateKey, CreateKeyOp);
 
 }  // namespace kmslab::kms::ops

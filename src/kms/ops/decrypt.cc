@@ -46,6 +46,6 @@ struct DecryptOp {
 };
 }  // namespace
 
-Reply Decrypt(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<DecryptOp>(s, c, b); }
+KMSLAB_KMS_OPERATION(Decrypt, DecryptOp);
 
 }  // namespace kmslab::kms::ops

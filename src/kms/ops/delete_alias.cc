@@ -27,8 +27,6 @@ struct DeleteAliasOp {
 };
 }  // namespace
 
-Reply DeleteAlias(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DeleteAliasOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(DeleteAlias, DeleteAliasOp);
 
 }  // namespace kmslab::kms::ops

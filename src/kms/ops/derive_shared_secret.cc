@@ -49,8 +49,6 @@ struct DeriveSharedSecretOp {
 };
 }  // namespace
 
-Reply DeriveSharedSecret(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DeriveSharedSecretOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(DeriveSharedSecret, DeriveSharedSecretOp);
 
 }  // namespace kmslab::kms::ops

@@ -23,8 +23,6 @@ struct DescribeKeyOp {
 };
 }  // namespace
 
-Reply DescribeKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DescribeKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(DescribeKey, DescribeKeyOp);
 
 }  // namespace kmslab::kms::ops

@@ -41,6 +41,6 @@ struct EncryptOp {
 };
 }  // namespace
 
-Reply Encrypt(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<EncryptOp>(s, c, b); }
+KMSLAB_KMS_OPERATION(Encrypt, EncryptOp);
 
 }  // namespace kmslab::kms::ops

@@ -57,11 +57,7 @@ struct GenerateDataKeyOp {
 };
 }  // namespace
 
-Reply GenerateDataKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyOp<true>>(s, c, b);
-}
-Reply GenerateDataKeyWithoutPlaintext(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyOp<false>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GenerateDataKey, GenerateDataKeyOp<true>);
+KMSLAB_KMS_OPERATION(GenerateDataKeyWithoutPlaintext, GenerateDataKeyOp<false>);
 
 }  // namespace kmslab::kms::ops

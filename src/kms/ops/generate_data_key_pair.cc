@@ -63,11 +63,7 @@ struct GenerateDataKeyPairOp {
 };
 }  // namespace
 
-Reply GenerateDataKeyPair(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyPairOp<true>>(s, c, b);
-}
-Reply GenerateDataKeyPairWithoutPlaintext(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyPairOp<false>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GenerateDataKeyPair, GenerateDataKeyPairOp<true>);
+KMSLAB_KMS_OPERATION(GenerateDataKeyPairWithoutPlaintext, GenerateDataKeyPairOp<false>);
 
 }  // namespace kmslab::kms::ops

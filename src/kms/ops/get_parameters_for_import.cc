@@ -60,8 +60,6 @@ struct GetParametersForImportOp {
 };
 }  // namespace
 
-Reply GetParametersForImport(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetParametersForImportOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GetParametersForImport, GetParametersForImportOp);
 
 }  // namespace kmslab::kms::ops

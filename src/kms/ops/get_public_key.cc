@@ -32,8 +32,6 @@ struct GetPublicKeyOp {
 };
 }  // namespace
 
-Reply GetPublicKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetPublicKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GetPublicKey, GetPublicKeyOp);
 
 }  // namespace kmslab::kms::ops

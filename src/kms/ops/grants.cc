@@ -167,17 +167,9 @@ struct RevokeGrantOp {
 };
 }  // namespace
 
-Reply ListGrants(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListGrantsOp>(s, c, b);
-}
-Reply ListRetirableGrants(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListRetirableGrantsOp>(s, c, b);
-}
-Reply RetireGrant(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<RetireGrantOp>(s, c, b);
-}
-Reply RevokeGrant(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<RevokeGrantOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ListGrants, ListGrantsOp);
+KMSLAB_KMS_OPERATION(ListRetirableGrants, ListRetirableGrantsOp);
+KMSLAB_KMS_OPERATION(RetireGrant, RetireGrantOp);
+KMSLAB_KMS_OPERATION(RevokeGrant, RevokeGrantOp);
 
 }  // namespace kmslab::kms::ops

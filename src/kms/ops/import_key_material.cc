@@ -128,11 +128,7 @@ struct DeleteImportedKeyMaterialOp {
 };
 }  // namespace
 
-Reply ImportKeyMaterial(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ImportKeyMaterialOp>(s, c, b);
-}
-Reply DeleteImportedKeyMaterial(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DeleteImportedKeyMaterialOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ImportKeyMaterial, ImportKeyMaterialOp);
+KMSLAB_KMS_OPERATION(DeleteImportedKeyMaterial, DeleteImportedKeyMaterialOp);
 
 }  // namespace kmslab::kms::ops

@@ -91,14 +91,8 @@ struct ListKeyPoliciesOp {
 };
 }  // namespace
 
-Reply GetKeyPolicy(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetKeyPolicyOp>(s, c, b);
-}
-Reply PutKeyPolicy(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<PutKeyPolicyOp>(s, c, b);
-}
-Reply ListKeyPolicies(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListKeyPoliciesOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GetKeyPolicy, GetKeyPolicyOp);
+KMSLAB_KMS_OPERATION(PutKeyPolicy, PutKeyPolicyOp);
+KMSLAB_KMS_OPERATION(ListKeyPolicies, ListKeyPoliciesOp);
 
 }  // namespace kmslab::kms::ops

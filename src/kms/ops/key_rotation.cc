@@ -99,14 +99,8 @@ struct GetKeyRotationStatusOp {
 };
 }  // namespace
 
-Reply EnableKeyRotation(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<EnableKeyRotationOp>(s, c, b);
-}
-Reply DisableKeyRotation(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DisableKeyRotationOp>(s, c, b);
-}
-Reply GetKeyRotationStatus(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetKeyRotationStatusOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(EnableKeyRotation, EnableKeyRotationOp);
+KMSLAB_KMS_OPERATION(DisableKeyRotation, DisableKeyRotationOp);
+KMSLAB_KMS_OPERATION(GetKeyRotationStatus, GetKeyRotationStatusOp);
 
 }  // namespace kmslab::kms::ops

@@ -49,9 +49,7 @@ struct MacOp {
 };
 }  // namespace
 
-Reply GenerateMac(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<MacOp<false>>(s, c, b);
-}
-Reply VerifyMac(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<MacOp<true>>(s, c, b); }
+KMSLAB_KMS_OPERATION(GenerateMac, MacOp<false>);
+KMSLAB_KMS_OPERATION(VerifyMac, MacOp<true>);
 
 }  // namespace kmslab::kms::ops

@@ -71,8 +71,6 @@ struct ReEncryptOp {
 };
 }  // namespace
 
-Reply ReEncrypt(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ReEncryptOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ReEncrypt, ReEncryptOp);
 
 }  // namespace kmslab::kms::ops

@@ -113,8 +113,6 @@ struct ReplicateKeyOp {
 };
 }  // namespace
 
-Reply ReplicateKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ReplicateKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ReplicateKey, ReplicateKeyOp);
 
 }  // namespace kmslab::kms::ops

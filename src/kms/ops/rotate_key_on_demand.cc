@@ -96,11 +96,7 @@ struct ListKeyRotationsOp {
 };
 }  // namespace
 
-Reply RotateKeyOnDemand(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<RotateKeyOnDemandOp>(s, c, b);
-}
-Reply ListKeyRotations(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListKeyRotationsOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(RotateKeyOnDemand, RotateKeyOnDemandOp);
+KMSLAB_KMS_OPERATION(ListKeyRotations, ListKeyRotationsOp);
 
 }  // namespace kmslab::kms::ops

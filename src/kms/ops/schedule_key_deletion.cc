@@ -77,11 +77,7 @@ struct CancelKeyDeletionOp {
 };
 }  // namespace
 
-Reply ScheduleKeyDeletion(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ScheduleKeyDeletionOp>(s, c, b);
-}
-Reply CancelKeyDeletion(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CancelKeyDeletionOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ScheduleKeyDeletion, ScheduleKeyDeletionOp);
+KMSLAB_KMS_OPERATION(CancelKeyDeletion, CancelKeyDeletionOp);
 
 }  // namespace kmslab::kms::ops

@@ -84,9 +84,7 @@ struct SignatureOp {
 };
 }  // namespace
 
-Reply Sign(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<SignatureOp<false>>(s, c, b); }
-Reply Verify(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<SignatureOp<true>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(Sign, SignatureOp<false>);
+KMSLAB_KMS_OPERATION(Verify, SignatureOp<true>);
 
 }  // namespace kmslab::kms::ops

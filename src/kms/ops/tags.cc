@@ -93,14 +93,8 @@ struct ListResourceTagsOp {
 };
 }  // namespace
 
-Reply TagResource(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<TagResourceOp>(s, c, b);
-}
-Reply UntagResource(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UntagResourceOp>(s, c, b);
-}
-Reply ListResourceTags(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListResourceTagsOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(TagResource, TagResourceOp);
+KMSLAB_KMS_OPERATION(UntagResource, UntagResourceOp);
+KMSLAB_KMS_OPERATION(ListResourceTags, ListResourceTagsOp);
 
 }  // namespace kmslab::kms::ops

@@ -39,8 +39,6 @@ struct UpdateAliasOp {
 };
 }  // namespace
 
-Reply UpdateAlias(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UpdateAliasOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(UpdateAlias, UpdateAliasOp);
 
 }  // namespace kmslab::kms::ops

@@ -57,8 +57,6 @@ struct UpdatePrimaryRegionOp {
 };
 }  // namespace
 
-Reply UpdatePrimaryRegion(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UpdatePrimaryRegionOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(UpdatePrimaryRegion, UpdatePrimaryRegionOp);
 
 }  // namespace kmslab::kms::ops
