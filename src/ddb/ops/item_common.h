@@ -38,6 +38,16 @@ core::StatusOr<bool> ReadReturnOldOnFailure(const rapidjson::Value& request);
 // ConditionalCheckFailedException; with `return_old` and a stored item, the
 // item (JSON text) goes with it as "Item", as DynamoDB sends it.
 core::Status ConditionFailed(const std::string* stored, bool return_old);
+// The request-validation envelope PutItem, UpdateItem and DeleteItem put
+// around expression and parameter errors (reference section 0): with
+// Options::validation_envelope, "1 validation error detected: " before a
+// ValidationException's text; otherwise the status as is.
+core::Status Enveloped(const Service& s, core::Status status);
+template <typename T>
+core::StatusOr<T> Enveloped(const Service& s, core::StatusOr<T> value) {
+  if (value.ok()) return value;
+  return Enveloped(s, value.status());
+}
 // Serializes a JSON value.
 std::string ToJson(const rapidjson::Value& value);
 
