@@ -2,8 +2,9 @@
 BatchGetItem on a table under a customer managed key (25 puts read back, mixed puts and deletes,
 projections, tables named by ARN, ConsumedCapacity TOTAL / INDEXES), boto3's resource-layer
 batch_writer(), every validation text with nothing written by a refused batch, a KMS key
-disabled under one table of a batch, and IAM: a caller allowed on one table of two is refused
-the whole call with DynamoDB's AccessDenied wording.
+disabled under one table of a batch, IAM: a caller allowed on one table of two is refused
+the whole call with DynamoDB's AccessDenied wording, and the trail's data events of batches
+(keys and attribute names per table, never a value).
 """
 import copy
 import re
@@ -276,3 +277,50 @@ class BatchIamTest(BatchCase):
         batcher.batch_write_item(RequestItems={allowed: [put("a")], table_arn(allowed): [put("b")]})
         r = batcher.batch_get_item(RequestItems={allowed: {"Keys": [key("a"), key("b")]}})
         self.assertEqual(by_pk(r["Responses"][allowed]), [key("a"), key("b")])
+
+
+# =========================================================================================
+class BatchTrailTest(BatchCase):
+    """With --ddb-data-events a batch is one data event: its tables as resources, keys in
+    clear and items as attribute names per table, no item value anywhere in the trail."""
+    srv = None
+    MARKER = "batch-trail-value-marker-41d9"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = harness.Server(args=("--ddb-data-events",))
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+    def event(self, name):
+        r = self.srv.admin_request("GET", f"/_kmslab/trail?eventName={name}")
+        self.assertEqual(r.status, 200, r.data)
+        events = r.body["events"]
+        self.assertEqual(len(events), 1, events)
+        return events[0]
+
+    def test_batches_are_data_events_without_values(self):
+        a, b = new_name("trail"), new_name("trail")
+        self.create_table(a)
+        self.create_table(b)
+        self.ddb.batch_write_item(RequestItems={
+            a: [put("k1", secret={"S": self.MARKER}), delete("k2")],
+            table_arn(b): [put("k3", secret={"SS": [self.MARKER]})]})
+        r = self.ddb.batch_get_item(RequestItems={a: {"Keys": [key("k1")], "ProjectionExpression": "secret"}})
+        self.assertEqual(r["Responses"][a], [{"secret": {"S": self.MARKER}}])
+        write = self.event("BatchWriteItem")
+        self.assertEqual((write["eventCategory"], write["readOnly"]), ("Data", False))
+        self.assertEqual(write["requestParameters"], {"requestItems": {
+            a: [{"putRequest": {"item": ["pk", "secret"]}}, {"deleteRequest": {"key": {"pk": "k2"}}}],
+            table_arn(b): [{"putRequest": {"item": ["pk", "secret"]}}]}})
+        self.assertEqual([res["ARN"] for res in write["resources"]], [table_arn(a), table_arn(b)])
+        read = self.event("BatchGetItem")
+        self.assertEqual((read["eventCategory"], read["readOnly"]), ("Data", True))
+        self.assertEqual(read["requestParameters"], {"requestItems": {
+            a: {"keys": [{"pk": "k1"}], "projectionExpression": "secret"}}})
+        self.assertIsNone(read["responseElements"])
+        with open(f"{self.srv.data_dir}/trail.jsonl", encoding="utf-8") as f:
+            self.assertNotIn(self.MARKER, f.read())
