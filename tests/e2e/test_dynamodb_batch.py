@@ -51,14 +51,16 @@ def over_25(name):
             r"length greater than or equal to 1\]$")
 
 
+def admin_session():
+    return boto3.session.Session(aws_access_key_id=harness.ADMIN.access_key,
+                                 aws_secret_access_key=harness.ADMIN.secret_key, region_name=REGION)
+
+
 class BatchCase(DdbCase):
     def loose_ddb(self):
         """A DynamoDB client without botocore's parameter validation, to reach the server's."""
-        session = boto3.session.Session(aws_access_key_id=harness.ADMIN.access_key,
-                                        aws_secret_access_key=harness.ADMIN.secret_key,
-                                        region_name=REGION)
         cfg = botocore.config.Config(retries={"total_max_attempts": 1}, parameter_validation=False)
-        return session.client("dynamodb", endpoint_url=self.srv.url, config=cfg)
+        return admin_session().client("dynamodb", endpoint_url=self.srv.url, config=cfg)
 
     def assertUnchanged(self, name, expected):
         """The table holds exactly `expected` (items)."""
@@ -115,10 +117,7 @@ class BatchTest(BatchCase):
     def test_resource_batch_writer(self):
         name = new_name("writer")
         self.create_table(name)
-        session = boto3.session.Session(aws_access_key_id=harness.ADMIN.access_key,
-                                        aws_secret_access_key=harness.ADMIN.secret_key,
-                                        region_name=REGION)
-        table = session.resource("dynamodb", endpoint_url=self.srv.url).Table(name)
+        table = admin_session().resource("dynamodb", endpoint_url=self.srv.url).Table(name)
         with table.batch_writer() as writer:  # flushes every 25 requests: two BatchWriteItem calls
             for i in range(30):
                 writer.put_item(Item={"pk": f"w-{i}", "n": i, "tags": {"a", "b"}})
