@@ -45,15 +45,18 @@ std::string ToJson(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& item) {
+core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& item, KeyErrors key_errors) {
   RETURN_IF_ERROR(ValidateItem(item));
+  const bool named = key_errors == KeyErrors::kNamed;
+  const core::Status mismatch = ValidationError("The provided key element does not match the schema");
   for (const std::string* name : {&d.hash_name, &d.range_name}) {
     if (name->empty()) continue;
     const rapidjson::Value* v = FindMember(item, name->c_str());
-    if (!v) return ValidationError(kInvalid + "Missing the key " + *name + " in the item");
+    if (!v) return named ? ValidationError(kInvalid + "Missing the key " + *name + " in the item") : mismatch;
     const std::string expected = d.TypeOf(*name);
     const std::string_view actual = TypeOf(*v);
     if (actual != expected) {
+      if (!named) return mismatch;
       return ValidationError(kInvalid + "Type mismatch for key " + *name + " expected: " + expected +
                              " actual: " + std::string(actual));
     }

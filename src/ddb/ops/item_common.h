@@ -15,9 +15,14 @@ namespace kmslab::ddb::ops {
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;
 
+// How ValidateNewItem words a missing or mistyped key attribute: PutItem
+// names it; BatchWriteItem says "The provided key element does not match the
+// schema" (dynamodb-data-plane.md section 3.2).
+enum class KeyErrors { kNamed, kSchemaMismatch };
 // A whole item for PutItem: valid values, the key attributes present with
 // their declared types and non-empty, at most 400 KB.
-core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item);
+core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item,
+                             KeyErrors key_errors = KeyErrors::kNamed);
 // A Key member: exactly the key attributes, with their declared types.
 core::Status ValidateKey(const TableDefinition& definition, const rapidjson::Value& key);
 // The request's ExpressionAttributeNames / ExpressionAttributeValues.
