@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import subprocess
-import unittest
 
 import harness
 from harness import ACCOUNT, REGION
@@ -146,6 +145,3 @@ def _js_test(name):
 
 for _name in JS_TESTS:
     setattr(JsSdkTest, "test_" + _name.removesuffix(".test.mjs"), _js_test(_name))
-
-if __name__ == "__main__":
-    unittest.main()

@@ -16,7 +16,7 @@ const stock = uniqueName("stock");
 const orders = uniqueName("orders");
 
 before(async () => {
-  const key = await createKey("admin", "shop batches");
+  const key = await createKey("shop batches");
   await createCmkTable(carts, key.Arn, { hashKey: "userId", rangeKey: "productId" });
   await createCmkTable(stock, key.Arn, { hashKey: "productId" });
   await createCmkTable(orders, key.Arn, { hashKey: "orderId" });

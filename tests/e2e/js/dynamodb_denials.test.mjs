@@ -18,7 +18,7 @@ const cartKey = { userId: "u-1", productId: "p-1" };
 const table = uniqueName("carts");
 
 before(async () => {
-  const key = await createKey("admin", "carts");
+  const key = await createKey("carts");
   await createCmkTable(table, key.Arn, { hashKey: "userId", rangeKey: "productId" });
   await documentsAs("shop-app").send(new PutCommand({ TableName: table, Item: line }));
 });

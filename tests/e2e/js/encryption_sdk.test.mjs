@@ -15,7 +15,7 @@ const CONTEXT = { tenant: "blue", purpose: "invoice" };
 let key;
 
 before(async () => {
-  key = await createKey("admin", "encryption sdk");
+  key = await createKey("encryption sdk");
 });
 
 /** A KMS keyring under the test key whose KMS clients sign as `caller`. */
@@ -39,12 +39,16 @@ test("a KMS keyring encrypts and decrypts with an encryption context", async () 
     assert.equal(decrypted.messageHeader.encryptionContext[name], value, name);
   }
 
-  // The data key is bound to the context: a tampered header does not decrypt.
+  // The data key is bound to the context: with a tampered header KMS refuses to unwrap it.
   const tampered = Buffer.from(result);
   const at = tampered.indexOf(Buffer.from("blue"));
   assert.ok(at > 0, "the context is in the message header");
   tampered.write("gold", at);
-  await assert.rejects(decrypt(keyring, tampered));
+  await assert.rejects(decrypt(keyring, tampered), (error) => {
+    assert.match(error.message, /^Unable to decrypt data key and one or more KMS CMKs had an error/);
+    assert.ok(error.message.includes("InvalidCiphertextException"), error.message);
+    return true;
+  });
 });
 
 test("GenerateDataKey and Decrypt make envelope encryption", async () => {

@@ -13,7 +13,7 @@ const table = uniqueName("sessions");
 const TTL_SECONDS = 3600;
 
 before(async () => {
-  const key = await createKey("admin", "sessions");
+  const key = await createKey("sessions");
   await createCmkTable(table, key.Arn, { hashKey: "sessionId" });
 });
 

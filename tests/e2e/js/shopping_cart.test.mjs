@@ -15,7 +15,7 @@ const carts = documentsAs("shop-app");
 const table = uniqueName("carts");
 
 before(async () => {
-  const key = await createKey("admin", "shopping carts");
+  const key = await createKey("shopping carts");
   await createCmkTable(table, key.Arn, { hashKey: "userId", rangeKey: "productId" });
 });
 

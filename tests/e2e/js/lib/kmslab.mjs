@@ -19,13 +19,13 @@ function required(name) {
   return value;
 }
 
-export const ENDPOINT = required("KMSLAB_ENDPOINT");
-export const REGION = required("KMSLAB_REGION");
-export const ACCOUNT = required("KMSLAB_ACCOUNT");
+const ENDPOINT = required("KMSLAB_ENDPOINT");
+const REGION = required("KMSLAB_REGION");
+const ACCOUNT = required("KMSLAB_ACCOUNT");
 const CREDENTIALS = JSON.parse(required("KMSLAB_CREDENTIALS"));
 
 /** The access key of caller `name` (a key of KMSLAB_CREDENTIALS). */
-export function credentialsOf(name) {
+function credentialsOf(name) {
   const creds = CREDENTIALS[name];
   if (!creds) throw new Error(`no credentials for caller ${name} in KMSLAB_CREDENTIALS`);
   return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
@@ -37,7 +37,7 @@ export function clientConfig(caller) {
 }
 
 export const kmsAs = (caller) => new KMSClient(clientConfig(caller));
-export const dynamoAs = (caller) => new DynamoDBClient(clientConfig(caller));
+const dynamoAs = (caller) => new DynamoDBClient(clientConfig(caller));
 /** A DocumentClient (plain JavaScript values in and out) signing as `caller`. */
 export const documentsAs = (caller) =>
   DynamoDBDocumentClient.from(dynamoAs(caller), { marshallOptions: { removeUndefinedValues: true } });
@@ -47,23 +47,23 @@ export const tableArn = (name) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/$
 export const uniqueName = (prefix) => `${prefix}-${randomBytes(4).toString("hex")}`;
 
 /** A new symmetric customer managed key (default key policy: the account's IAM decides),
- * created by `caller`; returns its KeyMetadata. */
-export async function createKey(caller = "admin", description = "kmslab JS e2e") {
-  const { KeyMetadata } = await kmsAs(caller).send(new CreateKeyCommand({ Description: description }));
+ * created by admin; returns its KeyMetadata. */
+export async function createKey(description) {
+  const { KeyMetadata } = await kmsAs("admin").send(new CreateKeyCommand({ Description: description }));
   return KeyMetadata;
 }
 
 /** Creates table `name` (partition key `hashKey`, optional sort key `rangeKey`, both strings)
- * encrypted under customer managed key `keyArn`, as `caller`; checks that DynamoDB reports the
+ * encrypted under customer managed key `keyArn`, as admin; checks that DynamoDB reports the
  * key, and returns the TableDescription. */
-export async function createCmkTable(name, keyArn, { hashKey, rangeKey, caller = "admin" }) {
+export async function createCmkTable(name, keyArn, { hashKey, rangeKey }) {
   const attributes = [{ AttributeName: hashKey, AttributeType: "S" }];
   const schema = [{ AttributeName: hashKey, KeyType: "HASH" }];
   if (rangeKey) {
     attributes.push({ AttributeName: rangeKey, AttributeType: "S" });
     schema.push({ AttributeName: rangeKey, KeyType: "RANGE" });
   }
-  const { TableDescription } = await dynamoAs(caller).send(new CreateTableCommand({
+  const { TableDescription } = await dynamoAs("admin").send(new CreateTableCommand({
     TableName: name,
     AttributeDefinitions: attributes,
     KeySchema: schema,
