@@ -50,6 +50,82 @@ void WriteAttributeNames(Writer& w, const rapidjson::Value& item) {
   w.EndArray();
 }
 
+void WriteRequestItems(Writer& w, const rapidjson::Value& items);
+
+// Where an object sits in a data call's request: batches nest a fixed two
+// levels below it (RequestItems entries, then Put/DeleteRequest), no deeper.
+enum class Level { kRequest, kBatchEntry, kWriteRequest };
+
+// The members of an object at `level`, each as above; any other structure is
+// named with its content left out.
+void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level) {
+  for (const auto& m : object.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    bool values = false;
+    for (std::string_view never : kValueMembers) values = values || never == name;
+    if (values) continue;
+    WriteName(w, name);
+    if (IsKeyMember(name) && m.value.IsObject()) {
+      WriteUnwrappedKey(w, m.value);
+    } else if (name == "Item" && m.value.IsObject()) {
+      WriteAttributeNames(w, m.value);
+    } else if (level == Level::kBatchEntry && name == "Keys" && m.value.IsArray()) {
+      w.StartArray();
+      for (const rapidjson::Value& key : m.value.GetArray()) {
+        if (key.IsObject()) {
+          WriteUnwrappedKey(w, key);
+        } else {
+          w.Null();
+        }
+      }
+      w.EndArray();
+    } else if (level == Level::kBatchEntry && (name == "PutRequest" || name == "DeleteRequest") &&
+               m.value.IsObject()) {
+      w.StartObject();
+      WriteRedactedMembers(w, m.value, Level::kWriteRequest);
+      w.EndObject();
+    } else if (level == Level::kRequest && name == "RequestItems" && m.value.IsObject()) {
+      WriteRequestItems(w, m.value);
+    } else if (m.value.IsObject() || m.value.IsArray()) {
+      // Transactions and PartiQL parameters hold values: the member is
+      // named, its content left out.
+      w.String("***(Redacted)");
+    } else {
+      m.value.Accept(w);
+    }
+  }
+}
+
+// A batch's RequestItems, keyed by table as sent: BatchGetItem's
+// KeysAndAttributes and BatchWriteItem's WriteRequests with their keys in
+// clear and their items as attribute names.
+void WriteRequestItems(Writer& w, const rapidjson::Value& items) {
+  w.StartObject();
+  for (const auto& table : items.GetObject()) {
+    w.Key(table.name.GetString(), table.name.GetStringLength());
+    if (table.value.IsObject()) {
+      w.StartObject();
+      WriteRedactedMembers(w, table.value, Level::kBatchEntry);
+      w.EndObject();
+    } else if (table.value.IsArray()) {
+      w.StartArray();
+      for (const rapidjson::Value& request : table.value.GetArray()) {
+        if (request.IsObject()) {
+          w.StartObject();
+          WriteRedactedMembers(w, request, Level::kBatchEntry);
+          w.EndObject();
+        } else {
+          w.Null();
+        }
+      }
+      w.EndArray();
+    } else {
+      w.Null();
+    }
+  }
+  w.EndObject();
+}
+
 }  // namespace
 
 bool IsDataEvent(std::string_view operation) {
@@ -65,24 +141,7 @@ std::string TrailParameters(std::string_view operation, const rapidjson::Value& 
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  for (const auto& m : request.GetObject()) {
-    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    bool values = false;
-    for (std::string_view never : kValueMembers) values = values || never == name;
-    if (values) continue;
-    WriteName(w, name);
-    if (IsKeyMember(name) && m.value.IsObject()) {
-      WriteUnwrappedKey(w, m.value);
-    } else if (name == "Item" && m.value.IsObject()) {
-      WriteAttributeNames(w, m.value);
-    } else if (m.value.IsObject() || m.value.IsArray()) {
-      // Batches, transactions and PartiQL parameters hold values: the member
-      // is named, its content left out.
-      w.String("***(Redacted)");
-    } else {
-      m.value.Accept(w);
-    }
-  }
+  WriteRedactedMembers(w, request, Level::kRequest);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -101,6 +160,17 @@ audit::EventInput CallEvent(std::string_view operation, const kms::CallContext& 
       e.resources.emplace_back(call.caller->account, "arn:aws:dynamodb:" + call.region + ":" + call.caller->account +
                                                          ":table/" + it->value.GetString());
       break;
+    }
+    // A batch's tables, by name or ARN as RequestItems names them.
+    auto items = request->FindMember("RequestItems");
+    if (items != request->MemberEnd() && items->value.IsObject()) {
+      for (const auto& table : items->value.GetObject()) {
+        const std::string sent(table.name.GetString(), table.name.GetStringLength());
+        e.resources.emplace_back(call.caller->account,
+                                 sent.starts_with("arn:") ? sent
+                                                          : "arn:aws:dynamodb:" + call.region + ":" +
+                                                                call.caller->account + ":table/" + sent);
+      }
     }
   }
   if (!e.data_event) e.response_body = std::string(response);
