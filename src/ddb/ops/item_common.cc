@@ -92,22 +92,29 @@ core::Status ValidateKey(const TableDefinition& d, const rapidjson::Value& key) 
   return core::Status();
 }
 
-core::StatusOr<ExpressionContext> ReadExpressionContext(const rapidjson::Value& request) {
-  ASSIGN_OR_RETURN(const rapidjson::Value* names, OptionalObject(request, "ExpressionAttributeNames"));
-  ASSIGN_OR_RETURN(const rapidjson::Value* values, OptionalObject(request, "ExpressionAttributeValues"));
-  return ExpressionContext::Create(names, values);
+core::StatusOr<ExpressionContext> ReadExpressionContext(const TableRequest& request) {
+  ASSIGN_OR_RETURN(const rapidjson::Value* names, OptionalObject(*request.body, "ExpressionAttributeNames"));
+  ASSIGN_OR_RETURN(const rapidjson::Value* values, OptionalObject(*request.body, "ExpressionAttributeValues"));
+  ASSIGN_OR_RETURN(ExpressionContext context, ExpressionContext::Create(names, values));
+  if (!request.legacy.translated()) return context;
+  return ExpressionContext(request.legacy.names(), request.legacy.values());
 }
 
-core::StatusOr<std::optional<Condition>> ReadCondition(const rapidjson::Value& request, const char* member,
+core::StatusOr<std::optional<std::string>> ExpressionText(const TableRequest& request, const char* member) {
+  if (const std::string* text = request.legacy.Expression(member)) return std::optional<std::string>(*text);
+  return OptionalString(*request.body, member);
+}
+
+core::StatusOr<std::optional<Condition>> ReadCondition(const TableRequest& request, const char* member,
                                                        ExpressionContext& context) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, member));
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, member));
   if (!text) return std::optional<Condition>();
   ASSIGN_OR_RETURN(Condition condition, Condition::Parse(*text, context, member));
   return std::optional<Condition>(std::move(condition));
 }
 
-core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "ProjectionExpression"));
+core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, "ProjectionExpression"));
   if (!text) return std::vector<std::string>();
   return ParseProjection(*text, context);
 }
