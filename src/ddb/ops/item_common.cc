@@ -92,10 +92,14 @@ core::Status ValidateKey(const TableDefinition& d, const rapidjson::Value& key) 
   return core::Status();
 }
 
+core::StatusOr<ExpressionContext> ReadExpressionContext(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(const rapidjson::Value* names, OptionalObject(request, "ExpressionAttributeNames"));
+  ASSIGN_OR_RETURN(const rapidjson::Value* values, OptionalObject(request, "ExpressionAttributeValues"));
+  return ExpressionContext::Create(names, values);
+}
+
 core::StatusOr<ExpressionContext> ReadExpressionContext(const TableRequest& request) {
-  ASSIGN_OR_RETURN(const rapidjson::Value* names, OptionalObject(*request.body, "ExpressionAttributeNames"));
-  ASSIGN_OR_RETURN(const rapidjson::Value* values, OptionalObject(*request.body, "ExpressionAttributeValues"));
-  ASSIGN_OR_RETURN(ExpressionContext context, ExpressionContext::Create(names, values));
+  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(*request.body));
   if (!request.legacy.translated()) return context;
   return ExpressionContext(request.legacy.names(), request.legacy.values());
 }
@@ -113,10 +117,16 @@ core::StatusOr<std::optional<Condition>> ReadCondition(const TableRequest& reque
   return std::optional<Condition>(std::move(condition));
 }
 
-core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, "ProjectionExpression"));
+core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "ProjectionExpression"));
   if (!text) return std::vector<std::string>();
   return ParseProjection(*text, context);
+}
+
+core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context) {
+  const std::string* legacy = request.legacy.Expression("ProjectionExpression");
+  if (!legacy) return ReadProjection(*request.body, context);
+  return ParseProjection(*legacy, context);
 }
 
 void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection) {
