@@ -20,7 +20,10 @@ template <ConditionKeys (*Keys)(const rapidjson::Value&, const TableDefinition*)
 struct FineGrainedTableOp : OneTableOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const TableRequest& request, Plan& plan) {
     const std::shared_ptr<Table> table = s.FindTable(call, request.table);
-    Keys(*request.body, table ? &table->definition : nullptr)
+    // Legacy parameters count as the expressions they stand for.
+    rapidjson::Document translated;
+    if (request.legacy.translated()) translated = request.legacy.ExpressionRequest(*request.body);
+    Keys(request.legacy.translated() ? translated : *request.body, table ? &table->definition : nullptr)
         .AddTo(plan.Require(s.TableArn(call, request.table)).context);
     return core::Status();
   }
