@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <array>
+#include <vector>
 
 namespace kmslab::ddb {
 
@@ -50,6 +51,31 @@ void WriteAttributeNames(Writer& w, const rapidjson::Value& item) {
   w.EndArray();
 }
 
+// The tables a request names: TableName (or TargetTableName), or each
+// transaction action's TableName.
+std::vector<std::string> NamedTables(const rapidjson::Value& request) {
+  std::vector<std::string> names;
+  for (const char* member : {"TableName", "TargetTableName"}) {
+    auto it = request.FindMember(member);
+    if (it == request.MemberEnd() || !it->value.IsString()) continue;
+    names.emplace_back(it->value.GetString(), it->value.GetStringLength());
+    return names;
+  }
+  auto items = request.FindMember("TransactItems");
+  if (items == request.MemberEnd() || !items->value.IsArray()) return names;
+  for (const auto& entry : items->value.GetArray()) {
+    if (!entry.IsObject()) continue;
+    for (const auto& action : entry.GetObject()) {
+      if (!action.value.IsObject()) continue;
+      auto table = action.value.FindMember("TableName");
+      if (table != action.value.MemberEnd() && table->value.IsString()) {
+        names.emplace_back(table->value.GetString(), table->value.GetStringLength());
+      }
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 bool IsDataEvent(std::string_view operation) {
@@ -59,30 +85,70 @@ bool IsDataEvent(std::string_view operation) {
   return false;
 }
 
+namespace {
+
+void WriteRedactedMembers(Writer& w, const rapidjson::Value& request, bool in_transaction);
+
+// TransactItems as CloudTrail logs them (section 11): requestItems, one
+// object per action naming its operation, its members redacted as an item
+// call's are.
+void WriteRequestItems(Writer& w, const rapidjson::Value& items) {
+  w.Key("requestItems");
+  w.StartArray();
+  for (const auto& entry : items.GetArray()) {
+    if (!entry.IsObject()) continue;
+    for (const auto& action : entry.GetObject()) {
+      if (!action.value.IsObject()) continue;
+      w.StartObject();
+      w.Key("operation");
+      w.String(action.name.GetString(), action.name.GetStringLength());
+      WriteRedactedMembers(w, action.value, true);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
+}
+
+// The members of an item call (or of one transaction action) with item
+// values left out.
+void WriteRedactedMembers(Writer& w, const rapidjson::Value& request, bool in_transaction) {
+  for (const auto& m : request.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    bool values = false;
+    for (std::string_view never : kValueMembers) values = values || never == name;
+    if (values) continue;
+    if (name == "TransactItems" && m.value.IsArray() && !in_transaction) {
+      WriteRequestItems(w, m.value);
+      continue;
+    }
+    if (name == "Item" && in_transaction) {
+      w.Key("items");
+    } else {
+      WriteName(w, name);
+    }
+    if (IsKeyMember(name) && m.value.IsObject()) {
+      WriteUnwrappedKey(w, m.value);
+    } else if (name == "Item" && m.value.IsObject()) {
+      WriteAttributeNames(w, m.value);
+    } else if (m.value.IsObject() || m.value.IsArray()) {
+      // Batches and PartiQL parameters hold values: the member is named, its
+      // content left out.
+      w.String("***(Redacted)");
+    } else {
+      m.value.Accept(w);
+    }
+  }
+}
+
+}  // namespace
+
 std::string TrailParameters(std::string_view operation, const rapidjson::Value& request) {
   if (!request.IsObject()) return "";
   if (!IsDataEvent(operation)) return audit::ParametersJson(request);
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  for (const auto& m : request.GetObject()) {
-    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    bool values = false;
-    for (std::string_view never : kValueMembers) values = values || never == name;
-    if (values) continue;
-    WriteName(w, name);
-    if (IsKeyMember(name) && m.value.IsObject()) {
-      WriteUnwrappedKey(w, m.value);
-    } else if (name == "Item" && m.value.IsObject()) {
-      WriteAttributeNames(w, m.value);
-    } else if (m.value.IsObject() || m.value.IsArray()) {
-      // Batches, transactions and PartiQL parameters hold values: the member
-      // is named, its content left out.
-      w.String("***(Redacted)");
-    } else {
-      m.value.Accept(w);
-    }
-  }
+  WriteRedactedMembers(w, request, false);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -95,12 +161,11 @@ audit::EventInput CallEvent(std::string_view operation, const kms::CallContext& 
   e.event_name = std::string(operation);
   if (request) {
     e.request_parameters = TrailParameters(operation, *request);
-    for (const char* member : {"TableName", "TargetTableName"}) {
-      auto it = request->FindMember(member);
-      if (it == request->MemberEnd() || !it->value.IsString()) continue;
-      e.resources.emplace_back(call.caller->account, "arn:aws:dynamodb:" + call.region + ":" + call.caller->account +
-                                                         ":table/" + it->value.GetString());
-      break;
+    for (const std::string& table : NamedTables(*request)) {
+      const std::string arn = "arn:aws:dynamodb:" + call.region + ":" + call.caller->account + ":table/" + table;
+      bool listed = false;
+      for (const auto& resource : e.resources) listed = listed || resource.second == arn;
+      if (!listed) e.resources.emplace_back(call.caller->account, arn);
     }
   }
   if (!e.data_event) e.response_body = std::string(response);

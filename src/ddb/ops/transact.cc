@@ -1,0 +1,153 @@
+#include "ddb/ops/transact.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace kmslab::ddb::ops {
+
+core::StatusOr<const rapidjson::Value*> ReadTransactItems(const rapidjson::Value& request) {
+  const rapidjson::Value* items = FindMember(request, "TransactItems");
+  if (!items) return NullMember("transactItems");
+  if (!items->IsArray()) return SerializationError("Start of list expected for TransactItems");
+  const std::string prefix = "1 validation error detected: Value '";
+  if (items->Empty()) {
+    return ValidationError(prefix +
+                           "[]' at 'transactItems' failed to satisfy constraint: Member must have length greater "
+                           "than or equal to 1");
+  }
+  if (items->Size() > 100) {
+    return ValidationError(prefix +
+                           "[...]' at 'transactItems' failed to satisfy constraint: Member must have length less "
+                           "than or equal to 100");
+  }
+  for (const rapidjson::Value& item : items->GetArray()) {
+    if (!item.IsObject()) return SerializationError("Start of structure or map expected for TransactItems member");
+  }
+  return items;
+}
+
+std::string ActionPath(size_t index, std::string_view member) {
+  return "transactItems." + std::to_string(index + 1) + ".member." + std::string(member);
+}
+
+core::Status CheckOneActionPerItem(const std::vector<ItemRef>& items) {
+  std::set<std::pair<const Table*, std::string_view>> seen;
+  for (const ItemRef& ref : items) {
+    if (!seen.emplace(ref.table, ref.key->canonical).second) {
+      return ValidationError("Transaction request cannot include multiple operations on one item");
+    }
+  }
+  return core::Status();
+}
+
+std::vector<Table*> LockOrder(const std::vector<std::shared_ptr<Table>>& tables) {
+  std::vector<Table*> order;
+  for (const std::shared_ptr<Table>& t : tables) order.push_back(t.get());
+  std::sort(order.begin(), order.end(), [](const Table* a, const Table* b) { return a->table_id < b->table_id; });
+  order.erase(std::unique(order.begin(), order.end()), order.end());
+  return order;
+}
+
+core::Status CheckNoneDeleted(const std::vector<Table*>& locked) {
+  for (const Table* t : locked) {
+    if (t->deleted) return ResourceNotFound("Requested resource not found");
+  }
+  return core::Status();
+}
+
+core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons) {
+  std::string codes;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("CancellationReasons");
+  w.StartArray();
+  for (const CancellationReason& r : reasons) {
+    codes += (codes.empty() ? "" : ", ") + r.code;
+    w.StartObject();
+    if (!r.item_json.empty()) {
+      w.Key("Item");
+      w.RawValue(r.item_json.data(), r.item_json.size(), rapidjson::kObjectType);
+    }
+    w.Key("Code");
+    w.String(r.code.data(), static_cast<rapidjson::SizeType>(r.code.size()));
+    if (!r.message.empty()) {
+      w.Key("Message");
+      w.String(r.message.data(), static_cast<rapidjson::SizeType>(r.message.size()));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return ddb::TransactionCanceled("Transaction cancelled, please refer cancellation reasons for specific reasons [" +
+                                  codes + "]")
+      .WithDetail(std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+core::StatusOr<CapacityMode> ReadReturnConsumedCapacity(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnConsumedCapacity"));
+  if (!value || *value == "NONE") return CapacityMode::kNone;
+  if (*value == "TOTAL") return CapacityMode::kTotal;
+  if (*value == "INDEXES") return CapacityMode::kIndexes;
+  return ValidationError("1 validation error detected: Value '" + *value +
+                         "' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum "
+                         "value set: [INDEXES, TOTAL, NONE]");
+}
+
+core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnItemCollectionMetrics"));
+  if (!value || *value == "NONE" || *value == "SIZE") return core::Status();
+  return ValidationError("1 validation error detected: Value '" + *value +
+                         "' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum "
+                         "value set: [SIZE, NONE]");
+}
+
+CapacityTally::Units& CapacityTally::Of(const std::string& table) {
+  for (Units& u : tables_) {
+    if (u.table == table) return u;
+  }
+  return tables_.emplace_back(Units{table});
+}
+
+void CapacityTally::AddWrite(const std::string& table, int64_t item_bytes) {
+  Of(table).write += 2 * std::max<int64_t>(1, (item_bytes + 1023) / 1024);
+}
+
+void CapacityTally::AddRead(const std::string& table, int64_t item_bytes) {
+  Of(table).read += 2 * std::max<int64_t>(1, (item_bytes + 4095) / 4096);
+}
+
+void CapacityTally::Write(JsonWriter& out, CapacityMode mode) const {
+  if (mode == CapacityMode::kNone) return;
+  auto units = [&out](const Units& u) {
+    out.Key("CapacityUnits");
+    out.Double(u.read + u.write);
+    if (u.read > 0) {
+      out.Key("ReadCapacityUnits");
+      out.Double(u.read);
+    }
+    if (u.write > 0) {
+      out.Key("WriteCapacityUnits");
+      out.Double(u.write);
+    }
+  };
+  out.Key("ConsumedCapacity");
+  out.StartArray();
+  for (const Units& u : tables_) {
+    out.StartObject();
+    out.Key("TableName");
+    out.String(u.table.data(), static_cast<rapidjson::SizeType>(u.table.size()));
+    units(u);
+    if (mode == CapacityMode::kIndexes) {
+      out.Key("Table");
+      out.StartObject();
+      units(u);
+      out.EndObject();
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+}  // namespace kmslab::ddb::ops
