@@ -10,7 +10,7 @@ import copy
 import botocore.exceptions
 
 import harness
-from ddb_case import DdbCase, new_name, sse_kms, table_arn
+from ddb_case import DdbCase, key_disabled, new_name, sse_kms, table_arn
 
 CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]"
 ONE_ITEM = "Transaction request cannot include multiple operations on one item"
@@ -111,9 +111,6 @@ class TransactionsTest(DdbCase):
         self.assertEqual(stock, {"pk": S("apple"), "qty": N(6), "price": N(3)})
         self.assertEqual(order, {"pk": S("order-1"), "sku": S("apple"), "count": N(4)})
         self.assertIsNone(cart)
-        # Items stay sealed under the table's key: they read back after a restart.
-        self.srv.restart()
-        self.assertEqual(self.get(self.stock, "apple")["qty"], N(6))
 
     def test_failed_condition_changes_nothing_and_gives_reasons(self):
         before = self.state()
@@ -216,6 +213,20 @@ class TransactionsTest(DdbCase):
                                                  "WriteCapacityUnits": 2.0})
         self.assertEqual(by_table[self.carts]["CapacityUnits"], 2.0)
         self.assertEqual(by_table[self.stock]["CapacityUnits"], 4.0)  # check + update
+
+    def test_a_table_whose_key_is_unusable_fails_the_transaction_as_item_calls_do(self):
+        key = self.kms.create_key(Description="returns")["KeyMetadata"]
+        returns = self.create_table(new_name("returns"), sse=sse_kms(key["Arn"]))["TableName"]
+        self.kms.disable_key(KeyId=key["KeyId"])
+        self.srv.advance_clock(360)  # past the table-key cache
+        before = self.state()
+        items = self.checkout(4)
+        items[2]["Put"]["TableName"] = returns
+        self.assertDdbError("ValidationException", key_disabled(key["Arn"]), self.ddb.transact_write_items,
+                            TransactItems=items)
+        self.assertEqual(self.state(), before)
+        self.assertDdbError("ValidationException", key_disabled(key["Arn"]), self.ddb.transact_get_items,
+                            TransactItems=[{"Get": {"TableName": returns, "Key": {"pk": S("x")}}}])
 
     # --- TransactGetItems --------------------------------------------------------------
     def test_transact_get_items(self):
