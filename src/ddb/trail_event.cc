@@ -162,7 +162,9 @@ audit::EventInput CallEvent(std::string_view operation, const kms::CallContext& 
   if (request) {
     e.request_parameters = TrailParameters(operation, *request);
     for (const std::string& table : NamedTables(*request)) {
-      const std::string arn = "arn:aws:dynamodb:" + call.region + ":" + call.caller->account + ":table/" + table;
+      const std::string arn = table.starts_with("arn:") ? table
+                                                         : "arn:aws:dynamodb:" + call.region + ":" +
+                                                               call.caller->account + ":table/" + table;
       bool listed = false;
       for (const auto& resource : e.resources) listed = listed || resource.second == arn;
       if (!listed) e.resources.emplace_back(call.caller->account, arn);

@@ -47,11 +47,12 @@ TEST_CASE("transactions reach the trail as requestItems with keys and attribute 
         R"("projectionExpression":"card"}]})");
 }
 
-TEST_CASE("a transaction's event names each table it touches once") {
+TEST_CASE("a transaction's event names each table it touches once, by name or ARN") {
   const rapidjson::Document write = Parse(
       R"({"TransactItems":[{"Put":{"TableName":"orders","Item":{"id":{"S":"o1"}}}},)"
       R"({"Delete":{"TableName":"carts","Key":{"id":{"S":"c1"}}}},)"
-      R"({"Put":{"TableName":"orders","Item":{"id":{"S":"o2"}}}}]})");
+      R"({"Put":{"TableName":"orders","Item":{"id":{"S":"o2"}}}},)"
+      R"({"Put":{"TableName":"arn:aws:dynamodb:us-east-1:111122223333:table/carts","Item":{"id":{"S":"c2"}}}}]})");
   kms::CallContext call;
   call.caller = iam::RootIdentity("111122223333");
   call.region = "us-east-1";

@@ -237,6 +237,16 @@ class TransactionsTest(DdbCase):
             {"Get": {"TableName": self.carts, "Key": {"pk": S("cart-1")}}}])
         self.assertEqual(r["Responses"], [{"Item": {"qty": N(10)}}, {},
                                           {"Item": {"pk": S("cart-1"), "sku": S("apple"), "count": N(4)}}])
+        # TableName also takes the table's ARN (recorded AWS behaviour).
+        self.ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table_arn(self.orders), "Item": {"pk": S("by-arn")}}}])
+        r = self.ddb.transact_get_items(TransactItems=[
+            {"Get": {"TableName": table_arn(self.orders), "Key": {"pk": S("by-arn")}}}])
+        self.assertEqual(r["Responses"], [{"Item": {"pk": S("by-arn")}}])
+        self.assertDdbError("ResourceNotFoundException", "Requested resource not found",
+                            self.ddb.transact_get_items, TransactItems=[
+                                {"Get": {"TableName": table_arn(self.orders).replace(harness.ACCOUNT, "444455556666"),
+                                         "Key": {"pk": S("by-arn")}}}])
         self.assertDdbError("ValidationException", ONE_ITEM, self.ddb.transact_get_items, TransactItems=[
             {"Get": {"TableName": self.stock, "Key": {"pk": S("apple")}}},
             {"Get": {"TableName": self.stock, "Key": {"pk": S("apple")}}}])

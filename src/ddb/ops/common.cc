@@ -34,6 +34,21 @@ core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const 
   return name;
 }
 
+core::StatusOr<std::string> RequiredTableNameOrArn(const rapidjson::Value& request, const char* member,
+                                                   const char* field) {
+  ASSIGN_OR_RETURN(std::string value, RequiredString(request, member, field));
+  if (value.compare(0, 4, "arn:") != 0) return RequiredName(request, member, field);
+  if (value.size() > 1024) {
+    return ValidationError("1 validation error detected: Value '" + value + "' at '" + field +
+                           "' failed to satisfy constraint: Member must have length less than or equal to 1024");
+  }
+  return value;
+}
+
+std::string TableArnOf(const Service& s, const kms::CallContext& call, const std::string& name_or_arn) {
+  return name_or_arn.starts_with("arn:") ? name_or_arn : s.TableArn(call, name_or_arn);
+}
+
 core::StatusOr<const rapidjson::Value*> OptionalObject(const rapidjson::Value& request, const char* member) {
   const rapidjson::Value* v = FindMember(request, member);
   if (v && !v->IsObject()) return SerializationError(std::string("Start of structure or map expected for ") + member);
@@ -66,7 +81,13 @@ core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& reques
 
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name) {
-  std::shared_ptr<Table> table = s.FindTable(call, name);
+  const std::string own_arn_prefix = s.TableArn(call, "");
+  std::shared_ptr<Table> table;
+  if (!name.starts_with("arn:")) {
+    table = s.FindTable(call, name);
+  } else if (name.starts_with(own_arn_prefix)) {
+    table = s.FindTable(call, name.substr(own_arn_prefix.size()));
+  }
   if (!table) return ResourceNotFound("Requested resource not found");
   return table;
 }

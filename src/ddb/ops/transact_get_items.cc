@@ -12,7 +12,7 @@ namespace kmslab::ddb::ops {
 namespace {
 
 struct Get {
-  std::string table_name;
+  std::string table_name;  // or its ARN
   const rapidjson::Value* key = nullptr;
   std::vector<std::string> projection;
   std::shared_ptr<Table> table;
@@ -23,7 +23,7 @@ core::StatusOr<Get> ReadGet(const rapidjson::Value& entry, size_t index) {
   const std::string path = ActionPath(index, "get");
   ASSIGN_OR_RETURN(const rapidjson::Value* body, RequiredObject(entry, "Get", path.c_str()));
   Get g;
-  ASSIGN_OR_RETURN(g.table_name, RequiredName(*body, "TableName", (path + ".tableName").c_str()));
+  ASSIGN_OR_RETURN(g.table_name, RequiredTableNameOrArn(*body, "TableName", (path + ".tableName").c_str()));
   ASSIGN_OR_RETURN(g.key, RequiredObject(*body, "Key", (path + ".key").c_str()));
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(*body));
   ASSIGN_OR_RETURN(g.projection, ReadProjection(*body, context));
@@ -51,7 +51,7 @@ struct TransactGetItemsOp {
   // Each Get as dynamodb:GetItem, marked as enclosed (section 10).
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Get& g : q.gets) {
-      plan.Require("GetItem", s.TableArn(call, g.table_name)).context.Set("dynamodb:EnclosingOperation", kName);
+      plan.Require("GetItem", TableArnOf(s, call, g.table_name)).context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
   }

@@ -30,7 +30,7 @@ constexpr KindName kKinds[] = {{Kind::kConditionCheck, "ConditionCheck", "condit
 // One action, as read (Read) and then placed in its table (Execute).
 struct Action {
   const KindName* kind = nullptr;
-  std::string table_name;
+  std::string table_name;  // or its ARN
   const rapidjson::Value* item = nullptr;  // Put's Item, or the others' Key
   std::optional<Condition> condition;
   std::optional<UpdateExpression> update;
@@ -52,7 +52,7 @@ core::StatusOr<Action> ReadAction(const rapidjson::Value& entry, size_t index) {
   }
   if (!body) return ValidationError("TransactItems can only contain one of Check, Put, Update or Delete");
   const std::string path = ActionPath(index, a.kind->path);
-  ASSIGN_OR_RETURN(a.table_name, RequiredName(*body, "TableName", (path + ".tableName").c_str()));
+  ASSIGN_OR_RETURN(a.table_name, RequiredTableNameOrArn(*body, "TableName", (path + ".tableName").c_str()));
   const bool put = a.kind->kind == Kind::kPut;
   ASSIGN_OR_RETURN(a.item, RequiredObject(*body, put ? "Item" : "Key", (path + (put ? ".item" : ".key")).c_str()));
   if (a.kind->kind == Kind::kConditionCheck && !FindMember(*body, "ConditionExpression")) {
@@ -107,7 +107,7 @@ struct TransactWriteItemsOp {
   // Each action as the item operation it stands for, marked as enclosed.
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Action& a : q.actions) {
-      plan.Require(a.kind->action, s.TableArn(call, a.table_name))
+      plan.Require(a.kind->action, TableArnOf(s, call, a.table_name))
           .context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
