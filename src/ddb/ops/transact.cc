@@ -97,8 +97,9 @@ core::StatusOr<CapacityMode> ReadReturnConsumedCapacity(const rapidjson::Value& 
 
 core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnItemCollectionMetrics"));
-  if (!value || *value == "NONE" || *value == "SIZE") return core::Status();
-  return ValidationError("1 validation error detected: Value '" + *value +
+  const std::string mode = value.value_or("NONE");
+  if (mode == "NONE" || mode == "SIZE") return core::Status();
+  return ValidationError("1 validation error detected: Value '" + mode +
                          "' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum "
                          "value set: [SIZE, NONE]");
 }
