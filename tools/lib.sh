@@ -69,10 +69,26 @@ build_kmslab() {
   ninja -C "$BUILD_DIR" >&2
 }
 
+# Makes sure node and npm are on PATH (else Debian's nodejs and npm) and that
+# tests/e2e/js has its locked packages (the AWS SDK for JavaScript v3 and the
+# AWS Encryption SDK for JavaScript): `npm ci` when node_modules is missing or
+# older than package-lock.json.
+ensure_js_clients() {
+  command -v node >/dev/null || ensure_packages "nodejs:/usr/bin/node"
+  command -v npm >/dev/null || ensure_packages "npm:/usr/bin/npm"
+  local js="$KMSLAB_ROOT/tests/e2e/js"
+  if [ ! -d "$js/node_modules" ] || [ "$js/package-lock.json" -nt "$js/node_modules" ]; then
+    echo "kmslab: npm ci in tests/e2e/js" >&2
+    (cd "$js" && npm ci --no-audit --no-fund >&2)
+    touch "$js/node_modules"
+  fi
+}
+
 # Sets PYTHON to a python3 that has boto3 and cryptography (the tests check
 # signatures and ciphertexts with it; the newest client present wins: the
-# first python3 on PATH, else Debian's python3-boto3 and python3-cryptography)
-# and makes sure an aws CLI is on PATH (else Debian's awscli).
+# first python3 on PATH, else Debian's python3-boto3 and python3-cryptography),
+# makes sure an aws CLI is on PATH (else Debian's awscli), and sets up the
+# JavaScript clients (ensure_js_clients).
 ensure_clients() {
   PYTHON=""
   if command -v python3 >/dev/null && python3 -c 'import boto3, cryptography' 2>/dev/null; then
@@ -83,6 +99,7 @@ ensure_clients() {
     PYTHON=/usr/bin/python3
   fi
   command -v aws >/dev/null || ensure_packages "awscli:/usr/bin/aws"
+  ensure_js_clients
   export PYTHON
 }
 

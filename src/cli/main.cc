@@ -20,6 +20,8 @@ constexpr char kUsage[] =
     "          AWS ambiguities (defaults as AWS is observed):\n"
     "          --key-state-before-access --pending-deletion-disabled --modelled-http-status\n"
     "          --ddb-data-events (DynamoDB item calls in the trail too)\n"
+    "          --ddb-bare-validation-texts (item-call validation texts without DynamoDB's\n"
+    "          2026 \"1 validation error detected: \" prefix)\n"
     "  explain FILE|-   evaluate one request offline (--json, --fixtures DIR); or\n"
     "  explain --request-id ID --data DIR   the explanation of a denial the server returned\n"
     "  creds NAME       export lines for a fixture principal's access key (--fixtures DIR)\n"

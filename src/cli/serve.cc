@@ -35,7 +35,7 @@ int Serve(const std::vector<std::string>& args) {
                            "trail-retention",
                            "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status",
-                           "ddb-data-events"});
+                           "ddb-data-events", "ddb-bare-validation-texts"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
   const std::string data = flags->Get("data", "./data");
@@ -86,6 +86,7 @@ int Serve(const std::vector<std::string>& args) {
   options.kms = {.key_state_before_access = flags->values.count("key-state-before-access") > 0,
                  .pending_deletion_disabled = flags->values.count("pending-deletion-disabled") > 0};
   ddb_options.data_events = flags->values.count("ddb-data-events") > 0;
+  ddb_options.validation_envelope = flags->values.count("ddb-bare-validation-texts") == 0;
   options.ddb = ddb_options;
   options.modelled_http_status = flags->values.count("modelled-http-status") > 0;
   options.admin_token = flags->Get("admin-token", "");

@@ -15,6 +15,8 @@ namespace kmslab::ddb {
 using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, Plan&, JsonWriter&);
 
 #define KMSLAB_DDB_OPERATIONS(X) \
+  X(BatchGetItem)                \
+  X(BatchWriteItem)              \
   X(CreateBackup)                \
   X(CreateTable)                 \
   X(DeleteBackup)                \

@@ -42,6 +42,10 @@ struct Options {
   // Item calls (CloudTrail data events) in the trail too; AWS logs them only
   // when a trail selects them (dynamodb-data-plane.md section 13, default 10).
   bool data_events = false;
+  // PutItem, UpdateItem and DeleteItem prefix request-validation errors with
+  // "1 validation error detected: ", as DynamoDB has since mid-2026
+  // (dynamodb-data-plane.md section 0, default 13.1); false: the bare texts.
+  bool validation_envelope = true;
 };
 
 // An on-demand backup: the table as it was, and the keys in force then.

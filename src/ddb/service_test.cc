@@ -13,6 +13,7 @@
 
 #include "ddb/errors.h"
 #include "ddb/operations.h"
+#include "ddb/test_support.h"
 #include "kms/policy_authorizer.h"
 
 namespace kmslab::ddb {
@@ -167,6 +168,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
   const std::string backup_arn = doc["BackupDetails"]["BackupArn"].GetString();
   const std::string on_backup = R"({"BackupArn":")" + backup_arn + R"("})";
   const std::map<std::string, std::string> requests = {
+      {"BatchGetItem", R"({"RequestItems":{"music":{"Keys":[{"pk":{"S":"k1"}}]}}})"},
+      {"BatchWriteItem", R"({"RequestItems":{"music":[{"PutRequest":{"Item":{"pk":{"S":"k2"}}}}]}})"},
       {"CreateBackup", R"({"TableName":"music","BackupName":"again"})"},
       {"CreateTable", R"({"TableName":"other","BillingMode":"PAY_PER_REQUEST",)"
                       R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],)"
@@ -211,14 +214,50 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
     CHECK(s.sink.calls.back() == op);
   }
   // The same requests are good ones: the root user gets them done.
-  for (const char* op : {"GetItem", "TransactGetItems", "TransactWriteItems", "UpdateItem", "Query", "Scan",
-                         "DescribeTable", "DescribeBackup",
+  for (const char* op : {"GetItem", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+                         "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
                          "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);
     if (std::string_view(op) == "DeleteTable") s.clock.AdvanceSeconds(60);  // the key switch settles first
     const Reply reply = s.Ddb(op, requests.at(op));
     CHECK_MESSAGE(reply.status.ok(), reply.status.ToString());
   }
+}
+
+TEST_CASE("BatchGetItem answers at most 16 MB and hands the rest back as UnprocessedKeys, in request form") {
+  Stack s;
+  s.CreateTable(s.CreateKey());
+  const std::string big(400 * 1024 - 100, 'x');
+  std::string keys;
+  for (int i = 0; i < 45; ++i) {
+    const std::string key = R"({"pk":{"S":"k)" + std::to_string(i) + R"("}})";
+    const Reply put = s.Ddb("PutItem", R"({"TableName":"music","Item":{"pk":{"S":"k)" + std::to_string(i) +
+                                           R"("},"v":{"S":")" + big + R"("}}})");
+    REQUIRE_MESSAGE(put.status.ok(), put.status.ToString());
+    keys += (i ? "," : "") + key;
+  }
+  keys += R"(,{"pk":{"S":"missing"}})";
+  const Reply first = s.Ddb("BatchGetItem", R"({"RequestItems":{"music":{"Keys":[)" + keys +
+                                                R"(],"ProjectionExpression":"pk","ConsistentRead":true}},)"
+                                                R"("ReturnConsumedCapacity":"TOTAL"})");
+  REQUIRE_MESSAGE(first.status.ok(), first.status.ToString());
+  rapidjson::Document doc;
+  doc.Parse(first.body.data(), first.body.size());
+  // 40 items of 400 KB make 16 MB; the other 5 and the missing key come back.
+  CHECK(doc["Responses"]["music"].Size() == 40);
+  CHECK(doc["Responses"]["music"][0].MemberCount() == 1);  // projected
+  const rapidjson::Value& rest = doc["UnprocessedKeys"]["music"];
+  CHECK(rest["Keys"].Size() == 6);
+  CHECK(std::string(rest["ProjectionExpression"].GetString()) == "pk");
+  CHECK(rest["ConsistentRead"].GetBool());
+  CHECK(doc["ConsumedCapacity"][0]["CapacityUnits"].GetDouble() == 40 * 100);
+
+  const Reply second = s.Ddb("BatchGetItem", R"({"RequestItems":)" + testing::Text(doc["UnprocessedKeys"]) + "}");
+  REQUIRE_MESSAGE(second.status.ok(), second.status.ToString());
+  rapidjson::Document again;
+  again.Parse(second.body.data(), second.body.size());
+  CHECK(again["Responses"]["music"].Size() == 5);
+  CHECK(again["UnprocessedKeys"].ObjectEmpty());
 }
 
 }  // namespace

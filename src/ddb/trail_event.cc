@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <array>
+#include <string>
 #include <vector>
 
 namespace kmslab::ddb {
@@ -51,25 +52,139 @@ void WriteAttributeNames(Writer& w, const rapidjson::Value& item) {
   w.EndArray();
 }
 
-// The tables a request names: TableName (or TargetTableName), or each
-// transaction action's TableName.
+void WriteRequestItems(Writer& w, const rapidjson::Value& items);
+void WriteTransactItems(Writer& w, const rapidjson::Value& items);
+
+// Where an object sits in a data call's request: batches nest a fixed two
+// levels below it (RequestItems entries, then Put/DeleteRequest), no deeper;
+// transactions one (a TransactItems entry's action).
+enum class Level { kRequest, kBatchEntry, kWriteRequest, kTransactAction };
+
+// The members of an object at `level`, each as above; any other structure is
+// named with its content left out.
+void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level) {
+  for (const auto& m : object.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    bool values = false;
+    for (std::string_view never : kValueMembers) values = values || never == name;
+    if (values) continue;
+    // CloudTrail logs TransactItems as requestItems, and a transaction's
+    // Put items as "items" (reference section 11).
+    const bool transact_items = level == Level::kRequest && name == "TransactItems" && m.value.IsArray();
+    if (transact_items) {
+      w.Key("requestItems");
+    } else if (level == Level::kTransactAction && name == "Item") {
+      w.Key("items");
+    } else {
+      WriteName(w, name);
+    }
+    if (transact_items) {
+      WriteTransactItems(w, m.value);
+    } else if (IsKeyMember(name) && m.value.IsObject()) {
+      WriteUnwrappedKey(w, m.value);
+    } else if (name == "Item" && m.value.IsObject()) {
+      WriteAttributeNames(w, m.value);
+    } else if (level == Level::kBatchEntry && name == "Keys" && m.value.IsArray()) {
+      w.StartArray();
+      for (const rapidjson::Value& key : m.value.GetArray()) {
+        if (key.IsObject()) {
+          WriteUnwrappedKey(w, key);
+        } else {
+          w.Null();
+        }
+      }
+      w.EndArray();
+    } else if (level == Level::kBatchEntry && (name == "PutRequest" || name == "DeleteRequest") &&
+               m.value.IsObject()) {
+      w.StartObject();
+      WriteRedactedMembers(w, m.value, Level::kWriteRequest);
+      w.EndObject();
+    } else if (level == Level::kRequest && name == "RequestItems" && m.value.IsObject()) {
+      WriteRequestItems(w, m.value);
+    } else if (m.value.IsObject() || m.value.IsArray()) {
+      // PartiQL parameters hold values: the member is named, its content
+      // left out.
+      w.String("***(Redacted)");
+    } else {
+      m.value.Accept(w);
+    }
+  }
+}
+
+// A batch's RequestItems, keyed by table as sent: BatchGetItem's
+// KeysAndAttributes and BatchWriteItem's WriteRequests with their keys in
+// clear and their items as attribute names.
+void WriteRequestItems(Writer& w, const rapidjson::Value& items) {
+  w.StartObject();
+  for (const auto& table : items.GetObject()) {
+    w.Key(table.name.GetString(), table.name.GetStringLength());
+    if (table.value.IsObject()) {
+      w.StartObject();
+      WriteRedactedMembers(w, table.value, Level::kBatchEntry);
+      w.EndObject();
+    } else if (table.value.IsArray()) {
+      w.StartArray();
+      for (const rapidjson::Value& request : table.value.GetArray()) {
+        if (request.IsObject()) {
+          w.StartObject();
+          WriteRedactedMembers(w, request, Level::kBatchEntry);
+          w.EndObject();
+        } else {
+          w.Null();
+        }
+      }
+      w.EndArray();
+    } else {
+      w.Null();
+    }
+  }
+  w.EndObject();
+}
+
+// A transaction's TransactItems: one object per action naming its
+// operation, its members as an item call's.
+void WriteTransactItems(Writer& w, const rapidjson::Value& items) {
+  w.StartArray();
+  for (const rapidjson::Value& entry : items.GetArray()) {
+    if (!entry.IsObject()) continue;
+    for (const auto& action : entry.GetObject()) {
+      if (!action.value.IsObject()) continue;
+      w.StartObject();
+      w.Key("operation");
+      w.String(action.name.GetString(), action.name.GetStringLength());
+      WriteRedactedMembers(w, action.value, Level::kTransactAction);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
+}
+
+// The tables a request names as sent (a name or an ARN): TableName or
+// TargetTableName, RequestItems' keys, or each transaction action's TableName.
 std::vector<std::string> NamedTables(const rapidjson::Value& request) {
   std::vector<std::string> names;
   for (const char* member : {"TableName", "TargetTableName"}) {
     auto it = request.FindMember(member);
     if (it == request.MemberEnd() || !it->value.IsString()) continue;
     names.emplace_back(it->value.GetString(), it->value.GetStringLength());
-    return names;
+    break;
   }
-  auto items = request.FindMember("TransactItems");
-  if (items == request.MemberEnd() || !items->value.IsArray()) return names;
-  for (const auto& entry : items->value.GetArray()) {
-    if (!entry.IsObject()) continue;
-    for (const auto& action : entry.GetObject()) {
-      if (!action.value.IsObject()) continue;
-      auto table = action.value.FindMember("TableName");
-      if (table != action.value.MemberEnd() && table->value.IsString()) {
-        names.emplace_back(table->value.GetString(), table->value.GetStringLength());
+  auto items = request.FindMember("RequestItems");
+  if (items != request.MemberEnd() && items->value.IsObject()) {
+    for (const auto& table : items->value.GetObject()) {
+      names.emplace_back(table.name.GetString(), table.name.GetStringLength());
+    }
+  }
+  auto actions = request.FindMember("TransactItems");
+  if (actions != request.MemberEnd() && actions->value.IsArray()) {
+    for (const rapidjson::Value& entry : actions->value.GetArray()) {
+      if (!entry.IsObject()) continue;
+      for (const auto& action : entry.GetObject()) {
+        if (!action.value.IsObject()) continue;
+        auto table = action.value.FindMember("TableName");
+        if (table != action.value.MemberEnd() && table->value.IsString()) {
+          names.emplace_back(table->value.GetString(), table->value.GetStringLength());
+        }
       }
     }
   }
@@ -85,70 +200,13 @@ bool IsDataEvent(std::string_view operation) {
   return false;
 }
 
-namespace {
-
-void WriteRedactedMembers(Writer& w, const rapidjson::Value& request, bool in_transaction);
-
-// TransactItems as CloudTrail logs them (section 11): requestItems, one
-// object per action naming its operation, its members redacted as an item
-// call's are.
-void WriteRequestItems(Writer& w, const rapidjson::Value& items) {
-  w.Key("requestItems");
-  w.StartArray();
-  for (const auto& entry : items.GetArray()) {
-    if (!entry.IsObject()) continue;
-    for (const auto& action : entry.GetObject()) {
-      if (!action.value.IsObject()) continue;
-      w.StartObject();
-      w.Key("operation");
-      w.String(action.name.GetString(), action.name.GetStringLength());
-      WriteRedactedMembers(w, action.value, true);
-      w.EndObject();
-    }
-  }
-  w.EndArray();
-}
-
-// The members of an item call (or of one transaction action) with item
-// values left out.
-void WriteRedactedMembers(Writer& w, const rapidjson::Value& request, bool in_transaction) {
-  for (const auto& m : request.GetObject()) {
-    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    bool values = false;
-    for (std::string_view never : kValueMembers) values = values || never == name;
-    if (values) continue;
-    if (name == "TransactItems" && m.value.IsArray() && !in_transaction) {
-      WriteRequestItems(w, m.value);
-      continue;
-    }
-    if (name == "Item" && in_transaction) {
-      w.Key("items");
-    } else {
-      WriteName(w, name);
-    }
-    if (IsKeyMember(name) && m.value.IsObject()) {
-      WriteUnwrappedKey(w, m.value);
-    } else if (name == "Item" && m.value.IsObject()) {
-      WriteAttributeNames(w, m.value);
-    } else if (m.value.IsObject() || m.value.IsArray()) {
-      // Batches and PartiQL parameters hold values: the member is named, its
-      // content left out.
-      w.String("***(Redacted)");
-    } else {
-      m.value.Accept(w);
-    }
-  }
-}
-
-}  // namespace
-
 std::string TrailParameters(std::string_view operation, const rapidjson::Value& request) {
   if (!request.IsObject()) return "";
   if (!IsDataEvent(operation)) return audit::ParametersJson(request);
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  WriteRedactedMembers(w, request, false);
+  WriteRedactedMembers(w, request, Level::kRequest);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -161,10 +219,11 @@ audit::EventInput CallEvent(std::string_view operation, const kms::CallContext& 
   e.event_name = std::string(operation);
   if (request) {
     e.request_parameters = TrailParameters(operation, *request);
-    for (const std::string& table : NamedTables(*request)) {
-      const std::string arn = table.starts_with("arn:") ? table
-                                                         : "arn:aws:dynamodb:" + call.region + ":" +
-                                                               call.caller->account + ":table/" + table;
+    // Each table once, by name or ARN as the request names it.
+    for (const std::string& sent : NamedTables(*request)) {
+      const std::string arn = sent.starts_with("arn:") ? sent
+                                                       : "arn:aws:dynamodb:" + call.region + ":" +
+                                                             call.caller->account + ":table/" + sent;
       bool listed = false;
       for (const auto& resource : e.resources) listed = listed || resource.second == arn;
       if (!listed) e.resources.emplace_back(call.caller->account, arn);

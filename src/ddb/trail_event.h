@@ -2,7 +2,8 @@
 // 11): eventSource dynamodb.amazonaws.com, table calls as management events,
 // item calls as data events. Item values never reach the trail: keys are
 // logged unwrapped, items as their attribute names, expression attribute
-// values and the legacy conditions not at all. Pure.
+// values and the legacy conditions not at all; a batch's RequestItems by table
+// under the same rules, each of its tables a resource. Pure.
 #ifndef KMSLAB_DDB_TRAIL_EVENT_H_
 #define KMSLAB_DDB_TRAIL_EVENT_H_
 

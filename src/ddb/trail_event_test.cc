@@ -4,20 +4,73 @@
 
 #include <string>
 
+#include "ddb/test_support.h"
 #include "iam/identity.h"
 
 namespace kmslab::ddb {
 namespace {
 
-rapidjson::Document Parse(const char* json) {
-  rapidjson::Document doc;
-  doc.Parse(json);
-  REQUIRE(doc.IsObject());
-  return doc;
+using testing::Json;
+
+constexpr char kSecret[] = "plaintext-marker-7f3a";
+
+TEST_CASE("a BatchWriteItem is logged by table with keys in clear and items as names, never values") {
+  const rapidjson::Document request = Json(
+      R"({"RequestItems":{"music":[{"PutRequest":{"Item":{"pk":{"S":"k1"},"secret":{"S":"plaintext-marker-7f3a"}}}},)"
+      R"({"DeleteRequest":{"Key":{"pk":{"S":"k2"}}}}],)"
+      R"("arn:aws:dynamodb:us-east-1:111122223333:table/books":[{"PutRequest":{"Item":{"id":{"N":"7"}}}}]},)"
+      R"("ReturnConsumedCapacity":"TOTAL"})");
+  CHECK(TrailParameters("BatchWriteItem", request) ==
+        R"({"requestItems":{"music":[{"putRequest":{"item":["pk","secret"]}},{"deleteRequest":{"key":{"pk":"k2"}}}],)"
+        R"("arn:aws:dynamodb:us-east-1:111122223333:table/books":[{"putRequest":{"item":["id"]}}]},)"
+        R"("returnConsumedCapacity":"TOTAL"})");
+}
+
+TEST_CASE("a BatchGetItem is logged by table with its keys, its names and values of expressions left out") {
+  const rapidjson::Document request = Json(
+      R"({"RequestItems":{"music":{"Keys":[{"pk":{"S":"k1"}},{"pk":{"S":"k2"}}],"ProjectionExpression":"#s",)"
+      R"("ExpressionAttributeNames":{"#s":"secret"},"ConsistentRead":true}}})");
+  CHECK(TrailParameters("BatchGetItem", request) ==
+        R"({"requestItems":{"music":{"keys":[{"pk":"k1"},{"pk":"k2"}],"projectionExpression":"#s",)"
+        R"j("expressionAttributeNames":"***(Redacted)","consistentRead":true}}})j");
+}
+
+TEST_CASE("structures that are not a batch's are redacted at any depth, and nothing nests further") {
+  // A RequestItems inside a write request, values where keys should be, a
+  // table entry of the wrong type: all named, none of their values logged.
+  const rapidjson::Document request = Json(
+      R"({"RequestItems":{"t1":[{"PutRequest":{"RequestItems":{"t2":[{"PutRequest":{"Item":{"x":{"S":"plaintext-marker-7f3a"}}}}]},)"
+      R"("Item":{"pk":{"S":"a"}}}},"not-a-request",{"Other":{"v":{"S":"plaintext-marker-7f3a"}}}],)"
+      R"("t3":{"Keys":[{"pk":{"S":"a"}}],"ExpressionAttributeValues":{":v":{"S":"plaintext-marker-7f3a"}},)"
+      R"("Extra":[{"S":"plaintext-marker-7f3a"}]},"t4":"plaintext-marker-7f3a"}})");
+  for (const char* op : {"BatchWriteItem", "BatchGetItem"}) {
+    CAPTURE(op);
+    const std::string logged = TrailParameters(op, request);
+    CHECK(logged.find(kSecret) == std::string::npos);
+    CHECK(logged ==
+          R"j({"requestItems":{"t1":[{"putRequest":{"requestItems":"***(Redacted)","item":["pk"]}},null,)j"
+          R"j({"other":"***(Redacted)"}],"t3":{"keys":[{"pk":"a"}],"extra":"***(Redacted)"},"t4":null}})j");
+  }
+}
+
+TEST_CASE("a batch's event names each of its tables as a resource and keeps no response") {
+  kms::CallContext call;
+  call.caller = iam::RootIdentity("111122223333");
+  call.region = "us-east-1";
+  const rapidjson::Document request = Json(
+      R"({"RequestItems":{"music":{"Keys":[{"pk":{"S":"k1"}}]},)"
+      R"("arn:aws:dynamodb:us-east-1:111122223333:table/books":{"Keys":[{"id":{"N":"1"}}]}}})");
+  const audit::EventInput e = CallEvent("BatchGetItem", call, &request, core::Status(),
+                                        R"({"Responses":{"music":[{"pk":{"S":"k1"},"v":{"S":"plaintext-marker-7f3a"}}]}})");
+  CHECK(e.data_event);
+  CHECK(e.response_body.empty());
+  REQUIRE(e.resources.size() == 2);
+  CHECK(e.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
+  CHECK(e.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
 }
 
 TEST_CASE("transactions reach the trail as requestItems with keys and attribute names, never item values") {
-  const rapidjson::Document write = Parse(
+  const rapidjson::Document write = Json(
       R"({"TransactItems":[)"
       R"({"ConditionCheck":{"TableName":"stock","Key":{"sku":{"S":"apple"}},"ConditionExpression":"qty >= :n",)"
       R"("ExpressionAttributeValues":{":n":{"N":"secret-count-1"}}}},)"
@@ -40,7 +93,7 @@ TEST_CASE("transactions reach the trail as requestItems with keys and attribute 
         R"({"operation":"Delete","tableName":"carts","key":{"id":"c1"}}],)"
         R"("clientRequestToken":"tok-1"})");
 
-  const rapidjson::Document get = Parse(
+  const rapidjson::Document get = Json(
       R"({"TransactItems":[{"Get":{"TableName":"orders","Key":{"id":{"S":"o1"}},"ProjectionExpression":"card"}}]})");
   CHECK(TrailParameters("TransactGetItems", get) ==
         R"({"requestItems":[{"operation":"Get","tableName":"orders","key":{"id":"o1"},)"
@@ -48,7 +101,7 @@ TEST_CASE("transactions reach the trail as requestItems with keys and attribute 
 }
 
 TEST_CASE("a transaction's event names each table it touches once, by name or ARN") {
-  const rapidjson::Document write = Parse(
+  const rapidjson::Document write = Json(
       R"({"TransactItems":[{"Put":{"TableName":"orders","Item":{"id":{"S":"o1"}}}},)"
       R"({"Delete":{"TableName":"carts","Key":{"id":{"S":"c1"}}}},)"
       R"({"Put":{"TableName":"orders","Item":{"id":{"S":"o2"}}}},)"

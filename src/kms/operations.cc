@@ -8,7 +8,7 @@ namespace kmslab::kms {
 namespace {
 struct Entry {
   std::string_view name;
-  OperationFn fn;
+  const OperationFn* fn;  // the entry each ops/ file defines (KMSLAB_KMS_OPERATION)
 };
 
 #define KMSLAB_OPERATION_ENTRY(name) Entry{#name, &ops::name},
@@ -23,7 +23,7 @@ static_assert(std::is_sorted(std::begin(kOperations), std::end(kOperations),
 OperationFn FindOperation(std::string_view name) {
   auto it = std::lower_bound(std::begin(kOperations), std::end(kOperations), name,
                              [](const Entry& e, std::string_view n) { return e.name < n; });
-  return it != std::end(kOperations) && it->name == name ? it->fn : nullptr;
+  return it != std::end(kOperations) && it->name == name ? *it->fn : nullptr;
 }
 
 }  // namespace kmslab::kms

@@ -1,5 +1,6 @@
 // The static table of KMS operations: one entry per TrentService operation,
-// each implemented in ops/<name>.cc as a pipeline operation (pipeline.h).
+// each implemented in ops/<name>.cc as a pipeline operation (pipeline.h)
+// and registered there with KMSLAB_KMS_OPERATION.
 #ifndef KMSLAB_KMS_OPERATIONS_H_
 #define KMSLAB_KMS_OPERATIONS_H_
 
@@ -30,10 +31,17 @@ class Service;
 using OperationFn = Reply (*)(Service&, const CallContext&, const rapidjson::Value&);
 
 namespace ops {
-#define KMSLAB_DECLARE_OPERATION(name) Reply name(Service&, const CallContext&, const rapidjson::Value&);
+#define KMSLAB_DECLARE_OPERATION(name) extern const OperationFn name;
 KMSLAB_KMS_OPERATIONS(KMSLAB_DECLARE_OPERATION)
 #undef KMSLAB_DECLARE_OPERATION
 }  // namespace ops
+
+// Defines the table entry of operation `name` as the pipeline run for its
+// struct (pipeline.h), inside namespace ops: never a hand-written function,
+// so no operation can skip authorization or audit.
+#define KMSLAB_KMS_OPERATION(name, ...)                                                                   \
+  static_assert(std::string_view(__VA_ARGS__::kName) == #name, "kName must be the operation's name"); \
+  const OperationFn name = &RunOperation<__VA_ARGS__>
 
 // The operation named `name` ("Encrypt"), or null.
 OperationFn FindOperation(std::string_view name);

@@ -12,8 +12,10 @@
 //   static core::Status Validate(const Request&);           // optional
 //   static core::Status Resolve(Service&, const CallContext&, Request&, Plan&);
 //   static core::Status Execute(Service&, const CallContext&, const Request&, const Plan&, JsonOut&);
-// Resolve must add one AuthzCheck per authorization the operation needs;
-// Execute runs only after all of them passed.
+// Resolve must add one AuthzCheck per authorization the operation needs (a
+// plan with none is refused before anything runs); Execute runs only after
+// all of them passed. The op table's entries are RunOperation<Op> itself
+// (operations.h, KMSLAB_KMS_OPERATION).
 #ifndef KMSLAB_KMS_PIPELINE_H_
 #define KMSLAB_KMS_PIPELINE_H_
 
@@ -40,6 +42,10 @@ Reply RunOperation(Service& service, const CallContext& call, const rapidjson::V
     RETURN_IF_ERROR(reader.Finish());
     if constexpr (requires { Op::Validate(request); }) RETURN_IF_ERROR(Op::Validate(request));
     RETURN_IF_ERROR(Op::Resolve(service, call, request, plan));
+    if (plan.checks.empty()) {
+      return core::Status(core::Code::kInternal, std::string(Op::kName) + " planned no authorization",
+                          "KMSInternalException");
+    }
     RETURN_IF_ERROR(service.Authorize(call, plan));
     return Op::Execute(service, call, request, plan, out);
   }();

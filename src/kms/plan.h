@@ -3,6 +3,8 @@
 #ifndef KMSLAB_KMS_PLAN_H_
 #define KMSLAB_KMS_PLAN_H_
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +27,21 @@ enum class KeyUse {
   kPendingDeletionOnly,  // CancelKeyDeletion (PendingDeletion or PendingReplicaDeletion)
 };
 
+// A check's role in its operation's plan: operations find their checks by
+// role (Plan::operator[]), never by position.
+enum class CheckRole : uint8_t {
+  kKey,          // the key the operation acts on (PlanKey's default)
+  kIamOnly,      // an action on "*" that IAM alone decides (ListKeys, GenerateRandom...)
+  kAlias,        // an alias ARN (CreateAlias, UpdateAlias, DeleteAlias)
+  kOldTarget,    // UpdateAlias: the key the alias points to now
+  kTarget,       // CreateAlias, UpdateAlias: the key the alias will point to
+  kSource,       // ReEncrypt: the key that decrypts (kms:ReEncryptFrom)
+  kDestination,  // ReEncrypt: the key that encrypts (kms:ReEncryptTo)
+  kCreate,       // CreateKey, ReplicateKey: kms:CreateKey
+  kTagging,      // CreateKey, ReplicateKey: kms:TagResource for the new key's tags
+  kReplica,      // UpdatePrimaryRegion: the replica that becomes primary
+};
+
 // One authorization an operation needs.
 struct AuthzCheck {
   std::string action;    // IAM action, "kms:Encrypt"
@@ -45,6 +62,7 @@ struct AuthzCheck {
   // Grants the request's grant tokens name (set by the pipeline), which count
   // even before they are consistent.
   std::vector<std::string> token_grant_ids;
+  CheckRole role = CheckRole::kKey;
 };
 
 // What authorization decided for one check, for the audit trail.
@@ -56,6 +74,14 @@ struct AuthzOutcome {
 };
 
 struct Plan {
+  // The check planned for `role`. Precondition: Resolve planned one.
+  AuthzCheck& operator[](CheckRole role) {
+    return *std::find_if(checks.begin(), checks.end(), [role](const AuthzCheck& c) { return c.role == role; });
+  }
+  const AuthzCheck& operator[](CheckRole role) const { return const_cast<Plan&>(*this)[role]; }
+  // The key the operation acts on: the kKey check's key.
+  const Key& key() const { return *(*this)[CheckRole::kKey].key; }
+
   std::vector<AuthzCheck> checks;
   std::vector<AuthzOutcome> outcomes;  // filled by the authorization stage, in check order
   bool dry_run = false;

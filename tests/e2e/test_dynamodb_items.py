@@ -370,6 +370,17 @@ class ItemsBase(DdbCase):
               ExpressionAttributeValues={":p": {"S": "nobody"}})
         self.assertEqual((r["Items"], r["Count"]), ([], 0))
 
+    def test_key_size_limits(self):
+        name = self.new_table(range_type="B", prefix="keysize")
+        # The largest keys DynamoDB takes: 2048 bytes of partition key, 1024 of sort key.
+        item = {"pk": {"S": "k" * 2048}, "sk": {"B": b"\x01" * 1024}}
+        self.ddb.put_item(TableName=name, Item=item)
+        self.assertEqual(self.ddb.get_item(TableName=name, Key=item)["Item"], item)
+        self.assertDdbError("ValidationException", INVALID + "Aggregated size of all range keys has exceeded the "
+                            "size limit of 1024 bytes", self.ddb.put_item, TableName=name,
+                            Item={"pk": {"S": "a"}, "sk": {"B": b"\x01" * 1025}})
+        self.assertEqual(self.ddb.scan(TableName=name)["Count"], 1)
+
     def test_query_begins_with(self):
         name = self.new_table(range_type="S", prefix="prefix")
         for sk in ("2024-01-05", "2024-02-01", "2024-02-17", "2025-02-01"):
@@ -440,6 +451,10 @@ class ItemsBase(DdbCase):
              "cannot contain an empty string value. Key: pk"),
             (put, {"Item": {"pk": {"S": "a"}, "n": {"N": "twelve"}}},
              "The parameter cannot be converted to a numeric value: twelve"),
+            (put, {"Item": {"pk": {"S": "é" * 1025}}},
+             INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"),
+            (get, {"Key": {"pk": {"S": "k" * 2049}}},
+             INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"),
         ]
         for fn, kw, message in cases:
             with self.subTest(message=message):

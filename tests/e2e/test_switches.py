@@ -82,3 +82,44 @@ class ModelledStatusTest(SwitchCase):
         bad = self.error_of(self.kms.encrypt, KeyId=md["KeyId"], Plaintext=b"x", GrantTokens=["not-a-token"])
         self.assertEqual((bad["Error"]["Code"], bad["ResponseMetadata"]["HTTPStatusCode"]),
                          ("InvalidGrantTokenException", 400))
+
+
+class DdbValidationTextsTest(SwitchCase):
+    """PutItem and DeleteItem prefix request-validation errors with DynamoDB's 2026 envelope;
+    --ddb-bare-validation-texts gives the texts without it. Data errors stay bare either way."""
+    SYNTAX = "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
+
+    def table(self):
+        name = "switch-texts"
+        ddb = self.srv.ddb()
+        if name not in ddb.list_tables()["TableNames"]:
+            ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                             AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                             KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])
+        return ddb, name
+
+    def check_texts(self, prefix):
+        ddb, name = self.table()
+        self.assertApiError("ValidationException", prefix + self.SYNTAX, ddb.put_item, TableName=name,
+                            Item={"k": {"S": "a"}}, ConditionExpression="a =")
+        self.assertApiError("ValidationException", prefix + self.SYNTAX, ddb.delete_item, TableName=name,
+                            Key={"k": {"S": "a"}}, ConditionExpression="a =")
+        self.assertApiError("ValidationException",
+                            prefix + "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}",
+                            ddb.put_item, TableName=name, Item={"k": {"S": "a"}},
+                            ExpressionAttributeValues={":v": {"S": "x"}})
+        self.assertApiError("ValidationException", "One or more parameter values were invalid: "
+                            "Missing the key k in the item", ddb.put_item, TableName=name, Item={"x": {"S": "a"}})
+        self.assertEqual(ddb.scan(TableName=name)["Count"], 0)
+
+
+class DdbEnvelopeDefaultTest(DdbValidationTextsTest):
+    def test_envelope_by_default(self):
+        self.check_texts("1 validation error detected: ")
+
+
+class DdbBareTextsTest(DdbValidationTextsTest):
+    ARGS = ("--ddb-bare-validation-texts",)
+
+    def test_bare_texts(self):
+        self.check_texts("")

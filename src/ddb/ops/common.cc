@@ -45,10 +45,6 @@ core::StatusOr<std::string> RequiredTableNameOrArn(const rapidjson::Value& reque
   return value;
 }
 
-std::string TableArnOf(const Service& s, const kms::CallContext& call, const std::string& name_or_arn) {
-  return name_or_arn.starts_with("arn:") ? name_or_arn : s.TableArn(call, name_or_arn);
-}
-
 core::StatusOr<const rapidjson::Value*> OptionalObject(const rapidjson::Value& request, const char* member) {
   const rapidjson::Value* v = FindMember(request, member);
   if (v && !v->IsObject()) return SerializationError(std::string("Start of structure or map expected for ") + member);
@@ -81,13 +77,7 @@ core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& reques
 
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name) {
-  const std::string own_arn_prefix = s.TableArn(call, "");
-  std::shared_ptr<Table> table;
-  if (!name.starts_with("arn:")) {
-    table = s.FindTable(call, name);
-  } else if (name.starts_with(own_arn_prefix)) {
-    table = s.FindTable(call, name.substr(own_arn_prefix.size()));
-  }
+  std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return ResourceNotFound("Requested resource not found");
   return table;
 }

@@ -18,14 +18,11 @@ core::StatusOr<std::optional<std::string>> OptionalString(const rapidjson::Value
 // A required table or backup name (3-255 of [a-zA-Z0-9_.-]); `field` is the
 // member as messages spell it (tableName, targetTableName, backupName).
 core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field);
-// A TableName of a transaction (and, per reference section 0, of item and
-// batch) calls: a table name as RequiredName reads it, or a table ARN
-// ("arn:..."; at most 1024 characters).
+// A TableName that may also be a table ARN (reference section 0; the
+// transactions take one): a name as RequiredName reads it, or "arn:..." of
+// at most 1024 characters, for ResolveTableRef (batch_common.h).
 core::StatusOr<std::string> RequiredTableNameOrArn(const rapidjson::Value& request, const char* member,
                                                    const char* field);
-// The resource ARN of a name or ARN RequiredTableNameOrArn read: an ARN as
-// given, a name as the caller's table.
-std::string TableArnOf(const Service& s, const kms::CallContext& call, const std::string& name_or_arn);
 // A required string member (BackupArn ...).
 core::StatusOr<std::string> RequiredString(const rapidjson::Value& request, const char* member, const char* field);
 // An object member (Item, Key, ExpressionAttributeValues ...), or null when absent.
@@ -37,8 +34,8 @@ core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& r
 core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
                                const char* operation);
 
-// The caller's table for an item operation, named or given by its ARN, or
-// ResourceNotFoundException "Requested resource not found".
+// The caller's table for an item operation, or ResourceNotFoundException
+// "Requested resource not found".
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name);
 

@@ -1,12 +1,42 @@
 #include "ddb/ops/item_common.h"
 
+#include <algorithm>
+
 #include "ddb/attribute_value.h"
 
 namespace kmslab::ddb::ops {
 
 namespace {
 const std::string kInvalid = "One or more parameter values were invalid: ";
+
+// The size DynamoDB counts for a key value: S its UTF-8 bytes, B its decoded
+// bytes (it travels as base64), N its text.
+size_t KeyValueBytes(const rapidjson::Value& value) {
+  const rapidjson::Value& scalar = value.MemberBegin()->value;
+  const size_t length = scalar.GetStringLength();
+  if (value.MemberBegin()->name != "B") return length;
+  const char* text = scalar.GetString();
+  size_t padding = 0;
+  for (size_t i = length; i > 0 && text[i - 1] == '='; --i) ++padding;
+  return length / 4 * 3 - std::min<size_t>(padding, 2);
+}
+
+// Partition keys are at most 2048 bytes, sort keys 1024 (reference section 12.1).
+core::Status CheckKeySize(const TableDefinition& d, const std::string& name, const rapidjson::Value& value) {
+  if (name == d.hash_name && KeyValueBytes(value) > 2048) {
+    return ValidationError(kInvalid + "Size of hashkey has exceeded the maximum size limit of2048 bytes");
+  }
+  if (name == d.range_name && KeyValueBytes(value) > 1024) {
+    return ValidationError(kInvalid + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  }
+  return core::Status();
+}
 }  // namespace
+
+core::Status Enveloped(const Service& s, core::Status status) {
+  if (status.ok() || !s.options().validation_envelope || status.aws_type() != "ValidationException") return status;
+  return ValidationError("1 validation error detected: " + status.message());
+}
 
 std::string ToJson(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
@@ -15,15 +45,18 @@ std::string ToJson(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& item) {
+core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& item, KeyErrors key_errors) {
   RETURN_IF_ERROR(ValidateItem(item));
+  const bool named = key_errors == KeyErrors::kNamed;
+  const core::Status mismatch = ValidationError("The provided key element does not match the schema");
   for (const std::string* name : {&d.hash_name, &d.range_name}) {
     if (name->empty()) continue;
     const rapidjson::Value* v = FindMember(item, name->c_str());
-    if (!v) return ValidationError(kInvalid + "Missing the key " + *name + " in the item");
+    if (!v) return named ? ValidationError(kInvalid + "Missing the key " + *name + " in the item") : mismatch;
     const std::string expected = d.TypeOf(*name);
     const std::string_view actual = TypeOf(*v);
     if (actual != expected) {
+      if (!named) return mismatch;
       return ValidationError(kInvalid + "Type mismatch for key " + *name + " expected: " + expected +
                              " actual: " + std::string(actual));
     }
@@ -33,6 +66,7 @@ core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& i
           "empty " +
           std::string(expected == "B" ? "binary" : "string") + " value. Key: " + *name);
     }
+    RETURN_IF_ERROR(CheckKeySize(d, *name, *v));
   }
   if (ItemSizeBytes(item) > kMaxItemBytes) return ValidationError("Item size has exceeded the maximum allowed size");
   return core::Status();
@@ -53,6 +87,7 @@ core::Status ValidateKey(const TableDefinition& d, const rapidjson::Value& key) 
           "empty string value. Key: " +
           *name);
     }
+    RETURN_IF_ERROR(CheckKeySize(d, *name, *v));
   }
   return core::Status();
 }

@@ -17,9 +17,14 @@ namespace kmslab::ddb::ops {
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;
 
+// How ValidateNewItem words a missing or mistyped key attribute: PutItem
+// names it; BatchWriteItem says "The provided key element does not match the
+// schema" (dynamodb-data-plane.md section 3.2).
+enum class KeyErrors { kNamed, kSchemaMismatch };
 // A whole item for PutItem: valid values, the key attributes present with
 // their declared types and non-empty, at most 400 KB.
-core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item);
+core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item,
+                             KeyErrors key_errors = KeyErrors::kNamed);
 // A Key member: exactly the key attributes, with their declared types.
 core::Status ValidateKey(const TableDefinition& definition, const rapidjson::Value& key);
 // The request's ExpressionAttributeNames / ExpressionAttributeValues.
@@ -40,6 +45,16 @@ core::StatusOr<bool> ReadReturnOldOnFailure(const rapidjson::Value& request);
 // ConditionalCheckFailedException; with `return_old` and a stored item, the
 // item (JSON text) goes with it as "Item", as DynamoDB sends it.
 core::Status ConditionFailed(const std::string* stored, bool return_old);
+// The request-validation envelope PutItem, UpdateItem and DeleteItem put
+// around expression and parameter errors (reference section 0): with
+// Options::validation_envelope, "1 validation error detected: " before a
+// ValidationException's text; otherwise the status as is.
+core::Status Enveloped(const Service& s, core::Status status);
+template <typename T>
+core::StatusOr<T> Enveloped(const Service& s, core::StatusOr<T> value) {
+  if (value.ok()) return value;
+  return Enveloped(s, value.status());
+}
 // Serializes a JSON value.
 std::string ToJson(const rapidjson::Value& value);
 

@@ -50,9 +50,10 @@ struct PutItemOp : OneTableOp {
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
     ASSIGN_OR_RETURN(const rapidjson::Value* item, RequiredObject(request, "Item", "item"));
     RETURN_IF_ERROR(ValidateNewItem(table->definition, *item));
-    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-    ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
-    RETURN_IF_ERROR(context.CheckAllUsed());
+    ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
+    ASSIGN_OR_RETURN(std::optional<Condition> condition,
+                     Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+    RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
     RETURN_IF_ERROR(s.OpenTable(call, *table));
@@ -103,9 +104,10 @@ struct DeleteItemOp : OneTableOp {
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
     ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
     RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-    ASSIGN_OR_RETURN(std::optional<Condition> condition, ReadCondition(request, "ConditionExpression", context));
-    RETURN_IF_ERROR(context.CheckAllUsed());
+    ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
+    ASSIGN_OR_RETURN(std::optional<Condition> condition,
+                     Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+    RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
     RETURN_IF_ERROR(s.OpenTable(call, *table));

@@ -85,16 +85,6 @@ core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons)
       .WithDetail(std::string(buffer.GetString(), buffer.GetSize()));
 }
 
-core::StatusOr<CapacityMode> ReadReturnConsumedCapacity(const rapidjson::Value& request) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnConsumedCapacity"));
-  if (!value || *value == "NONE") return CapacityMode::kNone;
-  if (*value == "TOTAL") return CapacityMode::kTotal;
-  if (*value == "INDEXES") return CapacityMode::kIndexes;
-  return ValidationError("1 validation error detected: Value '" + *value +
-                         "' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum "
-                         "value set: [INDEXES, TOTAL, NONE]");
-}
-
 core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnItemCollectionMetrics"));
   const std::string mode = value.value_or("NONE");
@@ -104,50 +94,24 @@ core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request) {
                          "value set: [SIZE, NONE]");
 }
 
-CapacityTally::Units& CapacityTally::Of(const std::string& table) {
-  for (Units& u : tables_) {
-    if (u.table == table) return u;
+double& CapacityTally::Of(const std::string& table) {
+  for (auto& [name, units] : units_) {
+    if (name == table) return units;
   }
-  return tables_.emplace_back(Units{table});
+  return units_.emplace_back(table, 0.0).second;
 }
 
-void CapacityTally::AddWrite(const std::string& table, int64_t item_bytes) {
-  Of(table).write += 2 * std::max<int64_t>(1, (item_bytes + 1023) / 1024);
-}
+void CapacityTally::AddWrite(const std::string& table, int64_t item_bytes) { Of(table) += 2 * WriteUnits(item_bytes); }
 
 void CapacityTally::AddRead(const std::string& table, int64_t item_bytes) {
-  Of(table).read += 2 * std::max<int64_t>(1, (item_bytes + 4095) / 4096);
+  Of(table) += 2 * ReadUnits(item_bytes, true);
 }
 
-void CapacityTally::Write(JsonWriter& out, CapacityMode mode) const {
-  if (mode == CapacityMode::kNone) return;
-  auto units = [&out](const Units& u) {
-    out.Key("CapacityUnits");
-    out.Double(u.read + u.write);
-    if (u.read > 0) {
-      out.Key("ReadCapacityUnits");
-      out.Double(u.read);
-    }
-    if (u.write > 0) {
-      out.Key("WriteCapacityUnits");
-      out.Double(u.write);
-    }
-  };
+void CapacityTally::Write(JsonWriter& out, CapacityReport report) const {
+  if (report == CapacityReport::kNone) return;
   out.Key("ConsumedCapacity");
   out.StartArray();
-  for (const Units& u : tables_) {
-    out.StartObject();
-    out.Key("TableName");
-    out.String(u.table.data(), static_cast<rapidjson::SizeType>(u.table.size()));
-    units(u);
-    if (mode == CapacityMode::kIndexes) {
-      out.Key("Table");
-      out.StartObject();
-      units(u);
-      out.EndObject();
-    }
-    out.EndObject();
-  }
+  for (const auto& [table, units] : units_) WriteConsumedCapacity(out, report, table, units);
   out.EndArray();
 }
 

@@ -7,8 +7,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "ddb/ops/batch_common.h"
+#include "ddb/ops/capacity.h"
 #include "ddb/ops/item_common.h"
 
 namespace kmslab::ddb::ops {
@@ -46,31 +49,23 @@ struct CancellationReason {
 // CancellationReasons in the error body.
 core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons);
 
-// ReturnConsumedCapacity (INDEXES, TOTAL or NONE, the default).
-enum class CapacityMode { kNone, kTotal, kIndexes };
-core::StatusOr<CapacityMode> ReadReturnConsumedCapacity(const rapidjson::Value& request);
 // ReturnItemCollectionMetrics (SIZE or NONE): checked only, as the shim's
 // tables have no local secondary indexes and so no item collection metrics.
 core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request);
 
-// The capacity units a transaction consumed, per table in first-use order.
-// A transactional write costs 2 units per KB of the item (rounded up), a
-// transactional read 2 units per 4 KB; at least one KB / 4 KB each.
+// The capacity units a transaction consumed, per table as the request named
+// it, in first-use order: transactional reads and writes cost twice the
+// plain ones (capacity.h).
 class CapacityTally {
  public:
   void AddWrite(const std::string& table, int64_t item_bytes);
   void AddRead(const std::string& table, int64_t item_bytes);
-  // ConsumedCapacity: [{TableName, CapacityUnits, Read|WriteCapacityUnits,
-  // Table: {...} with INDEXES}], nothing for kNone.
-  void Write(JsonWriter& out, CapacityMode mode) const;
+  // ConsumedCapacity, a list of one entry per table; nothing for kNone.
+  void Write(JsonWriter& out, CapacityReport report) const;
 
  private:
-  struct Units {
-    std::string table;
-    double read = 0, write = 0;
-  };
-  Units& Of(const std::string& table);
-  std::vector<Units> tables_;
+  std::vector<std::pair<std::string, double>> units_;
+  double& Of(const std::string& table);
 };
 
 }  // namespace kmslab::ddb::ops

@@ -37,11 +37,11 @@ struct TransactGetItemsOp {
   static constexpr const char* kName = "TransactGetItems";
   struct Request {
     std::vector<Get> gets;
-    CapacityMode capacity = CapacityMode::kNone;
+    CapacityReport capacity = CapacityReport::kNone;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     ASSIGN_OR_RETURN(const rapidjson::Value* items, ReadTransactItems(body));
-    ASSIGN_OR_RETURN(q.capacity, ReadReturnConsumedCapacity(body));
+    ASSIGN_OR_RETURN(q.capacity, ReadCapacityReport(body));
     for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
       ASSIGN_OR_RETURN(Get get, ReadGet((*items)[i], i));
       q.gets.push_back(std::move(get));
@@ -51,7 +51,7 @@ struct TransactGetItemsOp {
   // Each Get as dynamodb:GetItem, marked as enclosed (section 10).
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Get& g : q.gets) {
-      plan.Require("GetItem", TableArnOf(s, call, g.table_name)).context.Set("dynamodb:EnclosingOperation", kName);
+      plan.Require("GetItem", ResolveTableRef(s, call, g.table_name).arn).context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
   }
@@ -62,7 +62,7 @@ KMSLAB_DDB_OPERATION(TransactGetItems);
 core::Status TransactGetItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   std::vector<std::shared_ptr<Table>> tables;
   for (Get& g : q.gets) {
-    ASSIGN_OR_RETURN(g.table, TableForItems(s, call, g.table_name));
+    ASSIGN_OR_RETURN(g.table, BatchTable(s, call, g.table_name));
     tables.push_back(g.table);
   }
   // A key that does not fit its table cancels the transaction (observed).
@@ -81,8 +81,8 @@ core::Status TransactGetItemsOp::Execute(Service& s, const kms::CallContext& cal
     refs.push_back({g.table.get(), &g.item_key});
   }
   RETURN_IF_ERROR(CheckOneActionPerItem(refs));
+  RETURN_IF_ERROR(OpenTables(s, call, tables));
   const std::vector<Table*> order = LockOrder(tables);
-  for (Table* t : order) RETURN_IF_ERROR(s.OpenTable(call, *t));
 
   std::vector<std::shared_lock<std::shared_mutex>> locks;
   for (Table* t : order) locks.emplace_back(t->mu);
@@ -93,7 +93,7 @@ core::Status TransactGetItemsOp::Execute(Service& s, const kms::CallContext& cal
   out.StartArray();
   for (const Get& g : q.gets) {
     const std::string* stored = FindItem(*g.table, g.item_key);
-    capacity.AddRead(g.table->name, StoredSize(stored));
+    capacity.AddRead(g.table_name, StoredSize(stored));
     out.StartObject();
     if (stored) {
       out.Key("Item");

@@ -90,12 +90,12 @@ struct TransactWriteItemsOp {
     std::vector<Action> actions;
     std::optional<std::string> token;
     std::string fingerprint;  // what a repeated token must repeat
-    CapacityMode capacity = CapacityMode::kNone;
+    CapacityReport capacity = CapacityReport::kNone;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     ASSIGN_OR_RETURN(const rapidjson::Value* items, ReadTransactItems(body));
     ASSIGN_OR_RETURN(q.token, ReadToken(body));
-    ASSIGN_OR_RETURN(q.capacity, ReadReturnConsumedCapacity(body));
+    ASSIGN_OR_RETURN(q.capacity, ReadCapacityReport(body));
     RETURN_IF_ERROR(CheckReturnItemCollectionMetrics(body));
     for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
       ASSIGN_OR_RETURN(Action action, ReadAction((*items)[i], i));
@@ -107,7 +107,7 @@ struct TransactWriteItemsOp {
   // Each action as the item operation it stands for, marked as enclosed.
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Action& a : q.actions) {
-      plan.Require(a.kind->action, TableArnOf(s, call, a.table_name))
+      plan.Require(a.kind->action, ResolveTableRef(s, call, a.table_name).arn)
           .context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
@@ -121,7 +121,7 @@ KMSLAB_DDB_OPERATION(TransactWriteItems);
 
 core::Status TransactWriteItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   for (Action& a : q.actions) {
-    ASSIGN_OR_RETURN(a.table, TableForItems(s, call, a.table_name));
+    ASSIGN_OR_RETURN(a.table, BatchTable(s, call, a.table_name));
   }
   std::vector<ItemRef> refs;
   for (Action& a : q.actions) {
@@ -166,8 +166,8 @@ core::Status TransactWriteItemsOp::Execute(Service& s, const kms::CallContext& c
 core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::CallContext& call, Request& q) {
   std::vector<std::shared_ptr<Table>> tables;
   for (const Action& a : q.actions) tables.push_back(a.table);
+  RETURN_IF_ERROR(OpenTables(s, call, tables));
   const std::vector<Table*> order = LockOrder(tables);
-  for (Table* t : order) RETURN_IF_ERROR(s.OpenTable(call, *t));
 
   std::vector<CancellationReason> reasons(q.actions.size());
   bool cancelled = false;
@@ -192,19 +192,19 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
       std::optional<SealedWrite> write;
       switch (a.kind->kind) {
         case Kind::kConditionCheck:
-          capacity.AddWrite(table.name, stored_size);
+          capacity.AddWrite(a.table_name, stored_size);
           break;
         case Kind::kPut: {
           const int64_t size = ItemSizeBytes(*a.item);
           ASSIGN_OR_RETURN(write, SealWrite(table, a.key, ToJson(*a.item), size - stored_size));
-          capacity.AddWrite(table.name, std::max(size, stored_size));
+          capacity.AddWrite(a.table_name, std::max(size, stored_size));
           break;
         }
         case Kind::kDelete:
           if (stored) {
             ASSIGN_OR_RETURN(write, SealWrite(table, a.key, "", -stored_size));
           }
-          capacity.AddWrite(table.name, stored_size);
+          capacity.AddWrite(a.table_name, stored_size);
           break;
         case Kind::kUpdate: {
           rapidjson::Document item;
@@ -220,7 +220,7 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
           }
           const int64_t size = ItemSizeBytes(item);
           ASSIGN_OR_RETURN(write, SealWrite(table, a.key, ToJson(item), size - stored_size));
-          capacity.AddWrite(table.name, std::max(size, stored_size));
+          capacity.AddWrite(a.table_name, std::max(size, stored_size));
           break;
         }
       }

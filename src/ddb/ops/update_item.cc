@@ -13,20 +13,6 @@ namespace {
 
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
 
-// The request-validation envelope UpdateItem puts around expression and
-// parameter errors (reference section 0, default on): "1 validation error
-// detected: " before the ValidationException text.
-core::Status Enveloped(core::Status status) {
-  if (status.ok() || status.aws_type() != "ValidationException") return status;
-  return ValidationError("1 validation error detected: " + status.message());
-}
-
-template <typename T>
-core::StatusOr<T> Enveloped(core::StatusOr<T> value) {
-  if (value.ok()) return value;
-  return Enveloped(value.status());
-}
-
 // ReturnValues: NONE (default), ALL_OLD, UPDATED_OLD, ALL_NEW or UPDATED_NEW.
 core::StatusOr<ReturnValues> ReadReturnValues(const rapidjson::Value& request) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnValues"));
@@ -94,11 +80,11 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
   RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(ReadExpressionContext(request)));
-  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(ReadUpdate(request, context)));
+  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
+  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(s, ReadUpdate(request, context)));
   ASSIGN_OR_RETURN(std::optional<Condition> condition,
-                   Enveloped(ReadCondition(request, "ConditionExpression", context)));
-  RETURN_IF_ERROR(Enveloped(context.CheckAllUsed()));
+                   Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+  RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
   if (update) RETURN_IF_ERROR(update->CheckKeyAttributes(KeyNames(table->definition)));
   RETURN_IF_ERROR(s.OpenTable(call, *table));
 

@@ -10,9 +10,10 @@
 namespace kmslab::kms::ops {
 
 core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const std::string& key_id,
-                               KeyIdForms forms, const char* action, KeyUse use, Plan& plan) {
+                               KeyIdForms forms, const char* action, KeyUse use, Plan& plan, CheckRole role) {
   ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveKey(service.keys(), key_id, forms, call));
   plan.checks.push_back({action, resolved.key->meta.arn, resolved.key, use, resolved.request_alias});
+  plan.checks.back().role = role;
   return resolved.key;
 }
 
@@ -30,7 +31,7 @@ void KeyIdRequest::Read(RequestReader& r, KeyIdRequest& q) {
 
 core::StatusOr<KeyPtr> UpdatePlannedKey(Service& service, const Plan& plan,
                                         const std::function<core::Status(store::KeyRow&)>& change) {
-  const AuthzCheck& check = plan.checks[0];
+  const AuthzCheck& check = plan[CheckRole::kKey];
   // The state may have changed since the pipeline checked it: check again
   // under the registry's write lock.
   return service.keys().Update(check.key->meta.region, check.key->meta.key_id, [&](store::KeyRow& m) {
@@ -73,8 +74,10 @@ void AddTagContext(AuthzCheck& check, const std::vector<Tag>& tags) {
   if (!keys.empty()) check.context.SetList("aws:TagKeys", std::move(keys));
 }
 
-void PlanIamOnly(const char* action, std::string resource, Plan& plan) {
-  plan.checks.push_back({action, std::move(resource), nullptr, KeyUse::kAnyState, ""});
+AuthzCheck& PlanIamOnly(const char* action, std::string resource, Plan& plan, CheckRole role) {
+  AuthzCheck& check = plan.checks.emplace_back(AuthzCheck{action, std::move(resource), nullptr, KeyUse::kAnyState, ""});
+  check.role = role;
+  return check;
 }
 
 core::StatusOr<Page> Paginate(const std::vector<std::string>& ids, const std::optional<std::string>& marker,

@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "crypto/ciphertext_blob.h"
 #include "kms/key_resolver.h"
+#include "kms/operations.h"
 #include "kms/pipeline.h"
 
 namespace kmslab::kms::ops {
@@ -23,9 +24,10 @@ inline constexpr ListRule kGrantTokensRule{.max_items = 10, .item_min = 1, .item
 inline constexpr StrRule kMarkerRule{.min = 1, .max = 1024};
 inline constexpr int64_t kDayMillis = 24LL * 3600 * 1000;
 
-// Resolves `key_id` and adds the check `action` on that key to the plan.
+// Resolves `key_id` and adds the check `action` on that key to the plan, in `role`.
 core::StatusOr<KeyPtr> PlanKey(Service& service, const CallContext& call, const std::string& key_id,
-                               KeyIdForms forms, const char* action, KeyUse use, Plan& plan);
+                               KeyIdForms forms, const char* action, KeyUse use, Plan& plan,
+                               CheckRole role = CheckRole::kKey);
 // A cryptographic operation's key (id, ARN, alias or alias ARN): records the
 // grant tokens and DryRun, then adds the check `action` (key-state rule
 // kCryptographic) on the key.
@@ -57,8 +59,9 @@ core::Status CheckPolicyLockout(Service& service, const CallContext& call, const
 void AddCryptoContext(AuthzCheck& check, const StringMap& context, const std::string& algorithm);
 // Sets aws:RequestTag/<key> and aws:TagKeys.
 void AddTagContext(AuthzCheck& check, const std::vector<Tag>& tags);
-// Adds an IAM-only check (no key policy; resource "*" or an alias ARN).
-void PlanIamOnly(const char* action, std::string resource, Plan& plan);
+// Adds an IAM-only check (no key policy; resource "*" or an alias ARN) in
+// `role` and returns it.
+AuthzCheck& PlanIamOnly(const char* action, std::string resource, Plan& plan, CheckRole role = CheckRole::kIamOnly);
 
 // A page of `ids` (in listing order) starting at `marker` (one of the ids).
 struct Page {

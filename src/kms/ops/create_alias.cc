@@ -19,24 +19,23 @@ struct CreateAliasOp {
   }
   static core::Status Validate(const Request& q) { return CheckAliasName(q.alias_name, true); }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
-    PlanIamOnly("kms:CreateAlias", core::AliasArn(c.region, c.caller->account, q.alias_name), plan);
-    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:CreateAlias", KeyUse::kNotPendingDeletion, plan)
+    PlanIamOnly("kms:CreateAlias", core::AliasArn(c.region, c.caller->account, q.alias_name), plan, CheckRole::kAlias);
+    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:CreateAlias", KeyUse::kNotPendingDeletion, plan,
+                   CheckRole::kTarget)
         .status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut&) {
     const int64_t now = s.NowMillis();
     core::Status st =
-        s.keys().PutAlias({c.caller->account, c.region, q.alias_name, plan.checks[1].key->meta.key_id, now, now}, true);
+        s.keys().PutAlias({c.caller->account, c.region, q.alias_name, plan[CheckRole::kTarget].key->meta.key_id, now, now}, true);
     if (st.code() == core::Code::kAlreadyExists) {
-      return AlreadyExistsError("An alias with the name " + plan.checks[0].resource + " already exists");
+      return AlreadyExistsError("An alias with the name " + plan[CheckRole::kAlias].resource + " already exists");
     }
     return st;
   }
 };
 }  // namespace
 
-Reply CreateAlias(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CreateAliasOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(CreateAlias, CreateAliasOp);
 
 }  // namespace kmslab::kms::ops

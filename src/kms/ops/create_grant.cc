@@ -90,7 +90,7 @@ struct CreateGrantOp {
     plan.grant_tokens = q.grant_tokens;
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:CreateGrant", KeyUse::kCryptographic, plan).status());
-    AuthzCheck& check = plan.checks[0];
+    AuthzCheck& check = plan[CheckRole::kKey];
     check.context.SetList("kms:GrantOperations", q.operations);
     check.context.Set("kms:GranteePrincipal", q.grantee);
     if (q.retiring) check.context.Set("kms:RetiringPrincipal", *q.retiring);
@@ -108,7 +108,7 @@ struct CreateGrantOp {
   }
 
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     if ((q.has_subset || q.has_equals) && key.spec != KeySpec::kSymmetricDefault) {
       return ValidationError("EncryptionContext is supported only when creating a grant for a symmetric encryption KMS key.");
     }
@@ -158,8 +158,6 @@ struct CreateGrantOp {
 };
 }  // namespace
 
-Reply CreateGrant(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CreateGrantOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(CreateGrant, CreateGrantOp);
 
 }  // namespace kmslab::kms::ops

@@ -80,8 +80,8 @@ struct CreateKeyOp {
   static std::string OriginOf(const Request& q) { return q.origin.value_or("AWS_KMS"); }
 
   static core::Status Resolve(Service&, const CallContext&, Request& q, Plan& plan) {
-    PlanIamOnly("kms:CreateKey", "*", plan);
-    policy::RequestContext& ctx = plan.checks[0].context;
+    AuthzCheck& create = PlanIamOnly("kms:CreateKey", "*", plan, CheckRole::kCreate);
+    policy::RequestContext& ctx = create.context;
     const std::string spec(Name(q.key_spec)), usage(Name(UsageOf(q)));
     ctx.Set("kms:KeySpec", spec);
     ctx.Set("kms:CustomerMasterKeySpec", spec);
@@ -90,11 +90,8 @@ struct CreateKeyOp {
     ctx.Set("kms:KeyOrigin", OriginOf(q));
     SetMultiRegionConditionKeys(ctx, q.multi_region.value_or(false), store::MultiRegionKeyType::kPrimary);
     if (q.bypass) ctx.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
-    AddTagContext(plan.checks[0], q.tags);
-    if (!q.tags.empty()) {
-      PlanIamOnly("kms:TagResource", "*", plan);
-      AddTagContext(plan.checks[1], q.tags);
-    }
+    AddTagContext(create, q.tags);
+    if (!q.tags.empty()) AddTagContext(PlanIamOnly("kms:TagResource", "*", plan, CheckRole::kTagging), q.tags);
     return core::Status();
   }
 
@@ -125,8 +122,6 @@ struct CreateKeyOp {
 };
 }  // namespace
 
-Reply CreateKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CreateKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(CreateKey, CreateKeyOp);
 
 }  // namespace kmslab::kms::ops

@@ -32,11 +32,11 @@ struct DecryptOp {
     ASSIGN_OR_RETURN(ResolvedKey resolved, ResolveDecryptingKey(s, c, q.blob, "KeyId", q.key_id, q.algorithm));
     plan.checks.push_back(
         {"kms:Decrypt", resolved.key->meta.arn, resolved.key, KeyUse::kCryptographic, resolved.request_alias});
-    AddCryptoContext(plan.checks[0], q.context, q.algorithm);
+    AddCryptoContext(plan[CheckRole::kKey], q.context, q.algorithm);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckEncryptionUse(key, q.algorithm, q.context, kName));
     ASSIGN_OR_RETURN(core::SecretBytes plaintext, DecryptUnderKey(key, q.algorithm, q.blob, q.context));
     out.Str("KeyId", key.meta.arn).Blob("Plaintext", plaintext.Reveal()).Str("EncryptionAlgorithm", q.algorithm);
@@ -46,6 +46,6 @@ struct DecryptOp {
 };
 }  // namespace
 
-Reply Decrypt(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<DecryptOp>(s, c, b); }
+KMSLAB_KMS_OPERATION(Decrypt, DecryptOp);
 
 }  // namespace kmslab::kms::ops

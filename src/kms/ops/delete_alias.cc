@@ -18,7 +18,7 @@ struct DeleteAliasOp {
     std::string alias_arn = core::AliasArn(c.region, c.caller->account, q.alias_name);
     auto alias = s.keys().FindAlias(c.caller->account, c.region, q.alias_name);
     if (!alias) return AliasNotFoundError(alias_arn);
-    PlanIamOnly("kms:DeleteAlias", alias_arn, plan);
+    PlanIamOnly("kms:DeleteAlias", alias_arn, plan, CheckRole::kAlias);
     return PlanKey(s, c, alias->key_id, KeyIdForms::kKeyOnly, "kms:DeleteAlias", KeyUse::kAnyState, plan).status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan&, JsonOut&) {
@@ -27,8 +27,6 @@ struct DeleteAliasOp {
 };
 }  // namespace
 
-Reply DeleteAlias(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DeleteAliasOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(DeleteAlias, DeleteAliasOp);
 
 }  // namespace kmslab::kms::ops

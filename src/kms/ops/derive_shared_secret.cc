@@ -31,11 +31,11 @@ struct DeriveSharedSecretOp {
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(PlanCryptoKey(s, c, q.key_id, "kms:DeriveSharedSecret", q.grant_tokens, q.dry_run, plan));
-    plan.checks[0].context.Set("kms:KeyAgreementAlgorithm", q.algorithm);
+    plan[CheckRole::kKey].context.Set("kms:KeyAgreementAlgorithm", q.algorithm);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckKeyUsage(key, KeyUsage::kKeyAgreement, kName));
     ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
     auto secret = crypto::DeriveEcdhSecret(*private_key, q.peer_public_key);
@@ -49,8 +49,6 @@ struct DeriveSharedSecretOp {
 };
 }  // namespace
 
-Reply DeriveSharedSecret(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DeriveSharedSecretOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(DeriveSharedSecret, DeriveSharedSecretOp);
 
 }  // namespace kmslab::kms::ops

@@ -16,15 +16,13 @@ struct DescribeKeyOp {
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:DescribeKey", KeyUse::kAnyState, plan).status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     WriteKeyMetadata(out.Member("KeyMetadata"), key, s.keys().Related(key.meta));
     return core::Status();
   }
 };
 }  // namespace
 
-Reply DescribeKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DescribeKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(DescribeKey, DescribeKeyOp);
 
 }  // namespace kmslab::kms::ops

@@ -27,11 +27,7 @@ struct SetEnabledOp {
 };
 }  // namespace
 
-Reply EnableKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<SetEnabledOp<true>>(s, c, b);
-}
-Reply DisableKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<SetEnabledOp<false>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(EnableKey, SetEnabledOp<true>);
+KMSLAB_KMS_OPERATION(DisableKey, SetEnabledOp<false>);
 
 }  // namespace kmslab::kms::ops

@@ -28,11 +28,11 @@ struct EncryptOp {
     plan.dry_run = q.dry_run;
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOrAlias, "kms:Encrypt", KeyUse::kCryptographic, plan).status());
-    AddCryptoContext(plan.checks[0], q.context, q.algorithm);
+    AddCryptoContext(plan[CheckRole::kKey], q.context, q.algorithm);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckEncryptionUse(key, q.algorithm, q.context, kName));
     ASSIGN_OR_RETURN(std::string blob, EncryptUnderKey(key, q.algorithm, q.plaintext, q.context));
     out.Blob("CiphertextBlob", blob).Str("KeyId", key.meta.arn).Str("EncryptionAlgorithm", q.algorithm);
@@ -41,6 +41,6 @@ struct EncryptOp {
 };
 }  // namespace
 
-Reply Encrypt(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<EncryptOp>(s, c, b); }
+KMSLAB_KMS_OPERATION(Encrypt, EncryptOp);
 
 }  // namespace kmslab::kms::ops

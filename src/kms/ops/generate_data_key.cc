@@ -40,11 +40,11 @@ struct GenerateDataKeyOp {
                             kWithPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext",
                             KeyUse::kCryptographic, plan)
                         .status());
-    AddCryptoContext(plan.checks[0], q.context, "SYMMETRIC_DEFAULT");
+    AddCryptoContext(plan[CheckRole::kKey], q.context, "SYMMETRIC_DEFAULT");
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckSymmetricUse(key, "SYMMETRIC_DEFAULT", kName));
     size_t n = q.number_of_bytes ? static_cast<size_t>(*q.number_of_bytes) : (*q.key_spec == "AES_128" ? 16 : 32);
     core::SecretBytes data_key(core::RandomBytes(n));
@@ -57,11 +57,7 @@ struct GenerateDataKeyOp {
 };
 }  // namespace
 
-Reply GenerateDataKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyOp<true>>(s, c, b);
-}
-Reply GenerateDataKeyWithoutPlaintext(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyOp<false>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GenerateDataKey, GenerateDataKeyOp<true>);
+KMSLAB_KMS_OPERATION(GenerateDataKeyWithoutPlaintext, GenerateDataKeyOp<false>);
 
 }  // namespace kmslab::kms::ops

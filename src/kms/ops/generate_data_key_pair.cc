@@ -43,12 +43,12 @@ struct GenerateDataKeyPairOp {
     RETURN_IF_ERROR(PlanCryptoKey(s, c, q.key_id,
                                   kWithPlaintext ? "kms:GenerateDataKeyPair" : "kms:GenerateDataKeyPairWithoutPlaintext",
                                   q.grant_tokens, q.dry_run, plan));
-    AddCryptoContext(plan.checks[0], q.context, "SYMMETRIC_DEFAULT");
-    plan.checks[0].context.Set("kms:DataKeyPairSpec", q.key_pair_spec);
+    AddCryptoContext(plan[CheckRole::kKey], q.context, "SYMMETRIC_DEFAULT");
+    plan[CheckRole::kKey].context.Set("kms:DataKeyPairSpec", q.key_pair_spec);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     // Only a symmetric encryption key wraps (an RSA key: the algorithm error).
     RETURN_IF_ERROR(CheckSymmetricUse(key, "SYMMETRIC_DEFAULT", kName));
     ASSIGN_OR_RETURN(core::SecretBytes private_key, GenerateKeyMaterial(*ParseKeySpec(q.key_pair_spec)));
@@ -63,11 +63,7 @@ struct GenerateDataKeyPairOp {
 };
 }  // namespace
 
-Reply GenerateDataKeyPair(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyPairOp<true>>(s, c, b);
-}
-Reply GenerateDataKeyPairWithoutPlaintext(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateDataKeyPairOp<false>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GenerateDataKeyPair, GenerateDataKeyPairOp<true>);
+KMSLAB_KMS_OPERATION(GenerateDataKeyPairWithoutPlaintext, GenerateDataKeyPairOp<false>);
 
 }  // namespace kmslab::kms::ops

@@ -31,8 +31,6 @@ struct GenerateRandomOp {
 };
 }  // namespace
 
-Reply GenerateRandom(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GenerateRandomOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GenerateRandom, GenerateRandomOp);
 
 }  // namespace kmslab::kms::ops

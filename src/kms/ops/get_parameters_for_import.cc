@@ -29,12 +29,12 @@ struct GetParametersForImportOp {
     RETURN_IF_ERROR(PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:GetParametersForImport",
                             KeyUse::kNotPendingDeletion, plan)
                         .status());
-    plan.checks[0].context.Set("kms:WrappingAlgorithm", std::string(Name(q.wrapping.algorithm)));
-    plan.checks[0].context.Set("kms:WrappingKeySpec", std::string(Name(q.wrapping.key_spec)));
+    plan[CheckRole::kKey].context.Set("kms:WrappingAlgorithm", std::string(Name(q.wrapping.algorithm)));
+    plan[CheckRole::kKey].context.Set("kms:WrappingKeySpec", std::string(Name(q.wrapping.key_spec)));
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckOriginExternal(key));
     if (q.wrapping.algorithm == WrappingAlgorithm::kRsaesPkcs1V15) {
       return UnsupportedOperationError("The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.");
@@ -60,8 +60,6 @@ struct GetParametersForImportOp {
 };
 }  // namespace
 
-Reply GetParametersForImport(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetParametersForImportOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GetParametersForImport, GetParametersForImportOp);
 
 }  // namespace kmslab::kms::ops

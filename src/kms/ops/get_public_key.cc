@@ -16,7 +16,7 @@ struct GetPublicKeyOp {
     return PlanCryptoKey(s, c, q.key_id, "kms:GetPublicKey", q.grant_tokens, false, plan);
   }
   static core::Status Execute(Service&, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     const std::string spec(Name(key.spec));
     // Symmetric and HMAC keys have no public key (section 15.8 default).
     if (key.spec == KeySpec::kSymmetricDefault || IsHmac(key.spec)) {
@@ -32,8 +32,6 @@ struct GetPublicKeyOp {
 };
 }  // namespace
 
-Reply GetPublicKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetPublicKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GetPublicKey, GetPublicKeyOp);
 
 }  // namespace kmslab::kms::ops

@@ -51,13 +51,13 @@ struct ListGrantsOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ListGrants", KeyUse::kAnyState, plan).status());
-    plan.checks[0].context.SetBool("kms:GrantIsForAWSResource", !c.via_service.empty());
+    plan[CheckRole::kKey].context.SetBool("kms:GrantIsForAWSResource", !c.via_service.empty());
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     if (q.grant_id) RETURN_IF_ERROR(CheckGrantId(*q.grant_id));
     std::vector<GrantPtr> grants;
-    for (GrantPtr& g : s.keys().GrantsOfKey(plan.checks[0].key->meta.region, plan.checks[0].key->meta.key_id)) {
+    for (GrantPtr& g : s.keys().GrantsOfKey(plan[CheckRole::kKey].key->meta.region, plan[CheckRole::kKey].key->meta.key_id)) {
       if (q.grant_id && g->grant.grant_id != *q.grant_id) continue;
       if (q.grantee && g->grant.grantee_principal != *q.grantee) continue;
       grants.push_back(std::move(g));
@@ -131,11 +131,11 @@ struct RetireGrantOp {
       return GrantNotFound(q.grant_id.value_or(""));
     }
     plan.checks.push_back({"kms:RetireGrant", key->meta.arn, key, KeyUse::kAnyState, ""});
-    plan.checks[0].subject_grant = grant;
+    plan[CheckRole::kKey].subject_grant = grant;
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
-    return s.keys().RemoveGrant(plan.checks[0].subject_grant->grant.grant_id);
+    return s.keys().RemoveGrant(plan[CheckRole::kKey].subject_grant->grant.grant_id);
   }
 };
 
@@ -155,29 +155,21 @@ struct RevokeGrantOp {
     plan.dry_run = q.dry_run;
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:RevokeGrant", KeyUse::kAnyState, plan).status());
-    plan.checks[0].context.SetBool("kms:GrantIsForAWSResource", !c.via_service.empty());
+    plan[CheckRole::kKey].context.SetBool("kms:GrantIsForAWSResource", !c.via_service.empty());
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
     GrantPtr grant = s.keys().FindGrant(q.grant_id);
-    const store::KeyRow& key = plan.checks[0].key->meta;
+    const store::KeyRow& key = plan[CheckRole::kKey].key->meta;
     if (!grant || grant->key_id != key.key_id || grant->region != key.region) return GrantNotFound(q.grant_id);
     return s.keys().RemoveGrant(q.grant_id);
   }
 };
 }  // namespace
 
-Reply ListGrants(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListGrantsOp>(s, c, b);
-}
-Reply ListRetirableGrants(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListRetirableGrantsOp>(s, c, b);
-}
-Reply RetireGrant(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<RetireGrantOp>(s, c, b);
-}
-Reply RevokeGrant(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<RevokeGrantOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ListGrants, ListGrantsOp);
+KMSLAB_KMS_OPERATION(ListRetirableGrants, ListRetirableGrantsOp);
+KMSLAB_KMS_OPERATION(RetireGrant, RetireGrantOp);
+KMSLAB_KMS_OPERATION(RevokeGrant, RevokeGrantOp);
 
 }  // namespace kmslab::kms::ops

@@ -51,13 +51,13 @@ struct ImportKeyMaterialOp {
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ImportKeyMaterial", KeyUse::kNotPendingDeletion, plan)
             .status());
-    policy::RequestContext& ctx = plan.checks[0].context;
+    policy::RequestContext& ctx = plan[CheckRole::kKey].context;
     if (q.expiration) ctx.Set("kms:ExpirationModel", std::string(Name(*q.expiration)));
     if (q.valid_to_ms) ctx.Set("kms:ValidTo", std::to_string(*q.valid_to_ms / 1000));
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckOriginExternal(key));
     const int64_t now = s.NowMillis();
     if (q.valid_to_ms && *q.valid_to_ms <= now) return ValidationError("The ValidTo date must be in the future.");
@@ -72,7 +72,7 @@ struct ImportKeyMaterialOp {
     if (!FitsKeySpec(key.spec, *material)) return IncorrectKeyMaterialError();
     const std::string material_id = ImportedMaterialId(key.meta.key_id, *material);
     if (q.material_id && *q.material_id != material_id) return IncorrectKeyMaterialError();
-    const AuthzCheck& check = plan.checks[0];
+    const AuthzCheck& check = plan[CheckRole::kKey];
     ASSIGN_OR_RETURN(KeyPtr imported,
                      s.keys().ImportMaterial(
                          key.meta.region, key.meta.key_id,
@@ -110,12 +110,12 @@ struct DeleteImportedKeyMaterialOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckOriginExternal(key));
     if (q.material_id && (!key.has_material() || key.current().material_id != *q.material_id)) {
       return NotFoundError("Key material " + *q.material_id + " was not found for " + key.meta.arn + ".");
     }
-    KeyPtr result = plan.checks[0].key;
+    KeyPtr result = plan[CheckRole::kKey].key;
     if (key.meta.state != store::KeyState::kPendingImport) {  // in PendingImport a no-op
       ASSIGN_OR_RETURN(result, s.keys().DeleteImportedMaterial(key.meta.region, key.meta.key_id,
                                                                [](const Key&) { return core::Status(); }));
@@ -128,11 +128,7 @@ struct DeleteImportedKeyMaterialOp {
 };
 }  // namespace
 
-Reply ImportKeyMaterial(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ImportKeyMaterialOp>(s, c, b);
-}
-Reply DeleteImportedKeyMaterial(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DeleteImportedKeyMaterialOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ImportKeyMaterial, ImportKeyMaterialOp);
+KMSLAB_KMS_OPERATION(DeleteImportedKeyMaterial, DeleteImportedKeyMaterialOp);
 
 }  // namespace kmslab::kms::ops

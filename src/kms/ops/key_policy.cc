@@ -29,7 +29,7 @@ struct GetKeyPolicyOp {
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
     RETURN_IF_ERROR(CheckPolicyName(q.policy_name));
-    out.Str("Policy", plan.checks[0].key->meta.policy).Str("PolicyName", "default");
+    out.Str("Policy", plan[CheckRole::kKey].key->meta.policy).Str("PolicyName", "default");
     return core::Status();
   }
 };
@@ -50,13 +50,13 @@ struct PutKeyPolicyOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     ASSIGN_OR_RETURN(KeyPtr key, PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:PutKeyPolicy",
                                          KeyUse::kAnyState, plan));
-    if (q.bypass) plan.checks[0].context.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
+    if (q.bypass) plan[CheckRole::kKey].context.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut&) {
     RETURN_IF_ERROR(CheckPolicyName(q.policy_name));
     ASSIGN_OR_RETURN(auto parsed, ParseKeyPolicyDocument(q.policy));
-    if (!q.bypass.value_or(false) && !s.authorizer().AllowsPolicyUpdate(c, plan.checks[0].key->meta, parsed)) {
+    if (!q.bypass.value_or(false) && !s.authorizer().AllowsPolicyUpdate(c, plan[CheckRole::kKey].key->meta, parsed)) {
       return MalformedPolicyError("The new key policy will not allow you to update the key policy in the future.");
     }
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
@@ -91,14 +91,8 @@ struct ListKeyPoliciesOp {
 };
 }  // namespace
 
-Reply GetKeyPolicy(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetKeyPolicyOp>(s, c, b);
-}
-Reply PutKeyPolicy(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<PutKeyPolicyOp>(s, c, b);
-}
-Reply ListKeyPolicies(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListKeyPoliciesOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(GetKeyPolicy, GetKeyPolicyOp);
+KMSLAB_KMS_OPERATION(PutKeyPolicy, PutKeyPolicyOp);
+KMSLAB_KMS_OPERATION(ListKeyPolicies, ListKeyPoliciesOp);
 
 }  // namespace kmslab::kms::ops

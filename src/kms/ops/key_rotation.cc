@@ -15,7 +15,7 @@ namespace {
 core::Status PlanRotationSetting(Service& s, const CallContext& c, const std::string& key_id, const char* action,
                                  Plan& plan) {
   ASSIGN_OR_RETURN(KeyPtr key, PlanKey(s, c, key_id, KeyIdForms::kKeyOnly, action, KeyUse::kCryptographic, plan));
-  if (key->meta.origin == kOriginExternal) plan.checks[0].use = KeyUse::kAnyState;
+  if (key->meta.origin == kOriginExternal) plan[CheckRole::kKey].use = KeyUse::kAnyState;
   return core::Status();
 }
 
@@ -38,8 +38,8 @@ struct EnableKeyRotationOp {
     return PlanRotationSetting(s, c, q.key_id, "kms:EnableKeyRotation", plan);
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
-    RETURN_IF_ERROR(CheckAutoRotatable(*plan.checks[0].key));
-    RETURN_IF_ERROR(RefuseReplica(plan.checks[0].key->meta));
+    RETURN_IF_ERROR(CheckAutoRotatable(plan.key()));
+    RETURN_IF_ERROR(RefuseReplica(plan[CheckRole::kKey].key->meta));
     const int64_t next = s.NowMillis() + q.period_days * kDayMillis;
     return UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
              m.rotation_enabled = true;
@@ -61,8 +61,8 @@ struct DisableKeyRotationOp {
     return PlanRotationSetting(s, c, q.key_id, "kms:DisableKeyRotation", plan);
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut&) {
-    RETURN_IF_ERROR(CheckAutoRotatable(*plan.checks[0].key));
-    RETURN_IF_ERROR(RefuseReplica(plan.checks[0].key->meta));
+    RETURN_IF_ERROR(CheckAutoRotatable(plan.key()));
+    RETURN_IF_ERROR(RefuseReplica(plan[CheckRole::kKey].key->meta));
     return UpdatePlannedKey(s, plan, [](store::KeyRow& m) {
              m.rotation_enabled = false;
              m.next_rotation_ms = 0;
@@ -83,7 +83,7 @@ struct GetKeyRotationStatusOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    const KeyPtr& key = plan.checks[0].key;
+    const KeyPtr& key = plan[CheckRole::kKey].key;
     if (key->meta.origin == kOriginExternal && key->meta.state == store::KeyState::kPendingImport) {
       return OriginNotValidError(key->meta.arn, key->meta.origin);
     }
@@ -99,14 +99,8 @@ struct GetKeyRotationStatusOp {
 };
 }  // namespace
 
-Reply EnableKeyRotation(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<EnableKeyRotationOp>(s, c, b);
-}
-Reply DisableKeyRotation(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<DisableKeyRotationOp>(s, c, b);
-}
-Reply GetKeyRotationStatus(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<GetKeyRotationStatusOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(EnableKeyRotation, EnableKeyRotationOp);
+KMSLAB_KMS_OPERATION(DisableKeyRotation, DisableKeyRotationOp);
+KMSLAB_KMS_OPERATION(GetKeyRotationStatus, GetKeyRotationStatusOp);
 
 }  // namespace kmslab::kms::ops

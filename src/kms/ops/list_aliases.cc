@@ -57,8 +57,6 @@ struct ListAliasesOp {
 };
 }  // namespace
 
-Reply ListAliases(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListAliasesOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ListAliases, ListAliasesOp);
 
 }  // namespace kmslab::kms::ops

@@ -40,6 +40,6 @@ struct ListKeysOp {
 };
 }  // namespace
 
-Reply ListKeys(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<ListKeysOp>(s, c, b); }
+KMSLAB_KMS_OPERATION(ListKeys, ListKeysOp);
 
 }  // namespace kmslab::kms::ops

@@ -27,11 +27,11 @@ struct MacOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
         PlanCryptoKey(s, c, q.key_id, kVerify ? "kms:VerifyMac" : "kms:GenerateMac", q.grant_tokens, q.dry_run, plan));
-    plan.checks[0].context.Set("kms:MacAlgorithm", q.algorithm);
+    plan[CheckRole::kKey].context.Set("kms:MacAlgorithm", q.algorithm);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckKeyUsage(key, KeyUsage::kGenerateVerifyMac, kName));
     if (!AlgorithmsOf(key.spec, key.usage).Contains(q.algorithm)) {
       return IncompatibleAlgorithmError(q.algorithm, Name(key.spec));
@@ -49,9 +49,7 @@ struct MacOp {
 };
 }  // namespace
 
-Reply GenerateMac(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<MacOp<false>>(s, c, b);
-}
-Reply VerifyMac(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<MacOp<true>>(s, c, b); }
+KMSLAB_KMS_OPERATION(GenerateMac, MacOp<false>);
+KMSLAB_KMS_OPERATION(VerifyMac, MacOp<true>);
 
 }  // namespace kmslab::kms::ops

@@ -38,18 +38,21 @@ struct ReEncryptOp {
                      ResolveDecryptingKey(s, c, q.blob, "SourceKeyId", q.source_key_id, q.source_algorithm));
     plan.checks.push_back(
         {"kms:ReEncryptFrom", source.key->meta.arn, source.key, KeyUse::kCryptographic, source.request_alias});
+    plan.checks.back().role = CheckRole::kSource;
     RETURN_IF_ERROR(PlanKey(s, c, q.destination_key_id, KeyIdForms::kKeyOrAlias, "kms:ReEncryptTo",
-                            KeyUse::kCryptographic, plan)
+                            KeyUse::kCryptographic, plan, CheckRole::kDestination)
                         .status());
-    AddCryptoContext(plan.checks[0], q.source_context, q.source_algorithm);
-    AddCryptoContext(plan.checks[1], q.destination_context, q.destination_algorithm);
-    const bool same_key = plan.checks[0].key->meta.key_id == plan.checks[1].key->meta.key_id;
+    AuthzCheck& from = plan[CheckRole::kSource];
+    AuthzCheck& to = plan[CheckRole::kDestination];
+    AddCryptoContext(from, q.source_context, q.source_algorithm);
+    AddCryptoContext(to, q.destination_context, q.destination_algorithm);
+    const bool same_key = from.key->meta.key_id == to.key->meta.key_id;
     for (AuthzCheck& check : plan.checks) check.context.SetBool("kms:ReEncryptOnSameKey", same_key);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& source = *plan.checks[0].key;
-    const Key& destination = *plan.checks[1].key;
+    const Key& source = *plan[CheckRole::kSource].key;
+    const Key& destination = *plan[CheckRole::kDestination].key;
     RETURN_IF_ERROR(CheckEncryptionUse(source, q.source_algorithm, q.source_context, kName));
     RETURN_IF_ERROR(CheckEncryptionUse(destination, q.destination_algorithm, q.destination_context, kName));
     ASSIGN_OR_RETURN(core::SecretBytes plaintext,
@@ -71,8 +74,6 @@ struct ReEncryptOp {
 };
 }  // namespace
 
-Reply ReEncrypt(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ReEncryptOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ReEncrypt, ReEncryptOp);
 
 }  // namespace kmslab::kms::ops

@@ -62,24 +62,23 @@ struct ReplicateKeyOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     ASSIGN_OR_RETURN(KeyPtr primary, PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ReplicateKey",
                                              KeyUse::kCryptographic, plan));
-    plan.checks[0].context.Set("kms:ReplicaRegion", q.replica_region);
+    plan[CheckRole::kKey].context.Set("kms:ReplicaRegion", q.replica_region);
     // IAM alone decides the replica's creation, in the replica Region.
-    PlanIamOnly("kms:CreateKey", "*", plan);
-    AuthzCheck& create = plan.checks.back();
+    AuthzCheck& create = PlanIamOnly("kms:CreateKey", "*", plan, CheckRole::kCreate);
     create.region = q.replica_region;
     SetKeyPropertyConditionKeys(create.context, ReplicaOf(primary->meta, q, 0));
     if (q.bypass) create.context.SetBool("kms:BypassPolicyLockoutSafetyCheck", *q.bypass);
     AddTagContext(create, q.tags);
     if (!q.tags.empty()) {
-      PlanIamOnly("kms:TagResource", "*", plan);
-      plan.checks.back().region = q.replica_region;
-      AddTagContext(plan.checks.back(), q.tags);
+      AuthzCheck& tagging = PlanIamOnly("kms:TagResource", "*", plan, CheckRole::kTagging);
+      tagging.region = q.replica_region;
+      AddTagContext(tagging, q.tags);
     }
     return core::Status();
   }
 
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut& out) {
-    const store::KeyRow& primary = plan.checks[0].key->meta;
+    const store::KeyRow& primary = plan[CheckRole::kKey].key->meta;
     if (!IsPrimary(primary)) return NotMultiRegionPrimaryError(primary.arn);
     store::KeyRow meta = ReplicaOf(primary, q, s.NowMillis());
     const std::string replica_arn = meta.arn;
@@ -113,8 +112,6 @@ struct ReplicateKeyOp {
 };
 }  // namespace
 
-Reply ReplicateKey(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ReplicateKeyOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ReplicateKey, ReplicateKeyOp);
 
 }  // namespace kmslab::kms::ops

@@ -21,7 +21,7 @@ struct RotateKeyOnDemandOp {
         .status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckRotatable(key));
     RETURN_IF_ERROR(RefuseReplica(key.meta));
     // An imported key rotates to material imported as NEW_KEY_MATERIAL, which
@@ -62,7 +62,7 @@ struct ListKeyRotationsOp {
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ListKeyRotations", KeyUse::kAnyState, plan).status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     RETURN_IF_ERROR(CheckRotatable(key));
     std::vector<const KeyMaterial*> listed;
     for (const auto& m : key.materials)
@@ -96,11 +96,7 @@ struct ListKeyRotationsOp {
 };
 }  // namespace
 
-Reply RotateKeyOnDemand(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<RotateKeyOnDemandOp>(s, c, b);
-}
-Reply ListKeyRotations(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListKeyRotationsOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(RotateKeyOnDemand, RotateKeyOnDemandOp);
+KMSLAB_KMS_OPERATION(ListKeyRotations, ListKeyRotationsOp);
 
 }  // namespace kmslab::kms::ops

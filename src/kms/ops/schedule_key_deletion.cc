@@ -29,7 +29,7 @@ struct ScheduleKeyDeletionOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ScheduleKeyDeletion", KeyUse::kNotPendingDeletion, plan).status());
-    plan.checks[0].context.Set("kms:ScheduleKeyDeletionPendingWindowInDays", std::to_string(q.days));
+    plan[CheckRole::kKey].context.Set("kms:ScheduleKeyDeletionPendingWindowInDays", std::to_string(q.days));
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
@@ -63,7 +63,7 @@ struct CancelKeyDeletionOp {
   }
   static core::Status Execute(Service& s, const CallContext&, const Request&, const Plan& plan, JsonOut& out) {
     // A key without key material (origin EXTERNAL) returns to PendingImport.
-    const Key& planned = *plan.checks[0].key;
+    const Key& planned = plan.key();
     const bool held = planned.has_material() && planned.current().held();
     ASSIGN_OR_RETURN(KeyPtr key, UpdatePlannedKey(s, plan, [&](store::KeyRow& m) {
                        m.state = held ? store::KeyState::kDisabled : store::KeyState::kPendingImport;
@@ -77,11 +77,7 @@ struct CancelKeyDeletionOp {
 };
 }  // namespace
 
-Reply ScheduleKeyDeletion(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ScheduleKeyDeletionOp>(s, c, b);
-}
-Reply CancelKeyDeletion(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<CancelKeyDeletionOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(ScheduleKeyDeletion, ScheduleKeyDeletionOp);
+KMSLAB_KMS_OPERATION(CancelKeyDeletion, CancelKeyDeletionOp);
 
 }  // namespace kmslab::kms::ops

@@ -61,12 +61,12 @@ struct SignatureOp {
   }
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(PlanCryptoKey(s, c, q.key_id, kVerify ? "kms:Verify" : "kms:Sign", q.grant_tokens, q.dry_run, plan));
-    plan.checks[0].context.Set("kms:SigningAlgorithm", q.algorithm);
-    plan.checks[0].context.Set("kms:MessageType", q.message_type);
+    plan[CheckRole::kKey].context.Set("kms:SigningAlgorithm", q.algorithm);
+    plan[CheckRole::kKey].context.Set("kms:MessageType", q.message_type);
     return core::Status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const Key& key = *plan.checks[0].key;
+    const Key& key = plan.key();
     ASSIGN_OR_RETURN(SignatureInput input, PrepareInput(key, kName, q.algorithm, q.message_type, q.message));
     ASSIGN_OR_RETURN(const crypto::PrivateKey* private_key, key.current_private_key());
     out.Str("KeyId", key.meta.arn);
@@ -84,9 +84,7 @@ struct SignatureOp {
 };
 }  // namespace
 
-Reply Sign(Service& s, const CallContext& c, const rapidjson::Value& b) { return RunOperation<SignatureOp<false>>(s, c, b); }
-Reply Verify(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<SignatureOp<true>>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(Sign, SignatureOp<false>);
+KMSLAB_KMS_OPERATION(Verify, SignatureOp<true>);
 
 }  // namespace kmslab::kms::ops

@@ -18,7 +18,7 @@ struct TagResourceOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:TagResource", KeyUse::kNotPendingDeletion, plan).status());
-    AddTagContext(plan.checks[0], q.tags);
+    AddTagContext(plan[CheckRole::kKey], q.tags);
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
@@ -44,7 +44,7 @@ struct UntagResourceOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     RETURN_IF_ERROR(
         PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:UntagResource", KeyUse::kNotPendingDeletion, plan).status());
-    if (!q.tag_keys.empty()) plan.checks[0].context.SetList("aws:TagKeys", q.tag_keys);
+    if (!q.tag_keys.empty()) plan[CheckRole::kKey].context.SetList("aws:TagKeys", q.tag_keys);
     return core::Status();
   }
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
@@ -72,7 +72,7 @@ struct ListResourceTagsOp {
     return PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:ListResourceTags", KeyUse::kAnyState, plan).status();
   }
   static core::Status Execute(Service&, const CallContext&, const Request& q, const Plan& plan, JsonOut& out) {
-    const auto& tags = plan.checks[0].key->meta.tags;
+    const auto& tags = plan[CheckRole::kKey].key->meta.tags;
     std::vector<std::string> keys;
     for (const auto& [k, v] : tags) keys.push_back(k);
     ASSIGN_OR_RETURN(Page page, Paginate(keys, q.marker, static_cast<size_t>(q.limit)));
@@ -93,14 +93,8 @@ struct ListResourceTagsOp {
 };
 }  // namespace
 
-Reply TagResource(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<TagResourceOp>(s, c, b);
-}
-Reply UntagResource(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UntagResourceOp>(s, c, b);
-}
-Reply ListResourceTags(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<ListResourceTagsOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(TagResource, TagResourceOp);
+KMSLAB_KMS_OPERATION(UntagResource, UntagResourceOp);
+KMSLAB_KMS_OPERATION(ListResourceTags, ListResourceTagsOp);
 
 }  // namespace kmslab::kms::ops

@@ -22,25 +22,25 @@ struct UpdateAliasOp {
     std::string alias_arn = core::AliasArn(c.region, c.caller->account, q.alias_name);
     auto alias = s.keys().FindAlias(c.caller->account, c.region, q.alias_name);
     if (!alias) return AliasNotFoundError(alias_arn);
-    PlanIamOnly("kms:UpdateAlias", alias_arn, plan);
-    RETURN_IF_ERROR(
-        PlanKey(s, c, alias->key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kAnyState, plan).status());
-    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kNotPendingDeletion, plan)
+    PlanIamOnly("kms:UpdateAlias", alias_arn, plan, CheckRole::kAlias);
+    RETURN_IF_ERROR(PlanKey(s, c, alias->key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kAnyState, plan,
+                            CheckRole::kOldTarget)
+                        .status());
+    return PlanKey(s, c, q.target_key_id, KeyIdForms::kKeyOnly, "kms:UpdateAlias", KeyUse::kNotPendingDeletion, plan,
+                   CheckRole::kTarget)
         .status();
   }
   static core::Status Execute(Service& s, const CallContext& c, const Request& q, const Plan& plan, JsonOut&) {
     auto alias = s.keys().FindAlias(c.caller->account, c.region, q.alias_name);
-    if (!alias) return AliasNotFoundError(plan.checks[0].resource);
-    alias->key_id = plan.checks[2].key->meta.key_id;
+    if (!alias) return AliasNotFoundError(plan[CheckRole::kAlias].resource);
+    alias->key_id = plan[CheckRole::kTarget].key->meta.key_id;
     alias->updated_ms = s.NowMillis();
     core::Status st = s.keys().PutAlias(*alias, false);
-    return st.code() == core::Code::kNotFound ? AliasNotFoundError(plan.checks[0].resource) : st;
+    return st.code() == core::Code::kNotFound ? AliasNotFoundError(plan[CheckRole::kAlias].resource) : st;
   }
 };
 }  // namespace
 
-Reply UpdateAlias(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UpdateAliasOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(UpdateAlias, UpdateAliasOp);
 
 }  // namespace kmslab::kms::ops

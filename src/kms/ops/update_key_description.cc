@@ -27,8 +27,6 @@ struct UpdateKeyDescriptionOp {
 };
 }  // namespace
 
-Reply UpdateKeyDescription(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UpdateKeyDescriptionOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(UpdateKeyDescription, UpdateKeyDescriptionOp);
 
 }  // namespace kmslab::kms::ops

@@ -29,7 +29,7 @@ struct UpdatePrimaryRegionOp {
   static core::Status Resolve(Service& s, const CallContext& c, Request& q, Plan& plan) {
     ASSIGN_OR_RETURN(KeyPtr primary, PlanKey(s, c, q.key_id, KeyIdForms::kKeyOnly, "kms:UpdatePrimaryRegion",
                                              KeyUse::kCryptographic, plan));
-    plan.checks[0].context.Set("kms:PrimaryRegion", q.primary_region);
+    plan[CheckRole::kKey].context.Set("kms:PrimaryRegion", q.primary_region);
     // A key that is not a primary, or its own Region, is refused after
     // authorization (Execute); otherwise the target replica must exist.
     const store::KeyRow& m = primary->meta;
@@ -38,14 +38,16 @@ struct UpdatePrimaryRegionOp {
     if (!target || target->meta.account != m.account) {
       return KeyNotFoundError(core::KeyArn(q.primary_region, m.account, m.key_id));
     }
-    plan.checks.push_back({"kms:UpdatePrimaryRegion", target->meta.arn, target, KeyUse::kCryptographic, ""});
-    plan.checks.back().region = q.primary_region;
-    plan.checks.back().context.Set("kms:PrimaryRegion", q.primary_region);
+    AuthzCheck& replica = plan.checks.emplace_back(
+        AuthzCheck{"kms:UpdatePrimaryRegion", target->meta.arn, target, KeyUse::kCryptographic, ""});
+    replica.role = CheckRole::kReplica;
+    replica.region = q.primary_region;
+    replica.context.Set("kms:PrimaryRegion", q.primary_region);
     return core::Status();
   }
 
   static core::Status Execute(Service& s, const CallContext&, const Request& q, const Plan& plan, JsonOut&) {
-    const store::KeyRow& primary = plan.checks[0].key->meta;
+    const store::KeyRow& primary = plan[CheckRole::kKey].key->meta;
     if (!IsPrimary(primary)) return NotMultiRegionPrimaryError(primary.arn);
     if (q.primary_region == primary.region) {
       return ValidationError("The primary key " + primary.arn + " is already in Region " + q.primary_region + ".");
@@ -57,8 +59,6 @@ struct UpdatePrimaryRegionOp {
 };
 }  // namespace
 
-Reply UpdatePrimaryRegion(Service& s, const CallContext& c, const rapidjson::Value& b) {
-  return RunOperation<UpdatePrimaryRegionOp>(s, c, b);
-}
+KMSLAB_KMS_OPERATION(UpdatePrimaryRegion, UpdatePrimaryRegionOp);
 
 }  // namespace kmslab::kms::ops

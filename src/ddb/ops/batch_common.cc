@@ -1,0 +1,55 @@
+#include "ddb/ops/batch_common.h"
+
+namespace kmslab::ddb::ops {
+
+TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent) {
+  if (!sent.starts_with("arn:")) return {s.TableArn(call, std::string(sent)), std::string(sent)};
+  TableRef ref{std::string(sent), ""};
+  const std::string own_prefix = s.TableArn(call, "");
+  if (sent.starts_with(own_prefix)) {
+    const std::string_view name = sent.substr(own_prefix.size());
+    if (name.find('/') == std::string_view::npos) ref.name = std::string(name);
+  }
+  return ref;
+}
+
+core::Status ReadBatchRequest(const rapidjson::Value& body, const char* operation, BatchRequest& request) {
+  ASSIGN_OR_RETURN(request.items, OptionalObject(body, "RequestItems"));
+  if (!request.items || request.items->MemberCount() == 0) {
+    return ValidationError(std::string("The requestItems parameter is required for ") + operation);
+  }
+  request.body = &body;
+  return core::Status();
+}
+
+core::Status BatchOp::Resolve(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan) {
+  std::set<std::string> arns;
+  for (const auto& m : request.items->GetObject()) {
+    arns.insert(ResolveTableRef(s, call, std::string_view(m.name.GetString(), m.name.GetStringLength())).arn);
+  }
+  for (const std::string& arn : arns) plan.Require(arn);
+  return core::Status();
+}
+
+core::StatusOr<std::shared_ptr<Table>> BatchTable(Service& s, const kms::CallContext& call, std::string_view sent) {
+  const TableRef ref = ResolveTableRef(s, call, sent);
+  if (ref.name.empty()) return ResourceNotFound("Requested resource not found");
+  return TableForItems(s, call, ref.name);
+}
+
+core::Status OpenTables(Service& s, const kms::CallContext& call, const std::vector<std::shared_ptr<Table>>& tables) {
+  std::set<const Table*> opened;
+  for (const std::shared_ptr<Table>& table : tables) {
+    if (opened.insert(table.get()).second) RETURN_IF_ERROR(s.OpenTable(call, *table));
+  }
+  return core::Status();
+}
+
+core::Status SeenKeys::Add(const Table& table, const ItemKey& key) {
+  if (!seen_.emplace(&table, key.canonical).second) {
+    return ValidationError("Provided list of item keys contains duplicates");
+  }
+  return core::Status();
+}
+
+}  // namespace kmslab::ddb::ops

@@ -1,0 +1,61 @@
+// What BatchGetItem and BatchWriteItem share (dynamodb-data-plane.md section
+// 3): RequestItems, whose keys name tables by name or by table ARN (section
+// 0), and their authorization, dynamodb:<operation> on each table's ARN
+// (section 10): a call is refused whole if any of its tables is.
+#ifndef KMSLAB_DDB_OPS_BATCH_COMMON_H_
+#define KMSLAB_DDB_OPS_BATCH_COMMON_H_
+
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ddb/ops/common.h"
+
+namespace kmslab::ddb::ops {
+
+// A RequestItems key, resolved for the caller.
+struct TableRef {
+  std::string arn;   // what authorization checks: the key itself when it is an ARN
+  std::string name;  // the table's name in the caller's account and Region; "" when the ARN names another
+};
+TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent);
+
+// A batch request: RequestItems (a non-empty object) and the whole body.
+struct BatchRequest {
+  const rapidjson::Value* items = nullptr;
+  const rapidjson::Value* body = nullptr;
+};
+// Reads RequestItems: absent or empty is "The requestItems parameter is
+// required for <operation>".
+core::Status ReadBatchRequest(const rapidjson::Value& body, const char* operation, BatchRequest& request);
+
+// The pipeline stage the batch operations share: one check of
+// dynamodb:<operation> per table ARN, each once, in ARN order.
+struct BatchOp {
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan);
+};
+
+// The caller's table a RequestItems key names, or ResourceNotFoundException
+// "Requested resource not found".
+core::StatusOr<std::shared_ptr<Table>> BatchTable(Service& s, const kms::CallContext& call, std::string_view sent);
+
+// OpenTable on each table once, in order: a table whose key is unusable fails
+// the call as it fails an item call.
+core::Status OpenTables(Service& s, const kms::CallContext& call, const std::vector<std::shared_ptr<Table>>& tables);
+
+// The items a batch names so far: naming one twice (in one table, however the
+// table was named) is "Provided list of item keys contains duplicates".
+class SeenKeys {
+ public:
+  core::Status Add(const Table& table, const ItemKey& key);
+
+ private:
+  std::set<std::pair<const Table*, std::string>> seen_;
+};
+
+}  // namespace kmslab::ddb::ops
+
+#endif  // KMSLAB_DDB_OPS_BATCH_COMMON_H_
