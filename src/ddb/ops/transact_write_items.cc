@@ -61,11 +61,12 @@ core::StatusOr<Action> ReadAction(const rapidjson::Value& entry, size_t index) {
   if (a.kind->kind == Kind::kUpdate && !FindMember(*body, "UpdateExpression")) {
     return NullMember((path + ".updateExpression").c_str());
   }
-  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(*body));
+  const TableRequest request{a.table_name, body};  // no legacy parameters in transactions
+  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
   if (a.kind->kind == Kind::kUpdate) {
-    ASSIGN_OR_RETURN(a.update, ReadUpdate(*body, context));
+    ASSIGN_OR_RETURN(a.update, ReadUpdate(request, context));
   }
-  ASSIGN_OR_RETURN(a.condition, ReadCondition(*body, "ConditionExpression", context));
+  ASSIGN_OR_RETURN(a.condition, ReadCondition(request, "ConditionExpression", context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   ASSIGN_OR_RETURN(a.old_on_failure, ReadReturnOldOnFailure(*body));
   return a;

@@ -56,7 +56,7 @@ void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<Upd
 
 }  // namespace
 
-struct UpdateItemOp : OneTableOp {
+struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
   static constexpr const char* kName = "UpdateItem";
   struct Request : TableRequest {
     ReturnValues mode = ReturnValues::kNone;
@@ -64,7 +64,7 @@ struct UpdateItemOp : OneTableOp {
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    RETURN_IF_ERROR(RejectUnsupported(body, {"AttributeUpdates", "Expected", "ConditionalOperator"}, kName));
+    q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     ASSIGN_OR_RETURN(q.mode, ReadReturnValues(body));
     ASSIGN_OR_RETURN(q.old_on_failure, ReadReturnOldOnFailure(body));
     return core::Status();
@@ -74,16 +74,17 @@ struct UpdateItemOp : OneTableOp {
 KMSLAB_DDB_OPERATION(UpdateItem);
 
 core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  RETURN_IF_ERROR(Enveloped(s, q.legacy_error));
   const rapidjson::Value& request = *q.body;
   const ReturnValues mode = q.mode;
   const bool old_on_failure = q.old_on_failure;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
   RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
-  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(s, ReadUpdate(request, context)));
+  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(q)));
+  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(s, ReadUpdate(q, context)));
   ASSIGN_OR_RETURN(std::optional<Condition> condition,
-                   Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+                   Enveloped(s, ReadCondition(q, "ConditionExpression", context)));
   RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
   if (update) RETURN_IF_ERROR(update->CheckKeyAttributes(KeyNames(table->definition)));
   RETURN_IF_ERROR(s.OpenTable(call, *table));
@@ -103,7 +104,7 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
     } else {
       item.CopyFrom(*key_value, item.GetAllocator());
     }
-    RETURN_IF_ERROR(ApplyUpdate(table->definition, update, item));
+    RETURN_IF_ERROR(q.legacy.UpdateError(ApplyUpdate(table->definition, update, item)));
     ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, ToJson(item), ItemSizeBytes(item) - StoredSize(stored)));
   }
   RETURN_IF_ERROR(AwaitWrite(s, ticket));
