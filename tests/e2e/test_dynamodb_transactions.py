@@ -33,6 +33,11 @@ EXTRA_USERS = [
           "Condition": {"ForAnyValue:StringEquals": {
               "dynamodb:EnclosingOperation": ["TransactWriteItems", "TransactGetItems"]}}},
          KMS_VIA_DDB]}}},
+    {"name": "leading", "accessKeys": [{"id": "AKIAKMSLABLEADING111", "secret": "leading-secret"}],
+     "inlinePolicies": {"items": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Allow", "Resource": "*", "Action": ["dynamodb:PutItem", "dynamodb:GetItem"],
+          "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["mine"]}}},
+         KMS_VIA_DDB]}}},
 ]
 
 SRV = None
@@ -256,6 +261,20 @@ class TransactionsTest(DdbCase):
                            {"Get": {"TableName": self.stock, "Key": {"nope": S("apple")}}}])
 
     # --- IAM ---------------------------------------------------------------------------
+    def test_actions_carry_their_item_operations_condition_keys(self):
+        leading = self.ddb_as("leading")
+        leading.transact_write_items(TransactItems=[{"Put": {"TableName": self.orders, "Item": {"pk": S("mine")}}}])
+        self.assertAccessDenied(leading.transact_write_items, harness.user_arn("leading"), "dynamodb:PutItem",
+                                table_arn(self.carts), "no-identity", TransactItems=[
+                                    {"Put": {"TableName": self.orders, "Item": {"pk": S("mine")}}},
+                                    {"Put": {"TableName": self.carts, "Item": {"pk": S("other")}}}])
+        self.assertIsNone(self.get(self.carts, "other"))
+        r = leading.transact_get_items(TransactItems=[{"Get": {"TableName": self.orders, "Key": {"pk": S("mine")}}}])
+        self.assertEqual(r["Responses"], [{"Item": {"pk": S("mine")}}])
+        self.assertAccessDenied(leading.transact_get_items, harness.user_arn("leading"), "dynamodb:GetItem",
+                                table_arn(self.carts), "no-identity",
+                                TransactItems=[{"Get": {"TableName": self.carts, "Key": {"pk": S("cart-1")}}}])
+
     def test_one_denied_action_denies_the_whole_transaction(self):
         shopper = self.ddb_as("shopper")
         before = self.state()

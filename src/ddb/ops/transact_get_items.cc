@@ -13,6 +13,7 @@ namespace {
 
 struct Get {
   std::string table_name;  // or its ARN
+  const rapidjson::Value* body = nullptr;  // the Get's object
   const rapidjson::Value* key = nullptr;
   std::vector<std::string> projection;
   std::shared_ptr<Table> table;
@@ -23,6 +24,7 @@ core::StatusOr<Get> ReadGet(const rapidjson::Value& entry, size_t index) {
   const std::string path = ActionPath(index, "get");
   ASSIGN_OR_RETURN(const rapidjson::Value* body, RequiredObject(entry, "Get", path.c_str()));
   Get g;
+  g.body = body;
   ASSIGN_OR_RETURN(g.table_name, RequiredTableNameOrArn(*body, "TableName", (path + ".tableName").c_str()));
   ASSIGN_OR_RETURN(g.key, RequiredObject(*body, "Key", (path + ".key").c_str()));
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(*body));
@@ -48,10 +50,15 @@ struct TransactGetItemsOp {
     }
     return core::Status();
   }
-  // Each Get as dynamodb:GetItem, marked as enclosed (section 10).
+  // Each Get as dynamodb:GetItem with GetItem's condition keys, marked as
+  // enclosed (section 10).
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Get& g : q.gets) {
-      plan.Require("GetItem", ResolveTableRef(s, call, g.table_name).arn).context.Set("dynamodb:EnclosingOperation", kName);
+      const TableRef ref = ResolveTableRef(s, call, g.table_name);
+      const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+      kms::AuthzCheck& check = plan.Require("GetItem", ref.arn);
+      GetItemConditionKeys(*g.body, table ? &table->definition : nullptr).AddTo(check.context);
+      check.context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
   }

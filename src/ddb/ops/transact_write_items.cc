@@ -21,16 +21,22 @@ struct KindName {
   const char* member;  // in TransactItems
   const char* path;    // as validation messages spell it
   const char* action;  // the IAM action it is authorized as (section 10)
+  // Its fine-grained condition keys, computed from the action's body as from
+  // the item call's (a ConditionCheck addresses a key under a condition, as
+  // DeleteItem does).
+  ConditionKeys (*keys)(const rapidjson::Value&, const TableDefinition*);
 };
-constexpr KindName kKinds[] = {{Kind::kConditionCheck, "ConditionCheck", "conditionCheck", "ConditionCheckItem"},
-                               {Kind::kPut, "Put", "put", "PutItem"},
-                               {Kind::kUpdate, "Update", "update", "UpdateItem"},
-                               {Kind::kDelete, "Delete", "delete", "DeleteItem"}};
+constexpr KindName kKinds[] = {
+    {Kind::kConditionCheck, "ConditionCheck", "conditionCheck", "ConditionCheckItem", DeleteItemConditionKeys},
+    {Kind::kPut, "Put", "put", "PutItem", PutItemConditionKeys},
+    {Kind::kUpdate, "Update", "update", "UpdateItem", UpdateItemConditionKeys},
+    {Kind::kDelete, "Delete", "delete", "DeleteItem", DeleteItemConditionKeys}};
 
 // One action, as read (Read) and then placed in its table (Execute).
 struct Action {
   const KindName* kind = nullptr;
   std::string table_name;  // or its ARN
+  const rapidjson::Value* body = nullptr;  // the action's object
   const rapidjson::Value* item = nullptr;  // Put's Item, or the others' Key
   std::optional<Condition> condition;
   std::optional<UpdateExpression> update;
@@ -51,6 +57,7 @@ core::StatusOr<Action> ReadAction(const rapidjson::Value& entry, size_t index) {
     a.kind = &kind;
   }
   if (!body) return ValidationError("TransactItems can only contain one of Check, Put, Update or Delete");
+  a.body = body;
   const std::string path = ActionPath(index, a.kind->path);
   ASSIGN_OR_RETURN(a.table_name, RequiredTableNameOrArn(*body, "TableName", (path + ".tableName").c_str()));
   const bool put = a.kind->kind == Kind::kPut;
@@ -105,11 +112,15 @@ struct TransactWriteItemsOp {
     q.fingerprint = ToJson(*items);
     return core::Status();
   }
-  // Each action as the item operation it stands for, marked as enclosed.
+  // Each action as the item operation it stands for, with that operation's
+  // condition keys, marked as enclosed.
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Action& a : q.actions) {
-      plan.Require(a.kind->action, ResolveTableRef(s, call, a.table_name).arn)
-          .context.Set("dynamodb:EnclosingOperation", kName);
+      const TableRef ref = ResolveTableRef(s, call, a.table_name);
+      const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+      kms::AuthzCheck& check = plan.Require(a.kind->action, ref.arn);
+      a.kind->keys(*a.body, table ? &table->definition : nullptr).AddTo(check.context);
+      check.context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
   }
