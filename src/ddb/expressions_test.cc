@@ -546,7 +546,8 @@ TEST_CASE("reserved words are rejected as names in every grammar") {
   CHECK(Condition::Parse("#n = :one AND size(a) > :one", request.context).ok());
   // Reserved words rank after function errors, before undefined placeholders.
   CHECK(ConditionError("#nope = :one OR name = :one") == "Invalid ConditionExpression: " + reserved + "name");
-  CHECK(ConditionError("name = :one OR nofn(a)") == "Invalid ConditionExpression: Invalid function name; function: nofn");
+  CHECK(ConditionError("name = :one OR nofn(a)") ==
+        "Invalid ConditionExpression: Invalid function name; function: nofn");
   // Words that only look like reserved ones are names.
   CHECK(ConditionError("names2 = :one AND name_x = :one AND a.b = :one").empty());
 }

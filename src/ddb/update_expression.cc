@@ -440,7 +440,9 @@ void Insert(Value& out, const Path& path, const Value& value, CopiedElements& co
       if (at == indices.end() || *at != path[i].index) {
         indices.insert(at, path[i].index);
         container->PushBack(next, alloc);
-        for (rapidjson::SizeType k = container->Size() - 1; k > position; --k) (*container)[k].Swap((*container)[k - 1]);
+        for (rapidjson::SizeType k = container->Size() - 1; k > position; --k) {
+          (*container)[k].Swap((*container)[k - 1]);
+        }
       }
       slot = &(*container)[position];
     } else {

@@ -279,7 +279,8 @@ class QueryScanTest(DdbCase):
         self.ddb.delete_item(TableName=arn, Key={"pk": {"S": "k2"}})
         self.assertEqual(self.ddb.scan(TableName=name)["Items"][0]["v"], {"N": "1"})
         for elsewhere in (arn.replace(f":{harness.REGION}:", ":eu-west-3:"),
-                          arn.replace(f":{harness.ACCOUNT}:", ":999999999999:"), arn.replace("arn:aws:", "arn:aws-cn:")):
+                          arn.replace(f":{harness.ACCOUNT}:", ":999999999999:"),
+                          arn.replace("arn:aws:", "arn:aws-cn:")):
             self.assertDdbError("ResourceNotFoundException", "Requested resource not found",
                                 self.ddb.scan, TableName=elsewhere)
         # Authorization is on the ARN: a user without dynamodb:Scan is refused on it.

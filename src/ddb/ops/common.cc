@@ -78,7 +78,9 @@ core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& reques
 
 core::Status ReadItemTableRequest(const rapidjson::Value& body, TableRequest& request) {
   const rapidjson::Value* value = FindMember(body, "TableName");
-  if (value && value->IsString() && std::string_view(value->GetString(), value->GetStringLength()).starts_with("arn:")) {
+  const bool is_arn =
+      value && value->IsString() && std::string_view(value->GetString(), value->GetStringLength()).starts_with("arn:");
+  if (is_arn) {
     request.table.assign(value->GetString(), value->GetStringLength());
     request.body = &body;
     return core::Status();

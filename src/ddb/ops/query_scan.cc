@@ -147,9 +147,9 @@ core::Status CheckSegments(const PageRequest& q) {
         "present");
   }
   if (q.segment && *q.segment >= *q.total_segments) {
-    return ValidationError("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-                           std::to_string(*q.segment) + " is not less than TotalSegments: " +
-                           std::to_string(*q.total_segments));
+    return ValidationError(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+        std::to_string(*q.segment) + " is not less than TotalSegments: " + std::to_string(*q.total_segments));
   }
   return core::Status();
 }
@@ -267,7 +267,10 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
   ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(q, "KeyConditionExpression"));
-  if (!text) return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  if (!text) {
+    return ValidationError(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  }
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
   ASSIGN_OR_RETURN(KeyCondition condition, ParseKeyCondition(*text, context, d.hash_name, d.range_name));
   ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, context));
