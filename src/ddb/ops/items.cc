@@ -42,7 +42,7 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
 struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
   static constexpr const char* kName = "PutItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     return core::Status();
   }
@@ -68,7 +68,7 @@ KMSLAB_DDB_OPERATION(PutItem);
 struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
@@ -77,7 +77,7 @@ struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
     ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
     RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
     ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
-    ASSIGN_OR_RETURN(std::vector<std::string> projection, ReadProjection(q, context));
+    ASSIGN_OR_RETURN(std::vector<internal::Path> projection, ReadProjection(q, context));
     RETURN_IF_ERROR(context.CheckAllUsed());
     RETURN_IF_ERROR(s.OpenTable(call, *table));
 
@@ -98,7 +98,7 @@ KMSLAB_DDB_OPERATION(GetItem);
 struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     return core::Status();
   }

@@ -63,7 +63,7 @@ struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
     bool old_on_failure = false;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     ASSIGN_OR_RETURN(q.mode, ReadReturnValues(body));
     ASSIGN_OR_RETURN(q.old_on_failure, ReadReturnOldOnFailure(body));
