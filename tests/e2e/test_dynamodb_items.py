@@ -368,6 +368,28 @@ class ItemsBase(DdbCase):
               ExpressionAttributeValues={":p": {"S": "nobody"}})
         self.assertEqual((r["Items"], r["Count"]), ([], 0))
 
+    def test_consumed_capacity_of_item_calls(self):
+        name = self.new_table()
+        item = {"pk": {"S": "c"}, "photo": {"B": b"x" * 5000}}  # about 5 KB
+        r = self.ddb.put_item(TableName=name, Item=item, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 5.0})
+        r = self.ddb.get_item(TableName=name, Key={"pk": {"S": "c"}}, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 1.0})
+        r = self.ddb.get_item(TableName=name, Key={"pk": {"S": "c"}}, ConsistentRead=True,
+                              ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 2.0,
+                                                 "Table": {"CapacityUnits": 2.0}})
+        r = self.ddb.update_item(TableName=name, Key={"pk": {"S": "c"}}, UpdateExpression="REMOVE photo",
+                                 ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 5.0})
+        r = self.ddb.delete_item(TableName=name, Key={"pk": {"S": "c"}}, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 1.0})
+        self.assertNotIn("ConsumedCapacity", self.ddb.get_item(TableName=name, Key={"pk": {"S": "c"}}))
+        self.assertDdbError("ValidationException", "1 validation error detected: Value 'ALL' at "
+                            "'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value "
+                            "set: [INDEXES, TOTAL, NONE]", self.ddb.get_item, TableName=name,
+                            Key={"pk": {"S": "c"}}, ReturnConsumedCapacity="ALL")
+
     def test_key_size_limits(self):
         name = self.new_table(range_type="B", prefix="keysize")
         # The largest keys DynamoDB takes: 2048 bytes of partition key, 1024 of sort key.

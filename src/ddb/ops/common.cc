@@ -70,6 +70,13 @@ core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& r
   return v;
 }
 
+core::StatusOr<bool> OptionalBool(const rapidjson::Value& request, const char* member) {
+  const rapidjson::Value* v = FindMember(request, member);
+  if (!v) return false;
+  if (!v->IsBool()) return SerializationError(std::string("Unexpected value type for ") + member);
+  return v->GetBool();
+}
+
 core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
                                const char* operation) {
   for (const char* member : members) {

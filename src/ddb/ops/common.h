@@ -17,6 +17,8 @@ namespace kmslab::ddb::ops {
 core::Status NullMember(const char* field);
 // A string member: absent -> nullopt; not a string -> SerializationException.
 core::StatusOr<std::optional<std::string>> OptionalString(const rapidjson::Value& request, const char* member);
+// A boolean member (ConsistentRead ...): absent -> false; not a boolean -> SerializationException.
+core::StatusOr<bool> OptionalBool(const rapidjson::Value& request, const char* member);
 // A required table or backup name (3-255 of [a-zA-Z0-9_.-]); `field` is the
 // member as messages spell it (tableName, targetTableName, backupName).
 core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field);

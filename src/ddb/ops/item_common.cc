@@ -34,6 +34,18 @@ core::Status CheckKeySize(const TableDefinition& d, const std::string& name, con
 }
 }  // namespace
 
+core::Status ReadItemRequest(const rapidjson::Value& body, ItemRequest& request) {
+  RETURN_IF_ERROR(ReadItemTableRequest(body, request));
+  ASSIGN_OR_RETURN(request.capacity, ReadCapacityReport(body));
+  return core::Status();
+}
+
+void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, double units) {
+  if (request.capacity == CapacityReport::kNone) return;
+  out.Key("ConsumedCapacity");
+  WriteConsumedCapacity(out, request.capacity, request.table, units);
+}
+
 core::Status Enveloped(const Service& s, core::Status status) {
   if (status.ok() || !s.options().validation_envelope || status.aws_type() != "ValidationException") return status;
   return ValidationError("1 validation error detected: " + status.message());

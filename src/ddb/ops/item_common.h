@@ -10,6 +10,7 @@
 #include "ddb/condition_keys.h"
 #include "ddb/document_path.h"
 #include "ddb/expressions.h"
+#include "ddb/ops/capacity.h"
 #include "ddb/ops/common.h"
 #include "ddb/update_expression.h"
 #include "store/records.h"
@@ -32,6 +33,16 @@ struct FineGrainedTableOp : OneTableOp {
     return core::Status();
   }
 };
+
+// The request of a single-item operation (GetItem, PutItem, UpdateItem,
+// DeleteItem): its table, and ReturnConsumedCapacity.
+struct ItemRequest : TableRequest {
+  CapacityReport capacity = CapacityReport::kNone;
+};
+// ReadItemTableRequest, then ReturnConsumedCapacity.
+core::Status ReadItemRequest(const rapidjson::Value& body, ItemRequest& request);
+// The response's ConsumedCapacity for `units`, when the request asked for it.
+void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, double units);
 
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;

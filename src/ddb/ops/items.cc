@@ -12,9 +12,9 @@ namespace {
 // Puts `json` (or deletes, when empty) at `key` if `condition` holds for the
 // stored item, answering {} or {"Attributes": old item}.
 // With `old_on_failure`, a failed condition carries the stored item.
-core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, const std::string& json, int64_t size,
-                              const std::optional<Condition>& condition, bool return_old, bool old_on_failure,
-                              JsonWriter& out) {
+core::Status ConditionalWrite(Service& s, const ItemRequest& q, Table& table, const ItemKey& key,
+                              const std::string& json, int64_t size, const std::optional<Condition>& condition,
+                              bool return_old, bool old_on_failure, JsonWriter& out) {
   std::string old;
   std::optional<uint64_t> ticket;
   {
@@ -33,6 +33,7 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
     out.Key("Attributes");
     WriteItem(out, old, {});
   }
+  WriteItemCapacity(out, q, WriteUnits(std::max(size, StoredSize(old.empty() ? nullptr : &old))));
   out.EndObject();
   return core::Status();
 }
@@ -41,8 +42,9 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
 
 struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
   static constexpr const char* kName = "PutItem";
+  using Request = ItemRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     return core::Status();
   }
@@ -59,7 +61,7 @@ struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
     RETURN_IF_ERROR(s.OpenTable(call, *table));
-    return ConditionalWrite(s, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item),
+    return ConditionalWrite(s, q, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item),
                             condition, return_old, old_on_failure, out);
   }
 };
@@ -67,8 +69,12 @@ KMSLAB_DDB_OPERATION(PutItem);
 
 struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
+  struct Request : ItemRequest {
+    bool consistent_read = false;
+  };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
+    ASSIGN_OR_RETURN(q.consistent_read, OptionalBool(body, "ConsistentRead"));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
@@ -85,10 +91,12 @@ struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
     std::shared_lock<std::shared_mutex> lock(table->mu);
     if (table->deleted) return ResourceNotFound("Requested resource not found");
     out.StartObject();
-    if (const std::string* stored = FindItem(*table, key)) {
+    const std::string* stored = FindItem(*table, key);
+    if (stored) {
       out.Key("Item");
       WriteItem(out, *stored, projection);
     }
+    WriteItemCapacity(out, q, ReadUnits(StoredSize(stored), q.consistent_read));
     out.EndObject();
     return core::Status();
   }
@@ -97,8 +105,9 @@ KMSLAB_DDB_OPERATION(GetItem);
 
 struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
+  using Request = ItemRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     return core::Status();
   }
@@ -115,7 +124,7 @@ struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
     RETURN_IF_ERROR(s.OpenTable(call, *table));
-    return ConditionalWrite(s, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
+    return ConditionalWrite(s, q, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
                             old_on_failure, out);
   }
 };

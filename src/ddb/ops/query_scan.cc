@@ -59,13 +59,6 @@ core::StatusOr<std::optional<int64_t>> OptionalInteger(const rapidjson::Value& b
   return std::optional<int64_t>(v->GetInt64());
 }
 
-core::StatusOr<bool> OptionalBool(const rapidjson::Value& body, const char* member) {
-  const rapidjson::Value* v = FindMember(body, member);
-  if (!v) return false;
-  if (!v->IsBool()) return SerializationError(std::string("Unexpected value type for ") + member);
-  return v->GetBool();
-}
-
 // Limit; Query prints its violation without the value ("Value at 'Limit'"), Scan with it.
 core::Status ReadLimit(const rapidjson::Value& body, bool is_query, PageRequest& q, ShapeErrors& errors) {
   ASSIGN_OR_RETURN(std::optional<int64_t> limit, OptionalInteger(body, "Limit"));
