@@ -7,6 +7,7 @@ dynamodb-sse.md §5.2 / §5.3. Each behaviour runs on an owned-key table and on 
 customer managed key (the KMS path must not change item semantics); the aws CLI covers
 put-item / get-item / delete-item / query / scan.
 """
+import json
 import decimal
 
 import boto3.dynamodb.types
@@ -136,6 +137,33 @@ class ItemsBase(DdbCase):
         self.assertEqual((res.rc, res.json), (0, None))  # {} prints nothing
         res = self.ddb_cli("scan", "--table-name", name, "--select", "COUNT")
         self.assertEqual(res.json["Count"], 0)
+
+    def test_cli_update_batches_and_transactions(self):
+        name = self.new_table(prefix="cli")
+        res = self.ddb_cli("update-item", "--table-name", name, "--key", '{"pk": {"S": "c"}}',
+                           "--update-expression", "SET hits = if_not_exists(hits, :z) + :one",
+                           "--expression-attribute-values", '{":z": {"N": "0"}, ":one": {"N": "1"}}',
+                           "--return-values", "UPDATED_NEW")
+        self.assertEqual((res.rc, res.json), (0, {"Attributes": {"hits": {"N": "1"}}}), res.stderr)
+        puts = [{"PutRequest": {"Item": {"pk": {"S": f"b{i}"}}}} for i in range(3)]
+        res = self.ddb_cli("batch-write-item", "--request-items", json.dumps({name: puts}))
+        self.assertEqual((res.rc, res.json), (0, {"UnprocessedItems": {}}), res.stderr)
+        res = self.ddb_cli("batch-get-item", "--request-items",
+                           json.dumps({name: {"Keys": [{"pk": {"S": f"b{i}"}} for i in range(3)]}}))
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual(sorted(i["pk"]["S"] for i in res.json["Responses"][name]), ["b0", "b1", "b2"])
+        checkout = [{"ConditionCheck": {"TableName": name, "Key": {"pk": {"S": "c"}},
+                                        "ConditionExpression": "hits = :one",
+                                        "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                    {"Delete": {"TableName": name, "Key": {"pk": {"S": "b0"}},
+                                "ConditionExpression": "attribute_exists(pk)"}}]
+        res = self.ddb_cli("transact-write-items", "--transact-items", json.dumps(checkout))
+        self.assertEqual(res.rc, 0, res.stderr)
+        # Again: b0 is gone, so the delete's condition cancels the transaction.
+        res = self.ddb_cli("transact-write-items", "--transact-items", json.dumps(checkout))
+        self.assertNotEqual(res.rc, 0)
+        self.assertIn("TransactionCanceledException", res.stderr)
+        self.assertEqual(self.ddb.scan(TableName=name, Select="COUNT")["Count"], 3)
 
     # --- PutItem / GetItem / DeleteItem ------------------------------------------------------
     def test_put_item_return_values_and_overwrite(self):
