@@ -19,6 +19,9 @@ Status SerializationError(std::string m) { return Make(Code::kInvalidArgument, "
 Status ConditionalCheckFailed() {
   return Make(Code::kFailedPrecondition, "ConditionalCheckFailedException", "The conditional request failed");
 }
+Status DuplicateItem() {
+  return Make(Code::kAlreadyExists, "DuplicateItemException", "Duplicate primary key exists in table");
+}
 Status BackupNotFound(std::string_view arn) {
   return Make(Code::kNotFound, "BackupNotFoundException", "Backup not found: " + std::string(arn));
 }

@@ -168,6 +168,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
   const std::string backup_arn = doc["BackupDetails"]["BackupArn"].GetString();
   const std::string on_backup = R"({"BackupArn":")" + backup_arn + R"("})";
   const std::map<std::string, std::string> requests = {
+      {"BatchExecuteStatement", R"({"Statements":[{"Statement":"SELECT * FROM music WHERE pk = 'k1'"}]})"},
       {"BatchGetItem", R"({"RequestItems":{"music":{"Keys":[{"pk":{"S":"k1"}}]}}})"},
       {"BatchWriteItem", R"({"RequestItems":{"music":[{"PutRequest":{"Item":{"pk":{"S":"k2"}}}}]}})"},
       {"CreateBackup", R"({"TableName":"music","BackupName":"again"})"},
@@ -179,6 +180,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"DeleteTable", R"({"TableName":"music"})"},
       {"DescribeBackup", on_backup},
       {"DescribeTable", R"({"TableName":"music"})"},
+      {"ExecuteStatement", R"({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"k1"}]})"},
       {"GetItem", kGet},
       {"ListBackups", "{}"},
       {"ListTables", "{}"},
@@ -212,7 +214,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
     CHECK(s.sink.calls.back() == op);
   }
   // The same requests are good ones: the root user gets them done.
-  for (const char* op : {"GetItem", "BatchGetItem", "BatchWriteItem", "UpdateItem", "Query", "Scan", "DescribeTable",
+  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "UpdateItem", "Query", "Scan", "DescribeTable",
                          "DescribeBackup",
                          "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);

@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include "ddb/partiql.h"
+
 namespace kmslab::ddb {
 
 namespace {
@@ -86,6 +88,23 @@ void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level
       w.EndObject();
     } else if (level == Level::kRequest && name == "RequestItems" && m.value.IsObject()) {
       WriteRequestItems(w, m.value);
+    } else if (name == "Statement" && m.value.IsString()) {
+      // PartiQL: the statement's shape, its literal values redacted.
+      const std::string redacted = partiql::Redact({m.value.GetString(), m.value.GetStringLength()});
+      w.String(redacted.data(), static_cast<rapidjson::SizeType>(redacted.size()));
+    } else if (level == Level::kRequest && name == "Statements" && m.value.IsArray()) {
+      // BatchExecuteStatement: each entry as a batch entry (Parameters redacted).
+      w.StartArray();
+      for (const rapidjson::Value& entry : m.value.GetArray()) {
+        if (entry.IsObject()) {
+          w.StartObject();
+          WriteRedactedMembers(w, entry, Level::kBatchEntry);
+          w.EndObject();
+        } else {
+          w.Null();
+        }
+      }
+      w.EndArray();
     } else if (m.value.IsObject() || m.value.IsArray()) {
       // Transactions and PartiQL parameters hold values: the member is
       // named, its content left out.

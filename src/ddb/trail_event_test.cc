@@ -33,6 +33,24 @@ TEST_CASE("a BatchGetItem is logged by table with its keys, its names and values
         R"j("expressionAttributeNames":"***(Redacted)","consistentRead":true}}})j");
 }
 
+TEST_CASE("PartiQL statements are logged with their shape, literal values and Parameters redacted") {
+  const rapidjson::Document one = Json(
+      R"j({"Statement":"INSERT INTO \"music\" VALUE {'pk': 'plaintext-marker-7f3a', 'n': 42, 'p': ?}",)j"
+      R"j("Parameters":[{"S":"plaintext-marker-7f3a"}],"ConsistentRead":true})j");
+  const std::string logged = TrailParameters("ExecuteStatement", one);
+  CHECK(logged ==
+        R"j({"statement":"INSERT INTO \"music\" VALUE {***(Redacted): ***(Redacted), ***(Redacted): ***(Redacted), )j"
+        R"j(***(Redacted): ?}","parameters":"***(Redacted)","consistentRead":true})j");
+  const rapidjson::Document batch = Json(
+      R"j({"Statements":[{"Statement":"SELECT * FROM music WHERE pk = 'plaintext-marker-7f3a'"},)j"
+      R"j({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"plaintext-marker-7f3a"}]}]})j");
+  const std::string batch_logged = TrailParameters("BatchExecuteStatement", batch);
+  CHECK(batch_logged == R"j({"statements":[{"statement":"SELECT * FROM music WHERE pk = ***(Redacted)"},)j"
+                        R"j({"statement":"SELECT * FROM music WHERE pk = ?","parameters":"***(Redacted)"}]})j");
+  CHECK(logged.find(kSecret) == std::string::npos);
+  CHECK(batch_logged.find(kSecret) == std::string::npos);
+}
+
 TEST_CASE("structures that are not a batch's are redacted at any depth, and nothing nests further") {
   // A RequestItems inside a write request, values where keys should be, a
   // table entry of the wrong type: all named, none of their values logged.

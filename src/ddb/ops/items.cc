@@ -4,6 +4,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
+#include "ddb/ops/item_ops.h"
 
 namespace kmslab::ddb::ops {
 
@@ -63,6 +64,12 @@ struct PutItemOp : OneTableOp {
 };
 KMSLAB_DDB_OPERATION(PutItem);
 
+core::Status RunPutItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  PutItemOp::Request request;
+  RETURN_IF_ERROR(PutItemOp::Read(body, request));
+  return PutItemOp::Execute(s, call, request, out);
+}
+
 struct GetItemOp : OneTableOp {
   static constexpr const char* kName = "GetItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
@@ -93,6 +100,12 @@ struct GetItemOp : OneTableOp {
 };
 KMSLAB_DDB_OPERATION(GetItem);
 
+core::Status RunGetItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  GetItemOp::Request request;
+  RETURN_IF_ERROR(GetItemOp::Read(body, request));
+  return GetItemOp::Execute(s, call, request, out);
+}
+
 struct DeleteItemOp : OneTableOp {
   static constexpr const char* kName = "DeleteItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
@@ -116,5 +129,11 @@ struct DeleteItemOp : OneTableOp {
   }
 };
 KMSLAB_DDB_OPERATION(DeleteItem);
+
+core::Status RunDeleteItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  DeleteItemOp::Request request;
+  RETURN_IF_ERROR(DeleteItemOp::Read(body, request));
+  return DeleteItemOp::Execute(s, call, request, out);
+}
 
 }  // namespace kmslab::ddb::ops

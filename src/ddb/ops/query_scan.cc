@@ -4,6 +4,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
+#include "ddb/ops/item_ops.h"
 
 namespace kmslab::ddb::ops {
 
@@ -106,6 +107,12 @@ struct QueryOp : OneTableOp {
 };
 KMSLAB_DDB_OPERATION(Query);
 
+core::Status RunQuery(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  QueryOp::Request request;
+  RETURN_IF_ERROR(QueryOp::Read(body, request));
+  return QueryOp::Execute(s, call, request, out);
+}
+
 core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
@@ -174,6 +181,12 @@ struct ScanOp : OneTableOp {
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
 KMSLAB_DDB_OPERATION(Scan);
+
+core::Status RunScan(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  ScanOp::Request request;
+  RETURN_IF_ERROR(ScanOp::Read(body, request));
+  return ScanOp::Execute(s, call, request, out);
+}
 
 core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;

@@ -1,0 +1,195 @@
+// ExecuteStatement and BatchExecuteStatement: PartiQL statements, parsed in
+// Read, authorized as IAM does (dynamodb:PartiQLSelect / PartiQLInsert /
+// PartiQLUpdate / PartiQLDelete on the table's ARN, per statement) and run as
+// the item operations (partiql_run.h).
+#include <rapidjson/stringbuffer.h>
+
+#include "core/base64.h"
+#include "ddb/operations.h"
+#include "ddb/ops/item_common.h"
+#include "ddb/ops/partiql_run.h"
+
+namespace kmslab::ddb::ops {
+
+namespace {
+
+// One statement with the members that go with it, as read from the request
+// (ExecuteStatement's body or one of BatchExecuteStatement's Statements).
+struct StatementEntry {
+  partiql::Statement statement;
+  const rapidjson::Value* parameters = nullptr;
+  std::optional<std::string> return_old_on_failure;
+};
+
+core::Status ReadStatementEntry(const rapidjson::Value& entry, StatementEntry& e) {
+  ASSIGN_OR_RETURN(std::string text, RequiredString(entry, "Statement", "statement"));
+  const std::string prefix = "1 validation error detected: Value '" + text + "' at 'statement' failed to satisfy "
+                             "constraint: Member must have length ";
+  if (text.empty()) return ValidationError(prefix + "greater than or equal to 1");
+  if (text.size() > partiql::kMaxStatementBytes) return ValidationError(prefix + "less than or equal to 8192");
+  ASSIGN_OR_RETURN(e.statement, partiql::Parse(text));
+  ASSIGN_OR_RETURN(e.parameters, ReadParameters(entry, e.statement));
+  if (const rapidjson::Value* v = FindMember(entry, "ConsistentRead"); v && !v->IsBool()) {
+    return SerializationError("Unexpected value type for ConsistentRead");
+  }
+  ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(entry));
+  if (old_on_failure) e.return_old_on_failure = "ALL_OLD";
+  return core::Status();
+}
+
+// NextToken: the base64 of the page's LastEvaluatedKey (JSON).
+std::string NextToken(const rapidjson::Value& last_key) { return core::Base64Encode(ToJson(last_key)); }
+
+}  // namespace
+
+struct ExecuteStatementOp {
+  static constexpr const char* kName = "ExecuteStatement";
+  struct Request {
+    StatementEntry entry;
+    std::optional<int64_t> limit;
+    rapidjson::Document start_key;  // from NextToken; null when none
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    RETURN_IF_ERROR(ReadStatementEntry(body, q.entry));
+    if (const rapidjson::Value* v = FindMember(body, "Limit")) {
+      if (!v->IsInt64()) return SerializationError("Unexpected value type for Limit");
+      if (v->GetInt64() < 1) {
+        return ValidationError("1 validation error detected: Value '" + std::to_string(v->GetInt64()) +
+                               "' at 'limit' failed to satisfy constraint: Member must have value greater than or "
+                               "equal to 1");
+      }
+      q.limit = v->GetInt64();
+    }
+    ASSIGN_OR_RETURN(std::optional<std::string> token, OptionalString(body, "NextToken"));
+    if (token) {
+      std::string json;
+      if (token->empty() || !core::Base64Decode(*token, &json)) return ValidationError("Invalid NextToken");
+      q.start_key.Parse(json.data(), json.size());
+      if (q.start_key.HasParseError() || !q.start_key.IsObject()) return ValidationError("Invalid NextToken");
+    }
+    return core::Status();
+  }
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    plan.Require(q.entry.statement.Action(), s.TableArn(call, q.entry.statement.table));
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    StatementCall c;
+    c.statement = &q.entry.statement;
+    c.parameters = q.entry.parameters;
+    c.return_old_on_failure = q.entry.return_old_on_failure;
+    c.limit = q.limit;
+    if (q.start_key.IsObject()) c.start_key = &q.start_key;
+    ASSIGN_OR_RETURN(rapidjson::Document response, RunStatement(s, call, c));
+    out.StartObject();
+    out.Key("Items");
+    out.StartArray();
+    if (response.HasMember("Items")) {
+      for (const rapidjson::Value& item : response["Items"].GetArray()) item.Accept(out);
+    }
+    out.EndArray();
+    if (response.HasMember("LastEvaluatedKey")) {
+      const std::string token = NextToken(response["LastEvaluatedKey"]);
+      out.Key("NextToken");
+      out.String(token.data(), static_cast<rapidjson::SizeType>(token.size()));
+    }
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(ExecuteStatement);
+
+namespace {
+
+constexpr size_t kMaxBatchStatements = 25;
+
+// BatchStatementError's Code for a failed statement's error type.
+std::string BatchErrorCode(const std::string& aws_type) {
+  if (aws_type == "ValidationException") return "ValidationError";
+  if (aws_type == "AccessDeniedException") return "AccessDenied";
+  const std::string_view suffix = "Exception";
+  if (aws_type.ends_with(suffix)) return aws_type.substr(0, aws_type.size() - suffix.size());
+  return aws_type;
+}
+
+void WriteBatchError(JsonWriter& out, const core::Status& status) {
+  out.Key("Error");
+  out.StartObject();
+  out.Key("Code");
+  out.String(BatchErrorCode(status.aws_type()).c_str());
+  out.Key("Message");
+  out.String(status.message().c_str());
+  if (!status.detail_json().empty()) {  // ReturnValuesOnConditionCheckFailure: {"Item": ...}
+    rapidjson::Document detail;
+    detail.Parse(status.detail_json().c_str());
+    if (detail.IsObject() && detail.HasMember("Item")) {
+      out.Key("Item");
+      detail["Item"].Accept(out);
+    }
+  }
+  out.EndObject();
+}
+
+}  // namespace
+
+struct BatchExecuteStatementOp {
+  static constexpr const char* kName = "BatchExecuteStatement";
+  struct Request {
+    std::vector<StatementEntry> entries;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    const rapidjson::Value* statements = FindMember(body, "Statements");
+    if (!statements) return NullMember("statements");
+    if (!statements->IsArray()) return SerializationError("Unexpected value type for Statements");
+    const std::string prefix = "1 validation error detected: Value at 'statements' failed to satisfy constraint: "
+                               "Member must have length ";
+    if (statements->Empty()) return ValidationError(prefix + "greater than or equal to 1");
+    if (statements->Size() > kMaxBatchStatements) return ValidationError(prefix + "less than or equal to 25");
+    for (const rapidjson::Value& entry : statements->GetArray()) {
+      if (!entry.IsObject()) return SerializationError("Unexpected value type for BatchStatementRequest");
+      RETURN_IF_ERROR(ReadStatementEntry(entry, q.entries.emplace_back()));
+      if (q.entries.back().statement.IsRead() != q.entries.front().statement.IsRead()) {
+        return ValidationError("Unsupported operation: A batch must contain either all read statements or all "
+                               "write statements");
+      }
+    }
+    return core::Status();
+  }
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    for (const StatementEntry& e : q.entries) {
+      plan.Require(e.statement.Action(), s.TableArn(call, e.statement.table));
+    }
+    return core::Status();
+  }
+  // Each statement runs on its own, reads as GetItem on the full key: its
+  // entry holds the table, and the item or the error.
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    out.StartObject();
+    out.Key("Responses");
+    out.StartArray();
+    for (const StatementEntry& e : q.entries) {
+      StatementCall c;
+      c.statement = &e.statement;
+      c.parameters = e.parameters;
+      c.return_old_on_failure = e.return_old_on_failure;
+      c.key_only = e.statement.IsRead();
+      core::StatusOr<rapidjson::Document> response = RunStatement(s, call, c);
+      out.StartObject();
+      out.Key("TableName");
+      out.String(e.statement.table.c_str());
+      if (!response.ok()) {
+        WriteBatchError(out, response.status());
+      } else if (response->HasMember("Item")) {
+        out.Key("Item");
+        (*response)["Item"].Accept(out);
+      }
+      out.EndObject();
+    }
+    out.EndArray();
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(BatchExecuteStatement);
+
+}  // namespace kmslab::ddb::ops

@@ -1,0 +1,131 @@
+"""DynamoDB shim, PartiQL: ExecuteStatement (INSERT, SELECT by key and with a filter, UPDATE
+SET / REMOVE, DELETE, `?` parameters, Limit / NextToken paging, DuplicateItemException, a
+syntax error's text, ReturnValuesOnConditionCheckFailure) and BatchExecuteStatement (per
+statement results with one failing entry, reads and writes not mixed), on a table under a
+customer managed KMS key, and IAM's dynamodb:PartiQLInsert denial.
+"""
+import harness
+from ddb_case import DdbCase, new_name, sse_kms, table_arn
+
+SRV = harness.Server()
+setUpModule = SRV.start
+tearDownModule = SRV.shutdown
+
+MALFORMED = "Statement wasn't well formed, can't be processed: "
+
+
+class PartiqlTest(DdbCase):
+    srv = SRV
+
+    def new_table(self, range_type=None):
+        name = new_name("partiql")
+        self.create_table(name, sse=sse_kms(self.create_key()["Arn"]), range_type=range_type)
+        self.assertEqual(self.table(name)["SSEDescription"]["SSEType"], "KMS")
+        return name
+
+    def run_statement(self, statement, **kw):
+        return self.ddb.execute_statement(Statement=statement, **kw)
+
+    def test_insert_select_update_delete(self):
+        name = self.new_table()
+        r = self.run_statement(f"INSERT INTO \"{name}\" VALUE {{'pk': 'a', 'n': 1, 'tags': <<'x', 'y'>>, "
+                               f"'m': {{'deep': [true, null]}}}}")
+        self.assertEqual(r["Items"], [])
+        self.assertEqual(self.get(name, "a"), {
+            "pk": {"S": "a"}, "n": {"N": "1"}, "tags": {"SS": ["x", "y"]},
+            "m": {"M": {"deep": {"L": [{"BOOL": True}, {"NULL": True}]}}}})
+        self.run_statement(f"INSERT INTO \"{name}\" VALUE {{'pk': ?, 'n': ?}}",
+                           Parameters=[{"S": "b"}, {"N": "5"}])
+
+        r = self.run_statement(f"SELECT * FROM \"{name}\" WHERE pk = ?", Parameters=[{"S": "b"}],
+                               ConsistentRead=True)
+        self.assertEqual(r["Items"], [{"pk": {"S": "b"}, "n": {"N": "5"}}])
+        r = self.run_statement(f"SELECT pk FROM \"{name}\" WHERE n > 2")
+        self.assertEqual(r["Items"], [{"pk": {"S": "b"}}])
+        r = self.run_statement(f"SELECT pk, n FROM \"{name}\" WHERE pk = 'a' AND n = 2")
+        self.assertEqual(r["Items"], [])
+
+        self.run_statement(f"UPDATE \"{name}\" SET n = 7, note = 'hi' REMOVE tags WHERE pk = 'a'")
+        self.assertEqual(self.get(name, "a"), {
+            "pk": {"S": "a"}, "n": {"N": "7"}, "note": {"S": "hi"},
+            "m": {"M": {"deep": {"L": [{"BOOL": True}, {"NULL": True}]}}}})
+
+        self.run_statement(f"DELETE FROM \"{name}\" WHERE pk = ?", Parameters=[{"S": "a"}])
+        self.assertIsNone(self.get(name, "a"))
+
+    def test_errors(self):
+        name = self.new_table()
+        self.run_statement(f"INSERT INTO \"{name}\" VALUE {{'pk': 'a', 'v': 'old'}}")
+        self.assertDdbError("DuplicateItemException", "Duplicate primary key exists in table",
+                            self.ddb.execute_statement,
+                            Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'a', 'v': 'new'}}")
+        self.assertEqual(self.get(name, "a")["v"], {"S": "old"})
+        self.assertDdbError("ValidationException", MALFORMED + "Expected data manipulation",
+                            self.ddb.execute_statement, Statement=f"UPSERT INTO \"{name}\" VALUE {{'pk': 'b'}}")
+        self.assertDdbError("ValidationException", MALFORMED + "Unexpected end of statement",
+                            self.ddb.execute_statement, Statement=f"SELECT * FROM \"{name}\" WHERE")
+        self.assertDdbError("ValidationException", "Number of parameters in request and statement don't match.",
+                            self.ddb.execute_statement, Statement=f"SELECT * FROM \"{name}\" WHERE pk = ?")
+        self.assertDdbError("ValidationException",
+                            "Where clause does not contain a mandatory equality on all key attributes",
+                            self.ddb.execute_statement, Statement=f"DELETE FROM \"{name}\" WHERE v = 'old'")
+        # UPDATE of an absent item, and a failed condition handing the item back.
+        self.assertDdbError("ConditionalCheckFailedException", "The conditional request failed",
+                            self.ddb.execute_statement, Statement=f"UPDATE \"{name}\" SET v = 'x' WHERE pk = 'zz'")
+        self.assertIsNone(self.get(name, "zz"))
+        with self.assertRaises(self.ddb.exceptions.ConditionalCheckFailedException) as cm:
+            self.ddb.execute_statement(Statement=f"UPDATE \"{name}\" SET v = 'x' WHERE pk = 'a' AND v = 'other'",
+                                       ReturnValuesOnConditionCheckFailure="ALL_OLD")
+        self.assertEqual(cm.exception.response["Item"], {"pk": {"S": "a"}, "v": {"S": "old"}})
+        self.assertDdbError("ResourceNotFoundException", "Requested resource not found",
+                            self.ddb.execute_statement, Statement="SELECT * FROM \"no-such-table\"")
+
+    def test_select_pages_with_limit_and_next_token(self):
+        name = self.new_table(range_type="N")
+        for i in range(1, 6):
+            self.run_statement(f"INSERT INTO \"{name}\" VALUE {{'pk': 'p', 'sk': {i}, 'odd': {i % 2}}}")
+        seen, kw = [], {}
+        while True:
+            r = self.run_statement(f"SELECT sk FROM \"{name}\" WHERE pk = 'p' AND odd = 1", Limit=2, **kw)
+            seen += [int(i["sk"]["N"]) for i in r["Items"]]
+            if "NextToken" not in r:
+                break
+            kw["NextToken"] = r["NextToken"]
+        self.assertEqual(seen, [1, 3, 5])
+        self.assertDdbError("ValidationException", "Invalid NextToken", self.ddb.execute_statement,
+                            Statement=f"SELECT * FROM \"{name}\"", NextToken="not a token")
+
+    def test_batch_with_one_failing_entry(self):
+        name = self.new_table()
+        r = self.ddb.batch_execute_statement(Statements=[
+            {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'a'}}"},
+            {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': ?, 'v': 1}}", "Parameters": [{"S": "b"}]},
+            {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'a'}}"},
+        ])["Responses"]
+        self.assertEqual(len(r), 3)
+        self.assertEqual(r[0], {"TableName": name})
+        self.assertEqual(r[1], {"TableName": name})
+        self.assertEqual(r[2]["Error"], {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"})
+        r = self.ddb.batch_execute_statement(Statements=[
+            {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'b'"},
+            {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'missing'"},
+            {"Statement": f"SELECT * FROM \"{name}\" WHERE v = 1"},
+        ])["Responses"]
+        self.assertEqual(r[0], {"TableName": name, "Item": {"pk": {"S": "b"}, "v": {"N": "1"}}})
+        self.assertEqual(r[1], {"TableName": name})
+        self.assertEqual(r[2]["Error"]["Code"], "ValidationError")
+        self.assertDdbError("ValidationException", "^Unsupported operation: A batch must contain either all read",
+                            self.ddb.batch_execute_statement, Statements=[
+                                {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'b'"},
+                                {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'b'"}])
+        self.assertIsNotNone(self.get(name, "b"))
+
+    def test_insert_denied_by_iam(self):
+        name = self.new_table()
+        self.assertAccessDenied(self.ddb_as("app").execute_statement, harness.user_arn("app"),
+                                "dynamodb:PartiQLInsert", table_arn(name), "no-identity",
+                                Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'a'}}")
+        self.assertAccessDenied(self.ddb_as("app").batch_execute_statement, harness.user_arn("app"),
+                                "dynamodb:PartiQLInsert", table_arn(name), "no-identity",
+                                Statements=[{"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'a'}}"}])
+        self.assertIsNone(self.get(name, "a"))
