@@ -180,6 +180,24 @@ audit::EventInput CallEvent(std::string_view operation, const kms::CallContext& 
                                                          ":table/" + it->value.GetString());
       break;
     }
+    // PartiQL: the table each statement names.
+    std::vector<const rapidjson::Value*> entries = {request};
+    auto statements = request->FindMember("Statements");
+    if (statements != request->MemberEnd() && statements->value.IsArray()) {
+      for (const rapidjson::Value& entry : statements->value.GetArray()) entries.push_back(&entry);
+    }
+    for (const rapidjson::Value* entry : entries) {
+      if (!entry->IsObject()) continue;
+      auto text = entry->FindMember("Statement");
+      if (text == entry->MemberEnd() || !text->value.IsString()) continue;
+      auto statement = partiql::Parse({text->value.GetString(), text->value.GetStringLength()});
+      if (!statement.ok()) continue;
+      const std::string arn =
+          "arn:aws:dynamodb:" + call.region + ":" + call.caller->account + ":table/" + statement->table;
+      bool named = false;
+      for (const auto& resource : e.resources) named = named || resource.second == arn;
+      if (!named) e.resources.emplace_back(call.caller->account, arn);
+    }
     // A batch's tables, by name or ARN as RequestItems names them.
     auto items = request->FindMember("RequestItems");
     if (items != request->MemberEnd() && items->value.IsObject()) {

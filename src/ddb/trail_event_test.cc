@@ -85,5 +85,22 @@ TEST_CASE("a batch's event names each of its tables as a resource and keeps no r
   CHECK(e.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
 }
 
+TEST_CASE("a PartiQL event names the tables of its statements once each") {
+  kms::CallContext call;
+  call.caller = iam::RootIdentity("111122223333");
+  call.region = "us-east-1";
+  const rapidjson::Document one = Json(R"({"Statement":"SELECT * FROM \"music\" WHERE pk = 'a'"})");
+  const audit::EventInput single = CallEvent("ExecuteStatement", call, &one, core::Status(), "");
+  REQUIRE(single.resources.size() == 1);
+  CHECK(single.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
+  const rapidjson::Document batch = Json(
+      R"({"Statements":[{"Statement":"DELETE FROM music WHERE pk = 'a'"},{"Statement":"DELETE FROM books WHERE id = 1"},)"
+      R"({"Statement":"DELETE FROM music WHERE pk = 'b'"},{"Statement":"not a statement"}]})");
+  const audit::EventInput many = CallEvent("BatchExecuteStatement", call, &batch, core::Status(), "");
+  REQUIRE(many.resources.size() == 2);
+  CHECK(many.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
+  CHECK(many.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
+}
+
 }  // namespace
 }  // namespace kmslab::ddb
