@@ -106,7 +106,8 @@ std::string Lower(std::string_view s) {
 
 constexpr std::string_view kKeywords[] = {"select", "from",  "where", "insert", "into", "value",   "update",
                                           "set",    "remove", "delete", "and",   "or",   "not",     "between",
-                                          "in",     "is",    "missing", "true",  "false", "null",   "values"};
+                                          "in",     "is",    "missing", "true",  "false", "null",   "values",
+                                          "returning"};
 
 bool IsKeyword(std::string_view word) {
   for (std::string_view k : kKeywords) {
@@ -169,6 +170,7 @@ class Parser {
       RETURN_IF_ERROR(Expect("where"));
       s.has_where = true;
       ASSIGN_OR_RETURN(s.where, ParseOr(0));
+      ASSIGN_OR_RETURN(s.returning, ParseReturning(true));
     } else if (Accept("delete")) {
       s.kind = Statement::Kind::kDelete;
       RETURN_IF_ERROR(Expect("from"));
@@ -176,6 +178,7 @@ class Parser {
       RETURN_IF_ERROR(Expect("where"));
       s.has_where = true;
       ASSIGN_OR_RETURN(s.where, ParseOr(0));
+      ASSIGN_OR_RETURN(s.returning, ParseReturning(false));
     } else {
       return Malformed("Expected data manipulation");
     }
@@ -216,6 +219,18 @@ class Parser {
     }
   }
   core::Status TooDeep() const { return Malformed("Nesting of the statement is too deep"); }
+
+  // [RETURNING (ALL | MODIFIED) (OLD | NEW) *] as UpdateItem's ReturnValues;
+  // DELETE (`update` false) returns ALL OLD only.
+  core::StatusOr<std::string> ParseReturning(bool update) {
+    if (!Accept("returning")) return std::string();
+    const bool all = Accept("all");
+    if (!all && !(update && Accept("modified"))) return Unexpected();
+    const bool old = Accept("old");
+    if (!old && !(update && Accept("new"))) return Unexpected();
+    RETURN_IF_ERROR(ExpectPunct("*"));
+    return std::string(all ? "ALL_" : "UPDATED_") + (old ? "OLD" : "NEW");
+  }
 
   core::StatusOr<std::string> ParseTable() {
     const Token& t = Peek();

@@ -4,8 +4,8 @@
 //   SELECT (* | path (, path)*) FROM table [WHERE condition]
 //   INSERT INTO table VALUE {'name': value, ...}
 //   UPDATE table (SET path = value (, path = value)* | REMOVE path (, path)*)+
-//          WHERE condition
-//   DELETE FROM table WHERE condition
+//          WHERE condition [RETURNING (ALL | MODIFIED) (OLD | NEW) *]
+//   DELETE FROM table WHERE condition [RETURNING ALL OLD *]
 //
 // table: a name or a "quoted name". path: name, "quoted name", path.name,
 // path[index]. value: 'string', number, TRUE, FALSE, NULL, ?, {'k': value},
@@ -80,6 +80,7 @@ struct Statement {
   Value item;                    // INSERT: a kMap
   std::vector<Assignment> set;   // UPDATE
   std::vector<Path> remove;      // UPDATE
+  std::string returning;         // UPDATE, DELETE: ReturnValues ("ALL_OLD", "UPDATED_NEW" ...); "" for none
   int parameter_count = 0;       // how many `?` the statement holds
 
   bool IsRead() const { return kind == Kind::kSelect; }

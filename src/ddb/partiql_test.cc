@@ -92,6 +92,11 @@ TEST_CASE("UPDATE with SET and REMOVE; DELETE") {
   CHECK(u.parameter_count == 2);
   CHECK(u.set[1].value.parameter == 0);
   CHECK(std::string(u.Action()) == "PartiQLUpdate");
+  CHECK(u.returning.empty());
+  CHECK(Parsed("UPDATE t SET a = 1 WHERE pk = 1 RETURNING MODIFIED NEW *").returning == "UPDATED_NEW");
+  CHECK(Parsed("UPDATE t SET a = 1 WHERE pk = 1 returning all old *").returning == "ALL_OLD");
+  CHECK(Parsed("DELETE FROM t WHERE pk = 1 RETURNING ALL OLD *").returning == "ALL_OLD");
+  CHECK(ParseError("DELETE FROM t WHERE pk = 1 RETURNING ALL NEW *") == kMalformed + "Unexpected identifier");
   const Statement d = Parsed("DELETE FROM t WHERE pk = 'a'");
   CHECK(d.kind == Statement::Kind::kDelete);
   CHECK(std::string(d.Action()) == "PartiQLDelete");

@@ -50,8 +50,18 @@ class PartiqlTest(DdbCase):
             "pk": {"S": "a"}, "n": {"N": "7"}, "note": {"S": "hi"},
             "m": {"M": {"deep": {"L": [{"BOOL": True}, {"NULL": True}]}}}})
 
+        r = self.run_statement(f"UPDATE \"{name}\" SET n = 8 WHERE pk = 'a' RETURNING MODIFIED OLD *")
+        self.assertEqual(r["Items"], [{"n": {"N": "7"}}])
+
+        # A DELETE whose WHERE is false for the item fails; for no item it succeeds.
+        self.assertDdbError("ConditionalCheckFailedException", "The conditional request failed",
+                            self.ddb.execute_statement, Statement=f"DELETE FROM \"{name}\" WHERE pk = 'a' AND n = 1")
+        self.run_statement(f"DELETE FROM \"{name}\" WHERE pk = 'gone' AND n = 1")
+        r = self.run_statement(f"DELETE FROM \"{name}\" WHERE pk = ? RETURNING ALL OLD *", Parameters=[{"S": "b"}])
+        self.assertEqual(r["Items"], [{"pk": {"S": "b"}, "n": {"N": "5"}}])
         self.run_statement(f"DELETE FROM \"{name}\" WHERE pk = ?", Parameters=[{"S": "a"}])
         self.assertIsNone(self.get(name, "a"))
+        self.assertEqual(self.run_statement(f"SELECT * FROM \"{name}\"")["Items"], [])
 
     def test_errors(self):
         name = self.new_table()

@@ -86,6 +86,8 @@ struct ExecuteStatementOp {
     out.StartArray();
     if (response.HasMember("Items")) {
       for (const rapidjson::Value& item : response["Items"].GetArray()) item.Accept(out);
+    } else if (response.HasMember("Attributes")) {  // RETURNING
+      response["Attributes"].Accept(out);
     }
     out.EndArray();
     if (response.HasMember("LastEvaluatedKey")) {

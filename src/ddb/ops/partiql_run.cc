@@ -249,6 +249,7 @@ core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallCont
   std::map<std::string, const Value*> equalities;
   if (st.has_where) CollectEqualities(st.where, equalities);
   if (c.return_old_on_failure) request.Set("ReturnValuesOnConditionCheckFailure", *c.return_old_on_failure);
+  if (!st.returning.empty()) request.Set("ReturnValues", st.returning);
 
   switch (st.kind) {
     case partiql::Statement::Kind::kSelect: {
@@ -308,7 +309,7 @@ core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallCont
       request.Set("Key", std::move(key));
       if (CountConjuncts(st.where) > key_count) {
         ASSIGN_OR_RETURN(std::string where, request.ConditionText(st.where));
-        request.Set("ConditionExpression", where);
+        request.Set("ConditionExpression", "attribute_not_exists(" + request.Name(d.hash_name) + ") OR " + where);
       }
       return Run(RunDeleteItem, s, call, request.Finish());
     }

@@ -9,8 +9,9 @@
 //          gives DuplicateItemException
 //   UPDATE: an UpdateItem on the WHERE's key equalities, conditioned on
 //          attribute_exists(pk) AND the WHERE
-//   DELETE: a DeleteItem on the WHERE's key equalities, conditioned on the
-//          WHERE when it holds more than the key
+//   DELETE: a DeleteItem on the WHERE's key equalities; when the WHERE holds
+//          more than the key, conditioned on attribute_not_exists(pk) OR the
+//          WHERE (no item: success, nothing deleted)
 #ifndef KMSLAB_DDB_OPS_PARTIQL_RUN_H_
 #define KMSLAB_DDB_OPS_PARTIQL_RUN_H_
 
@@ -42,7 +43,8 @@ core::StatusOr<const rapidjson::Value*> ReadParameters(const rapidjson::Value& e
                                                        const partiql::Statement& statement);
 
 // Runs the statement; returns the item operation's response (Query / Scan:
-// Items and LastEvaluatedKey; GetItem: Item; writes: {}).
+// Items and LastEvaluatedKey; GetItem: Item; writes: {}, or Attributes for
+// RETURNING).
 core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallContext& call, const StatementCall& c);
 
 }  // namespace kmslab::ddb::ops
