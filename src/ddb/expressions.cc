@@ -681,6 +681,18 @@ core::StatusOr<Condition> Condition::Parse(std::string_view text, ExpressionCont
 
 bool Condition::Evaluate(const Value* item) const { return EvaluateNode(*tree_, tree_->root, item); }
 
+std::vector<std::string> Condition::TopLevelNames() const {
+  std::vector<std::string> names;
+  for (const Node& node : tree_->nodes) {
+    for (const Operand& operand : node.args) {
+      if (operand.kind != Operand::Kind::kPath) continue;
+      const std::string& name = operand.path.front().name;
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
 // ---- KeyCondition ----
 
 bool KeyCondition::SortMatches(const Value& sort_value) const {

@@ -91,6 +91,10 @@ class Condition {
   // `<`, `<=`, `>`, `>=`, BETWEEN only order two S, two N or two B values.
   bool Evaluate(const rapidjson::Value* item) const;
 
+  // The top-level attribute names the condition's paths start at (`a` for
+  // a.b[1]), first occurrence first, without repeats.
+  std::vector<std::string> TopLevelNames() const;
+
  private:
   explicit Condition(std::shared_ptr<const internal::ConditionTree> tree) : tree_(std::move(tree)) {}
   std::shared_ptr<const internal::ConditionTree> tree_;

@@ -119,6 +119,15 @@ TEST_CASE("AND binds tighter than OR, NOT tighter than AND") {
   CHECK(Eval("(a = :five) AND ((s = :abc) OR (t = :x))"));
 }
 
+TEST_CASE("TopLevelNames: the attributes a condition reads, by their top-level name") {
+  Request request(R"({"#m": "Meta"})", R"({":v": {"N": "1"}, ":w": {"S": "x"}})");
+  auto condition = Condition::Parse(
+      "a = :v AND (#m.b[2] > a OR size(c) < :v) AND NOT begins_with(d, :w) AND e IN (:v, f) AND attribute_exists(g)",
+      request.context);
+  REQUIRE(condition.ok());
+  CHECK(condition->TopLevelNames() == std::vector<std::string>{"a", "Meta", "c", "d", "e", "f", "g"});
+}
+
 TEST_CASE("BETWEEN and IN") {
   CHECK(Eval("a BETWEEN :four AND :six"));
   CHECK(Eval("a BETWEEN :five AND :six"));  // inclusive

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "ddb/test_support.h"
 #include "iam/identity.h"
 
@@ -100,6 +102,23 @@ TEST_CASE("a PartiQL event names the tables of its statements once each") {
   REQUIRE(many.resources.size() == 2);
   CHECK(many.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
   CHECK(many.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
+}
+
+TEST_CASE("the trail records legacy parameters as sent, without their attribute values") {
+  auto request = Json(R"({"TableName": "t", "Key": {"pk": {"S": "k"}},
+      "Expected": {"a": {"Value": {"S": "secret-expected"}}}, "ConditionalOperator": "AND",
+      "AttributeUpdates": {"b": {"Action": "PUT", "Value": {"S": "secret-update"}}},
+      "AttributesToGet": ["a", "b"],
+      "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "secret-key"}]}},
+      "QueryFilter": {"c": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "secret-query"}]}},
+      "ScanFilter": {"c": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "secret-scan"}]}}})");
+  for (const char* operation : {"PutItem", "UpdateItem", "DeleteItem", "GetItem", "Query", "Scan"}) {
+    CAPTURE(operation);
+    const std::string logged = TrailParameters(operation, request);
+    CHECK(logged.find("secret") == std::string::npos);
+    CHECK(logged ==
+          R"json({"tableName":"t","key":{"pk":"k"},"conditionalOperator":"AND","attributesToGet":"***(Redacted)"})json");
+  }
 }
 
 }  // namespace

@@ -449,6 +449,26 @@ core::StatusOr<UpdateExpression> UpdateExpression::Parse(std::string_view text, 
 UpdateExpression::UpdateExpression(std::vector<UpdateAction> actions, std::vector<Path> paths)
     : actions_(std::make_shared<const std::vector<UpdateAction>>(std::move(actions))), paths_(std::move(paths)) {}
 
+namespace {
+// Adds the top-level names the paths in `operand` start at to `names`, once each.
+void AddReadNames(const internal::UpdateOperand& operand, std::vector<std::string>& names) {
+  using Kind = internal::UpdateOperand::Kind;
+  if ((operand.kind == Kind::kPath || operand.kind == Kind::kIfNotExists) && !operand.path.empty() &&
+      std::find(names.begin(), names.end(), operand.path[0].name) == names.end()) {
+    names.push_back(operand.path[0].name);
+  }
+  for (const internal::UpdateOperand& arg : operand.args) AddReadNames(arg, names);
+}
+}  // namespace
+
+std::vector<std::string> UpdateExpression::ReadTopLevelNames() const {
+  std::vector<std::string> names;
+  for (const UpdateAction& action : *actions_) {
+    if (action.kind != UpdateAction::Kind::kRemove) AddReadNames(action.operand, names);
+  }
+  return names;
+}
+
 core::Status UpdateExpression::CheckKeyAttributes(const std::vector<std::string>& key_names) const {
   for (const Path& path : paths_) {
     if (std::find(key_names.begin(), key_names.end(), path[0].name) == key_names.end()) continue;

@@ -57,6 +57,9 @@ class UpdateExpression {
 
   // The document paths the actions write, in expression order.
   const std::vector<internal::Path>& paths() const { return paths_; }
+  // The top-level attribute names the actions' operands read (`b` and `c`
+  // in SET a = b + if_not_exists(c.d, :v)), first occurrence first, once each.
+  std::vector<std::string> ReadTopLevelNames() const;
 
  private:
   UpdateExpression(std::vector<internal::UpdateAction> actions, std::vector<internal::Path> paths);

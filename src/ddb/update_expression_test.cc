@@ -166,6 +166,14 @@ TEST_CASE("parse errors") {
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:l, :m, :neg, :ns, :ss}");
 }
 
+TEST_CASE("ReadTopLevelNames: the attributes the operands read, not the ones written") {
+  Update u(R"({"#c": "Cee"})", kValues);
+  auto parsed = UpdateExpression::Parse(
+      "SET a = b + if_not_exists(#c.d, :one), e = list_append(f[1], :l), g = :s REMOVE h ADD i :one", u.context);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->ReadTopLevelNames() == std::vector<std::string>{"b", "Cee", "f"});
+}
+
 TEST_CASE("key attributes cannot be updated") {
   Update u("", kValues);
   auto parsed = UpdateExpression::Parse("SET pk = :s", u.context);

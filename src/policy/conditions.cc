@@ -121,6 +121,32 @@ bool MatchesAny(BaseOp op, const ConditionClause& clause, const std::string& val
   return false;
 }
 
+// The request's values of the clause's key as the clause sees them: in a key
+// policy the IAM-only keys are absent.
+std::optional<RequestContext::Values> ClauseValues(const ConditionClause& clause, const RequestContext& context,
+                                                   bool in_key_policy) {
+  std::optional<RequestContext::Values> values = context.Find(clause.key);
+  if (in_key_policy && values && IamOnlyKey(clause.key)) values.reset();
+  return values;
+}
+
+// " (variables resolve to [...])" when the clause's values use policy
+// variables: what they stood for in this request ("${aws:userid}" -> the
+// caller's id; an unresolved one stays as written). "" otherwise.
+std::string ResolvedVariables(const ConditionClause& clause, const RequestContext& context) {
+  std::vector<std::string> resolved;
+  bool any = false;
+  for (const ConditionValue& v : clause.values) {
+    std::string value;
+    any = any || v.text.has_variables();
+    if (!v.text.has_variables() || !v.text.Resolve(context, ValueTemplate::Form::kPlain, &value, nullptr)) {
+      value = v.text.text();
+    }
+    resolved.push_back(std::move(value));
+  }
+  return any ? " (variables resolve to " + QuotedList(resolved) + ")" : "";
+}
+
 }  // namespace
 
 void EvalNotes::Add(std::string text) const {
@@ -138,12 +164,17 @@ std::string DescribeClause(const ConditionClause& clause) {
   return clause.op.name + " " + clause.key_written + " " + QuotedList(values);
 }
 
+std::string DescribeWithRequest(const ConditionClause& clause, const RequestContext& context, bool in_key_policy) {
+  std::optional<RequestContext::Values> values = ClauseValues(clause, context, in_key_policy);
+  return DescribeClause(clause) + ResolvedVariables(clause, context) +
+         "; request: " + (values && !values->empty() ? QuotedList(*values) : std::string("absent"));
+}
+
 bool EvaluateClause(const ConditionClause& clause, const RequestContext& context, bool in_key_policy,
                     const EvalNotes& notes, std::string* detail) {
-  std::optional<RequestContext::Values> values = context.Find(clause.key);
-  if (in_key_policy && values && IamOnlyKey(clause.key)) {
+  std::optional<RequestContext::Values> values = ClauseValues(clause, context, in_key_policy);
+  if (in_key_policy && IamOnlyKey(clause.key) && context.Find(clause.key)) {
     notes.Add(clause.key_written + " is honoured in IAM policies only; a key policy sees it as absent");
-    values.reset();
   }
   const bool present = values && !values->empty();
   const BaseOp base = clause.op.base;
@@ -176,7 +207,7 @@ bool EvaluateClause(const ConditionClause& clause, const RequestContext& context
     }
   }
   if (!result && detail != nullptr) {
-    *detail = DescribeClause(clause) + "; request: " + (present ? QuotedList(*values) : std::string("absent"));
+    *detail = DescribeWithRequest(clause, context, in_key_policy);
   }
   return result;
 }

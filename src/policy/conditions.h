@@ -29,12 +29,17 @@ struct EvalNotes {
 // matches none of the policy values. A multi-valued key without a set operator
 // is read as ForAnyValue. In a key policy (`in_key_policy`) aws:ResourceTag/*
 // and kms:ResourceAliases count as absent, as KMS honours them in IAM only.
-// On false, `*detail` (when non-null) says which values failed.
+// On false, `*detail` (when non-null) says which values failed, and what the
+// clause's policy variables, if any, resolved to.
 bool EvaluateClause(const ConditionClause& clause, const RequestContext& context, bool in_key_policy,
                     const EvalNotes& notes, std::string* detail);
 
 // "StringLike kms:ViaService [\"dynamodb.*.amazonaws.com\"]", for traces.
 std::string DescribeClause(const ConditionClause& clause);
+// The clause, what its policy variables resolved to (if it has any) and the
+// request's values of its key as the clause sees them, for traces:
+// "StringEquals kms:CallerAccount [\"1\"]; request: [\"2\"]" (or "; request: absent").
+std::string DescribeWithRequest(const ConditionClause& clause, const RequestContext& context, bool in_key_policy);
 
 }  // namespace kmslab::policy
 

@@ -218,5 +218,19 @@ TEST_CASE("failure detail names operator, key, policy values and request values"
   CHECK(detail == "StringEquals kms:CallerAccount [\"1\"]; request: [\"2\"]");
 }
 
+TEST_CASE("failure detail shows what the clause's policy variables resolved to") {
+  std::string detail;
+  RequestContext ctx = With("aws:userid", "AIDAME");
+  ctx.SetList("dynamodb:LeadingKeys", {"AIDAME", "AIDAOTHER"});
+  CHECK_FALSE(Eval(R"({"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:userid}","fixed"]}})", ctx,
+                   nullptr, &detail));
+  CHECK(detail == "ForAllValues:StringEquals dynamodb:LeadingKeys [\"${aws:userid}\", \"fixed\"] (variables "
+                  "resolve to [\"AIDAME\", \"fixed\"]); request: [\"AIDAME\", \"AIDAOTHER\"]");
+  CHECK_FALSE(Eval(R"({"StringEquals":{"dynamodb:Select":"${aws:username}"}})", With("dynamodb:Select", "COUNT"),
+                   nullptr, &detail));
+  CHECK(detail == "StringEquals dynamodb:Select [\"${aws:username}\"] (variables resolve to "
+                  "[\"${aws:username}\"]); request: [\"COUNT\"]");
+}
+
 }  // namespace
 }  // namespace kmslab::policy

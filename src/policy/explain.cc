@@ -139,9 +139,11 @@ std::string Explain(const EvalRequest& request, const Decision& decision) {
     }
     const TraceEvent* failed = nullptr;
     const TraceEvent* verdict = nullptr;
+    const TraceEvent* held = nullptr;  // the conditions of a statement that applies
     for (size_t j = i; j < end; ++j) {
       const TraceEvent& e = traced->trace[j];
       if (e.element == "Statement" || e.element == "Grant") verdict = &e;
+      if (e.element == "Condition" && e.matched) held = &e;
       if (!e.matched && failed == nullptr && e.element != "Statement") failed = &e;
     }
     std::string line = "  - " + Label(first.source, first.index, first.sid);
@@ -152,6 +154,7 @@ std::string Explain(const EvalRequest& request, const Decision& decision) {
       line += verdict->element == "Grant" ? ": usable: " + verdict->detail
               : verdict->detail == "account" ? ": applies through the account principal (needs an IAM allow)"
                                              : ": applies";
+      if (held != nullptr) line += "; Condition holds: " + held->detail;
     }
     tried += line + "\n";
     i = end;

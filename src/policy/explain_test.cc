@@ -32,6 +32,21 @@ TEST_CASE("explain a no-resource denial: names the failing condition") {
   CHECK(text.back() == '\n');
 }
 
+TEST_CASE("explain names the conditions that held in a statement that applies") {
+  EvalRequest r = RequestBy("arn:aws:iam::111122223333:user/app", "dynamodb:PutItem", nullptr);
+  r.identity_policies.push_back(IdentityPolicy("user/app:inline:writes", R"({"Statement":[
+      {"Effect":"Allow","Action":"dynamodb:*","Resource":"*"},
+      {"Sid":"NoOldItems","Effect":"Deny","Action":"dynamodb:PutItem","Resource":"*",
+       "Condition":{"StringEquals":{"dynamodb:ReturnValues":"ALL_OLD"},"Null":{"dynamodb:Select":"true"}}}]})"));
+  r.context.Set("dynamodb:ReturnValues", "ALL_OLD");
+  std::string text = Explain(r, Authorize(r));
+  CHECK(Has(text, "Decision: ExplicitDeny (explicit-identity)\n"));
+  CHECK(Has(text, "user/app:inline:writes statement 0 (Allow): applies\n"));
+  CHECK(Has(text, "user/app:inline:writes statement 1 \"NoOldItems\" (Deny): applies; Condition holds: StringEquals "
+                  "dynamodb:ReturnValues [\"ALL_OLD\"]; request: [\"ALL_OLD\"], and Null dynamodb:Select [\"true\"]; "
+                  "request: absent\n"));
+}
+
 TEST_CASE("explain an allow, a no-identity denial, an explicit deny, a grant and eligibility") {
   NamedPolicy kp = KeyPolicy(testing::kDefaultKeyPolicy);
   EvalRequest r = RequestBy("arn:aws:iam::111122223333:user/app", "kms:Encrypt", &kp);

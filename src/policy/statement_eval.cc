@@ -132,7 +132,12 @@ StatementOutcome TraceStatement(const Statement& st, const NamedPolicy& policy, 
   if (!st.conditions.empty()) {
     std::string detail;
     bool hit = MatchConditions(st, request, key_policy, notes, &detail);
-    if (hit) detail = std::to_string(st.conditions.size()) + " condition(s) hold";
+    if (hit) {
+      detail.clear();
+      for (const ConditionClause& clause : st.conditions) {
+        detail += (detail.empty() ? "" : ", and ") + DescribeWithRequest(clause, request.context, key_policy);
+      }
+    }
     tracer.Event("Condition", hit, std::move(detail));
     all = all && hit;
   }

@@ -105,7 +105,8 @@ class DdbValidationTextsTest(SwitchCase):
         self.assertApiError("ValidationException", prefix + self.SYNTAX, ddb.delete_item, TableName=name,
                             Key={"k": {"S": "a"}}, ConditionExpression="a =")
         self.assertApiError("ValidationException",
-                            prefix + "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}",
+                            prefix + "ExpressionAttributeValues can only be specified when using expressions: "
+                                     "ConditionExpression is null",
                             ddb.put_item, TableName=name, Item={"k": {"S": "a"}},
                             ExpressionAttributeValues={":v": {"S": "x"}})
         self.assertApiError("ValidationException", "One or more parameter values were invalid: "

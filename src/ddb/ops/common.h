@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ddb/errors.h"
+#include "ddb/legacy_parameters.h"
 #include "ddb/plan.h"
 #include "ddb/service.h"
 
@@ -36,9 +37,15 @@ core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::Call
 
 // The request of an operation on one table named by TableName: the name, read
 // and checked by Read, and the whole body for Execute to read the rest from.
+// Item operations' Read also fills `legacy` (TranslateLegacyParameters), which
+// the expression readers of item_common.h consult before the body. PutItem,
+// UpdateItem and DeleteItem keep a failed translation in `legacy_error` for
+// Execute to report under the server's validation envelope (Enveloped).
 struct TableRequest {
   std::string table;
   const rapidjson::Value* body = nullptr;
+  LegacyTranslation legacy;
+  core::Status legacy_error;
 };
 core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& request);
 

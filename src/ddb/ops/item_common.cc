@@ -98,9 +98,20 @@ core::StatusOr<ExpressionContext> ReadExpressionContext(const rapidjson::Value& 
   return ExpressionContext::Create(names, values);
 }
 
-core::StatusOr<std::optional<Condition>> ReadCondition(const rapidjson::Value& request, const char* member,
+core::StatusOr<ExpressionContext> ReadExpressionContext(const TableRequest& request) {
+  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(*request.body));
+  if (!request.legacy.translated()) return context;
+  return ExpressionContext(request.legacy.names(), request.legacy.values());
+}
+
+core::StatusOr<std::optional<std::string>> ExpressionText(const TableRequest& request, const char* member) {
+  if (const std::string* text = request.legacy.Expression(member)) return std::optional<std::string>(*text);
+  return OptionalString(*request.body, member);
+}
+
+core::StatusOr<std::optional<Condition>> ReadCondition(const TableRequest& request, const char* member,
                                                        ExpressionContext& context) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, member));
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, member));
   if (!text) return std::optional<Condition>();
   ASSIGN_OR_RETURN(Condition condition, Condition::Parse(*text, context, member));
   return std::optional<Condition>(std::move(condition));
@@ -110,6 +121,12 @@ core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& 
   ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "ProjectionExpression"));
   if (!text) return std::vector<std::string>();
   return ParseProjection(*text, context);
+}
+
+core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context) {
+  const std::string* legacy = request.legacy.Expression("ProjectionExpression");
+  if (!legacy) return ReadProjection(*request.body, context);
+  return ParseProjection(*legacy, context);
 }
 
 void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection) {

@@ -7,10 +7,24 @@
 #include <string>
 #include <vector>
 
+#include "ddb/condition_keys.h"
 #include "ddb/expressions.h"
 #include "ddb/ops/common.h"
 
 namespace kmslab::ddb::ops {
+
+// An item operation on one table (OneTableOp) whose check carries the
+// fine-grained condition keys `Keys` computes from the request and, when the
+// table exists, its definition (condition_keys.h).
+template <ConditionKeys (*Keys)(const rapidjson::Value&, const TableDefinition*)>
+struct FineGrainedTableOp : OneTableOp {
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const TableRequest& request, Plan& plan) {
+    const std::shared_ptr<Table> table = s.FindTable(call, request.table);
+    Keys(*request.body, table ? &table->definition : nullptr)
+        .AddTo(plan.Require(s.TableArn(call, request.table)).context);
+    return core::Status();
+  }
+};
 
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;
@@ -25,13 +39,23 @@ core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson:
                              KeyErrors key_errors = KeyErrors::kNamed);
 // A Key member: exactly the key attributes, with their declared types.
 core::Status ValidateKey(const TableDefinition& definition, const rapidjson::Value& key);
-// The request's ExpressionAttributeNames / ExpressionAttributeValues.
+// The ExpressionAttributeNames / ExpressionAttributeValues of `request` (a
+// request body, or a BatchGetItem table entry).
 core::StatusOr<ExpressionContext> ReadExpressionContext(const rapidjson::Value& request);
+// The request's ExpressionAttributeNames / ExpressionAttributeValues, merged
+// with those its legacy parameters' translation generated.
+core::StatusOr<ExpressionContext> ReadExpressionContext(const TableRequest& request);
+// The text of expression member `member` ("UpdateExpression" ...): the
+// translation of the request's legacy parameters, else the member itself, or
+// nullopt when neither is there.
+core::StatusOr<std::optional<std::string>> ExpressionText(const TableRequest& request, const char* member);
 // The named expression member parsed as a condition, or nullopt when absent.
-core::StatusOr<std::optional<Condition>> ReadCondition(const rapidjson::Value& request, const char* member,
+core::StatusOr<std::optional<Condition>> ReadCondition(const TableRequest& request, const char* member,
                                                        ExpressionContext& context);
 // ProjectionExpression's attribute names; empty when absent (all attributes).
 core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context);
+// The same, or the translation of the request's AttributesToGet.
+core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context);
 // Writes the item (JSON text) whole, or only the projected attributes.
 void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection);
 // Writes only the table's key attributes of the item (LastEvaluatedKey).

@@ -40,20 +40,22 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
 
 }  // namespace
 
-struct PutItemOp : OneTableOp {
+struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
   static constexpr const char* kName = "PutItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    return RejectUnsupported(body, {"Expected", "ConditionalOperator"}, kName);
+    q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
+    return core::Status();
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    RETURN_IF_ERROR(Enveloped(s, q.legacy_error));
     const rapidjson::Value& request = *q.body;
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
     ASSIGN_OR_RETURN(const rapidjson::Value* item, RequiredObject(request, "Item", "item"));
     RETURN_IF_ERROR(ValidateNewItem(table->definition, *item));
-    ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
+    ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(q)));
     ASSIGN_OR_RETURN(std::optional<Condition> condition,
-                     Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+                     Enveloped(s, ReadCondition(q, "ConditionExpression", context)));
     RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
@@ -70,19 +72,19 @@ core::Status RunPutItem(Service& s, const kms::CallContext& call, const rapidjso
   return PutItemOp::Execute(s, call, request, out);
 }
 
-struct GetItemOp : OneTableOp {
+struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    return RejectUnsupported(body, {"AttributesToGet"}, kName);
+    return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
     const rapidjson::Value& request = *q.body;
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
     ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
     RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-    ASSIGN_OR_RETURN(std::vector<std::string> projection, ReadProjection(request, context));
+    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
+    ASSIGN_OR_RETURN(std::vector<std::string> projection, ReadProjection(q, context));
     RETURN_IF_ERROR(context.CheckAllUsed());
     RETURN_IF_ERROR(s.OpenTable(call, *table));
 
@@ -106,20 +108,22 @@ core::Status RunGetItem(Service& s, const kms::CallContext& call, const rapidjso
   return GetItemOp::Execute(s, call, request, out);
 }
 
-struct DeleteItemOp : OneTableOp {
+struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    return RejectUnsupported(body, {"Expected", "ConditionalOperator"}, kName);
+    q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
+    return core::Status();
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    RETURN_IF_ERROR(Enveloped(s, q.legacy_error));
     const rapidjson::Value& request = *q.body;
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
     ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
     RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-    ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
+    ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(q)));
     ASSIGN_OR_RETURN(std::optional<Condition> condition,
-                     Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+                     Enveloped(s, ReadCondition(q, "ConditionExpression", context)));
     RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));

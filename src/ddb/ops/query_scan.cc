@@ -19,11 +19,11 @@ struct ReadOptions {
 };
 
 // The members Query and Scan share.
-core::StatusOr<ReadOptions> ReadCommon(const rapidjson::Value& request, const TableDefinition& d,
-                                       ExpressionContext& context) {
+core::StatusOr<ReadOptions> ReadCommon(const TableRequest& q, const TableDefinition& d, ExpressionContext& context) {
+  const rapidjson::Value& request = *q.body;
   ReadOptions o;
-  ASSIGN_OR_RETURN(o.filter, ReadCondition(request, "FilterExpression", context));
-  ASSIGN_OR_RETURN(o.projection, ReadProjection(request, context));
+  ASSIGN_OR_RETURN(o.filter, ReadCondition(q, "FilterExpression", context));
+  ASSIGN_OR_RETURN(o.projection, ReadProjection(q, context));
   if (const rapidjson::Value* v = FindMember(request, "Limit")) {
     if (!v->IsInt64()) return SerializationError("Unexpected value type for Limit");
     if (v->GetInt64() < 1) {
@@ -96,12 +96,12 @@ class Results {
 
 }  // namespace
 
-struct QueryOp : OneTableOp {
+struct QueryOp : FineGrainedTableOp<QueryConditionKeys> {
   static constexpr const char* kName = "Query";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    return RejectUnsupported(
-        body, {"IndexName", "KeyConditions", "QueryFilter", "AttributesToGet", "ConditionalOperator"}, kName);
+    RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName"}, kName));
+    return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
@@ -117,12 +117,13 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   const rapidjson::Value& request = *q.body;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
-  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "KeyConditionExpression"));
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(q, "KeyConditionExpression"));
   if (!text) return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
-  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
+  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
   ASSIGN_OR_RETURN(KeyCondition condition, ParseKeyCondition(*text, context, d.hash_name, d.range_name));
-  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(request, d, context));
+  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, context));
   RETURN_IF_ERROR(context.CheckAllUsed());
+  RETURN_IF_ERROR(q.legacy.CheckQueryFilterKeys(d.hash_name, d.range_name));
   const core::Status type_mismatch =
       ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
   if (TypeOf(*condition.partition_value) != d.TypeOf(d.hash_name)) return type_mismatch;
@@ -170,13 +171,12 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   return core::Status();
 }
 
-struct ScanOp : OneTableOp {
+struct ScanOp : FineGrainedTableOp<ScanConditionKeys> {
   static constexpr const char* kName = "Scan";
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    return RejectUnsupported(
-        body, {"IndexName", "ScanFilter", "AttributesToGet", "ConditionalOperator", "Segment", "TotalSegments"},
-        kName);
+    RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName", "Segment", "TotalSegments"}, kName));
+    return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
@@ -189,11 +189,10 @@ core::Status RunScan(Service& s, const kms::CallContext& call, const rapidjson::
 }
 
 core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
-  const rapidjson::Value& request = *q.body;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
-  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(request));
-  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(request, d, context));
+  ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
+  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   RETURN_IF_ERROR(s.OpenTable(call, *table));
 

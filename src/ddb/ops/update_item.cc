@@ -31,9 +31,8 @@ core::StatusOr<ReturnValues> ReadReturnValues(const rapidjson::Value& request) {
                          "[NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]");
 }
 
-core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const rapidjson::Value& request,
-                                                          ExpressionContext& context) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "UpdateExpression"));
+core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const TableRequest& request, ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, "UpdateExpression"));
   if (!text) return std::optional<UpdateExpression>();
   ASSIGN_OR_RETURN(UpdateExpression update, UpdateExpression::Parse(*text, context));
   return std::optional<UpdateExpression>(std::move(update));
@@ -82,7 +81,7 @@ void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<Upd
 
 }  // namespace
 
-struct UpdateItemOp : OneTableOp {
+struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
   static constexpr const char* kName = "UpdateItem";
   struct Request : TableRequest {
     ReturnValues mode = ReturnValues::kNone;
@@ -90,7 +89,7 @@ struct UpdateItemOp : OneTableOp {
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadTableRequest(body, q));
-    RETURN_IF_ERROR(RejectUnsupported(body, {"AttributeUpdates", "Expected", "ConditionalOperator"}, kName));
+    q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     ASSIGN_OR_RETURN(q.mode, ReadReturnValues(body));
     ASSIGN_OR_RETURN(q.old_on_failure, ReadReturnOldOnFailure(body));
     return core::Status();
@@ -106,16 +105,17 @@ core::Status RunUpdateItem(Service& s, const kms::CallContext& call, const rapid
 }
 
 core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  RETURN_IF_ERROR(Enveloped(s, q.legacy_error));
   const rapidjson::Value& request = *q.body;
   const ReturnValues mode = q.mode;
   const bool old_on_failure = q.old_on_failure;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
   RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
-  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(request)));
-  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(s, ReadUpdate(request, context)));
+  ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(q)));
+  ASSIGN_OR_RETURN(std::optional<UpdateExpression> update, Enveloped(s, ReadUpdate(q, context)));
   ASSIGN_OR_RETURN(std::optional<Condition> condition,
-                   Enveloped(s, ReadCondition(request, "ConditionExpression", context)));
+                   Enveloped(s, ReadCondition(q, "ConditionExpression", context)));
   RETURN_IF_ERROR(Enveloped(s, context.CheckAllUsed()));
   if (update) RETURN_IF_ERROR(update->CheckKeyAttributes(KeyNames(table->definition)));
   RETURN_IF_ERROR(s.OpenTable(call, *table));
@@ -135,7 +135,7 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
     } else {
       item.CopyFrom(*key_value, item.GetAllocator());
     }
-    RETURN_IF_ERROR(Updated(table->definition, update, item));
+    RETURN_IF_ERROR(q.legacy.UpdateError(Updated(table->definition, update, item)));
     ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, ToJson(item), ItemSizeBytes(item) - StoredSize(stored)));
   }
   RETURN_IF_ERROR(AwaitWrite(s, ticket));
