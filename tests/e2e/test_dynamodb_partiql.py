@@ -115,20 +115,27 @@ class PartiqlTest(DdbCase):
         self.assertEqual(len(r), 3)
         self.assertEqual(r[0], {"TableName": name})
         self.assertEqual(r[1], {"TableName": name})
-        self.assertEqual(r[2]["Error"], {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"})
+        self.assertEqual(r[2], {"Error": {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"}})
         r = self.ddb.batch_execute_statement(Statements=[
             {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'b'"},
             {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'missing'"},
             {"Statement": f"SELECT * FROM \"{name}\" WHERE v = 1"},
+            {"Statement": f"SELECT * FROM \"{name}\" WHERE"},
         ])["Responses"]
         self.assertEqual(r[0], {"TableName": name, "Item": {"pk": {"S": "b"}, "v": {"N": "1"}}})
         self.assertEqual(r[1], {"TableName": name})
-        self.assertEqual(r[2]["Error"]["Code"], "ValidationError")
-        self.assertDdbError("ValidationException", "^Unsupported operation: A batch must contain either all read",
+        self.assertEqual(r[2], {"Error": {
+            "Code": "ValidationError",
+            "Message": "Where clause does not contain a mandatory equality on all key attributes"}})
+        self.assertEqual(r[3], {"Error": {"Code": "ValidationError", "Message": MALFORMED + "Unexpected end of statement"}})
+        self.assertDdbError("ValidationException", "Read and write requests together in the same batch is not supported.",
                             self.ddb.batch_execute_statement, Statements=[
                                 {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'b'"},
                                 {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'b'"}])
         self.assertIsNotNone(self.get(name, "b"))
+        # With no statement to authorize, the batch is refused whole.
+        self.assertDdbError("ValidationException", MALFORMED + "Expected data manipulation",
+                            self.ddb.batch_execute_statement, Statements=[{"Statement": "GET x"}])
 
     def test_insert_denied_by_iam(self):
         name = self.new_table()

@@ -19,6 +19,7 @@ struct StatementEntry {
   partiql::Statement statement;
   const rapidjson::Value* parameters = nullptr;
   std::optional<std::string> return_old_on_failure;
+  core::Status error;  // BatchExecuteStatement: why this statement was not read
 };
 
 core::Status ReadStatementEntry(const rapidjson::Value& entry, StatementEntry& e) {
@@ -132,6 +133,18 @@ void WriteBatchError(JsonWriter& out, const core::Status& status) {
   out.EndObject();
 }
 
+// One statement of a batch: its read error, or its result (a read is a
+// GetItem on the full key).
+core::StatusOr<rapidjson::Document> RunEntry(Service& s, const kms::CallContext& call, const StatementEntry& e) {
+  if (!e.error.ok()) return e.error;
+  StatementCall c;
+  c.statement = &e.statement;
+  c.parameters = e.parameters;
+  c.return_old_on_failure = e.return_old_on_failure;
+  c.key_only = e.statement.IsRead();
+  return RunStatement(s, call, c);
+}
+
 }  // namespace
 
 struct BatchExecuteStatementOp {
@@ -147,43 +160,46 @@ struct BatchExecuteStatementOp {
                                "Member must have length ";
     if (statements->Empty()) return ValidationError(prefix + "greater than or equal to 1");
     if (statements->Size() > kMaxBatchStatements) return ValidationError(prefix + "less than or equal to 25");
+    std::optional<bool> reads;  // whether the valid statements read
     for (const rapidjson::Value& entry : statements->GetArray()) {
       if (!entry.IsObject()) return SerializationError("Unexpected value type for BatchStatementRequest");
-      RETURN_IF_ERROR(ReadStatementEntry(entry, q.entries.emplace_back()));
-      if (q.entries.back().statement.IsRead() != q.entries.front().statement.IsRead()) {
-        return ValidationError("Unsupported operation: A batch must contain either all read statements or all "
-                               "write statements");
+      StatementEntry& e = q.entries.emplace_back();
+      e.error = ReadStatementEntry(entry, e);
+      if (e.error.aws_type() == "SerializationException") return e.error;
+      if (!e.error.ok()) continue;  // answered in its own response entry
+      if (!reads) reads = e.statement.IsRead();
+      if (e.statement.IsRead() != *reads) {
+        return ValidationError("Read and write requests together in the same batch is not supported.");
       }
     }
+    // Every statement needs its authorization: a batch of none valid is refused whole.
+    if (!reads) return q.entries.front().error;
     return core::Status();
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const StatementEntry& e : q.entries) {
-      plan.Require(e.statement.Action(), s.TableArn(call, e.statement.table));
+      if (e.error.ok()) plan.Require(e.statement.Action(), s.TableArn(call, e.statement.table));
     }
     return core::Status();
   }
   // Each statement runs on its own, reads as GetItem on the full key: its
-  // entry holds the table, and the item or the error.
+  // entry holds the error, or the table and the item found.
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
     out.StartObject();
     out.Key("Responses");
     out.StartArray();
     for (const StatementEntry& e : q.entries) {
-      StatementCall c;
-      c.statement = &e.statement;
-      c.parameters = e.parameters;
-      c.return_old_on_failure = e.return_old_on_failure;
-      c.key_only = e.statement.IsRead();
-      core::StatusOr<rapidjson::Document> response = RunStatement(s, call, c);
+      const core::StatusOr<rapidjson::Document> response = RunEntry(s, call, e);
       out.StartObject();
-      out.Key("TableName");
-      out.String(e.statement.table.c_str());
       if (!response.ok()) {
         WriteBatchError(out, response.status());
-      } else if (response->HasMember("Item")) {
-        out.Key("Item");
-        (*response)["Item"].Accept(out);
+      } else {
+        out.Key("TableName");
+        out.String(e.statement.table.c_str());
+        if (response->HasMember("Item")) {
+          out.Key("Item");
+          (*response)["Item"].Accept(out);
+        }
       }
       out.EndObject();
     }
