@@ -105,6 +105,24 @@ void ConditionKeys::AddTo(policy::RequestContext& context) const {
   if (return_consumed_capacity) context.Set("dynamodb:ReturnConsumedCapacity", *return_consumed_capacity);
 }
 
+void ConditionKeys::Merge(const ConditionKeys& other) {
+  auto join = [](std::optional<std::vector<std::string>>& mine, const std::optional<std::vector<std::string>>& theirs) {
+    if (!mine || !theirs) {
+      mine.reset();  // unknown on one side: unknown for the whole
+      return;
+    }
+    for (const std::string& value : *theirs) AddName(*mine, value);
+  };
+  join(leading_keys, other.leading_keys);
+  join(attributes, other.attributes);
+  if (select != other.select) {
+    select = select == "ALL_ATTRIBUTES" || other.select == "ALL_ATTRIBUTES" ? std::optional<std::string>("ALL_ATTRIBUTES")
+                                                                            : std::nullopt;
+  }
+  if (return_values != other.return_values) return_values.reset();
+  if (return_consumed_capacity != other.return_consumed_capacity) return_consumed_capacity.reset();
+}
+
 std::optional<std::string> LeadingKeyValue(const rapidjson::Value& av) {
   const std::string_view type = TypeOf(av);
   if (type != "S" && type != "N" && type != "B") return std::nullopt;
@@ -184,6 +202,33 @@ ConditionKeys QueryConditionKeys(const rapidjson::Value& body, const TableDefini
   }
   keys.select = SelectOf(body);
   keys.return_values = "NONE";
+  keys.return_consumed_capacity = Parameter(body, "ReturnConsumedCapacity", "NONE");
+  return keys;
+}
+
+ConditionKeys BatchGetItemConditionKeys(const rapidjson::Value& entry, const rapidjson::Value& body,
+                                        const TableDefinition* definition) {
+  if (!entry.IsObject()) return ConditionKeys{};
+  std::vector<const rapidjson::Value*> keys_list;
+  const rapidjson::Value* keys_member = FindMember(entry, "Keys");
+  if (!keys_member || !keys_member->IsArray()) return ConditionKeys{};
+  for (const rapidjson::Value& key : keys_member->GetArray()) keys_list.push_back(&key);
+  ConditionKeys keys = ConditionKeysForItems(definition, keys_list, ProjectionNames(entry));
+  keys.select = FindMember(entry, "ProjectionExpression") ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
+  keys.return_consumed_capacity = Parameter(body, "ReturnConsumedCapacity", "NONE");
+  return keys;
+}
+
+ConditionKeys BatchWriteItemConditionKeys(const rapidjson::Value& entry, const rapidjson::Value& body,
+                                          const TableDefinition* definition) {
+  if (!entry.IsArray()) return ConditionKeys{};
+  std::vector<const rapidjson::Value*> items;
+  for (const rapidjson::Value& request : entry.GetArray()) {
+    if (!request.IsObject()) continue;
+    if (const rapidjson::Value* put = ObjectMember(request, "PutRequest")) items.push_back(FindMember(*put, "Item"));
+    if (const rapidjson::Value* del = ObjectMember(request, "DeleteRequest")) items.push_back(FindMember(*del, "Key"));
+  }
+  ConditionKeys keys = ConditionKeysForItems(definition, items, {});
   keys.return_consumed_capacity = Parameter(body, "ReturnConsumedCapacity", "NONE");
   return keys;
 }

@@ -54,6 +54,11 @@ struct ConditionKeys {
   // Sets the keys that are set into `context`, replacing earlier values; an
   // empty list is left out, as it would count as absent anyway.
   void AddTo(policy::RequestContext& context) const;
+  // Adds the keys of another part of the same request on the same table (a
+  // table a batch names twice, by name and by ARN): lists are joined; a
+  // single value that differs becomes unset unless one side reads all
+  // attributes (Select ALL_ATTRIBUTES wins), so no part escapes a condition.
+  void Merge(const ConditionKeys& other);
 };
 
 // The string a partition-key AttributeValue stands as in dynamodb:LeadingKeys,
@@ -77,6 +82,13 @@ ConditionKeys DeleteItemConditionKeys(const rapidjson::Value& body, const TableD
 ConditionKeys UpdateItemConditionKeys(const rapidjson::Value& body, const TableDefinition* definition);
 ConditionKeys QueryConditionKeys(const rapidjson::Value& body, const TableDefinition* definition);
 ConditionKeys ScanConditionKeys(const rapidjson::Value& body, const TableDefinition* definition);
+// One table's part of a batch: `entry` is its RequestItems value (BatchGetItem:
+// {Keys, ProjectionExpression, ExpressionAttributeNames}; BatchWriteItem: the
+// list of PutRequest / DeleteRequest), `body` the whole request.
+ConditionKeys BatchGetItemConditionKeys(const rapidjson::Value& entry, const rapidjson::Value& body,
+                                        const TableDefinition* definition);
+ConditionKeys BatchWriteItemConditionKeys(const rapidjson::Value& entry, const rapidjson::Value& body,
+                                          const TableDefinition* definition);
 
 }  // namespace kmslab::ddb
 

@@ -180,5 +180,49 @@ TEST_CASE("ConditionKeysForItems: one table's part of a batch, values and names 
   CHECK_FALSE((ContextValues(keys, "dynamodb:Select")).has_value());
 }
 
+TEST_CASE("Batches: each table's entry; BatchGetItem's Select from its projection") {
+  const TableDefinition d = Scores();
+  rapidjson::Document get = Json(R"({"RequestItems": {"Scores": {
+      "Keys": [{"UserId": {"S": "u-1"}, "GameTitle": {"S": "A"}}, {"UserId": {"S": "u-2"}, "GameTitle": {"S": "B"}}],
+      "ProjectionExpression": "#t", "ExpressionAttributeNames": {"#t": "TopScore"}}},
+      "ReturnConsumedCapacity": "TOTAL"})");
+  const ConditionKeys read = BatchGetItemConditionKeys(get["RequestItems"]["Scores"], get, &d);
+  CHECK(read.leading_keys == Strings{"u-1", "u-2"});
+  CHECK(read.attributes == Strings{"UserId", "GameTitle", "TopScore"});
+  CHECK(read.select == "SPECIFIC_ATTRIBUTES");
+  CHECK(read.return_consumed_capacity == "TOTAL");
+
+  rapidjson::Document write = Json(R"({"RequestItems": {"Scores": [
+      {"PutRequest": {"Item": {"UserId": {"S": "u-3"}, "GameTitle": {"S": "A"}, "Secret": {"S": "x"}}}},
+      {"DeleteRequest": {"Key": {"UserId": {"S": "u-4"}, "GameTitle": {"S": "B"}}}}, 7]}})");
+  const ConditionKeys written = BatchWriteItemConditionKeys(write["RequestItems"]["Scores"], write, &d);
+  CHECK(written.leading_keys == Strings{"u-3", "u-4"});
+  CHECK(written.attributes == Strings{"UserId", "GameTitle", "Secret"});
+  CHECK_FALSE(written.select.has_value());
+  CHECK(written.return_consumed_capacity == "NONE");
+  CHECK_FALSE(BatchWriteItemConditionKeys(Json(R"({"a": 1})"), write, &d).leading_keys.has_value());
+}
+
+TEST_CASE("Merge: two parts of one request on one table escape no condition") {
+  ConditionKeys a, b;
+  a.leading_keys = Strings{"u-1"};
+  a.attributes = Strings{"UserId"};
+  a.select = "SPECIFIC_ATTRIBUTES";
+  a.return_consumed_capacity = "NONE";
+  b.leading_keys = Strings{"u-2", "u-1"};
+  b.attributes = Strings{"UserId", "Secret"};
+  b.select = "ALL_ATTRIBUTES";
+  b.return_consumed_capacity = "NONE";
+  a.Merge(b);
+  CHECK(a.leading_keys == Strings{"u-1", "u-2"});
+  CHECK(a.attributes == Strings{"UserId", "Secret"});
+  CHECK(a.select == "ALL_ATTRIBUTES");
+  CHECK(a.return_consumed_capacity == "NONE");
+  ConditionKeys unknown;  // a part whose table does not exist: its keys are unknown
+  a.Merge(unknown);
+  CHECK_FALSE(a.leading_keys.has_value());
+  CHECK_FALSE(a.attributes.has_value());
+}
+
 }  // namespace
 }  // namespace kmslab::ddb

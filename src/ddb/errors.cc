@@ -16,6 +16,18 @@ Status AccessDenied(std::string m) { return Make(Code::kPermissionDenied, "Acces
 Status InternalServerError(std::string m) { return Make(Code::kInternal, "InternalServerError", std::move(m)); }
 Status LimitExceeded(std::string m) { return Make(Code::kResourceExhausted, "LimitExceededException", std::move(m)); }
 Status SerializationError(std::string m) { return Make(Code::kInvalidArgument, "SerializationException", std::move(m)); }
+Status TransactionCanceled(std::string m) {
+  return Make(Code::kFailedPrecondition, "TransactionCanceledException", std::move(m));
+}
+// Reference section 3.3 and 13.7: the texts are kmslab's defaults.
+Status IdempotentParameterMismatch() {
+  return Make(Code::kInvalidArgument, "IdempotentParameterMismatchException",
+              "Request token reused with different parameters");
+}
+Status TransactionInProgress() {
+  return Make(Code::kFailedPrecondition, "TransactionInProgressException",
+              "The transaction with the given request token is already in progress.");
+}
 Status ConditionalCheckFailed() {
   return Make(Code::kFailedPrecondition, "ConditionalCheckFailedException", "The conditional request failed");
 }

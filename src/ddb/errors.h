@@ -24,6 +24,12 @@ core::Status BackupNotFound(std::string_view backup_arn);
 core::Status TableNotFound(std::string_view table_name);
 core::Status TableAlreadyExists(std::string_view table_name);
 core::Status SerializationError(std::string message);
+// TransactionCanceledException "Transaction cancelled, please refer
+// cancellation reasons for specific reasons [<codes>]"; the caller adds the
+// CancellationReasons (Status::WithDetail).
+core::Status TransactionCanceled(std::string message);
+core::Status IdempotentParameterMismatch();
+core::Status TransactionInProgress();
 
 // The `__type` DynamoDB sends for an error code: most live in
 // com.amazonaws.dynamodb.v20120810, ValidationException in com.amazon.coral.validate,

@@ -512,6 +512,28 @@ const Value* LegacyTranslation::values() const {
   return it == maps_.MemberEnd() || it->value.ObjectEmpty() ? nullptr : &it->value;
 }
 
+rapidjson::Document LegacyTranslation::ExpressionRequest(const Value& body) const {
+  static constexpr const char* kLegacyMembers[] = {"Expected",     "ConditionalOperator", "AttributeUpdates",
+                                                   "AttributesToGet", "KeyConditions",    "QueryFilter",
+                                                   "ScanFilter"};
+  rapidjson::Document request;
+  request.CopyFrom(body, request.GetAllocator());
+  auto& allocator = request.GetAllocator();
+  for (const char* member : kLegacyMembers) request.RemoveMember(member);
+  auto replace = [&](const char* member, const Value* value) {
+    request.RemoveMember(member);
+    if (value) request.AddMember(rapidjson::StringRef(member), Value(*value, allocator), allocator);
+  };
+  for (const auto& [member, text] : expressions_) {
+    request.RemoveMember(member.c_str());
+    request.AddMember(Value(member.c_str(), allocator),
+                      Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator), allocator);
+  }
+  replace("ExpressionAttributeNames", names());
+  replace("ExpressionAttributeValues", values());
+  return request;
+}
+
 core::Status LegacyTranslation::CheckQueryFilterKeys(const std::string& hash_name,
                                                      const std::string& range_name) const {
   for (const std::string& key : {hash_name, range_name}) {

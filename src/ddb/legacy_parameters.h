@@ -53,6 +53,12 @@ class LegacyTranslation {
   const rapidjson::Value* names() const;
   const rapidjson::Value* values() const;
 
+  // The request `body` as its expression equivalent: each legacy member
+  // replaced by the expression generated for it, and the merged names and
+  // values; for what reads the request whole (the fine-grained condition
+  // keys). Meaningful only when translated().
+  rapidjson::Document ExpressionRequest(const rapidjson::Value& body) const;
+
   // Query: fails when the QueryFilter names a key attribute of the table
   // (`hash_name`, `range_name`, the latter empty without a sort key):
   // "QueryFilter can only contain non-primary key attributes: Primary key attribute: <k>".

@@ -33,6 +33,8 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(Query)                       \
   X(RestoreTableFromBackup)      \
   X(Scan)                        \
+  X(TransactGetItems)            \
+  X(TransactWriteItems)          \
   X(UpdateItem)                  \
   X(UpdateTable)
 

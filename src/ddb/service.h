@@ -26,6 +26,7 @@
 #include "ddb/kms_bridge.h"
 #include "ddb/plan.h"
 #include "ddb/table.h"
+#include "ddb/transaction_tokens.h"
 #include "kms/call.h"
 #include "kms/service.h"
 #include "store/store.h"
@@ -92,6 +93,7 @@ class Service {
   int64_t NowMillis() const { return clock_->NowMillis(); }
   const Options& options() const { return options_; }
   store::Store& store() { return *store_; }
+  TransactionTokens& transaction_tokens() { return transaction_tokens_; }
 
   // Every check of `plan` for the caller (IAM identity policies), in order,
   // up to the first refused; what decided goes to plan.outcomes when it records them.
@@ -162,6 +164,7 @@ class Service {
   std::map<std::string, std::shared_ptr<const Backup>> backups_;  // by ARN
   std::atomic<int64_t> next_due_ms_{0};
   std::mutex due_mu_;  // one RunDueWork pass at a time
+  TransactionTokens transaction_tokens_;
 };
 
 // Helpers shared by the operation files.

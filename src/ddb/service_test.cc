@@ -189,6 +189,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
                 R"("ExpressionAttributeValues":{":k":{"S":"k1"}}})"},
       {"RestoreTableFromBackup", R"({"TargetTableName":"restored","BackupArn":")" + backup_arn + R"("})"},
       {"Scan", R"({"TableName":"music"})"},
+      {"TransactGetItems", R"({"TransactItems":[{"Get":)" + std::string(kGet) + "}]}"},
+      {"TransactWriteItems", R"({"TransactItems":[{"Put":)" + std::string(kPut) + "}]}"},
       {"UpdateItem", R"({"TableName":"music","Key":{"pk":{"S":"k1"}},"UpdateExpression":"SET plays = :one",)"
                      R"("ExpressionAttributeValues":{":one":{"N":"1"}}})"},
       {"UpdateTable", R"({"TableName":"music","SSESpecification":{"Enabled":false}})"},
@@ -214,8 +216,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
     CHECK(s.sink.calls.back() == op);
   }
   // The same requests are good ones: the root user gets them done.
-  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "UpdateItem", "Query", "Scan", "DescribeTable",
-                         "DescribeBackup",
+  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+                         "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
                          "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);
     if (std::string_view(op) == "DeleteTable") s.clock.AdvanceSeconds(60);  // the key switch settles first

@@ -4,6 +4,8 @@
 #include <rapidjson/writer.h>
 
 #include <array>
+#include <string>
+#include <vector>
 
 #include "ddb/partiql.h"
 
@@ -53,10 +55,12 @@ void WriteAttributeNames(Writer& w, const rapidjson::Value& item) {
 }
 
 void WriteRequestItems(Writer& w, const rapidjson::Value& items);
+void WriteTransactItems(Writer& w, const rapidjson::Value& items);
 
 // Where an object sits in a data call's request: batches nest a fixed two
-// levels below it (RequestItems entries, then Put/DeleteRequest), no deeper.
-enum class Level { kRequest, kBatchEntry, kWriteRequest };
+// levels below it (RequestItems entries, then Put/DeleteRequest), no deeper;
+// transactions one (a TransactItems entry's action).
+enum class Level { kRequest, kBatchEntry, kWriteRequest, kTransactAction };
 
 // The members of an object at `level`, each as above; any other structure is
 // named with its content left out.
@@ -66,8 +70,19 @@ void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level
     bool values = false;
     for (std::string_view never : kValueMembers) values = values || never == name;
     if (values) continue;
-    WriteName(w, name);
-    if (IsKeyMember(name) && m.value.IsObject()) {
+    // CloudTrail logs TransactItems as requestItems, and a transaction's
+    // Put items as "items" (reference section 11).
+    const bool transact_items = level == Level::kRequest && name == "TransactItems" && m.value.IsArray();
+    if (transact_items) {
+      w.Key("requestItems");
+    } else if (level == Level::kTransactAction && name == "Item") {
+      w.Key("items");
+    } else {
+      WriteName(w, name);
+    }
+    if (transact_items) {
+      WriteTransactItems(w, m.value);
+    } else if (IsKeyMember(name) && m.value.IsObject()) {
       WriteUnwrappedKey(w, m.value);
     } else if (name == "Item" && m.value.IsObject()) {
       WriteAttributeNames(w, m.value);
@@ -106,8 +121,8 @@ void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level
       }
       w.EndArray();
     } else if (m.value.IsObject() || m.value.IsArray()) {
-      // Transactions and PartiQL parameters hold values: the member is
-      // named, its content left out.
+      // PartiQL parameters hold values: the member is named, its content
+      // left out.
       w.String("***(Redacted)");
     } else {
       m.value.Accept(w);
@@ -145,6 +160,70 @@ void WriteRequestItems(Writer& w, const rapidjson::Value& items) {
   w.EndObject();
 }
 
+// A transaction's TransactItems: one object per action naming its
+// operation, its members as an item call's.
+void WriteTransactItems(Writer& w, const rapidjson::Value& items) {
+  w.StartArray();
+  for (const rapidjson::Value& entry : items.GetArray()) {
+    if (!entry.IsObject()) continue;
+    for (const auto& action : entry.GetObject()) {
+      if (!action.value.IsObject()) continue;
+      w.StartObject();
+      w.Key("operation");
+      w.String(action.name.GetString(), action.name.GetStringLength());
+      WriteRedactedMembers(w, action.value, Level::kTransactAction);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
+}
+
+// The tables a request names as sent (a name or an ARN): TableName or
+// TargetTableName, RequestItems' keys, or each transaction action's TableName.
+std::vector<std::string> NamedTables(const rapidjson::Value& request) {
+  std::vector<std::string> names;
+  for (const char* member : {"TableName", "TargetTableName"}) {
+    auto it = request.FindMember(member);
+    if (it == request.MemberEnd() || !it->value.IsString()) continue;
+    names.emplace_back(it->value.GetString(), it->value.GetStringLength());
+    break;
+  }
+  auto items = request.FindMember("RequestItems");
+  if (items != request.MemberEnd() && items->value.IsObject()) {
+    for (const auto& table : items->value.GetObject()) {
+      names.emplace_back(table.name.GetString(), table.name.GetStringLength());
+    }
+  }
+  // PartiQL: the table each statement names.
+  std::vector<const rapidjson::Value*> statements = {&request};
+  for (const char* member : {"Statements", "TransactStatements"}) {
+    auto list = request.FindMember(member);
+    if (list == request.MemberEnd() || !list->value.IsArray()) continue;
+    for (const rapidjson::Value& entry : list->value.GetArray()) statements.push_back(&entry);
+  }
+  for (const rapidjson::Value* entry : statements) {
+    if (!entry->IsObject()) continue;
+    auto text = entry->FindMember("Statement");
+    if (text == entry->MemberEnd() || !text->value.IsString()) continue;
+    auto statement = partiql::Parse({text->value.GetString(), text->value.GetStringLength()});
+    if (statement.ok()) names.push_back(statement->table);
+  }
+  auto actions = request.FindMember("TransactItems");
+  if (actions != request.MemberEnd() && actions->value.IsArray()) {
+    for (const rapidjson::Value& entry : actions->value.GetArray()) {
+      if (!entry.IsObject()) continue;
+      for (const auto& action : entry.GetObject()) {
+        if (!action.value.IsObject()) continue;
+        auto table = action.value.FindMember("TableName");
+        if (table != action.value.MemberEnd() && table->value.IsString()) {
+          names.emplace_back(table->value.GetString(), table->value.GetStringLength());
+        }
+      }
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 bool IsDataEvent(std::string_view operation) {
@@ -173,41 +252,14 @@ audit::EventInput CallEvent(std::string_view operation, const kms::CallContext& 
   e.event_name = std::string(operation);
   if (request) {
     e.request_parameters = TrailParameters(operation, *request);
-    for (const char* member : {"TableName", "TargetTableName"}) {
-      auto it = request->FindMember(member);
-      if (it == request->MemberEnd() || !it->value.IsString()) continue;
-      e.resources.emplace_back(call.caller->account, "arn:aws:dynamodb:" + call.region + ":" + call.caller->account +
-                                                         ":table/" + it->value.GetString());
-      break;
-    }
-    // PartiQL: the table each statement names.
-    std::vector<const rapidjson::Value*> entries = {request};
-    auto statements = request->FindMember("Statements");
-    if (statements != request->MemberEnd() && statements->value.IsArray()) {
-      for (const rapidjson::Value& entry : statements->value.GetArray()) entries.push_back(&entry);
-    }
-    for (const rapidjson::Value* entry : entries) {
-      if (!entry->IsObject()) continue;
-      auto text = entry->FindMember("Statement");
-      if (text == entry->MemberEnd() || !text->value.IsString()) continue;
-      auto statement = partiql::Parse({text->value.GetString(), text->value.GetStringLength()});
-      if (!statement.ok()) continue;
-      const std::string arn =
-          "arn:aws:dynamodb:" + call.region + ":" + call.caller->account + ":table/" + statement->table;
-      bool named = false;
-      for (const auto& resource : e.resources) named = named || resource.second == arn;
-      if (!named) e.resources.emplace_back(call.caller->account, arn);
-    }
-    // A batch's tables, by name or ARN as RequestItems names them.
-    auto items = request->FindMember("RequestItems");
-    if (items != request->MemberEnd() && items->value.IsObject()) {
-      for (const auto& table : items->value.GetObject()) {
-        const std::string sent(table.name.GetString(), table.name.GetStringLength());
-        e.resources.emplace_back(call.caller->account,
-                                 sent.starts_with("arn:") ? sent
-                                                          : "arn:aws:dynamodb:" + call.region + ":" +
-                                                                call.caller->account + ":table/" + sent);
-      }
+    // Each table once, by name or ARN as the request names it.
+    for (const std::string& sent : NamedTables(*request)) {
+      const std::string arn = sent.starts_with("arn:") ? sent
+                                                       : "arn:aws:dynamodb:" + call.region + ":" +
+                                                             call.caller->account + ":table/" + sent;
+      bool listed = false;
+      for (const auto& resource : e.resources) listed = listed || resource.second == arn;
+      if (!listed) e.resources.emplace_back(call.caller->account, arn);
     }
   }
   if (!e.data_event) e.response_body = std::string(response);

@@ -64,6 +64,13 @@ uint64_t Store::EnqueueDdbItemWrite(DdbItemWrite write) {
   return ++enqueued_;
 }
 
+uint64_t Store::EnqueueDdbItemWrites(std::vector<DdbItemWrite> writes) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  for (DdbItemWrite& write : writes) queue_.push_back(std::move(write));
+  enqueued_ += writes.size();
+  return enqueued_;
+}
+
 core::Status Store::AwaitDdbWrites(uint64_t ticket) {
   std::unique_lock<std::mutex> lock(queue_mu_);
   while (durable_ < ticket) {

@@ -78,6 +78,10 @@ class Store {
   core::StatusOr<std::vector<DdbItemRow>> LoadDdbItems(const std::string& table_id);
   // A ticket for AwaitDdbWrites. Cheap; never blocks on the disk.
   uint64_t EnqueueDdbItemWrite(DdbItemWrite write);
+  // The writes of one transaction, queued together: one commit holds all of
+  // them (a batch is never split), so a crash keeps all or none. Returns the
+  // ticket of the last; non-empty.
+  uint64_t EnqueueDdbItemWrites(std::vector<DdbItemWrite> writes);
   // Returns once the write with `ticket` (and every earlier one) is committed,
   // or with the error that failed its batch.
   core::Status AwaitDdbWrites(uint64_t ticket);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -149,6 +150,54 @@ TEST_CASE("item writes from many threads share commits, and backups copy and res
   CHECK(store->LoadDdbTables()->size() == 1);
   REQUIRE(store->DeleteDdbBackup("arn:b1").ok());
   CHECK(store->LoadDdbBackups()->empty());
+}
+
+TEST_CASE("a transaction's item writes are committed together, never split across commits") {
+  std::string dir = TempDir();
+  auto store = std::move(Store::Open(dir + "/kmslab.db")).value();
+  REQUIRE(store->PutDdbTable({"t1", "111122223333", "us-east-1", "music", 1, "{}"}).ok());
+  constexpr int kTransactions = 60, kWrites = 7;
+  std::atomic<bool> done{false};
+  // A second connection sees only committed states: each transaction's rows
+  // are all there or none.
+  std::thread reader([&] {
+    sqlite3* db = nullptr;
+    const bool opened = sqlite3_open_v2((dir + "/kmslab.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+    CHECK(opened);
+    sqlite3_busy_timeout(db, 5000);
+    while (opened && !done.load()) {
+      Stmt stmt(db, "SELECT substr(row_id, 1, instr(row_id, '/') - 1), count(*) FROM ddb_items "
+                    "WHERE row_id LIKE 'tx%' GROUP BY 1");
+      while (stmt.Step() == SQLITE_ROW) {
+        const std::string tx = stmt.Text(0);
+        const int64_t rows = stmt.Int(1);
+        CHECK_MESSAGE(rows == kWrites, std::string(tx + " is partly committed"));
+      }
+    }
+    sqlite3_close(db);
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int n = 0; n < kTransactions / 4; ++n) {
+        // Single writes interleave with the transactions.
+        CHECK(store->AwaitDdbWrites(store->EnqueueDdbItemWrite({"t1", "single" + std::to_string(t), "x"})).ok());
+        std::vector<DdbItemWrite> writes;
+        const std::string tx = "tx" + std::to_string(t * 1000 + n);
+        for (int i = 0; i < kWrites; ++i) writes.push_back({"t1", tx + "/" + std::to_string(i), "sealed"});
+        CHECK(store->AwaitDdbWrites(store->EnqueueDdbItemWrites(std::move(writes))).ok());
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  done = true;
+  reader.join();
+  CHECK(store->LoadDdbItems("t1")->size() == kTransactions * kWrites + 4);
+  // The ticket is the last write's: a transaction's writes take consecutive tickets.
+  const uint64_t single = store->EnqueueDdbItemWrite({"t1", "single0", ""});
+  CHECK(store->EnqueueDdbItemWrites({{"t1", "tx0/0", ""}, {"t1", "tx0/1", ""}}) == single + 2);
+  CHECK(store->AwaitDdbWrites(single + 2).ok());
+  CHECK(store->LoadDdbItems("t1")->size() == kTransactions * kWrites + 4 - 3);
 }
 
 }  // namespace

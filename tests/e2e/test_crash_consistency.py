@@ -14,8 +14,11 @@ directory, and then:
   writers never create a key otherwise), and every table that exists is ACTIVE, takes a write
   and reads it back (a customer managed key table also has its KMS grant).
 
-DynamoDB transactions (TransactWriteItems) do not exist in kmslab yet, so their atomicity is
-not tested here.
+Writers also run DynamoDB transactions (TransactWriteItems): each puts three fresh items
+across both tables (owned key and customer managed key) and adds 1 to its writer's counter
+item. After the restart no transaction is half-applied: an acknowledged one is whole, one in
+flight at the kill is whole or absent, and each writer's counter equals the number of its
+transactions present (read back with TransactGetItems).
 
 The audit trail is written in batches by a background thread, so a kill -9 may lose the
 events of the requests acknowledged in the last moments (audit/trail.h states the bound).
@@ -97,6 +100,9 @@ class Ledger:
         self.tables = {}        # table name -> key id or None (owned key)
         self.items = {}         # (table, pk) -> item dict, or None when deleted
         self.maybe_items = {}   # (table, pk) -> the in-flight write's outcome (item or None)
+        # transaction id -> (writer, [(table, pk)], True acknowledged or found whole /
+        # None in flight / False found absent)
+        self.txs = {}
         self.acked = []         # (request id, monotonic time) of acknowledged KMS requests
         self.whole_keys = set()  # keys already found whole after a restart
         self.grants_checked = 0  # grants[:grants_checked] were found after a restart
@@ -135,8 +141,8 @@ class Writer(threading.Thread):
 
     def step(self):
         L, rng = self.ledger, self.rng
-        op = rng.choices(["key", "alias", "encrypt", "grant", "put", "delete", "table"],
-                         [2, 2, 4, 2, 8, 3, 0.3])[0]
+        op = rng.choices(["key", "alias", "encrypt", "grant", "put", "delete", "table", "transact"],
+                         [2, 2, 4, 2, 8, 3, 0.3, 4])[0]
         key_id = self.some_key()
         if op == "key" or key_id is None:
             marker = f"w{self.n}r{rng.getrandbits(48):x}"
@@ -165,6 +171,8 @@ class Writer(threading.Thread):
             L.ack(r)
             with L.lock:
                 L.grants.append((key_id, r["GrantId"]))
+        elif op == "transact":
+            self.transact()
         elif op == "table":
             name = f"crash-{self.n}-{rng.getrandbits(32):x}"
             cmk = key_id if rng.random() < 0.5 else None
@@ -189,6 +197,28 @@ class Writer(threading.Thread):
             with L.lock:
                 L.items[(table, pk)] = outcome
                 del L.maybe_items[(table, pk)]
+
+
+    def transact(self):
+        """Three fresh items across both tables and the writer's counter, all or nothing."""
+        L = self.ledger
+        txid = f"w{self.n}-{self.rng.getrandbits(48):x}"
+        keys = [(self.base_tables[0], f"tx-{txid}-0"), (self.base_tables[1], f"tx-{txid}-1"),
+                (self.base_tables[1], f"tx-{txid}-2")]
+        actions = [{"Put": {"TableName": t, "Item": {"pk": {"S": pk}, "tx": {"S": txid},
+                                                      "b": {"B": os.urandom(16)}}}} for t, pk in keys]
+        actions.append({"Update": {"TableName": self.base_tables[0], "Key": {"pk": {"S": counter_pk(self.n)}},
+                                   "UpdateExpression": "ADD n :one",
+                                   "ExpressionAttributeValues": {":one": {"N": "1"}}}})
+        with L.lock:
+            L.txs[txid] = (self.n, keys, None)
+        self.ddb.transact_write_items(TransactItems=actions)
+        with L.lock:
+            L.txs[txid] = (self.n, keys, True)
+
+
+def counter_pk(writer):
+    return f"counter-w{writer}"
 
 
 class CrashConsistencyTest(harness.KmsTestCase):
@@ -226,6 +256,10 @@ class CrashConsistencyTest(harness.KmsTestCase):
               f"trail.db): {[n for n, _, _ in losses]}; acknowledged per round: "
               f"{[a for _, a, _ in losses]}; oldest lost ack before the kill (ms): "
               f"{[round(age * 1000) for _, _, age in losses]}", flush=True)
+        states = [state for _, _, state in ledger.txs.values()]
+        print(f"  transactions: {states.count(True)} whole, {states.count(False)} never applied "
+              "(in flight at a kill)", flush=True)
+        self.assertGreater(states.count(True), 0, "no transaction ran")
         for lost, _, oldest in losses:
             self.assertLessEqual(oldest, LOST_EVENT_AGE_LIMIT,
                                  f"{lost} trail events lost, one acknowledged {oldest:.3f}s "
@@ -328,6 +362,28 @@ class CrashConsistencyTest(harness.KmsTestCase):
             self.assertIn(got, allowed, f"item {table}/{pk}")
             L.items[(table, pk)] = got  # the in-flight write is settled now
         L.maybe_items.clear()
+        self.verify_transactions(L, ddb)
+
+    def verify_transactions(self, L, ddb):
+        """No transaction half-applied; each writer's counter counts its whole transactions."""
+        whole = {}
+        for txid, (writer, keys, state) in list(L.txs.items()):
+            if state is not False:
+                r = ddb.transact_get_items(TransactItems=[
+                    {"Get": {"TableName": t, "Key": {"pk": {"S": pk}}}} for t, pk in keys])
+                present = ["Item" in got and got["Item"]["tx"] == {"S": txid} for got in r["Responses"]]
+                self.assertIn(present, [[True] * len(keys), [False] * len(keys)],
+                              f"transaction {txid} is half-applied")
+                if state:
+                    self.assertTrue(present[0], f"acknowledged transaction {txid} is lost")
+                state = present[0]
+                L.txs[txid] = (writer, keys, state)  # an in-flight one is settled now
+            whole[writer] = whole.get(writer, 0) + (1 if state else 0)
+        for writer, count in whole.items():
+            got = ddb.get_item(TableName="crash-owned", Key={"pk": {"S": counter_pk(writer)}},
+                               ConsistentRead=True).get("Item")
+            self.assertEqual(int(got["n"]["N"]) if got else 0, count,
+                             f"writer {writer}'s counter disagrees with its whole transactions")
 
 
 if __name__ == "__main__":

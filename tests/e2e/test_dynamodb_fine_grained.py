@@ -10,7 +10,7 @@ from harness import ACCOUNT, user_arn
 TABLE = "Scores"
 ARN = table_arn(TABLE)
 ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:Query"]
+                "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query"]
 
 # The documented per-user partition policy, as written (reference section 10).
 OWN_ITEMS = {"Version": "2012-10-17", "Statement": [{
@@ -117,6 +117,36 @@ class DynamoDbFineGrainedTest(DdbCase):
         self.assertEqual(self.client("fg-player-two").get_item(TableName=TABLE, Key=key(two))["Item"], theirs)
         self.assertDenied("fg-player-one", "dynamodb:Scan", p1.scan)
         p1.delete_item(TableName=TABLE, Key=key(one))
+
+    def test_own_partition_in_batches_and_legacy_parameters(self):
+        one, two = self.userid("fg-player-one"), self.userid("fg-player-two")
+        p1 = self.client("fg-player-one")
+        mine = [dict(key(one, f"game-{i}"), TopScore={"N": str(i)}) for i in range(3)]
+        p1.batch_write_item(RequestItems={TABLE: [{"PutRequest": {"Item": item}} for item in mine]})
+        got = p1.batch_get_item(RequestItems={TABLE: {"Keys": [key(one, f"game-{i}") for i in range(3)]}})
+        self.assertEqual(len(got["Responses"][TABLE]), 3)
+        theirs = self.seed(two, "game-9")
+
+        def denied(action, fn, **kwargs):
+            return self.assertAccessDenied(fn, user_arn("fg-player-one"), action, ARN, "no-identity", **kwargs)
+        # One key of another's partition among one's own refuses the whole batch.
+        denied("dynamodb:BatchGetItem", p1.batch_get_item,
+               RequestItems={TABLE: {"Keys": [key(one, "game-0"), key(two, "game-9")]}})
+        denied("dynamodb:BatchWriteItem", p1.batch_write_item,
+               RequestItems={TABLE: [{"PutRequest": {"Item": mine[0]}},
+                                     {"DeleteRequest": {"Key": key(two, "game-9")}}]})
+        # Naming the table twice, by name and by ARN, does not split the condition.
+        denied("dynamodb:BatchGetItem", p1.batch_get_item,
+               RequestItems={TABLE: {"Keys": [key(one, "game-0")]}, ARN: {"Keys": [key(two, "game-9")]}})
+        # Legacy parameters count as the expressions they stand for.
+        denied("dynamodb:Query", p1.query, TableName=TABLE,
+               KeyConditions={"UserId": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": two}]}})
+        own = p1.query(TableName=TABLE,
+                       KeyConditions={"UserId": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": one}]}})
+        self.assertEqual(own["Count"], 3)
+        self.assertEqual(self.ddb.get_item(TableName=TABLE, Key=key(two, "game-9"))["Item"], theirs)
+        p1.batch_write_item(RequestItems={TABLE: [{"DeleteRequest": {"Key": key(one, f"game-{i}")}}
+                                                  for i in range(3)]})
 
     def test_explain_names_the_leading_keys_condition(self):
         one, two = self.userid("fg-player-one"), self.userid("fg-player-two")

@@ -1,5 +1,7 @@
 #include "ddb/ops/batch_common.h"
 
+#include <map>
+
 namespace kmslab::ddb::ops {
 
 TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent) {
@@ -22,12 +24,17 @@ core::Status ReadBatchRequest(const rapidjson::Value& body, const char* operatio
   return core::Status();
 }
 
-core::Status BatchOp::Resolve(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan) {
-  std::set<std::string> arns;
+core::Status ResolveBatch(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan,
+                          BatchConditionKeysFn keys) {
+  std::map<std::string, ConditionKeys> by_arn;
   for (const auto& m : request.items->GetObject()) {
-    arns.insert(ResolveTableRef(s, call, std::string_view(m.name.GetString(), m.name.GetStringLength())).arn);
+    const TableRef ref = ResolveTableRef(s, call, std::string_view(m.name.GetString(), m.name.GetStringLength()));
+    const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+    ConditionKeys entry_keys = keys(m.value, *request.body, table ? &table->definition : nullptr);
+    auto [it, added] = by_arn.emplace(ref.arn, entry_keys);
+    if (!added) it->second.Merge(entry_keys);
   }
-  for (const std::string& arn : arns) plan.Require(arn);
+  for (const auto& [arn, arn_keys] : by_arn) arn_keys.AddTo(plan.Require(arn).context);
   return core::Status();
 }
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "ddb/condition_keys.h"
 #include "ddb/ops/common.h"
 
 namespace kmslab::ddb::ops {
@@ -32,10 +33,21 @@ struct BatchRequest {
 // required for <operation>".
 core::Status ReadBatchRequest(const rapidjson::Value& body, const char* operation, BatchRequest& request);
 
-// The pipeline stage the batch operations share: one check of
-// dynamodb:<operation> per table ARN, each once, in ARN order.
+// The condition keys of one table's RequestItems entry (condition_keys.h).
+using BatchConditionKeysFn = ConditionKeys (*)(const rapidjson::Value& entry, const rapidjson::Value& body,
+                                               const TableDefinition* definition);
+
+// One check of dynamodb:<operation> per table ARN, each once, in ARN order,
+// with the fine-grained condition keys of every entry naming that table.
+core::Status ResolveBatch(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan,
+                          BatchConditionKeysFn keys);
+
+// The pipeline stage the batch operations share (ResolveBatch).
+template <BatchConditionKeysFn Keys>
 struct BatchOp {
-  static core::Status Resolve(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan);
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const BatchRequest& request, Plan& plan) {
+    return ResolveBatch(s, call, request, plan, Keys);
+  }
 };
 
 // The caller's table a RequestItems key names, or ResourceNotFoundException

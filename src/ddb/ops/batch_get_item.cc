@@ -79,7 +79,7 @@ void WriteUnprocessed(JsonWriter& out, const std::vector<TableRead>& reads) {
 
 }  // namespace
 
-struct BatchGetItemOp : BatchOp {
+struct BatchGetItemOp : BatchOp<BatchGetItemConditionKeys> {
   static constexpr const char* kName = "BatchGetItem";
   struct Request : BatchRequest {
     CapacityReport report = CapacityReport::kNone;

@@ -99,7 +99,7 @@ core::Status ApplyWrites(Service& s, Table& table, const std::vector<const Write
 
 }  // namespace
 
-struct BatchWriteItemOp : BatchOp {
+struct BatchWriteItemOp : BatchOp<BatchWriteItemConditionKeys> {
   static constexpr const char* kName = "BatchWriteItem";
   struct Request : BatchRequest {
     CapacityReport report = CapacityReport::kNone;

@@ -34,6 +34,17 @@ core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const 
   return name;
 }
 
+core::StatusOr<std::string> RequiredTableNameOrArn(const rapidjson::Value& request, const char* member,
+                                                   const char* field) {
+  ASSIGN_OR_RETURN(std::string value, RequiredString(request, member, field));
+  if (value.compare(0, 4, "arn:") != 0) return RequiredName(request, member, field);
+  if (value.size() > 1024) {
+    return ValidationError("1 validation error detected: Value '" + value + "' at '" + field +
+                           "' failed to satisfy constraint: Member must have length less than or equal to 1024");
+  }
+  return value;
+}
+
 core::StatusOr<const rapidjson::Value*> OptionalObject(const rapidjson::Value& request, const char* member) {
   const rapidjson::Value* v = FindMember(request, member);
   if (v && !v->IsObject()) return SerializationError(std::string("Start of structure or map expected for ") + member);

@@ -19,6 +19,11 @@ core::StatusOr<std::optional<std::string>> OptionalString(const rapidjson::Value
 // A required table or backup name (3-255 of [a-zA-Z0-9_.-]); `field` is the
 // member as messages spell it (tableName, targetTableName, backupName).
 core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field);
+// A TableName that may also be a table ARN (reference section 0; the
+// transactions take one): a name as RequiredName reads it, or "arn:..." of
+// at most 1024 characters, for ResolveTableRef (batch_common.h).
+core::StatusOr<std::string> RequiredTableNameOrArn(const rapidjson::Value& request, const char* member,
+                                                   const char* field);
 // A required string member (BackupArn ...).
 core::StatusOr<std::string> RequiredString(const rapidjson::Value& request, const char* member, const char* field);
 // An object member (Item, Key, ExpressionAttributeValues ...), or null when absent.

@@ -206,25 +206,70 @@ core::Status AwaitWrite(Service& s, std::optional<uint64_t> ticket) {
   return InternalServerError("Internal server error: the write was not stored");
 }
 
-core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& t, const ItemKey& key, const std::string& item_json,
-                                    int64_t size_delta) {
-  const std::string row_id = Service::RowId(t, key.canonical);
-  std::string sealed;
-  if (!item_json.empty()) {
-    ASSIGN_OR_RETURN(sealed, Service::SealItem(t, row_id, item_json));
+std::vector<std::string> KeyNames(const TableDefinition& d) {
+  std::vector<std::string> names{d.hash_name};
+  if (!d.range_name.empty()) names.push_back(d.range_name);
+  return names;
+}
+
+core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const TableRequest& request, ExpressionContext& context) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, "UpdateExpression"));
+  if (!text) return std::optional<UpdateExpression>();
+  ASSIGN_OR_RETURN(UpdateExpression update, UpdateExpression::Parse(*text, context));
+  return std::optional<UpdateExpression>(std::move(update));
+}
+
+core::Status ApplyUpdate(const TableDefinition& d, const std::optional<UpdateExpression>& update,
+                         rapidjson::Document& item) {
+  if (update) RETURN_IF_ERROR(update->Apply(item, item.GetAllocator()));
+  if (ItemSizeBytes(item) > kMaxItemBytes) {
+    return ValidationError("Item size to update has exceeded the maximum allowed size");
   }
-  if (item_json.empty()) {
-    auto part = t.partitions.find(key.partition);
-    if (part != t.partitions.end() && part->second.erase(key.sort) > 0) {
+  return ValidateNewItem(d, item);
+}
+
+core::StatusOr<SealedWrite> SealWrite(Table& t, const ItemKey& key, const std::string& item_json,
+                                      int64_t size_delta) {
+  SealedWrite write{&t, key, item_json, size_delta, {t.table_id, Service::RowId(t, key.canonical), ""}};
+  if (!item_json.empty()) {
+    ASSIGN_OR_RETURN(write.row.sealed, Service::SealItem(t, write.row.row_id, item_json));
+  }
+  return write;
+}
+
+namespace {
+
+// Applies the write to its table in memory; returns its row for the store.
+store::DdbItemWrite ApplyInMemory(SealedWrite& w) {
+  Table& t = *w.table;
+  if (w.item_json.empty()) {
+    auto part = t.partitions.find(w.key.partition);
+    if (part != t.partitions.end() && part->second.erase(w.key.sort) > 0) {
       --t.item_count;
       if (part->second.empty()) t.partitions.erase(part);
     }
   } else {
-    auto [it, added] = t.partitions[key.partition].insert_or_assign(key.sort, item_json);
+    auto [it, added] = t.partitions[w.key.partition].insert_or_assign(w.key.sort, std::move(w.item_json));
     if (added) ++t.item_count;
   }
-  t.size_bytes += size_delta;
-  return s.store().EnqueueDdbItemWrite({t.table_id, row_id, std::move(sealed)});
+  t.size_bytes += w.size_delta;
+  return std::move(w.row);
+}
+
+}  // namespace
+
+std::optional<uint64_t> ApplyWrites(Service& s, std::vector<SealedWrite> writes) {
+  if (writes.empty()) return std::nullopt;
+  std::vector<store::DdbItemWrite> rows;
+  rows.reserve(writes.size());
+  for (SealedWrite& w : writes) rows.push_back(ApplyInMemory(w));
+  return s.store().EnqueueDdbItemWrites(std::move(rows));
+}
+
+core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& t, const ItemKey& key, const std::string& item_json,
+                                    int64_t size_delta) {
+  ASSIGN_OR_RETURN(SealedWrite write, SealWrite(t, key, item_json, size_delta));
+  return s.store().EnqueueDdbItemWrite(ApplyInMemory(write));
 }
 
 }  // namespace kmslab::ddb::ops

@@ -10,6 +10,8 @@
 #include "ddb/condition_keys.h"
 #include "ddb/expressions.h"
 #include "ddb/ops/common.h"
+#include "ddb/update_expression.h"
+#include "store/records.h"
 
 namespace kmslab::ddb::ops {
 
@@ -20,7 +22,10 @@ template <ConditionKeys (*Keys)(const rapidjson::Value&, const TableDefinition*)
 struct FineGrainedTableOp : OneTableOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const TableRequest& request, Plan& plan) {
     const std::shared_ptr<Table> table = s.FindTable(call, request.table);
-    Keys(*request.body, table ? &table->definition : nullptr)
+    // Legacy parameters count as the expressions they stand for.
+    rapidjson::Document translated;
+    if (request.legacy.translated()) translated = request.legacy.ExpressionRequest(*request.body);
+    Keys(request.legacy.translated() ? translated : *request.body, table ? &table->definition : nullptr)
         .AddTo(plan.Require(s.TableArn(call, request.table)).context);
     return core::Status();
   }
@@ -87,6 +92,33 @@ bool ConditionHolds(const std::optional<Condition>& condition, const std::string
 // The ItemSizeBytes of a stored item (JSON text); 0 for null.
 int64_t StoredSize(const std::string* json);
 
+// The table's key attribute names (partition key, then sort key if any).
+std::vector<std::string> KeyNames(const TableDefinition& definition);
+// UpdateExpression parsed, or nullopt when absent.
+core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const TableRequest& request, ExpressionContext& context);
+// Turns `item` (the stored item, or the key alone) into the item after the
+// update, validated as PutItem validates items.
+core::Status ApplyUpdate(const TableDefinition& definition, const std::optional<UpdateExpression>& update,
+                         rapidjson::Document& item);
+
+// A put (`item_json` non-empty) or delete of the item at `key`, sealed for
+// the store but not yet applied: a transaction seals all of its writes
+// before it changes anything.
+struct SealedWrite {
+  Table* table = nullptr;
+  ItemKey key;
+  std::string item_json;
+  int64_t size_delta = 0;
+  store::DdbItemWrite row;
+};
+// Seals the write; changes nothing. Requires table.mu held.
+core::StatusOr<SealedWrite> SealWrite(Table& table, const ItemKey& key, const std::string& item_json,
+                                      int64_t size_delta);
+// Applies every write in memory and queues them for the store as one commit
+// (never split: a crash keeps all or none); requires each write's table.mu
+// held exclusively. Returns the store ticket to await after unlocking, or
+// nullopt when there is nothing to write.
+std::optional<uint64_t> ApplyWrites(Service& s, std::vector<SealedWrite> writes);
 // Applies a put (`item_json` non-empty) or delete of the item at `key` in
 // memory and queues it for the store; requires table.mu held exclusively.
 // Returns the store ticket to await after unlocking.

@@ -31,30 +31,6 @@ core::StatusOr<ReturnValues> ReadReturnValues(const rapidjson::Value& request) {
                          "[NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]");
 }
 
-core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const TableRequest& request, ExpressionContext& context) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(request, "UpdateExpression"));
-  if (!text) return std::optional<UpdateExpression>();
-  ASSIGN_OR_RETURN(UpdateExpression update, UpdateExpression::Parse(*text, context));
-  return std::optional<UpdateExpression>(std::move(update));
-}
-
-std::vector<std::string> KeyNames(const TableDefinition& d) {
-  std::vector<std::string> names{d.hash_name};
-  if (!d.range_name.empty()) names.push_back(d.range_name);
-  return names;
-}
-
-// The item after the update: the stored one (or the key alone) with the
-// update applied, validated as PutItem validates items.
-core::Status Updated(const TableDefinition& d, const std::optional<UpdateExpression>& update,
-                     rapidjson::Document& item) {
-  if (update) RETURN_IF_ERROR(update->Apply(item, item.GetAllocator()));
-  if (ItemSizeBytes(item) > kMaxItemBytes) {
-    return ValidationError("Item size to update has exceeded the maximum allowed size");
-  }
-  return ValidateNewItem(d, item);
-}
-
 // The response's Attributes for `mode`, or nothing.
 void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<UpdateExpression>& update,
                      const std::string& old_json, rapidjson::Document& item) {
@@ -135,7 +111,7 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
     } else {
       item.CopyFrom(*key_value, item.GetAllocator());
     }
-    RETURN_IF_ERROR(q.legacy.UpdateError(Updated(table->definition, update, item)));
+    RETURN_IF_ERROR(q.legacy.UpdateError(ApplyUpdate(table->definition, update, item)));
     ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, ToJson(item), ItemSizeBytes(item) - StoredSize(stored)));
   }
   RETURN_IF_ERROR(AwaitWrite(s, ticket));
