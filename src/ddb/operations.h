@@ -26,6 +26,7 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(DescribeBackup)              \
   X(DescribeTable)               \
   X(ExecuteStatement)            \
+  X(ExecuteTransaction)          \
   X(GetItem)                     \
   X(ListBackups)                 \
   X(ListTables)                  \

@@ -181,6 +181,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"DescribeBackup", on_backup},
       {"DescribeTable", R"({"TableName":"music"})"},
       {"ExecuteStatement", R"({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"k1"}]})"},
+      {"ExecuteTransaction", R"({"TransactStatements":[{"Statement":"UPDATE music SET plays = 2 WHERE pk = 'k1'"}]})"},
       {"GetItem", kGet},
       {"ListBackups", "{}"},
       {"ListTables", "{}"},
@@ -216,7 +217,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
     CHECK(s.sink.calls.back() == op);
   }
   // The same requests are good ones: the root user gets them done.
-  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
                          "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
                          "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);

@@ -107,8 +107,9 @@ void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level
       // PartiQL: the statement's shape, its literal values redacted.
       const std::string redacted = partiql::Redact({m.value.GetString(), m.value.GetStringLength()});
       w.String(redacted.data(), static_cast<rapidjson::SizeType>(redacted.size()));
-    } else if (level == Level::kRequest && name == "Statements" && m.value.IsArray()) {
-      // BatchExecuteStatement: each entry as a batch entry (Parameters redacted).
+    } else if (level == Level::kRequest && (name == "Statements" || name == "TransactStatements") &&
+               m.value.IsArray()) {
+      // BatchExecuteStatement, ExecuteTransaction: each entry as a batch entry (Parameters redacted).
       w.StartArray();
       for (const rapidjson::Value& entry : m.value.GetArray()) {
         if (entry.IsObject()) {

@@ -49,6 +49,13 @@ TEST_CASE("PartiQL statements are logged with their shape, literal values and Pa
   const std::string batch_logged = TrailParameters("BatchExecuteStatement", batch);
   CHECK(batch_logged == R"j({"statements":[{"statement":"SELECT * FROM music WHERE pk = ***(Redacted)"},)j"
                         R"j({"statement":"SELECT * FROM music WHERE pk = ?","parameters":"***(Redacted)"}]})j");
+  const rapidjson::Document transaction = Json(
+      R"j({"TransactStatements":[{"Statement":"DELETE FROM music WHERE pk = 'plaintext-marker-7f3a'"}],)j"
+      R"j("ClientRequestToken":"t1"})j");
+  const std::string transaction_logged = TrailParameters("ExecuteTransaction", transaction);
+  CHECK(transaction_logged ==
+        R"j({"transactStatements":[{"statement":"DELETE FROM music WHERE pk = ***(Redacted)"}],)j"
+        R"j("clientRequestToken":"t1"})j");
   CHECK(logged.find(kSecret) == std::string::npos);
   CHECK(batch_logged.find(kSecret) == std::string::npos);
 }
@@ -102,6 +109,11 @@ TEST_CASE("a PartiQL event names the tables of its statements once each") {
   REQUIRE(many.resources.size() == 2);
   CHECK(many.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
   CHECK(many.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
+  const rapidjson::Document transaction =
+      Json(R"({"TransactStatements":[{"Statement":"DELETE FROM orders WHERE pk = 'a'"}]})");
+  const audit::EventInput transacted = CallEvent("ExecuteTransaction", call, &transaction, core::Status(), "");
+  REQUIRE(transacted.resources.size() == 1);
+  CHECK(transacted.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/orders");
 }
 
 TEST_CASE("transactions reach the trail as requestItems with keys and attribute names, never item values") {

@@ -146,3 +146,55 @@ class PartiqlTest(DdbCase):
                                 "dynamodb:PartiQLInsert", table_arn(name), "no-identity",
                                 Statements=[{"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'a'}}"}])
         self.assertIsNone(self.get(name, "a"))
+
+    def test_transaction_is_all_or_nothing(self):
+        name = self.new_table()
+        self.run_statement(f"INSERT INTO \"{name}\" VALUE {{'pk': 'taken', 'v': 1}}")
+        self.run_statement(f"INSERT INTO \"{name}\" VALUE {{'pk': 'other'}}")
+        with self.assertRaises(self.ddb.exceptions.TransactionCanceledException) as cm:
+            self.ddb.execute_transaction(TransactStatements=[
+                {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'new'}}"},
+                {"Statement": f"UPDATE \"{name}\" SET v = 2 WHERE pk = ?", "Parameters": [{"S": "taken"}]},
+                {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'other'}}"},
+            ])
+        err = cm.exception.response
+        self.assertEqual(err["Error"]["Message"], "Transaction cancelled, please refer cancellation reasons for "
+                                                  "specific reasons [None, None, DuplicateItem]")
+        self.assertEqual(err["CancellationReasons"], [
+            {"Code": "None"}, {"Code": "None"},
+            {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"}])
+        self.assertIsNone(self.get(name, "new"))
+        self.assertEqual(self.get(name, "taken")["v"], {"N": "1"})
+
+        with self.assertRaises(self.ddb.exceptions.TransactionCanceledException) as cm:
+            self.ddb.execute_transaction(TransactStatements=[
+                {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'new'}}"},
+                {"Statement": f"UPDATE \"{name}\" SET v = 3 WHERE pk = 'taken' AND v = 9"},
+            ])
+        self.assertEqual([r["Code"] for r in cm.exception.response["CancellationReasons"]],
+                         ["None", "ConditionalCheckFailed"])
+        self.assertIsNone(self.get(name, "new"))
+
+        self.ddb.execute_transaction(TransactStatements=[
+            {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'new'}}"},
+            {"Statement": f"UPDATE \"{name}\" SET v = 2 WHERE pk = 'taken'"},
+        ])
+        r = self.ddb.execute_transaction(TransactStatements=[
+            {"Statement": f"SELECT v FROM \"{name}\" WHERE pk = 'taken'"},
+            {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'new'"},
+            {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'absent'"},
+        ])
+        self.assertEqual(r["Responses"], [{"Item": {"v": {"N": "2"}}}, {"Item": {"pk": {"S": "new"}}}, {}])
+        self.assertDdbError("ValidationException",
+                            "Read and write requests together in the same transaction is not supported.",
+                            self.ddb.execute_transaction, TransactStatements=[
+                                {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'new'"},
+                                {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'new'"}])
+        self.assertAccessDenied(self.ddb_as("app").execute_transaction, harness.user_arn("app"),
+                                "dynamodb:PartiQLDelete", table_arn(name), "no-identity",
+                                TransactStatements=[{"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'new'"}])
+        self.assertIsNotNone(self.get(name, "new"))
+        self.assertDdbError("ValidationException", "Transaction request cannot include multiple operations on one item",
+                            self.ddb.execute_transaction, TransactStatements=[
+                                {"Statement": f"UPDATE \"{name}\" SET v = 5 WHERE pk = 'taken'"},
+                                {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'taken'"}])

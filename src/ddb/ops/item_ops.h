@@ -21,6 +21,10 @@ core::Status RunDeleteItem(Service& s, const kms::CallContext& call, const rapid
 core::Status RunUpdateItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
 core::Status RunQuery(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
 core::Status RunScan(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
+core::Status RunTransactGetItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
+                                 JsonWriter& out);
+core::Status RunTransactWriteItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
+                                   JsonWriter& out);
 
 }  // namespace kmslab::ddb::ops
 

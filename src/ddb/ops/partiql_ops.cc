@@ -1,13 +1,16 @@
-// ExecuteStatement and BatchExecuteStatement: PartiQL statements, parsed in
-// Read, authorized as IAM does (dynamodb:PartiQLSelect / PartiQLInsert /
-// PartiQLUpdate / PartiQLDelete on the table's ARN, per statement) and run as
-// the item operations (partiql_run.h).
+// ExecuteStatement, BatchExecuteStatement and ExecuteTransaction: PartiQL
+// statements, parsed in Read, authorized as IAM does (dynamodb:PartiQLSelect /
+// PartiQLInsert / PartiQLUpdate / PartiQLDelete on the table's ARN, per
+// statement) and run as the item operations (partiql_run.h), a transaction's
+// as the actions of one TransactWriteItems or TransactGetItems.
 #include <rapidjson/stringbuffer.h>
 
 #include "core/base64.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
+#include "ddb/ops/item_ops.h"
 #include "ddb/ops/partiql_run.h"
+#include "ddb/ops/transact.h"
 
 namespace kmslab::ddb::ops {
 
@@ -209,5 +212,109 @@ struct BatchExecuteStatementOp {
   }
 };
 KMSLAB_DDB_OPERATION(BatchExecuteStatement);
+
+namespace {
+
+constexpr size_t kMaxTransactionStatements = 100;
+
+// The TransactItems entry of one planned statement: {"Get": request} ...
+const char* TransactMember(ItemCall::Kind kind) {
+  switch (kind) {
+    case ItemCall::Kind::kPutItem: return "Put";
+    case ItemCall::Kind::kUpdateItem: return "Update";
+    case ItemCall::Kind::kDeleteItem: return "Delete";
+    default: return "Get";
+  }
+}
+
+// A cancelled transaction as PartiQL reports it: an INSERT whose key was
+// taken failed with DuplicateItem, not its PutItem's ConditionalCheckFailed.
+core::Status WithDuplicateItems(const core::Status& status, const std::vector<StatementEntry>& entries) {
+  if (status.aws_type() != "TransactionCanceledException") return status;
+  rapidjson::Document detail;
+  detail.Parse(status.detail_json().c_str());
+  if (!detail.IsObject() || !detail.HasMember("CancellationReasons")) return status;
+  std::vector<CancellationReason> reasons;
+  for (const rapidjson::Value& r : detail["CancellationReasons"].GetArray()) {
+    CancellationReason& reason = reasons.emplace_back();
+    reason.code = r["Code"].GetString();
+    if (r.HasMember("Message")) reason.message = r["Message"].GetString();
+    if (r.HasMember("Item")) reason.item_json = ToJson(r["Item"]);
+    const size_t i = reasons.size() - 1;
+    if (i < entries.size() && entries[i].statement.kind == partiql::Statement::Kind::kInsert &&
+        reason.code == "ConditionalCheckFailed") {
+      reason = CancellationReason{"DuplicateItem", "Duplicate primary key exists in table", ""};
+    }
+  }
+  return TransactionCanceled(reasons);
+}
+
+}  // namespace
+
+struct ExecuteTransactionOp {
+  static constexpr const char* kName = "ExecuteTransaction";
+  struct Request {
+    std::vector<StatementEntry> entries;
+    const rapidjson::Value* body = nullptr;
+  };
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    q.body = &body;
+    const rapidjson::Value* statements = FindMember(body, "TransactStatements");
+    if (!statements) return NullMember("transactStatements");
+    if (!statements->IsArray()) return SerializationError("Unexpected value type for TransactStatements");
+    const std::string prefix = "1 validation error detected: Value at 'transactStatements' failed to satisfy "
+                               "constraint: Member must have length ";
+    if (statements->Empty()) return ValidationError(prefix + "greater than or equal to 1");
+    if (statements->Size() > kMaxTransactionStatements) return ValidationError(prefix + "less than or equal to 100");
+    for (const rapidjson::Value& entry : statements->GetArray()) {
+      if (!entry.IsObject()) return SerializationError("Unexpected value type for ParameterizedStatement");
+      StatementEntry& e = q.entries.emplace_back();
+      RETURN_IF_ERROR(ReadStatementEntry(entry, e));
+      if (!e.statement.returning.empty()) {
+        return ValidationError("Statement wasn't well formed, can't be processed: RETURNING is not supported in "
+                               "a transaction");
+      }
+      if (e.statement.IsRead() != q.entries.front().statement.IsRead()) {
+        return ValidationError("Read and write requests together in the same transaction is not supported.");
+      }
+    }
+    return core::Status();
+  }
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    for (const StatementEntry& e : q.entries) {
+      plan.Require(e.statement.Action(), s.TableArn(call, e.statement.table));
+    }
+    return core::Status();
+  }
+  // The statements become one TransactGetItems (reads, each a Get on the full
+  // key) or TransactWriteItems: all of them or none.
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    rapidjson::Document transaction;
+    transaction.SetObject();
+    auto& alloc = transaction.GetAllocator();
+    rapidjson::Value items(rapidjson::kArrayType);
+    for (const StatementEntry& e : q.entries) {
+      StatementCall c;
+      c.statement = &e.statement;
+      c.parameters = e.parameters;
+      c.return_old_on_failure = e.return_old_on_failure;
+      c.key_only = e.statement.IsRead();
+      ASSIGN_OR_RETURN(ItemCall planned, PlanStatement(s, call, c));
+      rapidjson::Value action(rapidjson::kObjectType);
+      action.AddMember(rapidjson::StringRef(TransactMember(planned.kind)),
+                       rapidjson::Value().CopyFrom(planned.request, alloc), alloc);
+      items.PushBack(std::move(action), alloc);
+    }
+    transaction.AddMember("TransactItems", std::move(items), alloc);
+    for (const char* member : {"ClientRequestToken", "ReturnConsumedCapacity"}) {
+      if (const rapidjson::Value* v = FindMember(*q.body, member)) {
+        transaction.AddMember(rapidjson::StringRef(member), rapidjson::Value().CopyFrom(*v, alloc), alloc);
+      }
+    }
+    if (q.entries.front().statement.IsRead()) return RunTransactGetItems(s, call, transaction, out);
+    return WithDuplicateItems(RunTransactWriteItems(s, call, transaction, out), q.entries);
+  }
+};
+KMSLAB_DDB_OPERATION(ExecuteTransaction);
 
 }  // namespace kmslab::ddb::ops

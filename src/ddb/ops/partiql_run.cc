@@ -208,16 +208,11 @@ core::StatusOr<rapidjson::Value> KeyOfWhere(ItemRequest& request, const TableDef
   return key;
 }
 
-using ItemOperation = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, JsonWriter&);
-
-core::StatusOr<rapidjson::Document> Run(ItemOperation operation, Service& s, const kms::CallContext& call,
-                                        const rapidjson::Document& request) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter out(buffer);
-  RETURN_IF_ERROR(operation(s, call, request, out));
-  rapidjson::Document response;
-  response.Parse(buffer.GetString(), buffer.GetSize());
-  return response;
+ItemCall Planned(ItemCall::Kind kind, ItemRequest& request) {
+  ItemCall planned;
+  planned.kind = kind;
+  planned.request = std::move(request.Finish());
+  return planned;
 }
 
 }  // namespace
@@ -241,7 +236,7 @@ core::StatusOr<const rapidjson::Value*> ReadParameters(const rapidjson::Value& e
   return parameters;
 }
 
-core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallContext& call, const StatementCall& c) {
+core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call, const StatementCall& c) {
   const partiql::Statement& st = *c.statement;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, st.table));
   const TableDefinition& d = table->definition;
@@ -261,7 +256,7 @@ core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallCont
       if (c.key_only) {
         ASSIGN_OR_RETURN(rapidjson::Value key, KeyOfWhere(request, d, equalities));
         request.Set("Key", std::move(key));
-        return Run(RunGetItem, s, call, request.Finish());
+        return Planned(ItemCall::Kind::kGetItem, request);
       }
       if (st.has_where) {
         ASSIGN_OR_RETURN(std::string filter, request.ConditionText(st.where));
@@ -274,18 +269,16 @@ core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallCont
         request.Set("ExclusiveStartKey", std::move(start_key));
       }
       auto partition = equalities.find(d.hash_name);
-      if (partition == equalities.end()) return Run(RunScan, s, call, request.Finish());
+      if (partition == equalities.end()) return Planned(ItemCall::Kind::kScan, request);
       ASSIGN_OR_RETURN(std::string value, request.Placeholder(*partition->second));
       request.Set("KeyConditionExpression", request.Name(d.hash_name) + " = " + value);
-      return Run(RunQuery, s, call, request.Finish());
+      return Planned(ItemCall::Kind::kQuery, request);
     }
     case partiql::Statement::Kind::kInsert: {
       ASSIGN_OR_RETURN(rapidjson::Value item, request.Bind(st.item));
       request.Set("Item", std::move(item.MemberBegin()->value));
       request.Set("ConditionExpression", "attribute_not_exists(" + request.Name(d.hash_name) + ")");
-      auto response = Run(RunPutItem, s, call, request.Finish());
-      if (!response.ok() && response.status().aws_type() == "ConditionalCheckFailedException") return DuplicateItem();
-      return response;
+      return Planned(ItemCall::Kind::kPutItem, request);
     }
     case partiql::Statement::Kind::kUpdate: {
       ASSIGN_OR_RETURN(rapidjson::Value key, KeyOfWhere(request, d, equalities));
@@ -301,7 +294,7 @@ core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallCont
       request.Set("UpdateExpression", set + remove);
       ASSIGN_OR_RETURN(std::string where, request.ConditionText(st.where));
       request.Set("ConditionExpression", "attribute_exists(" + request.Name(d.hash_name) + ") AND " + where);
-      return Run(RunUpdateItem, s, call, request.Finish());
+      return Planned(ItemCall::Kind::kUpdateItem, request);
     }
     case partiql::Statement::Kind::kDelete: {
       ASSIGN_OR_RETURN(rapidjson::Value key, KeyOfWhere(request, d, equalities));
@@ -311,10 +304,34 @@ core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallCont
         ASSIGN_OR_RETURN(std::string where, request.ConditionText(st.where));
         request.Set("ConditionExpression", "attribute_not_exists(" + request.Name(d.hash_name) + ") OR " + where);
       }
-      return Run(RunDeleteItem, s, call, request.Finish());
+      return Planned(ItemCall::Kind::kDeleteItem, request);
     }
   }
   return InternalServerError("Internal server error: unknown statement kind");
+}
+
+core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallContext& call, const StatementCall& c) {
+  ASSIGN_OR_RETURN(ItemCall planned, PlanStatement(s, call, c));
+  using Operation = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, JsonWriter&);
+  Operation operation = nullptr;
+  switch (planned.kind) {
+    case ItemCall::Kind::kGetItem: operation = RunGetItem; break;
+    case ItemCall::Kind::kQuery: operation = RunQuery; break;
+    case ItemCall::Kind::kScan: operation = RunScan; break;
+    case ItemCall::Kind::kPutItem: operation = RunPutItem; break;
+    case ItemCall::Kind::kUpdateItem: operation = RunUpdateItem; break;
+    case ItemCall::Kind::kDeleteItem: operation = RunDeleteItem; break;
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  const core::Status status = operation(s, call, planned.request, out);
+  if (planned.kind == ItemCall::Kind::kPutItem && status.aws_type() == "ConditionalCheckFailedException") {
+    return DuplicateItem();  // INSERT's attribute_not_exists on the key
+  }
+  RETURN_IF_ERROR(status);
+  rapidjson::Document response;
+  response.Parse(buffer.GetString(), buffer.GetSize());
+  return response;
 }
 
 }  // namespace kmslab::ddb::ops

@@ -42,7 +42,15 @@ struct StatementCall {
 core::StatusOr<const rapidjson::Value*> ReadParameters(const rapidjson::Value& entry,
                                                        const partiql::Statement& statement);
 
-// Runs the statement; returns the item operation's response (Query / Scan:
+// The item operation a statement stands for, and its request (the body that
+// operation reads; an INSERT's PutItem is conditioned on attribute_not_exists).
+struct ItemCall {
+  enum class Kind { kGetItem, kQuery, kScan, kPutItem, kUpdateItem, kDeleteItem } kind = Kind::kGetItem;
+  rapidjson::Document request;
+};
+core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call, const StatementCall& c);
+
+// Runs the statement as PlanStatement plans it; returns the item operation's response (Query / Scan:
 // Items and LastEvaluatedKey; GetItem: Item; writes: {}, or Attributes for
 // RETURNING).
 core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallContext& call, const StatementCall& c);
