@@ -42,8 +42,12 @@ std::vector<std::string> ProjectionNames(const rapidjson::Value& body) {
   std::optional<std::string> text = StringMember(body, "ProjectionExpression");
   std::optional<ExpressionContext> context = ContextOf(body);
   if (!text || !context) return {};
-  core::StatusOr<std::vector<std::string>> names = ParseProjection(*text, *context);
-  return names.ok() ? std::move(names).value() : std::vector<std::string>{};
+  core::StatusOr<std::vector<internal::Path>> paths = ParseProjection(*text, *context);
+  std::vector<std::string> names;
+  if (paths.ok()) {
+    for (const internal::Path& path : *paths) AddName(names, path.front().name);
+  }
+  return names;
 }
 
 // The top-level names UpdateExpression writes, then those it reads; none when

@@ -111,14 +111,14 @@ TEST_CASE("DeleteItem and UpdateItem: the key, the update's paths and operands, 
   CHECK(deleted.return_values == "NONE");
 
   rapidjson::Document update = Json(R"({"Key": {"UserId": {"S": "u-2"}, "GameTitle": {"S": "G"}},
-      "UpdateExpression": "SET TopScore = :s, #m.best = Secret REMOVE Old[1] ADD Plays :one",
+      "UpdateExpression": "SET TopScore = :s, #m.best = Secret REMOVE Former[1] ADD Plays :one",
       "ExpressionAttributeNames": {"#m": "Meta"},
       "ConditionExpression": "Locked = :f",
       "ExpressionAttributeValues": {":s": {"N": "5"}, ":one": {"N": "1"}, ":f": {"BOOL": false}},
       "ReturnValues": "UPDATED_NEW"})");
   const ConditionKeys updated = UpdateItemConditionKeys(update, &d);
   CHECK(updated.leading_keys == Strings{"u-2"});
-  CHECK(updated.attributes == Strings{"UserId", "GameTitle", "TopScore", "Meta", "Old", "Plays", "Secret", "Locked"});
+  CHECK(updated.attributes == Strings{"UserId", "GameTitle", "TopScore", "Meta", "Former", "Plays", "Secret", "Locked"});
   CHECK(updated.return_values == "UPDATED_NEW");
 
   rapidjson::Document broken = Json(R"({"Key": {"UserId": {"S": "u-2"}, "GameTitle": {"S": "G"}},

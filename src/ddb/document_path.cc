@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ddb/attribute_value.h"
+#include "ddb/reserved_words.h"
 
 namespace kmslab::ddb::internal {
 
@@ -17,17 +18,21 @@ bool IsPunct(const Token& t, std::string_view p) { return t.kind == Tok::kPunct 
 // A path name at tokens[*pos] (see ParsePath), advancing past it.
 std::optional<std::string> ParseName(const std::vector<Token>& tokens, size_t* pos, ExpressionContext& context,
                                      const std::function<bool(const Token&)>& word_is_name,
-                                     const std::function<void(const std::string&)>& undefined) {
+                                     const std::function<void(PathProblem, const std::string&)>& report) {
   const Token& t = tokens[*pos];
   if (t.kind == Tok::kWord && word_is_name(t)) {
     ++*pos;
+    if (IsReservedWord(t.text)) {
+      report(PathProblem::kReservedWord,
+             "Attribute name is a reserved keyword; reserved keyword: " + std::string(t.text));
+    }
     return std::string(t.text);
   }
   if (t.kind != Tok::kName) return std::nullopt;
   ++*pos;
   auto name = context.ResolveName(t.text);
   if (name.ok()) return std::move(name).value();
-  undefined(name.status().message());
+  report(PathProblem::kUndefinedName, name.status().message());
   return std::string(t.text);
 }
 
@@ -35,15 +40,15 @@ std::optional<std::string> ParseName(const std::vector<Token>& tokens, size_t* p
 
 std::optional<Path> ParsePath(const std::vector<Token>& tokens, size_t* pos, ExpressionContext& context,
                               const std::function<bool(const Token&)>& word_is_name,
-                              const std::function<void(const std::string&)>& undefined) {
+                              const std::function<void(PathProblem, const std::string&)>& report) {
   Path path;
-  std::optional<std::string> first = ParseName(tokens, pos, context, word_is_name, undefined);
+  std::optional<std::string> first = ParseName(tokens, pos, context, word_is_name, report);
   if (!first) return std::nullopt;
   path.push_back({.name = std::move(*first)});
   while (true) {  // tokens end with kEnd, which matches nothing here
     if (IsPunct(tokens[*pos], ".")) {
       ++*pos;
-      std::optional<std::string> name = ParseName(tokens, pos, context, word_is_name, undefined);
+      std::optional<std::string> name = ParseName(tokens, pos, context, word_is_name, report);
       if (!name) return std::nullopt;
       path.push_back({.name = std::move(*name)});
     } else if (IsPunct(tokens[*pos], "[")) {

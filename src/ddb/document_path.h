@@ -24,14 +24,20 @@ struct PathElement {
 };
 using Path = std::vector<PathElement>;  // never empty; the first element is a name
 
+// What is wrong with a path that parses: a reserved word used as a name
+// (reserved_words.h), or an undefined #placeholder.
+enum class PathProblem { kReservedWord, kUndefinedName };
+
 // Parses the document path at tokens[*pos]: name ("." name | "[" digits "]")*,
 // a name being a word `word_is_name` accepts or a #placeholder resolved
-// through `context` (an undefined one is reported to `undefined` with
-// ResolveName's message and kept as written). Advances *pos past the path;
-// on a syntax error returns nullopt with *pos at the offending token.
+// through `context`. A reserved word is reported to `report` ("Attribute name
+// is a reserved keyword; reserved keyword: <word>", as written), an undefined
+// placeholder with ResolveName's message; either is kept as written.
+// Advances *pos past the path; on a syntax error returns nullopt with *pos at
+// the offending token.
 std::optional<Path> ParsePath(const std::vector<Token>& tokens, size_t* pos, ExpressionContext& context,
                               const std::function<bool(const Token&)>& word_is_name,
-                              const std::function<void(const std::string&)>& undefined);
+                              const std::function<void(PathProblem, const std::string&)>& report);
 
 // "[a, b, [1]]", as DynamoDB prints document paths.
 std::string PathString(const Path& path);

@@ -155,7 +155,16 @@ class Parser {
   }
 
   // Deferred error ranks, most important first.
-  enum Rank { kParens, kUnknownFunction, kMisusedFunction, kPlaceholder, kOperandCount, kDistinct, kOperandType };
+  enum Rank {
+    kParens,
+    kUnknownFunction,
+    kMisusedFunction,
+    kReservedWord,
+    kPlaceholder,
+    kOperandCount,
+    kDistinct,
+    kOperandType
+  };
 
   const Token& Peek(size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
   bool IsPunct(std::string_view p, size_t ahead = 0) const {
@@ -164,15 +173,15 @@ class Parser {
   bool IsKeyword(std::string_view word) const {
     return Peek().kind == Tok::kWord && core::EqualsIgnoreCase(Peek().text, word);
   }
-  bool IsReserved(const Token& t) const {
+  bool IsOperatorWord(const Token& t) const {
     if (t.kind != Tok::kWord) return false;
     for (std::string_view word : {"AND", "OR", "NOT", "BETWEEN", "IN"}) {
       if (core::EqualsIgnoreCase(t.text, word)) return true;
     }
     return false;
   }
-  // A function call starts here: a non-reserved word and "(".
-  bool AtFunction() const { return Peek().kind == Tok::kWord && !IsReserved(Peek()) && IsPunct("(", 1); }
+  // A function call starts here: a word other than AND, OR, NOT, BETWEEN, IN and "(".
+  bool AtFunction() const { return Peek().kind == Tok::kWord && !IsOperatorWord(Peek()) && IsPunct("(", 1); }
   bool AtComparator() const {
     if (Peek().kind != Tok::kPunct) return false;
     std::string_view t = Peek().text;
@@ -333,8 +342,10 @@ class Parser {
   // A document path; words naming keywords (AND, OR ...) are not names.
   core::StatusOr<Path> ParsePath() {
     std::optional<Path> path = internal::ParsePath(
-        tokens_, &pos_, context_, [this](const Token& t) { return !IsReserved(t); },
-        [this](const std::string& message) { Defer(kPlaceholder, message); });
+        tokens_, &pos_, context_, [this](const Token& t) { return !IsOperatorWord(t); },
+        [this](internal::PathProblem problem, const std::string& message) {
+          Defer(problem == internal::PathProblem::kReservedWord ? kReservedWord : kPlaceholder, message);
+        });
     if (!path) return SyntaxError();
     return std::move(*path);
   }
@@ -776,16 +787,12 @@ core::StatusOr<KeyCondition> ParseKeyCondition(std::string_view text, Expression
 
 // ---- Projection ----
 
-core::StatusOr<std::vector<std::string>> ParseProjection(std::string_view text, ExpressionContext& context) {
+core::StatusOr<std::vector<Path>> ParseProjection(std::string_view text, ExpressionContext& context) {
   Parser parser(text, "ProjectionExpression", context);
   ASSIGN_OR_RETURN(std::vector<Path> paths, parser.ParsePaths());
   const std::string overlap = OverlapError(paths);
   if (!overlap.empty()) return parser.Error(overlap);
-  std::vector<std::string> names;
-  for (const Path& path : paths) {
-    if (std::find(names.begin(), names.end(), path[0].name) == names.end()) names.push_back(path[0].name);
-  }
-  return names;
+  return paths;
 }
 
 }  // namespace kmslab::ddb

@@ -67,6 +67,8 @@ class ExpressionContext {
 
 namespace internal {
 struct ConditionTree;
+struct PathElement;                     // document_path.h
+using Path = std::vector<PathElement>;  // a document path: a.b[2].c
 }  // namespace internal
 
 // A parsed ConditionExpression or FilterExpression. Grammar: comparisons
@@ -75,7 +77,8 @@ struct ConditionTree;
 // contains and size (an operand), AND / OR / NOT (case-insensitive; NOT binds
 // tighter than AND, AND tighter than OR) and parentheses around conditions.
 // Operands are document paths (a, #n, a.b, a[0], #n.b[2]) or values (:v).
-// Reserved words are not enforced; operands cannot be parenthesized.
+// Reserved words (reserved_words.h) are rejected as names; operands cannot be
+// parenthesized.
 class Condition {
  public:
   // Parses `text`, resolving placeholders through `context`. `kind` names
@@ -127,12 +130,11 @@ struct KeyCondition {
 core::StatusOr<KeyCondition> ParseKeyCondition(std::string_view text, ExpressionContext& context,
                                                const std::string& hash_name, const std::string& range_name);
 
-// The top-level attribute names a ProjectionExpression selects, first
-// occurrence first, without repeats. Paths such as `a.b` or `a[1]` select
-// their whole top-level attribute `a` (a documented simplification), but
-// overlapping or conflicting paths are rejected as DynamoDB does ("Invalid
-// ProjectionExpression: Two document paths overlap with each other; ...").
-core::StatusOr<std::vector<std::string>> ParseProjection(std::string_view text, ExpressionContext& context);
+// The document paths a ProjectionExpression selects (a, #n.b, a.b[2].c), in
+// expression order; overlapping or conflicting paths are rejected as DynamoDB
+// does ("Invalid ProjectionExpression: Two document paths overlap with each
+// other; ..."). ProjectPaths (update_expression.h) cuts them out of an item.
+core::StatusOr<std::vector<internal::Path>> ParseProjection(std::string_view text, ExpressionContext& context);
 
 }  // namespace kmslab::ddb
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ddb/document_path.h"
 #include "ddb/test_support.h"
 
 namespace kmslab::ddb {
@@ -470,9 +471,9 @@ TEST_CASE("key condition errors") {
   CHECK(KeyError("") == "Invalid KeyConditionExpression: The expression can not be empty;");
   CHECK(KeyError("pk =") == "Invalid KeyConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\"");
   CHECK(KeyError("sk = :s") == "Query condition missed key schema element: pk");
-  CHECK(KeyError("other = :s") == "Query condition missed key schema element: pk");
+  CHECK(KeyError("attr = :s") == "Query condition missed key schema element: pk");
   CHECK(KeyError("sk BETWEEN :a AND :b") == "Query condition missed key schema element: pk");
-  CHECK(KeyError("pk = :p AND other = :s") == "Query key condition not supported");
+  CHECK(KeyError("pk = :p AND attr = :s") == "Query key condition not supported");
   CHECK(KeyError("pk = :p AND sk = :s", "") == "Query key condition not supported");
   CHECK(KeyError("pk < :p") == "Query key condition not supported");
   CHECK(KeyError("begins_with(pk, :p)") == "Query key condition not supported");
@@ -497,7 +498,7 @@ TEST_CASE("key condition errors") {
   CHECK(KeyError("pk = :p AND pk = :q") == "KeyConditionExpressions must only contain one condition per key");
   CHECK(KeyError("pk = :p AND sk > :a AND sk < :t") ==
         "KeyConditionExpressions must only contain one condition per key");
-  CHECK(KeyError("pk = :p AND sk = :s AND other = :v") == "Conditions can be of length 1 or 2 only");
+  CHECK(KeyError("pk = :p AND sk = :s AND attr = :v") == "Conditions can be of length 1 or 2 only");
   CHECK(KeyError("pk.x = :p") == "KeyConditionExpressions cannot have conditions on nested attributes");
   CHECK(KeyError("pk[0] = :p") == "KeyConditionExpressions cannot have conditions on nested attributes");
   CHECK(KeyError("pk = sk") ==
@@ -522,12 +523,33 @@ std::string ProjectionError(const std::string& expression) {
   return ParseProjection(expression, request.context).status().message();
 }
 
-TEST_CASE("projection names") {
+TEST_CASE("projection paths") {
   Request request(R"({"#n": "name.with.dots", "#c": "c"})", "");
-  auto names = ParseProjection("a, b.c, #n[1], d[0].e, #c, b.d", request.context);
-  REQUIRE(names.ok());
-  CHECK(*names == std::vector<std::string>{"a", "b", "name.with.dots", "d", "c"});
+  auto paths = ParseProjection("a, b.c, #n[1], d[0].e, #c, b.d, f[2][10].g", request.context);
+  REQUIRE(paths.ok());
+  std::vector<std::string> printed;
+  for (const internal::Path& path : *paths) printed.push_back(internal::PathString(path));
+  CHECK(printed == std::vector<std::string>{"[a]", "[b, c]", "[name.with.dots, [1]]", "[d, [0], e]", "[c]",
+                                            "[b, d]", "[f, [2], [10], g]"});
   CHECK(request.context.CheckAllUsed().ok());
+}
+
+TEST_CASE("reserved words are rejected as names in every grammar") {
+  const std::string reserved = "Attribute name is a reserved keyword; reserved keyword: ";
+  CHECK(ConditionError("name = :one") == "Invalid ConditionExpression: " + reserved + "name");
+  CHECK(ConditionError("a.Status = :one", "FilterExpression") == "Invalid FilterExpression: " + reserved + "Status");
+  CHECK(ConditionError("attribute_exists(m.l[0].COUNT)") == "Invalid ConditionExpression: " + reserved + "COUNT");
+  CHECK(ProjectionError("a, data") == "Invalid ProjectionExpression: " + reserved + "data");
+  CHECK(KeyError("pk = :p AND begins_with(size, :s)") == "Invalid KeyConditionExpression: " + reserved + "size");
+  // A placeholder stands for a reserved word; a function may be named like one.
+  Request request(R"({"#n": "name"})", kValues);
+  CHECK(Condition::Parse("#n = :one AND size(a) > :one", request.context).ok());
+  // Reserved words rank after function errors, before undefined placeholders.
+  CHECK(ConditionError("#nope = :one OR name = :one") == "Invalid ConditionExpression: " + reserved + "name");
+  CHECK(ConditionError("name = :one OR nofn(a)") ==
+        "Invalid ConditionExpression: Invalid function name; function: nofn");
+  // Words that only look like reserved ones are names.
+  CHECK(ConditionError("names2 = :one AND name_x = :one AND a.b = :one").empty());
 }
 
 TEST_CASE("projection errors") {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ddb/document_path.h"
 #include "ddb/expressions.h"
 #include "ddb/test_support.h"
 #include "ddb/update_expression.h"
@@ -156,7 +157,9 @@ TEST_CASE("QueryFilter, KeyConditions and AttributesToGet become FilterExpressio
   CHECK(key->op == KeyCondition::Op::kBetween);
   auto projection = ParseProjection(t.Expression("ProjectionExpression"), context);
   REQUIRE(projection.ok());
-  CHECK(*projection == std::vector<std::string>{"x", "odd.name"});
+  REQUIRE(projection->size() == 2);
+  CHECK(internal::PathString((*projection)[0]) == "[x]");
+  CHECK(internal::PathString((*projection)[1]) == "[odd.name]");
   CHECK(t.legacy.CheckQueryFilterKeys("pk", "sk").ok());
   CHECK(t.legacy.CheckQueryFilterKeys("pk", "x").message() ==
         "QueryFilter can only contain non-primary key attributes: Primary key attribute: x");

@@ -292,8 +292,10 @@ TEST_CASE("PartiQL statements run as the item operations, with their validations
        R"({"Items":[{"pk":{"S":"a"},"n":{"N":"1"},"b":{"B":"AAE="},"bs":{"BS":["AQ==","Ag=="]},)"
        R"("m":{"M":{"l":{"L":[{"N":"1"},{"S":"x"},{"NULL":true}]}}}}]})"},
       {"SELECT m.l[1], n FROM music WHERE n IN [1, 2] AND begins_with(pk, 'a') AND m.l[0] BETWEEN 0 AND 5", "",
-       "", R"({"Items":[{"m":{"M":{"l":{"L":[{"N":"1"},{"S":"x"},{"NULL":true}]}}},"n":{"N":"1"}}]})"},
+       "", R"({"Items":[{"m":{"M":{"l":{"L":[{"S":"x"}]}}},"n":{"N":"1"}}]})"},
       {"SELECT pk FROM music WHERE NOT (n <> 1) OR x IS NOT MISSING", "", "", R"({"Items":[{"pk":{"S":"a"}}]})"},
+      {"SELECT pk FROM music WHERE pk = 'a' AND begins_with(pk, 'a') AND n = 1", "", "",
+       R"({"Items":[{"pk":{"S":"a"}}]})"},
       {"INSERT INTO music VALUE {'pk': 'a'}", "", "DuplicateItemException", "Duplicate primary key exists in table"},
       {"INSERT INTO music VALUE {'n': 1}", "", "ValidationException",
        "One or more parameter values were invalid: Missing the key pk in the item"},

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -240,7 +241,7 @@ class Parser {
   core::StatusOr<Path> ParsePath() {
     std::optional<Path> path = internal::ParsePath(
         tokens_, &pos_, context_, [](const Token&) { return true; },
-        [this](const std::string& message) { Defer(message); });
+        [this](internal::PathProblem, const std::string& message) { Defer(message); });
     if (!path) return SyntaxError();
     return std::move(*path);
   }
@@ -404,9 +405,23 @@ bool RemoveBefore(const Path& a, const Path& b) {
                                       });
 }
 
+// Orders document paths element by element (list indices before names).
+struct PathLess {
+  bool operator()(const Path& a, const Path& b) const {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                        [](const internal::PathElement& x, const internal::PathElement& y) {
+                                          return std::tie(x.index, x.name) < std::tie(y.index, y.name);
+                                        });
+  }
+};
+// The lists of a projection: the source path of each -> the source indices
+// of the elements copied into it, ascending (their order in the copy).
+using CopiedElements = std::map<Path, std::vector<int64_t>, PathLess>;
+
 // Appends `value` (the AttributeValue at `path` in some item) to `out` under
-// the same path, creating maps and lists as needed.
-void Insert(Value& out, const Path& path, const Value& value, Alloc& alloc) {
+// the same path, creating maps and lists as needed. List elements keep their
+// source order, and paths through one element (a[1].b, a[1].c) share it.
+void Insert(Value& out, const Path& path, const Value& value, CopiedElements& copied, Alloc& alloc) {
   Value* container = &out;  // an item / M object, or an L array
   for (size_t i = 0; i < path.size(); ++i) {
     const bool last = i + 1 == path.size();
@@ -419,8 +434,17 @@ void Insert(Value& out, const Path& path, const Value& value, Alloc& alloc) {
     }
     Value* slot = nullptr;
     if (container->IsArray()) {
-      container->PushBack(next, alloc);
-      slot = &(*container)[container->Size() - 1];
+      std::vector<int64_t>& indices = copied[Path(path.begin(), path.begin() + static_cast<ptrdiff_t>(i))];
+      auto at = std::lower_bound(indices.begin(), indices.end(), path[i].index);
+      const auto position = static_cast<rapidjson::SizeType>(at - indices.begin());
+      if (at == indices.end() || *at != path[i].index) {
+        indices.insert(at, path[i].index);
+        container->PushBack(next, alloc);
+        for (rapidjson::SizeType k = container->Size() - 1; k > position; --k) {
+          (*container)[k].Swap((*container)[k - 1]);
+        }
+      }
+      slot = &(*container)[position];
     } else {
       const std::string& name = path[i].name;
       auto it = container->FindMember(Value(rapidjson::StringRef(name.data(), name.size())));
@@ -522,8 +546,9 @@ core::Status UpdateExpression::Apply(Value& item, Alloc& alloc) const {
 
 Value ProjectPaths(const Value& item, const std::vector<Path>& paths, Alloc& alloc) {
   Value out(rapidjson::kObjectType);
+  CopiedElements copied;
   for (const Path& path : paths) {
-    if (const Value* v = internal::Lookup(&item, path)) Insert(out, path, *v, alloc);
+    if (const Value* v = internal::Lookup(&item, path)) Insert(out, path, *v, copied, alloc);
   }
   return out;
 }

@@ -69,8 +69,9 @@ class UpdateExpression {
 };
 
 // The parts of `item` at `paths` as an item of their own (UPDATED_OLD /
-// UPDATED_NEW): maps keep only the selected members, lists only the selected
-// elements in path order; absent paths are left out. Allocates in `alloc`.
+// UPDATED_NEW, ProjectionExpression): maps keep only the selected members,
+// lists only the selected elements, in their order in `item`; absent paths
+// are left out. Allocates in `alloc`.
 rapidjson::Value ProjectPaths(const rapidjson::Value& item, const std::vector<internal::Path>& paths,
                               rapidjson::Document::AllocatorType& alloc);
 

@@ -85,7 +85,7 @@ TEST_CASE("REMOVE members and list elements by their original indices") {
         R"({"m":{"M":{"y":{"N":"2"}}}})");
   CHECK(u.Apply("REMOVE l[0], l[2]", R"({"l":{"L":[{"N":"0"},{"N":"1"},{"N":"2"},{"N":"3"}]}})") ==
         R"({"l":{"L":[{"N":"1"},{"N":"3"}]}})");
-  CHECK(u.Apply("REMOVE missing, m.missing, l[9]", R"({"l":{"L":[]}})") == R"({"l":{"L":[]}})");
+  CHECK(u.Apply("REMOVE absent, m.absent, l[9]", R"({"l":{"L":[]}})") == R"({"l":{"L":[]}})");
   CHECK(u.Apply("REMOVE a.b", R"({"a":{"N":"1"}})") ==
         "The document path provided in the update expression is invalid for update");
 }
@@ -154,6 +154,8 @@ TEST_CASE("parse errors") {
       {"SET a.b = :s REMOVE a[0]",
        "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [a, b], "
        "path two: [a, [0]]"},
+      {"SET a.name = :s", "Attribute name is a reserved keyword; reserved keyword: name"},
+      {"REMOVE b, Comment", "Attribute name is a reserved keyword; reserved keyword: Comment"},
       {"SET " + std::string(4100, 'a') + " = :s",
        "Expression size has exceeded the maximum allowed size; expression size: 4109"},
   };
@@ -195,6 +197,20 @@ TEST_CASE("ProjectPaths keeps only the updated parts") {
                                   R"("z":{"N":"3"}})");
   CHECK(Text(ProjectPaths(item, parsed->paths(), item.GetAllocator())) ==
         R"({"m":{"M":{"x":{"N":"1"}}},"l":{"L":[{"S":"x"}]}})");
+}
+
+TEST_CASE("ProjectPaths: list elements keep their order, paths through one element share it") {
+  Update u(R"({"#b":"b"})", "");
+  auto paths = ParseProjection("l[2].b, l[0], l[2].#b2, m.y", u.context);
+  CHECK(paths.status().message() ==
+        "Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; "
+        "attribute name: #b2");
+  paths = ParseProjection("l[2].b, l[0], l[2].c, m.y, l[7]", u.context);
+  REQUIRE(paths.ok());
+  rapidjson::Document item = Json(R"({"l":{"L":[{"N":"0"},{"N":"1"},{"M":{"b":{"N":"2"},"c":{"N":"3"},)"
+                                  R"("d":{"N":"4"}}}]},"m":{"M":{"x":{"N":"1"},"y":{"N":"2"}}},"z":{"N":"3"}})");
+  CHECK(Text(ProjectPaths(item, *paths, item.GetAllocator())) ==
+        R"({"l":{"L":[{"N":"0"},{"M":{"b":{"N":"2"},"c":{"N":"3"}}}]},"m":{"M":{"y":{"N":"2"}}}})");
 }
 
 }  // namespace

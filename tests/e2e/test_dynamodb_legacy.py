@@ -205,9 +205,9 @@ class LegacyParametersTest(DdbCase):
     def test_attributes_to_get_projects_like_projection_expression(self):
         name = self.sorted_table()
         key = {"pk": {"S": "p"}, "sk": {"N": "3"}}
-        got = self.ddb.get_item(TableName=name, Key=key, AttributesToGet=["v", "tag", "missing"])["Item"]
+        got = self.ddb.get_item(TableName=name, Key=key, AttributesToGet=["v", "tag", "absent"])["Item"]
         self.assertEqual(got, {"v": {"S": "v3"}, "tag": {"S": "odd"}})
-        self.assertEqual(got, self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="v, tag, missing")["Item"])
+        self.assertEqual(got, self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="v, tag, absent")["Item"])
         # Reserved words and odd names need no placeholders in AttributesToGet.
         self.ddb.put_item(TableName=name, Item={"pk": {"S": "r"}, "sk": {"N": "1"}, "name": {"S": "n"},
                                                 "a.b": {"S": "dotted"}})

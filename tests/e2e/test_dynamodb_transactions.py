@@ -140,7 +140,7 @@ class TransactionsTest(DdbCase):
     def test_data_error_in_update_cancels_with_a_validation_reason(self):
         items = [{"Put": {"TableName": self.orders, "Item": {"pk": S("o9")}}},
                  {"Update": {"TableName": self.stock, "Key": {"pk": S("apple")},
-                             "UpdateExpression": "SET qty = missing + :n",
+                             "UpdateExpression": "SET qty = nosuch + :n",
                              "ExpressionAttributeValues": {":n": N(1)}}}]
         self.assertCancelled(self.ddb.transact_write_items, [
             {"Code": "None"},

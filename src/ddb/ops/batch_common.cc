@@ -4,17 +4,6 @@
 
 namespace kmslab::ddb::ops {
 
-TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent) {
-  if (!sent.starts_with("arn:")) return {s.TableArn(call, std::string(sent)), std::string(sent)};
-  TableRef ref{std::string(sent), ""};
-  const std::string own_prefix = s.TableArn(call, "");
-  if (sent.starts_with(own_prefix)) {
-    const std::string_view name = sent.substr(own_prefix.size());
-    if (name.find('/') == std::string_view::npos) ref.name = std::string(name);
-  }
-  return ref;
-}
-
 core::Status ReadBatchRequest(const rapidjson::Value& body, const char* operation, BatchRequest& request) {
   ASSIGN_OR_RETURN(request.items, OptionalObject(body, "RequestItems"));
   if (!request.items || request.items->MemberCount() == 0) {

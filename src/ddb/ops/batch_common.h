@@ -17,13 +17,6 @@
 
 namespace kmslab::ddb::ops {
 
-// A RequestItems key, resolved for the caller.
-struct TableRef {
-  std::string arn;   // what authorization checks: the key itself when it is an ARN
-  std::string name;  // the table's name in the caller's account and Region; "" when the ARN names another
-};
-TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent);
-
 // A batch request: RequestItems (a non-empty object) and the whole body.
 struct BatchRequest {
   const rapidjson::Value* items = nullptr;

@@ -47,7 +47,7 @@ struct TableRead {
   std::string sent;                       // the RequestItems key: responses are keyed by it
   const rapidjson::Value* entry = nullptr;  // its KeysAndAttributes
   std::shared_ptr<Table> table;
-  std::vector<std::string> projection;
+  std::vector<internal::Path> projection;
   bool consistent = false;
   double units = 0;
   std::vector<const rapidjson::Value*> unprocessed;  // keys left for the next call

@@ -1,5 +1,7 @@
 #include "ddb/ops/common.h"
 
+#include <string_view>
+
 namespace kmslab::ddb::ops {
 
 core::Status NullMember(const char* field) {
@@ -20,18 +22,28 @@ core::StatusOr<std::string> RequiredString(const rapidjson::Value& request, cons
   return *value;
 }
 
-core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field) {
-  ASSIGN_OR_RETURN(std::string name, RequiredString(request, member, field));
-  const std::string prefix = "1 validation error detected: Value '" + name + "' at '" + field +
-                             "' failed to satisfy constraint: ";
-  if (name.size() < 3) return ValidationError(prefix + "Member must have length greater than or equal to 3");
-  if (name.size() > 255) return ValidationError(prefix + "Member must have length less than or equal to 255");
+namespace {
+
+// The constraint a table or backup name breaks, or "" when it is valid.
+std::string NameProblem(std::string_view name) {
+  if (name.size() < 3) return "Member must have length greater than or equal to 3";
+  if (name.size() > 255) return "Member must have length less than or equal to 255";
   for (char c : name) {
     if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
-      return ValidationError(prefix + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+      return "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
     }
   }
-  return name;
+  return "";
+}
+
+}  // namespace
+
+core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field) {
+  ASSIGN_OR_RETURN(std::string name, RequiredString(request, member, field));
+  const std::string problem = NameProblem(name);
+  if (problem.empty()) return name;
+  return ValidationError("1 validation error detected: Value '" + name + "' at '" + field +
+                         "' failed to satisfy constraint: " + problem);
 }
 
 core::StatusOr<std::string> RequiredTableNameOrArn(const rapidjson::Value& request, const char* member,
@@ -58,6 +70,13 @@ core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& r
   return v;
 }
 
+core::StatusOr<bool> OptionalBool(const rapidjson::Value& request, const char* member) {
+  const rapidjson::Value* v = FindMember(request, member);
+  if (!v) return false;
+  if (!v->IsBool()) return SerializationError(std::string("Unexpected value type for ") + member);
+  return v->GetBool();
+}
+
 core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
                                const char* operation) {
   for (const char* member : members) {
@@ -75,9 +94,34 @@ core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& reques
   return core::Status();
 }
 
+core::Status ReadItemTableRequest(const rapidjson::Value& body, TableRequest& request) {
+  const rapidjson::Value* value = FindMember(body, "TableName");
+  const bool is_arn =
+      value && value->IsString() && std::string_view(value->GetString(), value->GetStringLength()).starts_with("arn:");
+  if (is_arn) {
+    request.table.assign(value->GetString(), value->GetStringLength());
+    request.body = &body;
+    return core::Status();
+  }
+  return ReadTableRequest(body, request);
+}
+
+TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent) {
+  if (!sent.starts_with("arn:")) return {s.TableArn(call, std::string(sent)), std::string(sent)};
+  TableRef ref{std::string(sent), ""};
+  const std::string own_prefix = s.TableArn(call, "");
+  if (sent.starts_with(own_prefix)) {
+    const std::string_view name = sent.substr(own_prefix.size());
+    if (name.find('/') == std::string_view::npos) ref.name = std::string(name);
+  }
+  return ref;
+}
+
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name) {
-  std::shared_ptr<Table> table = s.FindTable(call, name);
+  const TableRef ref = ResolveTableRef(s, call, name);
+  if (ref.name.empty()) return ResourceNotFound("Requested resource not found");
+  std::shared_ptr<Table> table = s.FindTable(call, ref.name);
   if (!table) return ResourceNotFound("Requested resource not found");
   return table;
 }

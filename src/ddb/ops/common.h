@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ddb/errors.h"
 #include "ddb/legacy_parameters.h"
@@ -16,6 +17,8 @@ namespace kmslab::ddb::ops {
 core::Status NullMember(const char* field);
 // A string member: absent -> nullopt; not a string -> SerializationException.
 core::StatusOr<std::optional<std::string>> OptionalString(const rapidjson::Value& request, const char* member);
+// A boolean member (ConsistentRead ...): absent -> false; not a boolean -> SerializationException.
+core::StatusOr<bool> OptionalBool(const rapidjson::Value& request, const char* member);
 // A required table or backup name (3-255 of [a-zA-Z0-9_.-]); `field` is the
 // member as messages spell it (tableName, targetTableName, backupName).
 core::StatusOr<std::string> RequiredName(const rapidjson::Value& request, const char* member, const char* field);
@@ -35,8 +38,17 @@ core::StatusOr<const rapidjson::Value*> RequiredObject(const rapidjson::Value& r
 core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer_list<const char*> members,
                                const char* operation);
 
-// The caller's table for an item operation, or ResourceNotFoundException
-// "Requested resource not found".
+// A table as a request names it (TableName, a RequestItems key): by name or
+// by table ARN (reference section 0), resolved for the caller.
+struct TableRef {
+  std::string arn;   // what authorization checks: the ARN as sent, or the caller's table's
+  std::string name;  // the table's name in the caller's account and Region; "" when the ARN names another
+};
+TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent);
+
+// The caller's table for an item operation, named by name or by ARN (as
+// ReadItemTableRequest accepts), or ResourceNotFoundException "Requested
+// resource not found" (also for an ARN of another partition, account or Region).
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name);
 
@@ -53,15 +65,19 @@ struct TableRequest {
   core::Status legacy_error;
 };
 core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& request);
+// ReadTableRequest for the item operations, whose TableName may also be an
+// ARN ("arn:..."), kept as sent for ResolveTableRef.
+core::Status ReadItemTableRequest(const rapidjson::Value& body, TableRequest& request);
 
 // The pipeline stages (pipeline.h) of an operation on one table, authorized
 // as dynamodb:<kName> on the table's ARN. Operations derive from it and add
-// kName, Execute and, when they check more members up front, their own Read.
+// kName, Execute and, when they check more members up front, their own Read
+// (item operations: ReadItemTableRequest).
 struct OneTableOp {
   using Request = TableRequest;
   static core::Status Read(const rapidjson::Value& body, Request& request) { return ReadTableRequest(body, request); }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& request, Plan& plan) {
-    plan.Require(s.TableArn(call, request.table));
+    plan.Require(ResolveTableRef(s, call, request.table).arn);
     return core::Status();
   }
 };

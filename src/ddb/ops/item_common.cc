@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ddb/attribute_value.h"
+#include "ddb/update_expression.h"
 
 namespace kmslab::ddb::ops {
 
@@ -32,6 +33,18 @@ core::Status CheckKeySize(const TableDefinition& d, const std::string& name, con
   return core::Status();
 }
 }  // namespace
+
+core::Status ReadItemRequest(const rapidjson::Value& body, ItemRequest& request) {
+  RETURN_IF_ERROR(ReadItemTableRequest(body, request));
+  ASSIGN_OR_RETURN(request.capacity, ReadCapacityReport(body));
+  return core::Status();
+}
+
+void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, double units) {
+  if (request.capacity == CapacityReport::kNone) return;
+  out.Key("ConsumedCapacity");
+  WriteConsumedCapacity(out, request.capacity, request.table, units);
+}
 
 core::Status Enveloped(const Service& s, core::Status status) {
   if (status.ok() || !s.options().validation_envelope || status.aws_type() != "ValidationException") return status;
@@ -117,33 +130,27 @@ core::StatusOr<std::optional<Condition>> ReadCondition(const TableRequest& reque
   return std::optional<Condition>(std::move(condition));
 }
 
-core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context) {
+core::StatusOr<std::vector<internal::Path>> ReadProjection(const rapidjson::Value& request,
+                                                           ExpressionContext& context) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(request, "ProjectionExpression"));
-  if (!text) return std::vector<std::string>();
+  if (!text) return std::vector<internal::Path>();
   return ParseProjection(*text, context);
 }
 
-core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context) {
+core::StatusOr<std::vector<internal::Path>> ReadProjection(const TableRequest& request, ExpressionContext& context) {
   const std::string* legacy = request.legacy.Expression("ProjectionExpression");
   if (!legacy) return ReadProjection(*request.body, context);
   return ParseProjection(*legacy, context);
 }
 
-void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection) {
+void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<internal::Path>& projection) {
   if (projection.empty()) {
     out.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
     return;
   }
   rapidjson::Document item;
   item.Parse(item_json.data(), item_json.size());
-  out.StartObject();
-  for (const std::string& name : projection) {
-    auto it = item.FindMember(name.c_str());
-    if (it == item.MemberEnd()) continue;
-    out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    it->value.Accept(out);
-  }
-  out.EndObject();
+  ProjectPaths(item, projection, item.GetAllocator()).Accept(out);
 }
 
 void WriteItemKey(JsonWriter& out, const TableDefinition& d, const std::string& item_json) {

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "ddb/condition_keys.h"
+#include "ddb/document_path.h"
 #include "ddb/expressions.h"
+#include "ddb/ops/capacity.h"
 #include "ddb/ops/common.h"
 #include "ddb/update_expression.h"
 #include "store/records.h"
@@ -21,15 +23,26 @@ namespace kmslab::ddb::ops {
 template <ConditionKeys (*Keys)(const rapidjson::Value&, const TableDefinition*)>
 struct FineGrainedTableOp : OneTableOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const TableRequest& request, Plan& plan) {
-    const std::shared_ptr<Table> table = s.FindTable(call, request.table);
+    const TableRef ref = ResolveTableRef(s, call, request.table);
+    const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
     // Legacy parameters count as the expressions they stand for.
     rapidjson::Document translated;
     if (request.legacy.translated()) translated = request.legacy.ExpressionRequest(*request.body);
     Keys(request.legacy.translated() ? translated : *request.body, table ? &table->definition : nullptr)
-        .AddTo(plan.Require(s.TableArn(call, request.table)).context);
+        .AddTo(plan.Require(ref.arn).context);
     return core::Status();
   }
 };
+
+// The request of a single-item operation (GetItem, PutItem, UpdateItem,
+// DeleteItem): its table, and ReturnConsumedCapacity.
+struct ItemRequest : TableRequest {
+  CapacityReport capacity = CapacityReport::kNone;
+};
+// ReadItemTableRequest, then ReturnConsumedCapacity.
+core::Status ReadItemRequest(const rapidjson::Value& body, ItemRequest& request);
+// The response's ConsumedCapacity for `units`, when the request asked for it.
+void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, double units);
 
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;
@@ -57,12 +70,14 @@ core::StatusOr<std::optional<std::string>> ExpressionText(const TableRequest& re
 // The named expression member parsed as a condition, or nullopt when absent.
 core::StatusOr<std::optional<Condition>> ReadCondition(const TableRequest& request, const char* member,
                                                        ExpressionContext& context);
-// ProjectionExpression's attribute names; empty when absent (all attributes).
-core::StatusOr<std::vector<std::string>> ReadProjection(const rapidjson::Value& request, ExpressionContext& context);
+// ProjectionExpression's document paths; empty when absent (all attributes).
+core::StatusOr<std::vector<internal::Path>> ReadProjection(const rapidjson::Value& request,
+                                                           ExpressionContext& context);
 // The same, or the translation of the request's AttributesToGet.
-core::StatusOr<std::vector<std::string>> ReadProjection(const TableRequest& request, ExpressionContext& context);
-// Writes the item (JSON text) whole, or only the projected attributes.
-void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<std::string>& projection);
+core::StatusOr<std::vector<internal::Path>> ReadProjection(const TableRequest& request, ExpressionContext& context);
+// Writes the item (JSON text) whole, or only the parts at the projection's
+// paths (nested maps keep the selected members, lists the selected elements).
+void WriteItem(JsonWriter& out, const std::string& item_json, const std::vector<internal::Path>& projection);
 // Writes only the table's key attributes of the item (LastEvaluatedKey).
 void WriteItemKey(JsonWriter& out, const TableDefinition& definition, const std::string& item_json);
 // ReturnValues: NONE (default) or ALL_OLD.

@@ -13,9 +13,9 @@ namespace {
 // Puts `json` (or deletes, when empty) at `key` if `condition` holds for the
 // stored item, answering {} or {"Attributes": old item}.
 // With `old_on_failure`, a failed condition carries the stored item.
-core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, const std::string& json, int64_t size,
-                              const std::optional<Condition>& condition, bool return_old, bool old_on_failure,
-                              JsonWriter& out) {
+core::Status ConditionalWrite(Service& s, const ItemRequest& q, Table& table, const ItemKey& key,
+                              const std::string& json, int64_t size, const std::optional<Condition>& condition,
+                              bool return_old, bool old_on_failure, JsonWriter& out) {
   std::string old;
   std::optional<uint64_t> ticket;
   {
@@ -34,6 +34,7 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
     out.Key("Attributes");
     WriteItem(out, old, {});
   }
+  WriteItemCapacity(out, q, WriteUnits(std::max(size, StoredSize(old.empty() ? nullptr : &old))));
   out.EndObject();
   return core::Status();
 }
@@ -42,8 +43,9 @@ core::Status ConditionalWrite(Service& s, Table& table, const ItemKey& key, cons
 
 struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
   static constexpr const char* kName = "PutItem";
+  using Request = ItemRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     return core::Status();
   }
@@ -60,7 +62,7 @@ struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
     RETURN_IF_ERROR(s.OpenTable(call, *table));
-    return ConditionalWrite(s, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item),
+    return ConditionalWrite(s, q, *table, KeyOf(table->definition, *item), ToJson(*item), ItemSizeBytes(*item),
                             condition, return_old, old_on_failure, out);
   }
 };
@@ -74,8 +76,12 @@ core::Status RunPutItem(Service& s, const kms::CallContext& call, const rapidjso
 
 struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
+  struct Request : ItemRequest {
+    bool consistent_read = false;
+  };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
+    ASSIGN_OR_RETURN(q.consistent_read, OptionalBool(body, "ConsistentRead"));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
@@ -84,7 +90,7 @@ struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
     ASSIGN_OR_RETURN(const rapidjson::Value* key_value, RequiredObject(request, "Key", "key"));
     RETURN_IF_ERROR(ValidateKey(table->definition, *key_value));
     ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
-    ASSIGN_OR_RETURN(std::vector<std::string> projection, ReadProjection(q, context));
+    ASSIGN_OR_RETURN(std::vector<internal::Path> projection, ReadProjection(q, context));
     RETURN_IF_ERROR(context.CheckAllUsed());
     RETURN_IF_ERROR(s.OpenTable(call, *table));
 
@@ -92,10 +98,12 @@ struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
     std::shared_lock<std::shared_mutex> lock(table->mu);
     if (table->deleted) return ResourceNotFound("Requested resource not found");
     out.StartObject();
-    if (const std::string* stored = FindItem(*table, key)) {
+    const std::string* stored = FindItem(*table, key);
+    if (stored) {
       out.Key("Item");
       WriteItem(out, *stored, projection);
     }
+    WriteItemCapacity(out, q, ReadUnits(StoredSize(stored), q.consistent_read));
     out.EndObject();
     return core::Status();
   }
@@ -110,8 +118,9 @@ core::Status RunGetItem(Service& s, const kms::CallContext& call, const rapidjso
 
 struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
+  using Request = ItemRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     return core::Status();
   }
@@ -128,7 +137,7 @@ struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
     ASSIGN_OR_RETURN(bool return_old, ReadReturnAllOld(request));
     ASSIGN_OR_RETURN(bool old_on_failure, ReadReturnOldOnFailure(request));
     RETURN_IF_ERROR(s.OpenTable(call, *table));
-    return ConditionalWrite(s, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
+    return ConditionalWrite(s, q, *table, KeyOf(table->definition, *key_value), "", 0, condition, return_old,
                             old_on_failure, out);
   }
 };

@@ -16,32 +16,54 @@ using partiql::Condition;
 using partiql::Path;
 using partiql::Value;
 
-// The top-level `name = value` equalities of a WHERE's AND chain.
-void CollectEqualities(const Condition& c, std::map<std::string, const Value*>& out) {
-  if (c.kind == Condition::Kind::kAnd) {
-    for (const Condition& child : c.children) CollectEqualities(child, out);
-    return;
-  }
-  if (c.kind != Condition::Kind::kCompare || c.op != "=") return;
+// The value `c` compares `name` equal to (`name = v` or `v = name`), or null.
+const Value* EqualityValue(const Condition& c, const std::string& name) {
+  if (c.kind != Condition::Kind::kCompare || c.op != "=") return nullptr;
   for (int side = 0; side < 2; ++side) {
     const partiql::Operand& path = c.operands[side];
     const partiql::Operand& value = c.operands[1 - side];
-    if (path.is_path && !value.is_path && path.path.size() == 1 && path.path[0].index < 0) {
-      out.emplace(path.path[0].name, &value.value);
-    }
+    if (path.is_path && !value.is_path && path.path.size() == 1 && path.path[0].name == name) return &value.value;
   }
+  return nullptr;
 }
 
-size_t CountConjuncts(const Condition& c) {
-  if (c.kind != Condition::Kind::kAnd) return 1;
-  return CountConjuncts(c.children[0]) + CountConjuncts(c.children[1]);
+// The conditions of a WHERE's top-level AND chain.
+void Conjuncts(const Condition& c, std::vector<const Condition*>& out) {
+  if (c.kind != Condition::Kind::kAnd) {
+    out.push_back(&c);
+    return;
+  }
+  for (const Condition& child : c.children) Conjuncts(child, out);
+}
+
+// The top-level `name = value` equalities of a WHERE's AND chain, first one kept.
+std::map<std::string, const Value*> Equalities(const std::vector<const Condition*>& conjuncts) {
+  std::map<std::string, const Value*> out;
+  for (const Condition* c : conjuncts) {
+    for (const partiql::Operand& o : c->operands) {
+      if (!o.is_path || o.path.size() != 1) continue;
+      if (const Value* v = EqualityValue(*c, o.path[0].name)) out.emplace(o.path[0].name, v);
+    }
+  }
+  return out;
+}
+
+// Whether a path of `c` starts at a key attribute of the table.
+bool NamesKeyAttribute(const Condition& c, const TableDefinition& d) {
+  for (const Condition& child : c.children) {
+    if (NamesKeyAttribute(child, d)) return true;
+  }
+  for (const partiql::Operand& o : c.operands) {
+    if (o.is_path && (o.path[0].name == d.hash_name || o.path[0].name == d.range_name)) return true;
+  }
+  return false;
 }
 
 // An item operation's request under construction: the statement's names and
 // values become ExpressionAttributeNames / Values placeholders.
-class ItemRequest {
+class StatementRequest {
  public:
-  ItemRequest(const std::string& table, const rapidjson::Value* parameters) : parameters_(parameters) {
+  StatementRequest(const std::string& table, const rapidjson::Value* parameters) : parameters_(parameters) {
     doc_.SetObject();
     names_.SetObject();
     values_.SetObject();
@@ -193,7 +215,7 @@ class ItemRequest {
 
 // The Key of an UPDATE, DELETE or key-only SELECT: an equality on every key
 // attribute in the WHERE's top-level ANDs.
-core::StatusOr<rapidjson::Value> KeyOfWhere(ItemRequest& request, const TableDefinition& d,
+core::StatusOr<rapidjson::Value> KeyOfWhere(StatementRequest& request, const TableDefinition& d,
                                             const std::map<std::string, const Value*>& equalities) {
   rapidjson::Value key(rapidjson::kObjectType);
   for (const std::string* name : {&d.hash_name, &d.range_name}) {
@@ -208,7 +230,7 @@ core::StatusOr<rapidjson::Value> KeyOfWhere(ItemRequest& request, const TableDef
   return key;
 }
 
-ItemCall Planned(ItemCall::Kind kind, ItemRequest& request) {
+ItemCall Planned(ItemCall::Kind kind, StatementRequest& request) {
   ItemCall planned;
   planned.kind = kind;
   planned.request = std::move(request.Finish());
@@ -240,9 +262,10 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
   const partiql::Statement& st = *c.statement;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, st.table));
   const TableDefinition& d = table->definition;
-  ItemRequest request(st.table, c.parameters);
-  std::map<std::string, const Value*> equalities;
-  if (st.has_where) CollectEqualities(st.where, equalities);
+  StatementRequest request(st.table, c.parameters);
+  std::vector<const Condition*> conjuncts;
+  if (st.has_where) Conjuncts(st.where, conjuncts);
+  const std::map<std::string, const Value*> equalities = Equalities(conjuncts);
   if (c.return_old_on_failure) request.Set("ReturnValuesOnConditionCheckFailure", *c.return_old_on_failure);
   if (!st.returning.empty()) request.Set("ReturnValues", st.returning);
 
@@ -258,20 +281,41 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
         request.Set("Key", std::move(key));
         return Planned(ItemCall::Kind::kGetItem, request);
       }
-      if (st.has_where) {
-        ASSIGN_OR_RETURN(std::string filter, request.ConditionText(st.where));
-        request.Set("FilterExpression", filter);
-      }
       if (c.limit) request.Set("Limit", rapidjson::Value(*c.limit));
       if (c.start_key) {
         rapidjson::Value start_key;
         start_key.CopyFrom(*c.start_key, request.alloc());
         request.Set("ExclusiveStartKey", std::move(start_key));
       }
-      auto partition = equalities.find(d.hash_name);
-      if (partition == equalities.end()) return Planned(ItemCall::Kind::kScan, request);
-      ASSIGN_OR_RETURN(std::string value, request.Placeholder(*partition->second));
+      // A Query when one conjunct is pk = v and no other names a key
+      // attribute (a Query's filter may not); otherwise a Scan filtered by
+      // the whole WHERE.
+      const Condition* partition = nullptr;
+      std::vector<const Condition*> rest;
+      bool rest_names_key = false;
+      for (const Condition* conjunct : conjuncts) {
+        if (!partition && EqualityValue(*conjunct, d.hash_name)) {
+          partition = conjunct;
+        } else {
+          rest.push_back(conjunct);
+          rest_names_key = rest_names_key || NamesKeyAttribute(*conjunct, d);
+        }
+      }
+      if (!partition || rest_names_key) {
+        if (st.has_where) {
+          ASSIGN_OR_RETURN(std::string filter, request.ConditionText(st.where));
+          request.Set("FilterExpression", filter);
+        }
+        return Planned(ItemCall::Kind::kScan, request);
+      }
+      ASSIGN_OR_RETURN(std::string value, request.Placeholder(*EqualityValue(*partition, d.hash_name)));
       request.Set("KeyConditionExpression", request.Name(d.hash_name) + " = " + value);
+      std::string filter;
+      for (const Condition* conjunct : rest) {
+        ASSIGN_OR_RETURN(std::string text, request.ConditionText(*conjunct));
+        filter += (filter.empty() ? "" : " AND ") + text;
+      }
+      if (!filter.empty()) request.Set("FilterExpression", filter);
       return Planned(ItemCall::Kind::kQuery, request);
     }
     case partiql::Statement::Kind::kInsert: {
@@ -300,7 +344,7 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
       ASSIGN_OR_RETURN(rapidjson::Value key, KeyOfWhere(request, d, equalities));
       const size_t key_count = d.range_name.empty() ? 1 : 2;
       request.Set("Key", std::move(key));
-      if (CountConjuncts(st.where) > key_count) {
+      if (conjuncts.size() > key_count) {
         ASSIGN_OR_RETURN(std::string where, request.ConditionText(st.where));
         request.Set("ConditionExpression", "attribute_not_exists(" + request.Name(d.hash_name) + ") OR " + where);
       }

@@ -2,8 +2,9 @@
 // DynamoDB performs for it, through that operation's own Read and Execute
 // (item_ops.h), so every validation, the write path and encryption at rest
 // are the item calls':
-//   SELECT with pk = v in its top-level ANDs: a Query on pk with the whole
-//          WHERE as FilterExpression; otherwise a Scan (WHERE as filter);
+//   SELECT with pk = v in its top-level ANDs and no other of them naming a
+//          key attribute: a Query on pk filtered by the others; otherwise a
+//          Scan filtered by the WHERE;
 //          a key-only SELECT (batches): a GetItem on the full key
 //   INSERT: a PutItem conditioned on attribute_not_exists(pk); a taken key
 //          gives DuplicateItemException

@@ -1,44 +1,185 @@
-// Query and Scan.
+// Query and Scan (reference: dynamodb-data-plane.md section 4): pages of at
+// most Limit items or 1 MB read, FilterExpression applied after reading,
+// Select, ProjectionExpression, parallel Scan segments, ConsumedCapacity.
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
 
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
+#include "ddb/ops/capacity.h"
 #include "ddb/ops/item_common.h"
 #include "ddb/ops/item_ops.h"
+#include "ddb/scan_segment.h"
 
 namespace kmslab::ddb::ops {
 
 namespace {
 
+// A page stops once the items read reach this much item size (before the filter).
+constexpr int64_t kMaxPageBytes = 1024 * 1024;
+constexpr int64_t kMaxTotalSegments = 1000000;
+
+enum class Select { kAllAttributes, kSpecificAttributes, kCount };
+
+// The members Query and Scan check before authorization: Smithy shape
+// errors (aggregated, "2 validation errors detected: a; b"), then
+// ReturnConsumedCapacity, then Select against ProjectionExpression, then
+// (Scan) Segment against TotalSegments.
+struct PageRequest : TableRequest {
+  int64_t limit = INT64_MAX;
+  Select select = Select::kAllAttributes;
+  CapacityReport capacity = CapacityReport::kNone;
+  bool consistent_read = false;
+  std::optional<int64_t> segment, total_segments;  // Scan only; both or neither
+};
+
+// Collects shape constraint violations in member order.
+class ShapeErrors {
+ public:
+  void Add(std::string violation) { violations_.push_back(std::move(violation)); }
+  void AddValue(const std::string& value, const char* field, const std::string& constraint) {
+    Add("Value '" + value + "' at '" + field + "' failed to satisfy constraint: " + constraint);
+  }
+  core::Status Status() const {
+    if (violations_.empty()) return core::Status();
+    std::string text = std::to_string(violations_.size()) +
+                       (violations_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+    for (size_t i = 0; i < violations_.size(); ++i) text += (i > 0 ? "; " : "") + violations_[i];
+    return ValidationError(text);
+  }
+
+ private:
+  std::vector<std::string> violations_;
+};
+
+core::StatusOr<std::optional<int64_t>> OptionalInteger(const rapidjson::Value& body, const char* member) {
+  const rapidjson::Value* v = FindMember(body, member);
+  if (!v) return std::optional<int64_t>();
+  if (!v->IsInt64()) return SerializationError(std::string("Unexpected value type for ") + member);
+  return std::optional<int64_t>(v->GetInt64());
+}
+
+// Limit; Query prints its violation without the value ("Value at 'Limit'"), Scan with it.
+core::Status ReadLimit(const rapidjson::Value& body, bool is_query, PageRequest& q, ShapeErrors& errors) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, OptionalInteger(body, "Limit"));
+  if (!limit) return core::Status();
+  if (*limit >= 1) {
+    q.limit = *limit;
+  } else if (is_query) {
+    errors.Add("Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+  } else {
+    errors.AddValue(std::to_string(*limit), "limit", "Member must have value greater than or equal to 1");
+  }
+  return core::Status();
+}
+
+// Select's enum; the value itself is checked against the projection later.
+core::StatusOr<std::optional<std::string>> ReadSelect(const rapidjson::Value& body, ShapeErrors& errors) {
+  ASSIGN_OR_RETURN(std::optional<std::string> select, OptionalString(body, "Select"));
+  if (select && *select != "ALL_ATTRIBUTES" && *select != "ALL_PROJECTED_ATTRIBUTES" &&
+      *select != "SPECIFIC_ATTRIBUTES" && *select != "COUNT") {
+    errors.AddValue(*select, "select",
+                    "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, "
+                    "ALL_PROJECTED_ATTRIBUTES]");
+  }
+  return select;
+}
+
+// Select against ProjectionExpression or AttributesToGet (IndexName is not supported, so
+// ALL_PROJECTED_ATTRIBUTES never applies). Query's texts carry "1 validation
+// error detected: ", Scan's are bare, as DynamoDB sends them.
+core::Status CheckSelect(const rapidjson::Value& body, const std::optional<std::string>& select, bool is_query,
+                         PageRequest& q) {
+  const std::string prefix = is_query ? "1 validation error detected: " : "";
+  const bool projected = FindMember(body, "ProjectionExpression") || FindMember(body, "AttributesToGet");
+  if (select == "ALL_PROJECTED_ATTRIBUTES") {
+    return ValidationError(prefix + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  }
+  if (select == "SPECIFIC_ATTRIBUTES" && !projected) {
+    return ValidationError(prefix +
+                           "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
+                           "SPECIFIC_ATTRIBUTES");
+  }
+  if (select == "ALL_ATTRIBUTES" && projected) {
+    return ValidationError(prefix + "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
+  }
+  if (select == "COUNT" && projected) {
+    return ValidationError(prefix + "Cannot specify the ProjectionExpression when choosing to get only the Count");
+  }
+  q.select = select == "COUNT" ? Select::kCount : projected ? Select::kSpecificAttributes : Select::kAllAttributes;
+  return core::Status();
+}
+
+core::Status ReadSegments(const rapidjson::Value& body, PageRequest& q, ShapeErrors& errors) {
+  ASSIGN_OR_RETURN(q.total_segments, OptionalInteger(body, "TotalSegments"));
+  ASSIGN_OR_RETURN(q.segment, OptionalInteger(body, "Segment"));
+  if (q.total_segments && *q.total_segments < 1) {
+    errors.AddValue(std::to_string(*q.total_segments), "totalSegments",
+                    "Member must have value greater than or equal to 1");
+  } else if (q.total_segments && *q.total_segments > kMaxTotalSegments) {
+    errors.AddValue(std::to_string(*q.total_segments), "totalSegments",
+                    "Member must have value less than or equal to 1000000");
+  }
+  if (q.segment && *q.segment < 0) {
+    errors.AddValue(std::to_string(*q.segment), "segment", "Member must have value greater than or equal to 0");
+  } else if (q.segment && *q.segment >= kMaxTotalSegments) {
+    errors.AddValue(std::to_string(*q.segment), "segment", "Member must have value less than or equal to 999999");
+  }
+  return core::Status();
+}
+
+core::Status CheckSegments(const PageRequest& q) {
+  if (q.segment && !q.total_segments) {
+    return ValidationError(
+        "The TotalSegments parameter is required but was not present in the request when Segment parameter is "
+        "present");
+  }
+  if (q.total_segments && !q.segment) {
+    return ValidationError(
+        "The Segment parameter is required but was not present in the request when parameter TotalSegments is "
+        "present");
+  }
+  if (q.segment && *q.segment >= *q.total_segments) {
+    return ValidationError(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+        std::to_string(*q.segment) + " is not less than TotalSegments: " + std::to_string(*q.total_segments));
+  }
+  return core::Status();
+}
+
+// Read for both operations after the table name; `is_query` selects Query's
+// members and texts.
+core::Status ReadPageRequest(const rapidjson::Value& body, bool is_query, PageRequest& q) {
+  ShapeErrors errors;
+  std::optional<std::string> select;
+  if (is_query) {
+    ASSIGN_OR_RETURN(select, ReadSelect(body, errors));
+    RETURN_IF_ERROR(ReadLimit(body, is_query, q, errors));
+  } else {
+    RETURN_IF_ERROR(ReadLimit(body, is_query, q, errors));
+    ASSIGN_OR_RETURN(select, ReadSelect(body, errors));
+  }
+  if (!is_query) RETURN_IF_ERROR(ReadSegments(body, q, errors));
+  RETURN_IF_ERROR(errors.Status());
+  ASSIGN_OR_RETURN(q.capacity, ReadCapacityReport(body));
+  ASSIGN_OR_RETURN(q.consistent_read, OptionalBool(body, "ConsistentRead"));
+  RETURN_IF_ERROR(CheckSelect(body, select, is_query, q));
+  return is_query ? core::Status() : CheckSegments(q);
+}
+
+// What Query and Scan parse against the table.
 struct ReadOptions {
   std::optional<Condition> filter;
-  std::vector<std::string> projection;
-  int64_t limit = INT64_MAX;
-  bool count_only = false;
+  std::vector<internal::Path> projection;
   const rapidjson::Value* start_key = nullptr;  // ExclusiveStartKey
 };
 
-// The members Query and Scan share.
 core::StatusOr<ReadOptions> ReadCommon(const TableRequest& q, const TableDefinition& d, ExpressionContext& context) {
-  const rapidjson::Value& request = *q.body;
   ReadOptions o;
   ASSIGN_OR_RETURN(o.filter, ReadCondition(q, "FilterExpression", context));
   ASSIGN_OR_RETURN(o.projection, ReadProjection(q, context));
-  if (const rapidjson::Value* v = FindMember(request, "Limit")) {
-    if (!v->IsInt64()) return SerializationError("Unexpected value type for Limit");
-    if (v->GetInt64() < 1) {
-      return ValidationError("1 validation error detected: Value '" + std::to_string(v->GetInt64()) +
-                             "' at 'limit' failed to satisfy constraint: Member must have value greater than or "
-                             "equal to 1");
-    }
-    o.limit = v->GetInt64();
-  }
-  ASSIGN_OR_RETURN(std::optional<std::string> select, OptionalString(request, "Select"));
-  if (select && *select != "ALL_ATTRIBUTES" && *select != "COUNT") {
-    return ValidationError("kmslab supports Select ALL_ATTRIBUTES and COUNT only");
-  }
-  o.count_only = select && *select == "COUNT";
-  ASSIGN_OR_RETURN(o.start_key, OptionalObject(request, "ExclusiveStartKey"));
+  ASSIGN_OR_RETURN(o.start_key, OptionalObject(*q.body, "ExclusiveStartKey"));
   if (o.start_key) {
     core::Status valid = ValidateKey(d, *o.start_key);
     if (!valid.ok()) return ValidationError("The provided starting key is invalid: " + valid.message());
@@ -46,30 +187,29 @@ core::StatusOr<ReadOptions> ReadCommon(const TableRequest& q, const TableDefinit
   return o;
 }
 
-// Collects matching items page by page and writes the response.
-class Results {
+// One page: reads stored items until Limit or 1 MB, filters them, and writes
+// the response.
+class Page {
  public:
-  Results(const TableDefinition& d, const ReadOptions& o) : d_(d), o_(o) {}
+  Page(const Table& table, const PageRequest& q, const ReadOptions& o) : table_(table), q_(q), o_(o) {}
 
-  // False once the page is full.
-  bool Add(const std::string& json) {
-    if (scanned_ == o_.limit) {
-      return false;
-    }
+  // Reads one stored item (JSON text); false once the page is full with it.
+  bool Read(const std::string& json) {
+    rapidjson::Document item;
+    item.Parse(json.data(), json.size());
     ++scanned_;
+    bytes_ += ItemSizeBytes(item);
     last_ = &json;
-    if (o_.filter) {
-      rapidjson::Document item;
-      item.Parse(json.data(), json.size());
-      if (!o_.filter->Evaluate(&item)) return true;
-    }
-    matched_.push_back(&json);
-    return true;
+    if (!o_.filter || o_.filter->Evaluate(&item)) matched_.push_back(&json);
+    stopped_ = scanned_ >= q_.limit || bytes_ >= kMaxPageBytes;
+    return !stopped_;
   }
-  // Ends the page; `more` when items remain after the last one added.
-  void Write(JsonWriter& out, bool more) const {
+
+  // A page that stopped on Limit or 1 MB carries LastEvaluatedKey, the key of
+  // the last item read, even when nothing follows it.
+  void Write(JsonWriter& out) const {
     out.StartObject();
-    if (!o_.count_only) {
+    if (q_.select != Select::kCount) {
       out.Key("Items");
       out.StartArray();
       for (const std::string* json : matched_) WriteItem(out, *json, o_.projection);
@@ -79,17 +219,24 @@ class Results {
     out.Int64(static_cast<int64_t>(matched_.size()));
     out.Key("ScannedCount");
     out.Int64(scanned_);
-    if (more && last_) {
+    if (stopped_) {
       out.Key("LastEvaluatedKey");
-      WriteItemKey(out, d_, *last_);
+      WriteItemKey(out, table_.definition, *last_);
+    }
+    if (q_.capacity != CapacityReport::kNone) {
+      out.Key("ConsumedCapacity");
+      WriteConsumedCapacity(out, q_.capacity, q_.table, ReadUnits(bytes_, q_.consistent_read));
     }
     out.EndObject();
   }
 
  private:
-  const TableDefinition& d_;
+  const Table& table_;
+  const PageRequest& q_;
   const ReadOptions& o_;
   int64_t scanned_ = 0;
+  int64_t bytes_ = 0;
+  bool stopped_ = false;
   const std::string* last_ = nullptr;
   std::vector<const std::string*> matched_;
 };
@@ -98,9 +245,11 @@ class Results {
 
 struct QueryOp : FineGrainedTableOp<QueryConditionKeys> {
   static constexpr const char* kName = "Query";
+  using Request = PageRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
     RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName"}, kName));
+    RETURN_IF_ERROR(ReadPageRequest(body, /*is_query=*/true, q));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
@@ -118,12 +267,21 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
   ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(q, "KeyConditionExpression"));
-  if (!text) return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  if (!text) {
+    return ValidationError(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  }
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
   ASSIGN_OR_RETURN(KeyCondition condition, ParseKeyCondition(*text, context, d.hash_name, d.range_name));
   ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   RETURN_IF_ERROR(q.legacy.CheckQueryFilterKeys(d.hash_name, d.range_name));
+  for (const std::string& name : options.filter ? options.filter->TopLevelNames() : std::vector<std::string>()) {
+    if (name == d.hash_name || name == d.range_name) {
+      return ValidationError("Filter Expression can only contain non-primary key attributes: Primary key attribute: " +
+                             name);
+    }
+  }
   const core::Status type_mismatch =
       ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
   if (TypeOf(*condition.partition_value) != d.TypeOf(d.hash_name)) return type_mismatch;
@@ -135,29 +293,33 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
     if (!v->IsBool()) return SerializationError("Unexpected value type for ScanIndexForward");
     forward = v->GetBool();
   }
-  if (options.start_key && KeyBytes((*options.start_key)[d.hash_name.c_str()]) != KeyBytes(*condition.partition_value)) {
-    return ValidationError("The provided starting key is outside query boundaries based on provided conditions");
+  if (options.start_key) {
+    if (KeyBytes((*options.start_key)[d.hash_name.c_str()]) != KeyBytes(*condition.partition_value)) {
+      return ValidationError("The provided starting key is outside query boundaries based on provided conditions");
+    }
+    if (!d.range_name.empty() && !condition.SortMatches((*options.start_key)[d.range_name.c_str()])) {
+      return ValidationError("The provided starting key does not match the range key predicate");
+    }
   }
   RETURN_IF_ERROR(s.OpenTable(call, *table));
 
   std::shared_lock<std::shared_mutex> lock(table->mu);
-  Results results(d, options);
-  bool more = false;
+  if (table->deleted) return ResourceNotFound("Requested resource not found");
+  Page page(*table, q, options);
   auto part = table->partitions.find(KeyBytes(*condition.partition_value));
   if (part != table->partitions.end()) {
     std::optional<SortKey> after;
     if (options.start_key) after = KeyOf(d, *options.start_key).sort;
     SortKeyLess less;
+    // False once the page is full.
     auto visit = [&](const SortKey& sort, const std::string& json) {
       if (after && (forward ? !less(*after, sort) : !less(sort, *after))) return true;  // up to the start key
-      rapidjson::Document item;
-      item.Parse(json.data(), json.size());
-      if (!d.range_name.empty() && !condition.SortMatches(item[d.range_name.c_str()])) return true;
-      if (!results.Add(json)) {
-        more = true;
-        return false;
+      if (!d.range_name.empty()) {
+        rapidjson::Document item;
+        item.Parse(json.data(), json.size());
+        if (!condition.SortMatches(item[d.range_name.c_str()])) return true;
       }
-      return true;
+      return page.Read(json);
     };
     if (forward) {
       for (const auto& [sort, json] : part->second)
@@ -167,15 +329,17 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
         if (!visit(it->first, it->second)) break;
     }
   }
-  results.Write(out, more);
+  page.Write(out);
   return core::Status();
 }
 
 struct ScanOp : FineGrainedTableOp<ScanConditionKeys> {
   static constexpr const char* kName = "Scan";
+  using Request = PageRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
-    RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName", "Segment", "TotalSegments"}, kName));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));
+    RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName"}, kName));
+    RETURN_IF_ERROR(ReadPageRequest(body, /*is_query=*/false, q));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
@@ -197,26 +361,24 @@ core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& 
   RETURN_IF_ERROR(s.OpenTable(call, *table));
 
   std::shared_lock<std::shared_mutex> lock(table->mu);
-  Results results(d, options);
-  bool more = false;
-  // Partitions in key-byte order, items in sort-key order: a stable order to page through.
+  if (table->deleted) return ResourceNotFound("Requested resource not found");
+  Page page(*table, q, options);
+  // Partitions in key-byte order, items in sort-key order: a stable order to
+  // page through. A segment reads only its partitions (scan_segment.h).
   auto part = table->partitions.begin();
   std::optional<ItemKey> after;
   if (options.start_key) {
     after = KeyOf(d, *options.start_key);
     part = table->partitions.lower_bound(after->partition);
   }
-  for (; part != table->partitions.end() && !more; ++part) {
+  bool full = false;
+  for (; part != table->partitions.end() && !full; ++part) {
+    if (q.segment && SegmentOf(part->first, *q.total_segments) != *q.segment) continue;
     auto it = part->second.begin();
     if (after && part->first == after->partition) it = part->second.upper_bound(after->sort);
-    for (; it != part->second.end(); ++it) {
-      if (!results.Add(it->second)) {
-        more = true;
-        break;
-      }
-    }
+    for (; it != part->second.end() && !full; ++it) full = !page.Read(it->second);
   }
-  results.Write(out, more);
+  page.Write(out);
   return core::Status();
 }
 

@@ -16,7 +16,7 @@ struct Get {
   std::string table_name;  // or its ARN
   const rapidjson::Value* body = nullptr;  // the Get's object
   const rapidjson::Value* key = nullptr;
-  std::vector<std::string> projection;
+  std::vector<internal::Path> projection;
   std::shared_ptr<Table> table;
   ItemKey item_key;
 };

@@ -59,12 +59,12 @@ void WriteAttributes(JsonWriter& out, ReturnValues mode, const std::optional<Upd
 
 struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
   static constexpr const char* kName = "UpdateItem";
-  struct Request : TableRequest {
+  struct Request : ItemRequest {
     ReturnValues mode = ReturnValues::kNone;
     bool old_on_failure = false;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemRequest(body, q));
     q.legacy_error = TranslateLegacyParameters(kName, body, q.legacy);
     ASSIGN_OR_RETURN(q.mode, ReadReturnValues(body));
     ASSIGN_OR_RETURN(q.old_on_failure, ReadReturnOldOnFailure(body));
@@ -117,6 +117,7 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
   RETURN_IF_ERROR(AwaitWrite(s, ticket));
   out.StartObject();
   WriteAttributes(out, mode, update, old_json, item);
+  WriteItemCapacity(out, q, WriteUnits(std::max(ItemSizeBytes(item), StoredSize(old_json.empty() ? nullptr : &old_json))));
   out.EndObject();
   return core::Status();
 }
