@@ -9,8 +9,8 @@ namespace {
 
 // A ValidationException (ddb/errors.h is not part of this pure library).
 core::Status Malformed(std::string_view why) {
-  return core::Status(core::Code::kInvalidArgument, "Statement wasn't well formed, can't be processed: " + std::string(why),
-                      "ValidationException");
+  return core::Status(core::Code::kInvalidArgument,
+                      "Statement wasn't well formed, can't be processed: " + std::string(why), "ValidationException");
 }
 
 struct Token {

@@ -217,7 +217,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
     CHECK(s.sink.calls.back() == op);
   }
   // The same requests are good ones: the root user gets them done.
-  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
+                         "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
                          "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
                          "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);

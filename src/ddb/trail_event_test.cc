@@ -103,7 +103,8 @@ TEST_CASE("a PartiQL event names the tables of its statements once each") {
   REQUIRE(single.resources.size() == 1);
   CHECK(single.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
   const rapidjson::Document batch = Json(
-      R"({"Statements":[{"Statement":"DELETE FROM music WHERE pk = 'a'"},{"Statement":"DELETE FROM books WHERE id = 1"},)"
+      R"({"Statements":[{"Statement":"DELETE FROM music WHERE pk = 'a'"},)"
+      R"({"Statement":"DELETE FROM books WHERE id = 1"},)"
       R"({"Statement":"DELETE FROM music WHERE pk = 'b'"},{"Statement":"not a statement"}]})");
   const audit::EventInput many = CallEvent("BatchExecuteStatement", call, &batch, core::Status(), "");
   REQUIRE(many.resources.size() == 2);

@@ -127,8 +127,10 @@ class PartiqlTest(DdbCase):
         self.assertEqual(r[2], {"Error": {
             "Code": "ValidationError",
             "Message": "Where clause does not contain a mandatory equality on all key attributes"}})
-        self.assertEqual(r[3], {"Error": {"Code": "ValidationError", "Message": MALFORMED + "Unexpected end of statement"}})
-        self.assertDdbError("ValidationException", "Read and write requests together in the same batch is not supported.",
+        self.assertEqual(r[3], {"Error": {"Code": "ValidationError",
+                                          "Message": MALFORMED + "Unexpected end of statement"}})
+        self.assertDdbError("ValidationException",
+                            "Read and write requests together in the same batch is not supported.",
                             self.ddb.batch_execute_statement, Statements=[
                                 {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'b'"},
                                 {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'b'"}])

@@ -67,7 +67,8 @@ struct TransactGetItemsOp {
 };
 KMSLAB_DDB_OPERATION(TransactGetItems);
 
-core::Status RunTransactGetItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+core::Status RunTransactGetItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
+                                 JsonWriter& out) {
   TransactGetItemsOp::Request request;
   RETURN_IF_ERROR(TransactGetItemsOp::Read(body, request));
   return TransactGetItemsOp::Execute(s, call, request, out);

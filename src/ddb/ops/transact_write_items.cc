@@ -132,7 +132,8 @@ struct TransactWriteItemsOp {
 };
 KMSLAB_DDB_OPERATION(TransactWriteItems);
 
-core::Status RunTransactWriteItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+core::Status RunTransactWriteItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
+                                   JsonWriter& out) {
   TransactWriteItemsOp::Request request;
   RETURN_IF_ERROR(TransactWriteItemsOp::Read(body, request));
   return TransactWriteItemsOp::Execute(s, call, request, out);
