@@ -31,6 +31,9 @@ Status TransactionInProgress() {
 Status ConditionalCheckFailed() {
   return Make(Code::kFailedPrecondition, "ConditionalCheckFailedException", "The conditional request failed");
 }
+Status DuplicateItem() {
+  return Make(Code::kAlreadyExists, "DuplicateItemException", "Duplicate primary key exists in table");
+}
 Status BackupNotFound(std::string_view arn) {
   return Make(Code::kNotFound, "BackupNotFoundException", "Backup not found: " + std::string(arn));
 }

@@ -18,6 +18,8 @@ core::Status AccessDenied(std::string message);
 core::Status InternalServerError(std::string message);
 core::Status LimitExceeded(std::string message);
 core::Status ConditionalCheckFailed();
+// PartiQL INSERT of an item whose key is taken.
+core::Status DuplicateItem();
 core::Status BackupNotFound(std::string_view backup_arn);
 core::Status TableNotFound(std::string_view table_name);
 core::Status TableAlreadyExists(std::string_view table_name);

@@ -15,6 +15,7 @@ namespace kmslab::ddb {
 using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, Plan&, JsonWriter&);
 
 #define KMSLAB_DDB_OPERATIONS(X) \
+  X(BatchExecuteStatement)       \
   X(BatchGetItem)                \
   X(BatchWriteItem)              \
   X(CreateBackup)                \
@@ -24,6 +25,8 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(DeleteTable)                 \
   X(DescribeBackup)              \
   X(DescribeTable)               \
+  X(ExecuteStatement)            \
+  X(ExecuteTransaction)          \
   X(GetItem)                     \
   X(ListBackups)                 \
   X(ListTables)                  \

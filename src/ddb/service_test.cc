@@ -168,6 +168,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
   const std::string backup_arn = doc["BackupDetails"]["BackupArn"].GetString();
   const std::string on_backup = R"({"BackupArn":")" + backup_arn + R"("})";
   const std::map<std::string, std::string> requests = {
+      {"BatchExecuteStatement", R"({"Statements":[{"Statement":"SELECT * FROM music WHERE pk = 'k1'"}]})"},
       {"BatchGetItem", R"({"RequestItems":{"music":{"Keys":[{"pk":{"S":"k1"}}]}}})"},
       {"BatchWriteItem", R"({"RequestItems":{"music":[{"PutRequest":{"Item":{"pk":{"S":"k2"}}}}]}})"},
       {"CreateBackup", R"({"TableName":"music","BackupName":"again"})"},
@@ -179,6 +180,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"DeleteTable", R"({"TableName":"music"})"},
       {"DescribeBackup", on_backup},
       {"DescribeTable", R"({"TableName":"music"})"},
+      {"ExecuteStatement", R"({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"k1"}]})"},
+      {"ExecuteTransaction", R"({"TransactStatements":[{"Statement":"UPDATE music SET plays = 2 WHERE pk = 'k1'"}]})"},
       {"GetItem", kGet},
       {"ListBackups", "{}"},
       {"ListTables", "{}"},
@@ -214,7 +217,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
     CHECK(s.sink.calls.back() == op);
   }
   // The same requests are good ones: the root user gets them done.
-  for (const char* op : {"GetItem", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+  for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
+                         "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
                          "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
                          "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);
@@ -258,6 +262,81 @@ TEST_CASE("BatchGetItem answers at most 16 MB and hands the rest back as Unproce
   again.Parse(second.body.data(), second.body.size());
   CHECK(again["Responses"]["music"].Size() == 5);
   CHECK(again["UnprocessedKeys"].ObjectEmpty());
+}
+
+// ExecuteStatement of `statement`, with Parameters `parameters_json` ("" for none).
+Reply Execute(Stack& s, const std::string& statement, const std::string& parameters_json = "") {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("Statement");
+  w.String(statement.c_str());
+  w.EndObject();
+  std::string body(buffer.GetString(), buffer.GetSize());
+  if (!parameters_json.empty()) body.insert(body.size() - 1, ",\"Parameters\":" + parameters_json);
+  return s.Ddb("ExecuteStatement", body);
+}
+
+TEST_CASE("PartiQL statements run as the item operations, with their validations and no partial writes") {
+  Stack s;
+  s.CreateTable(s.CreateKey());
+  struct Case {
+    const char* statement;
+    const char* parameters;
+    const char* error;  // the aws_type, "" for success
+    const char* body;   // the response ("" to skip) or the error's message
+  };
+  const Case cases[] = {
+      {"INSERT INTO music VALUE {'pk': 'a', 'n': 1, 'b': ?, 'bs': <<?, ?>>, 'm': {'l': [1, 'x', null]}}",
+       R"([{"B":"AAE="},{"B":"AQ=="},{"B":"Ag=="}])", "", R"({"Items":[]})"},
+      {"SELECT * FROM music WHERE pk = 'a'", "", "",
+       R"({"Items":[{"pk":{"S":"a"},"n":{"N":"1"},"b":{"B":"AAE="},"bs":{"BS":["AQ==","Ag=="]},)"
+       R"("m":{"M":{"l":{"L":[{"N":"1"},{"S":"x"},{"NULL":true}]}}}}]})"},
+      {"SELECT m.l[1], n FROM music WHERE n IN [1, 2] AND begins_with(pk, 'a') AND m.l[0] BETWEEN 0 AND 5", "",
+       "", R"({"Items":[{"m":{"M":{"l":{"L":[{"S":"x"}]}}},"n":{"N":"1"}}]})"},
+      {"SELECT pk FROM music WHERE NOT (n <> 1) OR x IS NOT MISSING", "", "", R"({"Items":[{"pk":{"S":"a"}}]})"},
+      {"SELECT pk FROM music WHERE pk = 'a' AND begins_with(pk, 'a') AND n = 1", "", "",
+       R"({"Items":[{"pk":{"S":"a"}}]})"},
+      {"INSERT INTO music VALUE {'pk': 'a'}", "", "DuplicateItemException", "Duplicate primary key exists in table"},
+      {"INSERT INTO music VALUE {'n': 1}", "", "ValidationException",
+       "One or more parameter values were invalid: Missing the key pk in the item"},
+      {"INSERT INTO music VALUE {'pk': 1}", "", "ValidationException",
+       "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"},
+      {"INSERT INTO music VALUE {'pk': 'c', 's': <<1, 'x'>>}", "", "ValidationException",
+       "Statement wasn't well formed, can't be processed: Set elements must all be strings, all numbers or all "
+       "binary"},
+      {"INSERT INTO music VALUE {'pk': 'c', 'n': 1e999}", "", "ValidationException", ""},
+      {"UPDATE music SET pk = 'b' WHERE pk = 'a'", "", "ValidationException",
+       "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"},
+      {"UPDATE music SET n = 2 WHERE pk = 'a' AND n = 5", "", "ConditionalCheckFailedException",
+       "The conditional request failed"},
+      {"UPDATE music REMOVE m SET n = ? WHERE pk = 'a'", R"([{"N":"2"}])", "", R"({"Items":[]})"},
+      {"SELECT * FROM music WHERE pk = ?", R"([{"S":"a"}])", "",
+       R"({"Items":[{"pk":{"S":"a"},"n":{"N":"2"},"b":{"B":"AAE="},"bs":{"BS":["AQ==","Ag=="]}}]})"},
+      {"SELECT * FROM music WHERE pk = ?", R"([{"S":"a"},{"S":"b"}])", "ValidationException",
+       "Number of parameters in request and statement don't match."},
+      {"SELECT * FROM music WHERE pk = ?", R"([{"Q":"a"}])", "ValidationException", ""},
+      {"SELECT * FROM music WHERE pk = 1", "", "ValidationException",
+       "One or more parameter values were invalid: Condition parameter type does not match schema type"},
+      {"DELETE FROM music WHERE n = 2", "", "ValidationException",
+       "Where clause does not contain a mandatory equality on all key attributes"},
+      {"DELETE FROM music WHERE pk = 'a' OR pk = 'b'", "", "ValidationException",
+       "Where clause does not contain a mandatory equality on all key attributes"},
+      {"DELETE FROM music WHERE pk = 'a' AND n = 2 RETURNING ALL OLD *", "", "",
+       R"({"Items":[{"pk":{"S":"a"},"n":{"N":"2"},"b":{"B":"AAE="},"bs":{"BS":["AQ==","Ag=="]}}]})"},
+      {"SELECT * FROM music", "", "", R"({"Items":[]})"},
+      {"SELECT * FROM nothing", "", "ResourceNotFoundException", "Requested resource not found"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.statement);
+    const Reply reply = Execute(s, c.statement, c.parameters);
+    CHECK(reply.status.aws_type() == c.error);
+    if (std::string(c.error).empty()) {
+      CHECK(reply.body == c.body);
+    } else if (!std::string(c.body).empty()) {
+      CHECK(reply.status.message() == c.body);
+    }
+  }
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ddb/partiql.h"
+
 namespace kmslab::ddb {
 
 namespace {
@@ -101,6 +103,24 @@ void WriteRedactedMembers(Writer& w, const rapidjson::Value& object, Level level
       w.EndObject();
     } else if (level == Level::kRequest && name == "RequestItems" && m.value.IsObject()) {
       WriteRequestItems(w, m.value);
+    } else if (name == "Statement" && m.value.IsString()) {
+      // PartiQL: the statement's shape, its literal values redacted.
+      const std::string redacted = partiql::Redact({m.value.GetString(), m.value.GetStringLength()});
+      w.String(redacted.data(), static_cast<rapidjson::SizeType>(redacted.size()));
+    } else if (level == Level::kRequest && (name == "Statements" || name == "TransactStatements") &&
+               m.value.IsArray()) {
+      // BatchExecuteStatement, ExecuteTransaction: each entry as a batch entry (Parameters redacted).
+      w.StartArray();
+      for (const rapidjson::Value& entry : m.value.GetArray()) {
+        if (entry.IsObject()) {
+          w.StartObject();
+          WriteRedactedMembers(w, entry, Level::kBatchEntry);
+          w.EndObject();
+        } else {
+          w.Null();
+        }
+      }
+      w.EndArray();
     } else if (m.value.IsObject() || m.value.IsArray()) {
       // PartiQL parameters hold values: the member is named, its content
       // left out.
@@ -174,6 +194,20 @@ std::vector<std::string> NamedTables(const rapidjson::Value& request) {
     for (const auto& table : items->value.GetObject()) {
       names.emplace_back(table.name.GetString(), table.name.GetStringLength());
     }
+  }
+  // PartiQL: the table each statement names.
+  std::vector<const rapidjson::Value*> statements = {&request};
+  for (const char* member : {"Statements", "TransactStatements"}) {
+    auto list = request.FindMember(member);
+    if (list == request.MemberEnd() || !list->value.IsArray()) continue;
+    for (const rapidjson::Value& entry : list->value.GetArray()) statements.push_back(&entry);
+  }
+  for (const rapidjson::Value* entry : statements) {
+    if (!entry->IsObject()) continue;
+    auto text = entry->FindMember("Statement");
+    if (text == entry->MemberEnd() || !text->value.IsString()) continue;
+    auto statement = partiql::Parse({text->value.GetString(), text->value.GetStringLength()});
+    if (statement.ok()) names.push_back(statement->table);
   }
   auto actions = request.FindMember("TransactItems");
   if (actions != request.MemberEnd() && actions->value.IsArray()) {

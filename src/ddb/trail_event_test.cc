@@ -35,6 +35,31 @@ TEST_CASE("a BatchGetItem is logged by table with its keys, its names and values
         R"j("expressionAttributeNames":"***(Redacted)","consistentRead":true}}})j");
 }
 
+TEST_CASE("PartiQL statements are logged with their shape, literal values and Parameters redacted") {
+  const rapidjson::Document one = Json(
+      R"j({"Statement":"INSERT INTO \"music\" VALUE {'pk': 'plaintext-marker-7f3a', 'n': 42, 'p': ?}",)j"
+      R"j("Parameters":[{"S":"plaintext-marker-7f3a"}],"ConsistentRead":true})j");
+  const std::string logged = TrailParameters("ExecuteStatement", one);
+  CHECK(logged ==
+        R"j({"statement":"INSERT INTO \"music\" VALUE {***(Redacted): ***(Redacted), ***(Redacted): ***(Redacted), )j"
+        R"j(***(Redacted): ?}","parameters":"***(Redacted)","consistentRead":true})j");
+  const rapidjson::Document batch = Json(
+      R"j({"Statements":[{"Statement":"SELECT * FROM music WHERE pk = 'plaintext-marker-7f3a'"},)j"
+      R"j({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"plaintext-marker-7f3a"}]}]})j");
+  const std::string batch_logged = TrailParameters("BatchExecuteStatement", batch);
+  CHECK(batch_logged == R"j({"statements":[{"statement":"SELECT * FROM music WHERE pk = ***(Redacted)"},)j"
+                        R"j({"statement":"SELECT * FROM music WHERE pk = ?","parameters":"***(Redacted)"}]})j");
+  const rapidjson::Document transaction = Json(
+      R"j({"TransactStatements":[{"Statement":"DELETE FROM music WHERE pk = 'plaintext-marker-7f3a'"}],)j"
+      R"j("ClientRequestToken":"t1"})j");
+  const std::string transaction_logged = TrailParameters("ExecuteTransaction", transaction);
+  CHECK(transaction_logged ==
+        R"j({"transactStatements":[{"statement":"DELETE FROM music WHERE pk = ***(Redacted)"}],)j"
+        R"j("clientRequestToken":"t1"})j");
+  CHECK(logged.find(kSecret) == std::string::npos);
+  CHECK(batch_logged.find(kSecret) == std::string::npos);
+}
+
 TEST_CASE("structures that are not a batch's are redacted at any depth, and nothing nests further") {
   // A RequestItems inside a write request, values where keys should be, a
   // table entry of the wrong type: all named, none of their values logged.
@@ -67,6 +92,29 @@ TEST_CASE("a batch's event names each of its tables as a resource and keeps no r
   REQUIRE(e.resources.size() == 2);
   CHECK(e.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
   CHECK(e.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
+}
+
+TEST_CASE("a PartiQL event names the tables of its statements once each") {
+  kms::CallContext call;
+  call.caller = iam::RootIdentity("111122223333");
+  call.region = "us-east-1";
+  const rapidjson::Document one = Json(R"({"Statement":"SELECT * FROM \"music\" WHERE pk = 'a'"})");
+  const audit::EventInput single = CallEvent("ExecuteStatement", call, &one, core::Status(), "");
+  REQUIRE(single.resources.size() == 1);
+  CHECK(single.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
+  const rapidjson::Document batch = Json(
+      R"({"Statements":[{"Statement":"DELETE FROM music WHERE pk = 'a'"},)"
+      R"({"Statement":"DELETE FROM books WHERE id = 1"},)"
+      R"({"Statement":"DELETE FROM music WHERE pk = 'b'"},{"Statement":"not a statement"}]})");
+  const audit::EventInput many = CallEvent("BatchExecuteStatement", call, &batch, core::Status(), "");
+  REQUIRE(many.resources.size() == 2);
+  CHECK(many.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/music");
+  CHECK(many.resources[1].second == "arn:aws:dynamodb:us-east-1:111122223333:table/books");
+  const rapidjson::Document transaction =
+      Json(R"({"TransactStatements":[{"Statement":"DELETE FROM orders WHERE pk = 'a'"}]})");
+  const audit::EventInput transacted = CallEvent("ExecuteTransaction", call, &transaction, core::Status(), "");
+  REQUIRE(transacted.resources.size() == 1);
+  CHECK(transacted.resources[0].second == "arn:aws:dynamodb:us-east-1:111122223333:table/orders");
 }
 
 TEST_CASE("transactions reach the trail as requestItems with keys and attribute names, never item values") {

@@ -224,6 +224,8 @@ class DynamoDbTrailTest(TrailCase):
                          ConditionExpression="attribute_not_exists(pk) OR secret <> :m",
                          ExpressionAttributeValues={":m": {"S": cls.MARKER + "-condition"}})
         cls.ddb.get_item(TableName="audited", Key={"pk": {"S": "k1"}}, ProjectionExpression="secret")
+        cls.ddb.execute_statement(Statement=f"INSERT INTO audited VALUE {{'pk': 'k2', 'secret': '{cls.MARKER}', "
+                                            "'other': ?}", Parameters=[{"S": cls.MARKER}])
         with self_raises_denied():
             cls.srv.ddb(harness.creds_of("app")).describe_table(TableName="audited")
 
@@ -269,6 +271,16 @@ class DynamoDbTrailTest(TrailCase):
         self.assertIs(get["readOnly"], True)
         with open(os.path.join(self.srv.data_dir, "trail.jsonl"), encoding="utf-8") as f:
             self.assertNotIn(self.MARKER, f.read())
+
+    def test_a_partiql_statement_keeps_its_shape_without_values(self):
+        e = self.one(eventName="ExecuteStatement")
+        self.assertDynamoDbEvent(e, "ExecuteStatement", data=True)
+        self.assertEqual(e["requestParameters"], {
+            "statement": "INSERT INTO audited VALUE {***(Redacted): ***(Redacted), ***(Redacted): ***(Redacted), "
+                         "***(Redacted): ?}",
+            "parameters": "***(Redacted)"})
+        self.assertIs(e["readOnly"], False)
+        self.assertEqual(e["kmslabDecision"]["effect"], "Allow")
 
     def test_a_denied_table_call_is_explained(self):
         e = self.one(eventName="DescribeTable")

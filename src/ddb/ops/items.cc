@@ -4,6 +4,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
+#include "ddb/ops/item_ops.h"
 
 namespace kmslab::ddb::ops {
 
@@ -67,6 +68,12 @@ struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(PutItem);
 
+core::Status RunPutItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  PutItemOp::Request request;
+  RETURN_IF_ERROR(PutItemOp::Read(body, request));
+  return PutItemOp::Execute(s, call, request, out);
+}
+
 struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
   struct Request : ItemRequest {
@@ -103,6 +110,12 @@ struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(GetItem);
 
+core::Status RunGetItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  GetItemOp::Request request;
+  RETURN_IF_ERROR(GetItemOp::Read(body, request));
+  return GetItemOp::Execute(s, call, request, out);
+}
+
 struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
   using Request = ItemRequest;
@@ -129,5 +142,11 @@ struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   }
 };
 KMSLAB_DDB_OPERATION(DeleteItem);
+
+core::Status RunDeleteItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  DeleteItemOp::Request request;
+  RETURN_IF_ERROR(DeleteItemOp::Read(body, request));
+  return DeleteItemOp::Execute(s, call, request, out);
+}
 
 }  // namespace kmslab::ddb::ops

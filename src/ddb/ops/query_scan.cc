@@ -9,6 +9,7 @@
 #include "ddb/operations.h"
 #include "ddb/ops/capacity.h"
 #include "ddb/ops/item_common.h"
+#include "ddb/ops/item_ops.h"
 #include "ddb/scan_segment.h"
 
 namespace kmslab::ddb::ops {
@@ -255,6 +256,12 @@ struct QueryOp : FineGrainedTableOp<QueryConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(Query);
 
+core::Status RunQuery(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  QueryOp::Request request;
+  RETURN_IF_ERROR(QueryOp::Read(body, request));
+  return QueryOp::Execute(s, call, request, out);
+}
+
 core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
@@ -338,6 +345,12 @@ struct ScanOp : FineGrainedTableOp<ScanConditionKeys> {
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
 KMSLAB_DDB_OPERATION(Scan);
+
+core::Status RunScan(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  ScanOp::Request request;
+  RETURN_IF_ERROR(ScanOp::Read(body, request));
+  return ScanOp::Execute(s, call, request, out);
+}
 
 core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));

@@ -5,6 +5,7 @@
 
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
+#include "ddb/ops/item_ops.h"
 #include "ddb/ops/transact.h"
 
 namespace kmslab::ddb::ops {
@@ -65,6 +66,13 @@ struct TransactGetItemsOp {
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
 KMSLAB_DDB_OPERATION(TransactGetItems);
+
+core::Status RunTransactGetItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
+                                 JsonWriter& out) {
+  TransactGetItemsOp::Request request;
+  RETURN_IF_ERROR(TransactGetItemsOp::Read(body, request));
+  return TransactGetItemsOp::Execute(s, call, request, out);
+}
 
 core::Status TransactGetItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   std::vector<std::shared_ptr<Table>> tables;

@@ -8,6 +8,7 @@
 
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
+#include "ddb/ops/item_ops.h"
 #include "ddb/ops/transact.h"
 
 namespace kmslab::ddb::ops {
@@ -130,6 +131,13 @@ struct TransactWriteItemsOp {
   static core::StatusOr<std::string> Commit(Service& s, const kms::CallContext& call, Request& q);
 };
 KMSLAB_DDB_OPERATION(TransactWriteItems);
+
+core::Status RunTransactWriteItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
+                                   JsonWriter& out) {
+  TransactWriteItemsOp::Request request;
+  RETURN_IF_ERROR(TransactWriteItemsOp::Read(body, request));
+  return TransactWriteItemsOp::Execute(s, call, request, out);
+}
 
 core::Status TransactWriteItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   for (Action& a : q.actions) {

@@ -5,6 +5,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
+#include "ddb/ops/item_ops.h"
 #include "ddb/update_expression.h"
 
 namespace kmslab::ddb::ops {
@@ -72,6 +73,12 @@ struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
 KMSLAB_DDB_OPERATION(UpdateItem);
+
+core::Status RunUpdateItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
+  UpdateItemOp::Request request;
+  RETURN_IF_ERROR(UpdateItemOp::Read(body, request));
+  return UpdateItemOp::Execute(s, call, request, out);
+}
 
 core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   RETURN_IF_ERROR(Enveloped(s, q.legacy_error));
