@@ -10,7 +10,8 @@ from harness import ACCOUNT, user_arn
 TABLE = "Scores"
 ARN = table_arn(TABLE)
 ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query"]
+                "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query",
+                "dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert"]
 
 # The documented per-user partition policy, as written (reference section 10).
 OWN_ITEMS = {"Version": "2012-10-17", "Statement": [{
@@ -138,6 +139,13 @@ class DynamoDbFineGrainedTest(DdbCase):
         # Naming the table twice, by name and by ARN, does not split the condition.
         denied("dynamodb:BatchGetItem", p1.batch_get_item,
                RequestItems={TABLE: {"Keys": [key(one, "game-0")]}, ARN: {"Keys": [key(two, "game-9")]}})
+        # PartiQL statements count as the item calls they stand for.
+        select = f'SELECT * FROM "{TABLE}" WHERE UserId = ?'
+        own = p1.execute_statement(Statement=select, Parameters=[{"S": one}])
+        self.assertEqual(len(own["Items"]), 3)
+        denied("dynamodb:PartiQLSelect", p1.execute_statement, Statement=select, Parameters=[{"S": two}])
+        denied("dynamodb:PartiQLInsert", p1.execute_statement,
+               Statement=f"INSERT INTO \"{TABLE}\" VALUE {{'UserId': ?, 'GameTitle': 'x'}}", Parameters=[{"S": two}])
         # Legacy parameters count as the expressions they stand for.
         denied("dynamodb:Query", p1.query, TableName=TABLE,
                KeyConditions={"UserId": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": two}]}})

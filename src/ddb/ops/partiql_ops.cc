@@ -41,6 +41,39 @@ core::Status ReadStatementEntry(const rapidjson::Value& entry, StatementEntry& e
   return core::Status();
 }
 
+// The call of a statement of a batch or transaction (a read is a GetItem on the full key).
+StatementCall EntryCall(const StatementEntry& e) {
+  StatementCall c;
+  c.statement = &e.statement;
+  c.parameters = e.parameters;
+  c.return_old_on_failure = e.return_old_on_failure;
+  c.key_only = e.statement.IsRead();
+  return c;
+}
+
+// Requires the statement's PartiQL action on its table, with the fine-grained
+// condition keys of the item call it stands for (condition_keys.h), so a
+// statement escapes no condition its item call would meet. A statement that
+// cannot be planned sets none: Execute plans it again and reports why before
+// anything runs.
+void RequireStatement(Service& s, const kms::CallContext& call, const StatementCall& c, Plan& plan) {
+  kms::AuthzCheck& check = plan.Require(c.statement->Action(), s.TableArn(call, c.statement->table));
+  const core::StatusOr<ItemCall> planned = PlanStatement(s, call, c);
+  if (!planned.ok()) return;
+  const std::shared_ptr<Table> table = s.FindTable(call, c.statement->table);
+  const TableDefinition* definition = table ? &table->definition : nullptr;
+  ConditionKeys (*keys)(const rapidjson::Value&, const TableDefinition*) = nullptr;
+  switch (planned->kind) {
+    case ItemCall::Kind::kGetItem: keys = GetItemConditionKeys; break;
+    case ItemCall::Kind::kQuery: keys = QueryConditionKeys; break;
+    case ItemCall::Kind::kScan: keys = ScanConditionKeys; break;
+    case ItemCall::Kind::kPutItem: keys = PutItemConditionKeys; break;
+    case ItemCall::Kind::kUpdateItem: keys = UpdateItemConditionKeys; break;
+    case ItemCall::Kind::kDeleteItem: keys = DeleteItemConditionKeys; break;
+  }
+  keys(planned->request, definition).AddTo(check.context);
+}
+
 // NextToken: the base64 of the page's LastEvaluatedKey (JSON).
 std::string NextToken(const rapidjson::Value& last_key) { return core::Base64Encode(ToJson(last_key)); }
 
@@ -73,18 +106,21 @@ struct ExecuteStatementOp {
     }
     return core::Status();
   }
-  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
-    plan.Require(q.entry.statement.Action(), s.TableArn(call, q.entry.statement.table));
-    return core::Status();
-  }
-  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+  static StatementCall CallOf(const Request& q) {
     StatementCall c;
     c.statement = &q.entry.statement;
     c.parameters = q.entry.parameters;
     c.return_old_on_failure = q.entry.return_old_on_failure;
     c.limit = q.limit;
     if (q.start_key.IsObject()) c.start_key = &q.start_key;
-    ASSIGN_OR_RETURN(rapidjson::Document response, RunStatement(s, call, c));
+    return c;
+  }
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    RequireStatement(s, call, CallOf(q), plan);
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    ASSIGN_OR_RETURN(rapidjson::Document response, RunStatement(s, call, CallOf(q)));
     out.StartObject();
     out.Key("Items");
     out.StartArray();
@@ -140,12 +176,7 @@ void WriteBatchError(JsonWriter& out, const core::Status& status) {
 // GetItem on the full key).
 core::StatusOr<rapidjson::Document> RunEntry(Service& s, const kms::CallContext& call, const StatementEntry& e) {
   if (!e.error.ok()) return e.error;
-  StatementCall c;
-  c.statement = &e.statement;
-  c.parameters = e.parameters;
-  c.return_old_on_failure = e.return_old_on_failure;
-  c.key_only = e.statement.IsRead();
-  return RunStatement(s, call, c);
+  return RunStatement(s, call, EntryCall(e));
 }
 
 }  // namespace
@@ -181,7 +212,7 @@ struct BatchExecuteStatementOp {
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const StatementEntry& e : q.entries) {
-      if (e.error.ok()) plan.Require(e.statement.Action(), s.TableArn(call, e.statement.table));
+      if (e.error.ok()) RequireStatement(s, call, EntryCall(e), plan);
     }
     return core::Status();
   }
@@ -281,9 +312,7 @@ struct ExecuteTransactionOp {
     return core::Status();
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
-    for (const StatementEntry& e : q.entries) {
-      plan.Require(e.statement.Action(), s.TableArn(call, e.statement.table));
-    }
+    for (const StatementEntry& e : q.entries) RequireStatement(s, call, EntryCall(e), plan);
     return core::Status();
   }
   // The statements become one TransactGetItems (reads, each a Get on the full
@@ -294,12 +323,7 @@ struct ExecuteTransactionOp {
     auto& alloc = transaction.GetAllocator();
     rapidjson::Value items(rapidjson::kArrayType);
     for (const StatementEntry& e : q.entries) {
-      StatementCall c;
-      c.statement = &e.statement;
-      c.parameters = e.parameters;
-      c.return_old_on_failure = e.return_old_on_failure;
-      c.key_only = e.statement.IsRead();
-      ASSIGN_OR_RETURN(ItemCall planned, PlanStatement(s, call, c));
+      ASSIGN_OR_RETURN(ItemCall planned, PlanStatement(s, call, EntryCall(e)));
       rapidjson::Value action(rapidjson::kObjectType);
       action.AddMember(rapidjson::StringRef(TransactMember(planned.kind)),
                        rapidjson::Value().CopyFrom(planned.request, alloc), alloc);
