@@ -1,7 +1,7 @@
 // Every registered KMS operation goes through authorization: with an
 // authorizer that denies everything, each one, called with a request that
 // would succeed, is refused with AccessDeniedException after consulting the
-// authorizer, and is audited exactly once. An operation added to
+// authorizer (first for its own IAM action), and is audited exactly once. An operation added to
 // KMSLAB_KMS_OPERATIONS without a request here fails the test, so none can
 // join the table without showing that it cannot skip the pipeline.
 #include <doctest/doctest.h>
@@ -139,7 +139,11 @@ TEST_CASE("with an authorizer that denies everything, no operation succeeds and 
     const int authorizations = f.authorizer.calls;
     const Reply reply = f.Call(op, request->second);
     CHECK(reply.status.aws_type() == "AccessDeniedException");
-    CHECK(f.authorizer.calls > authorizations);
+    REQUIRE(f.authorizer.calls > authorizations);
+    // The first authorization is the operation's own IAM action, but for
+    // ReEncrypt, whose IAM actions are ReEncryptFrom and ReEncryptTo.
+    const std::string own_action = std::string(op) == "ReEncrypt" ? "kms:ReEncryptFrom" : std::string("kms:") + op;
+    CHECK(f.authorizer.actions.back() == own_action);
     REQUIRE(f.sink.operations.size() == audited + 1);
     CHECK(f.sink.operations.back() == op);
   }
