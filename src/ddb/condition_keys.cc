@@ -217,8 +217,15 @@ ConditionKeys BatchGetItemConditionKeys(const rapidjson::Value& entry, const rap
   const rapidjson::Value* keys_member = FindMember(entry, "Keys");
   if (!keys_member || !keys_member->IsArray()) return ConditionKeys{};
   for (const rapidjson::Value& key : keys_member->GetArray()) keys_list.push_back(&key);
-  ConditionKeys keys = ConditionKeysForItems(definition, keys_list, ProjectionNames(entry));
-  keys.select = FindMember(entry, "ProjectionExpression") ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
+  std::vector<std::string> read = ProjectionNames(entry);
+  const rapidjson::Value* attributes_to_get = FindMember(entry, "AttributesToGet");  // legacy projection
+  if (attributes_to_get && attributes_to_get->IsArray()) {
+    for (const rapidjson::Value& name : attributes_to_get->GetArray()) {
+      if (name.IsString()) AddName(read, std::string(name.GetString(), name.GetStringLength()));
+    }
+  }
+  ConditionKeys keys = ConditionKeysForItems(definition, keys_list, read);
+  keys.select = FindMember(entry, "ProjectionExpression") || attributes_to_get ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
   keys.return_consumed_capacity = Parameter(body, "ReturnConsumedCapacity", "NONE");
   return keys;
 }

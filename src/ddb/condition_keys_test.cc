@@ -191,6 +191,11 @@ TEST_CASE("Batches: each table's entry; BatchGetItem's Select from its projectio
   CHECK(read.attributes == Strings{"UserId", "GameTitle", "TopScore"});
   CHECK(read.select == "SPECIFIC_ATTRIBUTES");
   CHECK(read.return_consumed_capacity == "TOTAL");
+  rapidjson::Document legacy = Json(R"({"RequestItems": {"Scores": {
+      "Keys": [{"UserId": {"S": "u-1"}, "GameTitle": {"S": "A"}}], "AttributesToGet": ["Secret"]}}})");
+  const ConditionKeys legacy_read = BatchGetItemConditionKeys(legacy["RequestItems"]["Scores"], legacy, &d);
+  CHECK(legacy_read.attributes == Strings{"UserId", "GameTitle", "Secret"});
+  CHECK(legacy_read.select == "SPECIFIC_ATTRIBUTES");
 
   rapidjson::Document write = Json(R"({"RequestItems": {"Scores": [
       {"PutRequest": {"Item": {"UserId": {"S": "u-3"}, "GameTitle": {"S": "A"}, "Secret": {"S": "x"}}}},

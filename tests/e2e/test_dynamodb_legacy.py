@@ -220,6 +220,12 @@ class LegacyParametersTest(DdbCase):
                                  KeyConditions={"pk": {"ComparisonOperator": "EQ",
                                                        "AttributeValueList": [{"S": "p"}]}})["Items"]
         self.assertEqual(queried, [{"v": {"S": f"v{i}"}} for i in range(1, 9)])
+        batch = self.ddb.batch_get_item(RequestItems={name: {"Keys": [key], "AttributesToGet": ["v", "tag"]}})
+        self.assertEqual(batch["Responses"][name], [{"v": {"S": "v3"}, "tag": {"S": "odd"}}])
+        self.assertDdbError("ValidationException", "Can not use both expression and non-expression parameters in the "
+                            "same request: Non-expression parameters: {AttributesToGet} Expression parameters: "
+                            "{ProjectionExpression}", self.ddb.batch_get_item,
+                            RequestItems={name: {"Keys": [key], "AttributesToGet": ["v"], "ProjectionExpression": "v"}})
 
     def test_key_conditions_select_as_key_condition_expressions(self):
         name = self.sorted_table()

@@ -17,13 +17,13 @@ constexpr size_t kMaxKeys = 100;
 constexpr int64_t kMaxResponseBytes = 16 * 1024 * 1024;
 
 // The members of a KeysAndAttributes that UnprocessedKeys echoes besides Keys.
-constexpr const char* kEchoedMembers[] = {"ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead"};
+constexpr const char* kEchoedMembers[] = {"ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet",
+                                          "ConsistentRead"};
 
 // The shape of the KeysAndAttributes of table `sent`: Keys a list of 1-100
 // maps, ConsistentRead a boolean. Returns the number of keys.
 core::StatusOr<size_t> ReadKeysShape(std::string_view sent, const rapidjson::Value& entry) {
   if (!entry.IsObject()) return SerializationError("Start of structure or map expected for RequestItems");
-  RETURN_IF_ERROR(RejectUnsupported(entry, {"AttributesToGet"}, "BatchGetItem"));
   const std::string at = " at 'RequestItems." + std::string(sent) + ".member.Keys' failed to satisfy constraint: ";
   const rapidjson::Value* keys = FindMember(entry, "Keys");
   if (!keys) return ValidationError("1 validation error detected: Value null" + at + "Member must not be null");
@@ -107,8 +107,12 @@ core::Status BatchGetItemOp::Execute(Service& s, const kms::CallContext& call, R
     TableRead& r = reads.emplace_back();
     r.sent.assign(m.name.GetString(), m.name.GetStringLength());
     r.entry = &m.value;
-    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(m.value));
-    ASSIGN_OR_RETURN(r.projection, ReadProjection(m.value, context));
+    // An entry reads as a GetItem does, AttributesToGet as the projection it stands for.
+    TableRequest as_get;
+    as_get.body = &m.value;
+    RETURN_IF_ERROR(TranslateLegacyParameters("GetItem", m.value, as_get.legacy));
+    ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(as_get));
+    ASSIGN_OR_RETURN(r.projection, ReadProjection(as_get, context));
     RETURN_IF_ERROR(context.CheckAllUsed());
     if (const rapidjson::Value* v = FindMember(m.value, "ConsistentRead")) r.consistent = v->GetBool();
   }
