@@ -149,6 +149,16 @@ class TransactionsTest(DdbCase):
             TransactItems=items)
         self.assertIsNone(self.get(self.orders, "o9"))
 
+    def test_more_than_4mb_of_items_is_refused(self):
+        big = "x" * (390 * 1024)
+        items = [{"Put": {"TableName": self.orders, "Item": {"pk": S(f"big{i}"), "blob_": S(big)}}} for i in range(11)]
+        self.assertDdbError("ValidationException", "Collection size of items exceeded, which can also be caused by "
+                            "the aggregate size of the items in the transaction exceeding the 4MB limit",
+                            self.ddb.transact_write_items, TransactItems=items)
+        self.assertIsNone(self.get(self.orders, "big0"))
+        self.ddb.transact_write_items(TransactItems=items[:10])  # 3.9 MB
+        self.assertIsNotNone(self.get(self.orders, "big9"))
+
     def test_client_request_token_is_idempotent(self):
         token = "checkout-" + new_name("t")
         self.ddb.transact_write_items(TransactItems=self.checkout(4), ClientRequestToken=token)

@@ -15,6 +15,10 @@ namespace kmslab::ddb::ops {
 
 namespace {
 
+// The aggregate size of the items one transaction may write (reference section 3.3).
+constexpr int64_t kMaxTransactionBytes = 4 * 1024 * 1024;
+
+
 enum class Kind { kConditionCheck, kPut, kUpdate, kDelete };
 
 struct KindName {
@@ -193,6 +197,7 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
   bool cancelled = false;
   std::vector<SealedWrite> writes;
   CapacityTally capacity;
+  int64_t written_bytes = 0;  // the items the transaction writes, against DynamoDB's 4 MB
   std::optional<uint64_t> ticket;
   {
     std::vector<std::unique_lock<std::shared_mutex>> locks;
@@ -216,6 +221,7 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
           break;
         case Kind::kPut: {
           const int64_t size = ItemSizeBytes(*a.item);
+          written_bytes += size;
           ASSIGN_OR_RETURN(write, SealWrite(table, a.key, ToJson(*a.item), size - stored_size));
           capacity.AddWrite(a.table_name, std::max(size, stored_size));
           break;
@@ -239,12 +245,17 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
             continue;
           }
           const int64_t size = ItemSizeBytes(item);
+          written_bytes += size;
           ASSIGN_OR_RETURN(write, SealWrite(table, a.key, ToJson(item), size - stored_size));
           capacity.AddWrite(a.table_name, std::max(size, stored_size));
           break;
         }
       }
       if (write) writes.push_back(std::move(*write));
+    }
+    if (written_bytes > kMaxTransactionBytes) {
+      return ValidationError("Collection size of items exceeded, which can also be caused by the aggregate size of "
+                             "the items in the transaction exceeding the 4MB limit");
     }
     if (cancelled) return TransactionCanceled(reasons);
     ticket = ApplyWrites(s, std::move(writes));
