@@ -45,6 +45,12 @@ KMSLAB_DDB_OPERATIONS(KMSLAB_DECLARE)
 #undef KMSLAB_DECLARE
 }  // namespace ops
 
+// An operation run on behalf of another that authorized the call itself
+// (pipeline.h, RunAuthorized; ops/item_ops.h lists them).
+using InnerOperationFn = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, JsonWriter&);
+// Defines Run##name, the RunAuthorized stages of `name##Op`, inside namespace ops.
+#define KMSLAB_DDB_INNER_OPERATION(name) const InnerOperationFn Run##name = &RunAuthorized<name##Op>
+
 // Defines the table entry of operation `name` from its struct `name##Op`,
 // inside namespace ops: the entry is the pipeline itself, never a hand-written
 // function, so no operation can skip authorization or audit.

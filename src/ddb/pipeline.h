@@ -41,6 +41,18 @@ core::Status RunOperation(Service& service, const kms::CallContext& call, const 
   return Op::Execute(service, call, request, out);
 }
 
+// Runs Op's Read and Execute on `body` and does not authorize: only for an
+// operation whose own pipeline has authorized the call and that acts through
+// Op (a PartiQL statement runs as the item call it stands for, authorized as
+// dynamodb:PartiQL<Kind>). Never an op table entry.
+template <typename Op>
+core::Status RunAuthorized(Service& service, const kms::CallContext& call, const rapidjson::Value& body,
+                           JsonWriter& out) {
+  typename Op::Request request;
+  RETURN_IF_ERROR(Op::Read(body, request));
+  return Op::Execute(service, call, request, out);
+}
+
 }  // namespace kmslab::ddb
 
 #endif  // KMSLAB_DDB_PIPELINE_H_

@@ -8,23 +8,25 @@
 #include <rapidjson/document.h>
 
 #include "core/status.h"
+#include "ddb/operations.h"
 #include "ddb/service.h"
 #include "kms/call.h"
 
 namespace kmslab::ddb::ops {
 
 // Each reads `body` as the operation's request and executes it, writing the
-// operation's response to `out`.
-core::Status RunGetItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
-core::Status RunPutItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
-core::Status RunDeleteItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
-core::Status RunUpdateItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
-core::Status RunQuery(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
-core::Status RunScan(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out);
-core::Status RunTransactGetItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
-                                 JsonWriter& out);
-core::Status RunTransactWriteItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
-                                   JsonWriter& out);
+// operation's response to `out` (RunAuthorized in pipeline.h; defined beside
+// each operation with KMSLAB_DDB_INNER_OPERATION).
+#define KMSLAB_DECLARE_INNER(name) extern const InnerOperationFn Run##name;
+KMSLAB_DECLARE_INNER(GetItem)
+KMSLAB_DECLARE_INNER(PutItem)
+KMSLAB_DECLARE_INNER(DeleteItem)
+KMSLAB_DECLARE_INNER(UpdateItem)
+KMSLAB_DECLARE_INNER(Query)
+KMSLAB_DECLARE_INNER(Scan)
+KMSLAB_DECLARE_INNER(TransactGetItems)
+KMSLAB_DECLARE_INNER(TransactWriteItems)
+#undef KMSLAB_DECLARE_INNER
 
 }  // namespace kmslab::ddb::ops
 

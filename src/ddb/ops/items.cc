@@ -68,11 +68,7 @@ struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(PutItem);
 
-core::Status RunPutItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
-  PutItemOp::Request request;
-  RETURN_IF_ERROR(PutItemOp::Read(body, request));
-  return PutItemOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(PutItem);
 
 struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
   static constexpr const char* kName = "GetItem";
@@ -110,11 +106,7 @@ struct GetItemOp : FineGrainedTableOp<GetItemConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(GetItem);
 
-core::Status RunGetItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
-  GetItemOp::Request request;
-  RETURN_IF_ERROR(GetItemOp::Read(body, request));
-  return GetItemOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(GetItem);
 
 struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
   static constexpr const char* kName = "DeleteItem";
@@ -143,10 +135,6 @@ struct DeleteItemOp : FineGrainedTableOp<DeleteItemConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(DeleteItem);
 
-core::Status RunDeleteItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
-  DeleteItemOp::Request request;
-  RETURN_IF_ERROR(DeleteItemOp::Read(body, request));
-  return DeleteItemOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(DeleteItem);
 
 }  // namespace kmslab::ddb::ops

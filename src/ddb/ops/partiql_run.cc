@@ -356,8 +356,7 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
 
 core::StatusOr<rapidjson::Document> RunStatement(Service& s, const kms::CallContext& call, const StatementCall& c) {
   ASSIGN_OR_RETURN(ItemCall planned, PlanStatement(s, call, c));
-  using Operation = core::Status (*)(Service&, const kms::CallContext&, const rapidjson::Value&, JsonWriter&);
-  Operation operation = nullptr;
+  InnerOperationFn operation = nullptr;
   switch (planned.kind) {
     case ItemCall::Kind::kGetItem: operation = RunGetItem; break;
     case ItemCall::Kind::kQuery: operation = RunQuery; break;

@@ -256,11 +256,7 @@ struct QueryOp : FineGrainedTableOp<QueryConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(Query);
 
-core::Status RunQuery(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
-  QueryOp::Request request;
-  RETURN_IF_ERROR(QueryOp::Read(body, request));
-  return QueryOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(Query);
 
 core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
@@ -346,11 +342,7 @@ struct ScanOp : FineGrainedTableOp<ScanConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(Scan);
 
-core::Status RunScan(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
-  ScanOp::Request request;
-  RETURN_IF_ERROR(ScanOp::Read(body, request));
-  return ScanOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(Scan);
 
 core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));

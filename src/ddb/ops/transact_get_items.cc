@@ -67,12 +67,7 @@ struct TransactGetItemsOp {
 };
 KMSLAB_DDB_OPERATION(TransactGetItems);
 
-core::Status RunTransactGetItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
-                                 JsonWriter& out) {
-  TransactGetItemsOp::Request request;
-  RETURN_IF_ERROR(TransactGetItemsOp::Read(body, request));
-  return TransactGetItemsOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(TransactGetItems);
 
 core::Status TransactGetItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   std::vector<std::shared_ptr<Table>> tables;

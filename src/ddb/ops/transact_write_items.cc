@@ -136,12 +136,7 @@ struct TransactWriteItemsOp {
 };
 KMSLAB_DDB_OPERATION(TransactWriteItems);
 
-core::Status RunTransactWriteItems(Service& s, const kms::CallContext& call, const rapidjson::Value& body,
-                                   JsonWriter& out) {
-  TransactWriteItemsOp::Request request;
-  RETURN_IF_ERROR(TransactWriteItemsOp::Read(body, request));
-  return TransactWriteItemsOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(TransactWriteItems);
 
 core::Status TransactWriteItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   for (Action& a : q.actions) {

@@ -74,11 +74,7 @@ struct UpdateItemOp : FineGrainedTableOp<UpdateItemConditionKeys> {
 };
 KMSLAB_DDB_OPERATION(UpdateItem);
 
-core::Status RunUpdateItem(Service& s, const kms::CallContext& call, const rapidjson::Value& body, JsonWriter& out) {
-  UpdateItemOp::Request request;
-  RETURN_IF_ERROR(UpdateItemOp::Read(body, request));
-  return UpdateItemOp::Execute(s, call, request, out);
-}
+KMSLAB_DDB_INNER_OPERATION(UpdateItem);
 
 core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   RETURN_IF_ERROR(Enveloped(s, q.legacy_error));
