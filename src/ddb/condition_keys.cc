@@ -4,6 +4,7 @@
 
 #include "ddb/attribute_value.h"
 #include "ddb/expressions.h"
+#include "ddb/legacy_parameters.h"
 #include "ddb/service.h"
 #include "ddb/update_expression.h"
 
@@ -217,15 +218,14 @@ ConditionKeys BatchGetItemConditionKeys(const rapidjson::Value& entry, const rap
   const rapidjson::Value* keys_member = FindMember(entry, "Keys");
   if (!keys_member || !keys_member->IsArray()) return ConditionKeys{};
   for (const rapidjson::Value& key : keys_member->GetArray()) keys_list.push_back(&key);
-  std::vector<std::string> read = ProjectionNames(entry);
-  const rapidjson::Value* attributes_to_get = FindMember(entry, "AttributesToGet");  // legacy projection
-  if (attributes_to_get && attributes_to_get->IsArray()) {
-    for (const rapidjson::Value& name : attributes_to_get->GetArray()) {
-      if (name.IsString()) AddName(read, std::string(name.GetString(), name.GetStringLength()));
-    }
-  }
-  ConditionKeys keys = ConditionKeysForItems(definition, keys_list, read);
-  keys.select = FindMember(entry, "ProjectionExpression") || attributes_to_get ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
+  // An entry reads as a GetItem; AttributesToGet counts as the projection it stands for.
+  LegacyTranslation legacy;
+  rapidjson::Document translated;
+  const bool is_legacy = TranslateLegacyParameters("GetItem", entry, legacy).ok() && legacy.translated();
+  if (is_legacy) translated = legacy.ExpressionRequest(entry);
+  const rapidjson::Value& read = is_legacy ? translated : entry;
+  ConditionKeys keys = ConditionKeysForItems(definition, keys_list, ProjectionNames(read));
+  keys.select = FindMember(read, "ProjectionExpression") ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
   keys.return_consumed_capacity = Parameter(body, "ReturnConsumedCapacity", "NONE");
   return keys;
 }

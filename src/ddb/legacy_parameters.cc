@@ -4,12 +4,14 @@
 #include <optional>
 #include <set>
 
+#include "core/strings.h"
 #include "ddb/attribute_value.h"
 
 namespace kmslab::ddb {
 
 namespace {
 
+using core::Join;
 using rapidjson::Value;
 
 const std::string kInvalid = "One or more parameter values were invalid: ";
@@ -44,7 +46,7 @@ struct OperationParameters {
   std::vector<const char*> value_expressions;  // expressions that may use ExpressionAttributeValues
 };
 
-const OperationParameters* FindOperation(std::string_view operation) {
+const OperationParameters* ParametersOf(std::string_view operation) {
   static const OperationParameters kOperations[] = {
       {"PutItem", {"ConditionExpression"}, {"Expected", "ConditionalOperator"}, {"ConditionExpression"}},
       {"DeleteItem", {"ConditionExpression"}, {"Expected", "ConditionalOperator"}, {"ConditionExpression"}},
@@ -66,12 +68,6 @@ const OperationParameters* FindOperation(std::string_view operation) {
     if (p.operation == operation) return &p;
   }
   return nullptr;
-}
-
-std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(separator) : "") + parts[i];
-  return out;
 }
 
 // DynamoDB's checks of which parameters a request combines (dynalite
@@ -555,7 +551,7 @@ core::Status LegacyTranslation::UpdateError(core::Status status) const {
 }
 
 core::Status TranslateLegacyParameters(std::string_view operation, const Value& request, LegacyTranslation& out) {
-  const OperationParameters* p = FindOperation(operation);
+  const OperationParameters* p = ParametersOf(operation);
   if (!p || !request.IsObject()) return core::Status();
   RETURN_IF_ERROR(CheckCombination(*p, request));
   if (std::none_of(p->legacy.begin(), p->legacy.end(), [&](const char* m) { return Member(request, m) != nullptr; })) {

@@ -5,7 +5,7 @@
 //
 //   Expected + ConditionalOperator  -> ConditionExpression   (PutItem, UpdateItem, DeleteItem)
 //   AttributeUpdates                -> UpdateExpression      (UpdateItem)
-//   AttributesToGet                 -> ProjectionExpression  (GetItem, Query, Scan)
+//   AttributesToGet                 -> ProjectionExpression  (GetItem, BatchGetItem's entries, Query, Scan)
 //   KeyConditions                   -> KeyConditionExpression (Query)
 //   QueryFilter / ScanFilter + ConditionalOperator -> FilterExpression (Query, Scan)
 //
@@ -78,7 +78,8 @@ class LegacyTranslation {
 };
 
 // Validates the legacy parameters of `request`, a request of `operation`
-// (PutItem, DeleteItem, UpdateItem, GetItem, Query or Scan), and fills `out`
+// (PutItem, DeleteItem, UpdateItem, GetItem, Query or Scan; a BatchGetItem
+// entry reads as GetItem), and fills `out`
 // with their translation. Also rejects what DynamoDB rejects before reading
 // any expression: expression and non-expression parameters together ("Can not
 // use both expression and non-expression parameters in the same request:

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <optional>
 
+#include "core/strings.h"
+
 namespace kmslab::ddb::partiql {
 
 namespace {
@@ -90,20 +92,6 @@ core::StatusOr<std::vector<Token>> Lex(std::string_view text) {
   }
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 constexpr std::string_view kKeywords[] = {"select", "from",  "where", "insert", "into", "value",   "update",
                                           "set",    "remove", "delete", "and",   "or",   "not",     "between",
                                           "in",     "is",    "missing", "true",  "false", "null",   "values",
@@ -111,7 +99,7 @@ constexpr std::string_view kKeywords[] = {"select", "from",  "where", "insert", 
 
 bool IsKeyword(std::string_view word) {
   for (std::string_view k : kKeywords) {
-    if (EqualsIgnoreCase(word, k)) return true;
+    if (core::EqualsIgnoreCase(word, k)) return true;
   }
   return false;
 }
@@ -192,7 +180,7 @@ class Parser {
   const Token& Peek() const { return tokens_[pos_]; }
   const Token& Next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
   bool PeekWord(std::string_view word) const {
-    return Peek().kind == Token::Kind::kWord && EqualsIgnoreCase(Peek().text, word);
+    return Peek().kind == Token::Kind::kWord && core::EqualsIgnoreCase(Peek().text, word);
   }
   bool Accept(std::string_view word) {
     if (!PeekWord(word)) return false;
@@ -289,7 +277,7 @@ class Parser {
       Next();
     } else if (Accept("true") || Accept("false")) {
       v.kind = Value::Kind::kBool;
-      v.text = Lower(t.text);
+      v.text = core::ToLower(t.text);
     } else if (Accept("null")) {
       v.kind = Value::Kind::kNull;
     } else if (AcceptPunct("?")) {
@@ -388,7 +376,7 @@ class Parser {
                                                       "attribute_not_exists", "attribute_type"};
     if (Peek().kind == Token::Kind::kWord && tokens_[pos_ + 1].kind == Token::Kind::kPunct &&
         tokens_[pos_ + 1].text == "(") {
-      const std::string name = Lower(Peek().text);
+      const std::string name = core::ToLower(Peek().text);
       bool known = false;
       for (std::string_view f : kFunctions) known = known || f == name;
       if (!known) return Malformed("Unsupported function: " + Peek().text);

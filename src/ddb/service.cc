@@ -58,6 +58,7 @@ void Service::Reset() {
   }
   tables_.clear();
   backups_.clear();
+  transaction_tokens_.Clear();
 }
 
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {

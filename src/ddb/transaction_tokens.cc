@@ -2,6 +2,12 @@
 
 namespace kmslab::ddb {
 
+void TransactionTokens::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.clear();
+  done_order_.clear();
+}
+
 void TransactionTokens::Prune(int64_t now_ms) {
   while (!done_order_.empty() && done_order_.front().first + kWindowMs <= now_ms) {
     auto it = entries_.find(done_order_.front().second);

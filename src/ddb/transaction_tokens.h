@@ -37,6 +37,8 @@ class TransactionTokens {
   // Ends the run that kRun allowed: a success (its response body) is
   // remembered for kWindowMs from `now_ms`; a failure (nullopt) forgets the token.
   void Finish(const std::string& token, std::optional<std::string> response, int64_t now_ms);
+  // Forgets every token (the server's state was reset).
+  void Clear();
 
  private:
   struct Entry {

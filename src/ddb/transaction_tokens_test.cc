@@ -32,5 +32,14 @@ TEST_CASE("a failed request leaves its token free for a retry with any parameter
   CHECK(tokens.Begin("t", "request-b", 1800, &response) == Claim::kReplay);
 }
 
+TEST_CASE("Clear forgets every token (a reset server replays nothing)") {
+  TransactionTokens tokens;
+  std::string response;
+  REQUIRE(tokens.Begin("t", "request-a", 1000, &response) == Claim::kRun);
+  tokens.Finish("t", std::string("{}"), 1000);
+  tokens.Clear();
+  CHECK(tokens.Begin("t", "request-b", 1001, &response) == Claim::kRun);
+}
+
 }  // namespace
 }  // namespace kmslab::ddb

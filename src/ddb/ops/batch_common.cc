@@ -27,12 +27,6 @@ core::Status ResolveBatch(Service& s, const kms::CallContext& call, const BatchR
   return core::Status();
 }
 
-core::StatusOr<std::shared_ptr<Table>> BatchTable(Service& s, const kms::CallContext& call, std::string_view sent) {
-  const TableRef ref = ResolveTableRef(s, call, sent);
-  if (ref.name.empty()) return ResourceNotFound("Requested resource not found");
-  return TableForItems(s, call, ref.name);
-}
-
 core::Status OpenTables(Service& s, const kms::CallContext& call, const std::vector<std::shared_ptr<Table>>& tables) {
   std::set<const Table*> opened;
   for (const std::shared_ptr<Table>& table : tables) {

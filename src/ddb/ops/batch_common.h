@@ -43,10 +43,6 @@ struct BatchOp {
   }
 };
 
-// The caller's table a RequestItems key names, or ResourceNotFoundException
-// "Requested resource not found".
-core::StatusOr<std::shared_ptr<Table>> BatchTable(Service& s, const kms::CallContext& call, std::string_view sent);
-
 // OpenTable on each table once, in order: a table whose key is unusable fails
 // the call as it fails an item call.
 core::Status OpenTables(Service& s, const kms::CallContext& call, const std::vector<std::shared_ptr<Table>>& tables);

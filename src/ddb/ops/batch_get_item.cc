@@ -118,7 +118,7 @@ core::Status BatchGetItemOp::Execute(Service& s, const kms::CallContext& call, R
   }
   std::vector<std::shared_ptr<Table>> tables;
   for (TableRead& r : reads) {
-    ASSIGN_OR_RETURN(r.table, BatchTable(s, call, r.sent));
+    ASSIGN_OR_RETURN(r.table, TableForItems(s, call, r.sent));
     tables.push_back(r.table);
   }
   SeenKeys seen;

@@ -35,16 +35,6 @@ std::string RequestItemsText(const rapidjson::Value& items) {
   return text + "}";
 }
 
-// ReturnItemCollectionMetrics: SIZE or NONE. kmslab tables have no local
-// secondary indexes, so DynamoDB reports no item collections either way.
-core::Status CheckItemCollectionMetrics(const rapidjson::Value& request) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnItemCollectionMetrics"));
-  if (!value || *value == "SIZE" || *value == "NONE") return core::Status();
-  return ValidationError("1 validation error detected: Value '" + *value +
-                         "' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum "
-                         "value set: [SIZE, NONE]");
-}
-
 // One put (json non-empty) or delete, checked against its table.
 struct Write {
   size_t entry = 0;  // which RequestItems entry it came from
@@ -82,8 +72,8 @@ core::StatusOr<Write> ReadWrite(const Table& table, const rapidjson::Value& requ
 
 // Applies `writes` (all of one table) under the table's lock, adding their
 // capacity units to `units` and their store tickets to `tickets`.
-core::Status ApplyWrites(Service& s, Table& table, const std::vector<const Write*>& writes, double& units,
-                         std::vector<uint64_t>& tickets) {
+core::Status ApplyEntryWrites(Service& s, Table& table, const std::vector<const Write*>& writes, double& units,
+                              std::vector<uint64_t>& tickets) {
   std::unique_lock<std::shared_mutex> lock(table.mu);
   if (table.deleted) return ResourceNotFound("Requested resource not found");
   for (const Write* w : writes) {
@@ -121,7 +111,7 @@ struct BatchWriteItemOp : BatchOp<BatchWriteItemConditionKeys> {
     }
     if (total > kMaxRequests) return ValidationError("Too many items requested for the BatchWriteItem call");
     ASSIGN_OR_RETURN(q.report, ReadCapacityReport(body));
-    return CheckItemCollectionMetrics(body);
+    return CheckReturnItemCollectionMetrics(body);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
@@ -132,7 +122,7 @@ core::Status BatchWriteItemOp::Execute(Service& s, const kms::CallContext& call,
   std::vector<std::shared_ptr<Table>> tables;
   for (const auto& m : q.items->GetObject()) {
     sent.emplace_back(m.name.GetString(), m.name.GetStringLength());
-    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, BatchTable(s, call, sent.back()));
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, sent.back()));
     tables.push_back(std::move(table));
   }
   std::vector<Write> writes;
@@ -158,7 +148,7 @@ core::Status BatchWriteItemOp::Execute(Service& s, const kms::CallContext& call,
     std::vector<const Write*> of_entry;
     for (const Write& w : writes)
       if (w.entry == i) of_entry.push_back(&w);
-    applied = ApplyWrites(s, *tables[i], of_entry, units[i], tickets);
+    applied = ApplyEntryWrites(s, *tables[i], of_entry, units[i], tickets);
   }
   for (uint64_t ticket : tickets) RETURN_IF_ERROR(AwaitWrite(s, ticket));
   RETURN_IF_ERROR(applied);

@@ -23,6 +23,24 @@ core::StatusOr<CapacityReport> ReadCapacityReport(const rapidjson::Value& reques
                          "value set: [INDEXES, TOTAL, NONE]");
 }
 
+core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnItemCollectionMetrics"));
+  const std::string mode = value.value_or("NONE");
+  if (mode == "NONE" || mode == "SIZE") return core::Status();
+  return ValidationError("1 validation error detected: Value '" + mode +
+                         "' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum "
+                         "value set: [SIZE, NONE]");
+}
+
+const char* CapacityReportName(CapacityReport report) {
+  switch (report) {
+    case CapacityReport::kNone: return "NONE";
+    case CapacityReport::kTotal: return "TOTAL";
+    case CapacityReport::kIndexes: return "INDEXES";
+  }
+  return "NONE";
+}
+
 double ReadUnits(int64_t item_bytes, bool consistent) {
   const double units = Units(item_bytes, 4096);
   return consistent ? units : units / 2;

@@ -20,6 +20,14 @@ enum class CapacityReport { kNone, kTotal, kIndexes };
 // the enum ValidationException.
 core::StatusOr<CapacityReport> ReadCapacityReport(const rapidjson::Value& request);
 
+// ReturnItemCollectionMetrics: SIZE or NONE (default), else the enum
+// ValidationException. kmslab tables have no local secondary indexes, so
+// DynamoDB reports no item collections either way.
+core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request);
+
+// The value as sent: "NONE", "TOTAL" or "INDEXES" (dynamodb:ReturnConsumedCapacity).
+const char* CapacityReportName(CapacityReport report);
+
 // The units of reading an item of `item_bytes` (0: no item found).
 double ReadUnits(int64_t item_bytes, bool consistent);
 // The units of writing over an item: `item_bytes` is the larger of the stored

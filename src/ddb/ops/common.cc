@@ -81,8 +81,7 @@ core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer
                                const char* operation) {
   for (const char* member : members) {
     if (FindMember(request, member)) {
-      return ValidationError(std::string("kmslab does not support ") + member + " in " + operation +
-                             "; use the expression parameters instead");
+      return ValidationError(std::string("kmslab does not support ") + member + " in " + operation);
     }
   }
   return core::Status();
@@ -95,15 +94,9 @@ core::Status ReadTableRequest(const rapidjson::Value& body, TableRequest& reques
 }
 
 core::Status ReadItemTableRequest(const rapidjson::Value& body, TableRequest& request) {
-  const rapidjson::Value* value = FindMember(body, "TableName");
-  const bool is_arn =
-      value && value->IsString() && std::string_view(value->GetString(), value->GetStringLength()).starts_with("arn:");
-  if (is_arn) {
-    request.table.assign(value->GetString(), value->GetStringLength());
-    request.body = &body;
-    return core::Status();
-  }
-  return ReadTableRequest(body, request);
+  ASSIGN_OR_RETURN(request.table, RequiredTableNameOrArn(body, "TableName", "tableName"));
+  request.body = &body;
+  return core::Status();
 }
 
 TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent) {

@@ -33,6 +33,7 @@ core::Status ReadStatementEntry(const rapidjson::Value& entry, StatementEntry& e
   if (text.size() > partiql::kMaxStatementBytes) return ValidationError(prefix + "less than or equal to 8192");
   ASSIGN_OR_RETURN(e.statement, partiql::Parse(text));
   ASSIGN_OR_RETURN(e.parameters, ReadParameters(entry, e.statement));
+  // ConsistentRead is checked and otherwise needs nothing: every kmslab read is consistent.
   if (const rapidjson::Value* v = FindMember(entry, "ConsistentRead"); v && !v->IsBool()) {
     return SerializationError("Unexpected value type for ConsistentRead");
   }
@@ -56,7 +57,8 @@ StatementCall EntryCall(const StatementEntry& e) {
 // statement escapes no condition its item call would meet. A statement that
 // cannot be planned sets none: Execute plans it again and reports why before
 // anything runs.
-void RequireStatement(Service& s, const kms::CallContext& call, const StatementCall& c, Plan& plan) {
+void RequireStatement(Service& s, const kms::CallContext& call, const StatementCall& c, CapacityReport capacity,
+                      Plan& plan) {
   kms::AuthzCheck& check = plan.Require(c.statement->Action(), s.TableArn(call, c.statement->table));
   const core::StatusOr<ItemCall> planned = PlanStatement(s, call, c);
   if (!planned.ok()) return;
@@ -71,7 +73,9 @@ void RequireStatement(Service& s, const kms::CallContext& call, const StatementC
     case ItemCall::Kind::kUpdateItem: keys = UpdateItemConditionKeys; break;
     case ItemCall::Kind::kDeleteItem: keys = DeleteItemConditionKeys; break;
   }
-  keys(planned->request, definition).AddTo(check.context);
+  ConditionKeys statement_keys = keys(planned->request, definition);
+  statement_keys.return_consumed_capacity = CapacityReportName(capacity);  // the request's
+  statement_keys.AddTo(check.context);
 }
 
 // NextToken: the base64 of the page's LastEvaluatedKey (JSON).
@@ -85,8 +89,10 @@ struct ExecuteStatementOp {
     StatementEntry entry;
     std::optional<int64_t> limit;
     rapidjson::Document start_key;  // from NextToken; null when none
+    CapacityReport capacity = CapacityReport::kNone;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.capacity, ReadCapacityReport(body));
     RETURN_IF_ERROR(ReadStatementEntry(body, q.entry));
     if (const rapidjson::Value* v = FindMember(body, "Limit")) {
       if (!v->IsInt64()) return SerializationError("Unexpected value type for Limit");
@@ -107,16 +113,14 @@ struct ExecuteStatementOp {
     return core::Status();
   }
   static StatementCall CallOf(const Request& q) {
-    StatementCall c;
-    c.statement = &q.entry.statement;
-    c.parameters = q.entry.parameters;
-    c.return_old_on_failure = q.entry.return_old_on_failure;
+    StatementCall c = EntryCall(q.entry);
+    c.key_only = false;  // a SELECT of ExecuteStatement may be a Query or a Scan
     c.limit = q.limit;
     if (q.start_key.IsObject()) c.start_key = &q.start_key;
     return c;
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
-    RequireStatement(s, call, CallOf(q), plan);
+    RequireStatement(s, call, CallOf(q), q.capacity, plan);
     return core::Status();
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
@@ -185,8 +189,10 @@ struct BatchExecuteStatementOp {
   static constexpr const char* kName = "BatchExecuteStatement";
   struct Request {
     std::vector<StatementEntry> entries;
+    CapacityReport capacity = CapacityReport::kNone;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.capacity, ReadCapacityReport(body));
     const rapidjson::Value* statements = FindMember(body, "Statements");
     if (!statements) return NullMember("statements");
     if (!statements->IsArray()) return SerializationError("Unexpected value type for Statements");
@@ -212,7 +218,7 @@ struct BatchExecuteStatementOp {
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const StatementEntry& e : q.entries) {
-      if (e.error.ok()) RequireStatement(s, call, EntryCall(e), plan);
+      if (e.error.ok()) RequireStatement(s, call, EntryCall(e), q.capacity, plan);
     }
     return core::Status();
   }
@@ -287,9 +293,11 @@ struct ExecuteTransactionOp {
   struct Request {
     std::vector<StatementEntry> entries;
     const rapidjson::Value* body = nullptr;
+    CapacityReport capacity = CapacityReport::kNone;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     q.body = &body;
+    ASSIGN_OR_RETURN(q.capacity, ReadCapacityReport(body));
     const rapidjson::Value* statements = FindMember(body, "TransactStatements");
     if (!statements) return NullMember("transactStatements");
     if (!statements->IsArray()) return SerializationError("Unexpected value type for TransactStatements");
@@ -312,7 +320,7 @@ struct ExecuteTransactionOp {
     return core::Status();
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
-    for (const StatementEntry& e : q.entries) RequireStatement(s, call, EntryCall(e), plan);
+    for (const StatementEntry& e : q.entries) RequireStatement(s, call, EntryCall(e), q.capacity, plan);
     return core::Status();
   }
   // The statements become one TransactGetItems (reads, each a Get on the full

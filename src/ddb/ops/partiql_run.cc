@@ -71,9 +71,13 @@ class StatementRequest {
   }
 
   rapidjson::Document::AllocatorType& alloc() { return doc_.GetAllocator(); }
+  // A JSON string of `text` whole (a NUL inside it included).
+  rapidjson::Value Text(const std::string& text) {
+    return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc());
+  }
 
   void Set(const char* member, const std::string& text) {
-    doc_.AddMember(rapidjson::StringRef(member), rapidjson::Value(text.c_str(), alloc()), alloc());
+    doc_.AddMember(rapidjson::StringRef(member), Text(text), alloc());
   }
   void Set(const char* member, rapidjson::Value value) {
     doc_.AddMember(rapidjson::StringRef(member), std::move(value), alloc());
@@ -86,8 +90,8 @@ class StatementRequest {
       out.AddMember(rapidjson::StringRef(type), std::move(inner), alloc());
     };
     switch (v.kind) {
-      case Value::Kind::kString: typed("S", rapidjson::Value(v.text.c_str(), alloc())); break;
-      case Value::Kind::kNumber: typed("N", rapidjson::Value(v.text.c_str(), alloc())); break;
+      case Value::Kind::kString: typed("S", Text(v.text)); break;
+      case Value::Kind::kNumber: typed("N", Text(v.text)); break;
       case Value::Kind::kBool: typed("BOOL", rapidjson::Value(v.text == "true")); break;
       case Value::Kind::kNull: typed("NULL", rapidjson::Value(true)); break;
       case Value::Kind::kParameter: out.CopyFrom((*parameters_)[v.parameter], alloc()); break;
@@ -96,7 +100,7 @@ class StatementRequest {
         for (size_t i = 0; i < v.keys.size(); ++i) {
           ASSIGN_OR_RETURN(rapidjson::Value element, Bind(v.elements[i]));
           members.RemoveMember(v.keys[i].c_str());  // the last of repeated names wins
-          members.AddMember(rapidjson::Value(v.keys[i].c_str(), alloc()), std::move(element), alloc());
+          members.AddMember(Text(v.keys[i]), std::move(element), alloc());
         }
         typed("M", std::move(members));
         break;
@@ -125,7 +129,7 @@ class StatementRequest {
           elements.PushBack(std::move(element.MemberBegin()->value), alloc());
         }
         if (type.empty()) type = "S";
-        out.AddMember(rapidjson::Value((type + "S").c_str(), alloc()), std::move(elements), alloc());
+        out.AddMember(Text(type + "S"), std::move(elements), alloc());
         break;
       }
     }
@@ -134,14 +138,14 @@ class StatementRequest {
 
   std::string Name(const std::string& name) {
     const std::string placeholder = "#n" + std::to_string(names_.MemberCount());
-    names_.AddMember(rapidjson::Value(placeholder.c_str(), alloc()), rapidjson::Value(name.c_str(), alloc()),
+    names_.AddMember(Text(placeholder), Text(name),
                      alloc());
     return placeholder;
   }
   core::StatusOr<std::string> Placeholder(const Value& v) {
     ASSIGN_OR_RETURN(rapidjson::Value bound, Bind(v));
     const std::string placeholder = ":v" + std::to_string(values_.MemberCount());
-    values_.AddMember(rapidjson::Value(placeholder.c_str(), alloc()), std::move(bound), alloc());
+    values_.AddMember(Text(placeholder), std::move(bound), alloc());
     return placeholder;
   }
   std::string PathText(const Path& path) {

@@ -85,15 +85,6 @@ core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons)
       .WithDetail(std::string(buffer.GetString(), buffer.GetSize()));
 }
 
-core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(request, "ReturnItemCollectionMetrics"));
-  const std::string mode = value.value_or("NONE");
-  if (mode == "NONE" || mode == "SIZE") return core::Status();
-  return ValidationError("1 validation error detected: Value '" + mode +
-                         "' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum "
-                         "value set: [SIZE, NONE]");
-}
-
 double& CapacityTally::Of(const std::string& table) {
   for (auto& [name, units] : units_) {
     if (name == table) return units;

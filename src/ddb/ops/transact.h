@@ -49,9 +49,6 @@ struct CancellationReason {
 // CancellationReasons in the error body.
 core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons);
 
-// ReturnItemCollectionMetrics (SIZE or NONE): checked only, as the shim's
-// tables have no local secondary indexes and so no item collection metrics.
-core::Status CheckReturnItemCollectionMetrics(const rapidjson::Value& request);
 
 // The capacity units a transaction consumed, per table as the request named
 // it, in first-use order: transactional reads and writes cost twice the

@@ -58,7 +58,9 @@ struct TransactGetItemsOp {
       const TableRef ref = ResolveTableRef(s, call, g.table_name);
       const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
       kms::AuthzCheck& check = plan.Require("GetItem", ref.arn);
-      GetItemConditionKeys(*g.body, table ? &table->definition : nullptr).AddTo(check.context);
+      ConditionKeys keys = GetItemConditionKeys(*g.body, table ? &table->definition : nullptr);
+      keys.return_consumed_capacity = CapacityReportName(q.capacity);  // the transaction's, not the action's
+      keys.AddTo(check.context);
       check.context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
@@ -72,7 +74,7 @@ KMSLAB_DDB_INNER_OPERATION(TransactGetItems);
 core::Status TransactGetItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   std::vector<std::shared_ptr<Table>> tables;
   for (Get& g : q.gets) {
-    ASSIGN_OR_RETURN(g.table, BatchTable(s, call, g.table_name));
+    ASSIGN_OR_RETURN(g.table, TableForItems(s, call, g.table_name));
     tables.push_back(g.table);
   }
   // A key that does not fit its table cancels the transaction (observed).

@@ -124,7 +124,9 @@ struct TransactWriteItemsOp {
       const TableRef ref = ResolveTableRef(s, call, a.table_name);
       const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
       kms::AuthzCheck& check = plan.Require(a.kind->action, ref.arn);
-      a.kind->keys(*a.body, table ? &table->definition : nullptr).AddTo(check.context);
+      ConditionKeys keys = a.kind->keys(*a.body, table ? &table->definition : nullptr);
+      keys.return_consumed_capacity = CapacityReportName(q.capacity);  // the transaction's, not the action's
+      keys.AddTo(check.context);
       check.context.Set("dynamodb:EnclosingOperation", kName);
     }
     return core::Status();
@@ -140,7 +142,7 @@ KMSLAB_DDB_INNER_OPERATION(TransactWriteItems);
 
 core::Status TransactWriteItemsOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   for (Action& a : q.actions) {
-    ASSIGN_OR_RETURN(a.table, BatchTable(s, call, a.table_name));
+    ASSIGN_OR_RETURN(a.table, TableForItems(s, call, a.table_name));
   }
   std::vector<ItemRef> refs;
   for (Action& a : q.actions) {
