@@ -3,6 +3,7 @@ dynamodb-sse.md, and DdbCase, a KmsTestCase with table, grant and polling helper
 
 Not a test module itself (run.py only discovers test_*.py).
 """
+import decimal
 import json
 import os
 import re
@@ -258,3 +259,22 @@ class DdbCase(harness.KmsTestCase):
 
     def ddb_cli(self, *args, creds=None):
         return self.srv.aws(creds or harness.ADMIN, "dynamodb", *args)
+
+
+SET_TYPES = ("SS", "NS", "BS")
+
+
+def normalize(item):
+    """Sets compared as sets (DynamoDB does not keep their order), numbers as numbers; None stays None."""
+    def norm(av):
+        (t, v), = av.items()
+        if t in SET_TYPES:
+            return (t, frozenset(decimal.Decimal(x) if t == "NS" else x for x in v))
+        if t == "N":
+            return (t, decimal.Decimal(v))
+        if t == "M":
+            return (t, tuple(sorted((k, norm(x)) for k, x in v.items())))
+        if t == "L":
+            return (t, tuple(norm(x) for x in v))
+        return (t, v)
+    return None if item is None else {k: norm(v) for k, v in item.items()}

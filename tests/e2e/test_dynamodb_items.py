@@ -8,13 +8,12 @@ customer managed key (the KMS path must not change item semantics); the aws CLI 
 put-item / get-item / delete-item / query / scan.
 """
 import json
-import decimal
 
 import boto3.dynamodb.types
 import botocore.exceptions
 
 import harness
-from ddb_case import INVALID, DdbCase, new_name, sse_kms, table_arn
+from ddb_case import INVALID, DdbCase, new_name, normalize, sse_kms, table_arn
 
 SRV = harness.Server()
 setUpModule = SRV.start
@@ -42,25 +41,6 @@ EVERY_TYPE = {
     "ns": {"NS": ["1", "2.5", "-3"]},
     "bs": {"BS": [b"\x00", b"\xff\xfe", b"abc"]},
 }
-SET_TYPES = ("SS", "NS", "BS")
-
-
-def normalize(item):
-    """Sets compared as sets (DynamoDB does not keep their order), numbers as numbers."""
-    def norm(av):
-        (t, v), = av.items()
-        if t in SET_TYPES:
-            return (t, frozenset(decimal.Decimal(x) if t == "NS" else x for x in v))
-        if t == "N":
-            return (t, decimal.Decimal(v))
-        if t == "M":
-            return (t, tuple(sorted((k, norm(x)) for k, x in v.items())))
-        if t == "L":
-            return (t, tuple(norm(x) for x in v))
-        return (t, v)
-    return {k: norm(v) for k, v in item.items()}
-
-
 class ItemsBase(DdbCase):
     srv = SRV
     SSE = None  # SSESpecification of the tables this class creates

@@ -4,36 +4,20 @@ AttributesToGet (GetItem, Query, Scan), KeyConditions and QueryFilter (Query), S
 Each legacy call is checked against the same call written with expressions, on twin items or
 tables, and the misuse errors carry DynamoDB's texts (dynamodb-data-plane.md §1.2, §1.4, §4).
 """
-import decimal
 
 import botocore.exceptions
 
 import harness
-from ddb_case import INVALID, DdbCase, new_name
+from ddb_case import INVALID, DdbCase, new_name, normalize
 
 SRV = harness.Server()
 setUpModule = SRV.start
 tearDownModule = SRV.shutdown
 
-SET_TYPES = ("SS", "NS", "BS")
 BOTH = "Can not use both expression and non-expression parameters in the same request: "
 ENVELOPE = "1 validation error detected: "  # the request-validation envelope of item writes (§0)
 START = {"pk": {"S": "k"}, "n": {"N": "5"}, "s": {"S": "abc"}, "ss": {"SS": ["red", "green"]},
          "l": {"L": [{"S": "x"}]}, "b": {"B": b"\x01\x02\x03"}}
-
-
-def normalize(item):
-    """Sets compared as sets, numbers as numbers."""
-    def norm(av):
-        (t, v), = av.items()
-        if t in SET_TYPES:
-            return (t, frozenset(decimal.Decimal(x) if t == "NS" else x for x in v))
-        if t == "N":
-            return (t, decimal.Decimal(v))
-        if t == "L":
-            return (t, tuple(norm(x) for x in v))
-        return (t, v)
-    return {k: norm(v) for k, v in (item or {}).items()}
 
 
 def keys_of(items, key="sk"):
