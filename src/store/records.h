@@ -146,10 +146,13 @@ struct DdbItemRow {
 };
 
 // A table's item to write; an empty `sealed` deletes the row.
+// A row written in the item writers' commit. Kinds other than kItem are rows
+// that follow items (ddb/item_changes.h), committed in the same transaction.
 struct DdbItemWrite {
   std::string table_id;
   std::string row_id;
-  std::string sealed;
+  std::string sealed;  // kItem: empty = delete the row
+  enum class Kind { kItem } kind = Kind::kItem;
 };
 
 // An on-demand backup: a copy of its table's sealed items, and `meta` (JSON

@@ -246,21 +246,36 @@ core::StatusOr<SealedWrite> SealWrite(Table& t, const ItemKey& key, const std::s
 
 namespace {
 
-// Applies the write to its table in memory; returns its row for the store.
-store::DdbItemWrite ApplyInMemory(SealedWrite& w) {
+// Applies the write to its table in memory and tells OnItemChanged; appends
+// its row (and the rows OnItemChanged adds) for the store.
+void ApplyInMemory(Service& s, SealedWrite& w, std::vector<store::DdbItemWrite>& rows) {
   Table& t = *w.table;
-  if (w.item_json.empty()) {
-    auto part = t.partitions.find(w.key.partition);
-    if (part != t.partitions.end() && part->second.erase(w.key.sort) > 0) {
-      --t.item_count;
-      if (part->second.empty()) t.partitions.erase(part);
+  std::string old_item;
+  bool had_old = false;
+  auto part = t.partitions.find(w.key.partition);
+  if (part != t.partitions.end()) {
+    auto it = part->second.find(w.key.sort);
+    if (it != part->second.end()) {
+      old_item = std::move(it->second);
+      had_old = true;
+      if (w.item_json.empty()) {
+        part->second.erase(it);
+        --t.item_count;
+        if (part->second.empty()) t.partitions.erase(part);
+      }
     }
-  } else {
+  }
+  const std::string* new_item = nullptr;
+  if (!w.item_json.empty()) {
     auto [it, added] = t.partitions[w.key.partition].insert_or_assign(w.key.sort, std::move(w.item_json));
     if (added) ++t.item_count;
+    new_item = &it->second;
   }
   t.size_bytes += w.size_delta;
-  return std::move(w.row);
+  rows.push_back(std::move(w.row));
+  if (had_old || new_item) {
+    OnItemChanged(s, t, ItemChange{w.key, had_old ? &old_item : nullptr, new_item, w.origin, s.NowMillis()}, rows);
+  }
 }
 
 }  // namespace
@@ -269,14 +284,17 @@ std::optional<uint64_t> ApplyWrites(Service& s, std::vector<SealedWrite> writes)
   if (writes.empty()) return std::nullopt;
   std::vector<store::DdbItemWrite> rows;
   rows.reserve(writes.size());
-  for (SealedWrite& w : writes) rows.push_back(ApplyInMemory(w));
+  for (SealedWrite& w : writes) ApplyInMemory(s, w, rows);
   return s.store().EnqueueDdbItemWrites(std::move(rows));
 }
 
 core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& t, const ItemKey& key, const std::string& item_json,
-                                    int64_t size_delta) {
+                                    int64_t size_delta, WriteOrigin origin) {
   ASSIGN_OR_RETURN(SealedWrite write, SealWrite(t, key, item_json, size_delta));
-  return s.store().EnqueueDdbItemWrite(ApplyInMemory(write));
+  write.origin = origin;
+  std::vector<store::DdbItemWrite> rows;
+  ApplyInMemory(s, write, rows);
+  return s.store().EnqueueDdbItemWrites(std::move(rows));
 }
 
 }  // namespace kmslab::ddb::ops

@@ -10,6 +10,7 @@
 #include "ddb/condition_keys.h"
 #include "ddb/document_path.h"
 #include "ddb/expressions.h"
+#include "ddb/item_changes.h"
 #include "ddb/ops/capacity.h"
 #include "ddb/ops/common.h"
 #include "ddb/update_expression.h"
@@ -125,6 +126,7 @@ struct SealedWrite {
   std::string item_json;
   int64_t size_delta = 0;
   store::DdbItemWrite row;
+  WriteOrigin origin = WriteOrigin::kCaller;
 };
 // Seals the write; changes nothing. Requires table.mu held.
 core::StatusOr<SealedWrite> SealWrite(Table& table, const ItemKey& key, const std::string& item_json,
@@ -138,7 +140,7 @@ std::optional<uint64_t> ApplyWrites(Service& s, std::vector<SealedWrite> writes)
 // memory and queues it for the store; requires table.mu held exclusively.
 // Returns the store ticket to await after unlocking.
 core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& table, const ItemKey& key, const std::string& item_json,
-                                    int64_t size_delta);
+                                    int64_t size_delta, WriteOrigin origin = WriteOrigin::kCaller);
 // Waits, after unlocking the table, for the store to hold the write of
 // `ticket` (none: nothing to wait for).
 core::Status AwaitWrite(Service& s, std::optional<uint64_t> ticket);

@@ -1,0 +1,44 @@
+// Item changes: the one place every change to a table's items passes
+// through, whoever made it (a caller's PutItem, a transaction, PartiQL, the
+// TTL sweeper, replication from another Region). Whatever must follow an
+// item (secondary indexes, the stream, point-in-time history, replicas)
+// hooks in here, so no write path can forget it.
+#ifndef KMSLAB_DDB_ITEM_CHANGES_H_
+#define KMSLAB_DDB_ITEM_CHANGES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ddb/table.h"
+#include "store/records.h"
+
+namespace kmslab::ddb {
+
+class Service;
+
+// Who changed the item.
+enum class WriteOrigin {
+  kCaller,          // a request of a caller (item, batch, transaction, PartiQL calls)
+  kTimeToLive,      // DynamoDB's TTL sweeper (a service deletion)
+  kReplication,     // a global table's replica Region, applying another Region's write
+};
+
+// One item changed in memory. `old_item` / `new_item` are the item's JSON
+// before and after; null when there was none (an insert / a delete).
+struct ItemChange {
+  const ItemKey& key;
+  const std::string* old_item;
+  const std::string* new_item;
+  WriteOrigin origin;
+  int64_t at_ms;  // server clock
+};
+
+// Called for every item change, after the table's items hold the new state
+// and under table.mu held exclusively. Rows appended to `rows` are committed
+// to the store with the item's own row, in the same SQLite transaction.
+void OnItemChanged(Service& s, Table& table, const ItemChange& change, std::vector<store::DdbItemWrite>& rows);
+
+}  // namespace kmslab::ddb
+
+#endif  // KMSLAB_DDB_ITEM_CHANGES_H_
