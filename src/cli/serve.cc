@@ -33,7 +33,8 @@ int Serve(const std::vector<std::string>& args) {
   ::mallopt(M_ARENA_MAX, 2);
   auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay", "admin-token",
                            "trail-retention",
-                           "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds"},
+                           "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds",
+                           "ddb-ttl-sweep-seconds", "ddb-ttl-grace-seconds", "ddb-ttl-cooldown-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status",
                            "ddb-data-events", "ddb-bare-validation-texts"});
   if (!flags.ok()) return Fail(flags.status().message());
@@ -55,10 +56,19 @@ int Serve(const std::vector<std::string>& args) {
         std::stoll(flags->Get("ddb-recovery-seconds", std::to_string(ddb_options.recovery_seconds)));
     ddb_options.sse_update_seconds =
         std::stoll(flags->Get("ddb-sse-update-seconds", std::to_string(ddb_options.sse_update_seconds)));
+    ddb_options.ttl_sweep_seconds =
+        std::stoll(flags->Get("ddb-ttl-sweep-seconds", std::to_string(ddb_options.ttl_sweep_seconds)));
+    ddb_options.ttl_grace_seconds =
+        std::stoll(flags->Get("ddb-ttl-grace-seconds", std::to_string(ddb_options.ttl_grace_seconds)));
+    ddb_options.ttl_cooldown_seconds =
+        std::stoll(flags->Get("ddb-ttl-cooldown-seconds", std::to_string(ddb_options.ttl_cooldown_seconds)));
   } catch (const std::exception&) {
     return Fail("--port, --threads, --grant-delay and the --ddb-*-seconds switches take numbers");
   }
   if (grant_delay < 0) return Fail("--grant-delay must not be negative");
+  if (ddb_options.ttl_sweep_seconds < 0 || ddb_options.ttl_grace_seconds < 0 || ddb_options.ttl_cooldown_seconds < 0) {
+    return Fail("--ddb-ttl-sweep-seconds, --ddb-ttl-grace-seconds and --ddb-ttl-cooldown-seconds must not be negative");
+  }
   if (ddb_options.detection_seconds < 1 || ddb_options.recovery_seconds < 1 || ddb_options.sse_update_seconds < 0) {
     return Fail("--ddb-detection-seconds and --ddb-recovery-seconds must be positive, --ddb-sse-update-seconds not negative");
   }
@@ -99,6 +109,7 @@ int Serve(const std::vector<std::string>& args) {
   http::Server server((*stack)->router.get(), server_options);
   int bound = server.Bind(host, port);
   if (bound < 0) return Fail("cannot listen on " + host + ":" + std::to_string(port));
+  (*stack)->ddb_service->SetEndpoint(host + ":" + std::to_string(bound));
 
   std::thread stopper([&] {
     int sig = 0;

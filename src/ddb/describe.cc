@@ -40,6 +40,29 @@ void WriteSseDescription(JsonWriter& out, const TableState& s) {
   out.EndObject();
 }
 
+void WriteSettingsDescription(JsonWriter& out, const TableSettings& s) {
+  if (s.table_class_set_ms) {
+    out.Key("TableClassSummary");
+    out.StartObject();
+    out.Key("TableClass");
+    const std::string_view name = TableClassName(s.table_class);
+    out.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    out.Key("LastUpdateDateTime");
+    WriteTime(out, s.table_class_set_ms);
+    out.EndObject();
+  }
+  // A new table's warm throughput, as AWS shows it (reference section 9).
+  out.Key("WarmThroughput");
+  out.StartObject();
+  out.Key("ReadUnitsPerSecond");
+  out.Int(12000);
+  out.Key("WriteUnitsPerSecond");
+  out.Int(4000);
+  out.Key("Status");
+  out.String("ACTIVE");
+  out.EndObject();
+}
+
 void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view status,
                            const std::function<void(JsonWriter&)>& extra) {
   const TableDefinition& d = t.definition;
@@ -89,12 +112,15 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
     out.StartObject();
     out.Key("BillingMode");
     out.String(d.billing_mode);
-    out.Key("LastUpdateToPayPerRequestDateTime");
-    WriteTime(out, t.created_ms);
+    if (status != "CREATING") {  // CreateTable's answer has the mode alone
+      out.Key("LastUpdateToPayPerRequestDateTime");
+      WriteTime(out, t.created_ms);
+    }
     out.EndObject();
   }
   out.Key("DeletionProtectionEnabled");
-  out.Bool(false);
+  out.Bool(t.state.settings.deletion_protection);
+  WriteSettingsDescription(out, t.state.settings);
   WriteSseDescription(out, t.state);
   if (extra) extra(out);
   out.EndObject();

@@ -19,25 +19,34 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(BatchGetItem)                \
   X(BatchWriteItem)              \
   X(CreateBackup)                \
+  X(CreateGlobalTable)           \
   X(CreateTable)                 \
   X(DeleteBackup)                \
   X(DeleteItem)                  \
   X(DeleteTable)                 \
   X(DescribeBackup)              \
+  X(DescribeEndpoints)           \
+  X(DescribeLimits)              \
   X(DescribeTable)               \
+  X(DescribeTimeToLive)          \
   X(ExecuteStatement)            \
   X(ExecuteTransaction)          \
   X(GetItem)                     \
   X(ListBackups)                 \
   X(ListTables)                  \
+  X(ListTagsOfResource)          \
   X(PutItem)                     \
   X(Query)                       \
   X(RestoreTableFromBackup)      \
   X(Scan)                        \
+  X(TagResource)                 \
   X(TransactGetItems)            \
   X(TransactWriteItems)          \
+  X(UntagResource)               \
+  X(UpdateGlobalTable)           \
   X(UpdateItem)                  \
-  X(UpdateTable)
+  X(UpdateTable)                 \
+  X(UpdateTimeToLive)
 
 namespace ops {
 #define KMSLAB_DECLARE(name) extern const OperationFn name;

@@ -46,6 +46,12 @@ struct Options {
   // "1 validation error detected: ", as DynamoDB has since mid-2026
   // (dynamodb-data-plane.md section 0, default 13.1); false: the bare texts.
   bool validation_envelope = true;
+  // Time to Live (ttl.h; dynamodb-data-plane.md section 13, default 4): the
+  // sweep period, how long TTL deletes go on after the sweeper's key check
+  // first fails, and the cooldown between two UpdateTimeToLive changes.
+  int64_t ttl_sweep_seconds = 60;
+  int64_t ttl_grace_seconds = 1800;
+  int64_t ttl_cooldown_seconds = 1860;
 };
 
 // An on-demand backup: the table as it was, and the keys in force then.
@@ -88,6 +94,11 @@ class Service {
   // then hands the call to KMS's audit stage as a DynamoDB trail event (item
   // calls only with Options::data_events), whatever its outcome.
   Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call);
+
+  // The address DescribeEndpoints answers (host:port); set once before the
+  // server takes requests. Empty: DynamoDB's own name for the Region.
+  void SetEndpoint(std::string address) { endpoint_ = std::move(address); }
+  const std::string& endpoint() const { return endpoint_; }
 
   // --- for the operation files (ops/) ---
   int64_t NowMillis() const { return clock_->NowMillis(); }
@@ -149,6 +160,9 @@ class Service {
   void RunDueWork();
   void CheckTableKeys(Table& table, int64_t now);
   void CompleteKeySwitch(Table& table, int64_t now);
+  // Deletes the table's expired items if its TTL sweep is due (ttl_sweep.cc);
+  // returns when the next sweep is due (INT64_MAX: TTL is off).
+  int64_t SweepTimeToLive(Table& table, int64_t now);
   core::Status LoadItems(Table& table, core::SecretBytes data_key);
   static std::string TableIndex(const std::string& account, const std::string& region, const std::string& name);
 
@@ -165,6 +179,7 @@ class Service {
   std::atomic<int64_t> next_due_ms_{0};
   std::mutex due_mu_;  // one RunDueWork pass at a time
   TransactionTokens transaction_tokens_;
+  std::string endpoint_;
 };
 
 // Helpers shared by the operation files.
@@ -181,6 +196,8 @@ void WriteTableDescription(JsonWriter& out, const Table& table, std::string_view
 void WriteKeySchema(JsonWriter& out, const TableDefinition& definition);
 // SSEDescription for `keys` (and a switch in progress), if the table has one.
 void WriteSseDescription(JsonWriter& out, const TableState& state);
+// TableClassSummary (when a class was ever set) and WarmThroughput.
+void WriteSettingsDescription(JsonWriter& out, const TableSettings& settings);
 // Epoch seconds, as DynamoDB's JSON numbers.
 void WriteTime(JsonWriter& out, int64_t ms);
 // The backup's row in the store, and back.

@@ -195,6 +195,16 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"UpdateItem", R"({"TableName":"music","Key":{"pk":{"S":"k1"}},"UpdateExpression":"SET plays = :one",)"
                      R"("ExpressionAttributeValues":{":one":{"N":"1"}}})"},
       {"UpdateTable", R"({"TableName":"music","SSESpecification":{"Enabled":false}})"},
+      {"UpdateTimeToLive", R"({"TableName":"music","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}})"},
+      {"DescribeTimeToLive", R"({"TableName":"music"})"},
+      {"TagResource", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/music",)"
+                      R"("Tags":[{"Key":"team","Value":"audio"}]})"},
+      {"UntagResource", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/music","TagKeys":["team"]})"},
+      {"ListTagsOfResource", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/music"})"},
+      {"DescribeLimits", "{}"},
+      {"DescribeEndpoints", "{}"},
+      {"CreateGlobalTable", R"({"GlobalTableName":"music","ReplicationGroup":[{"RegionName":"us-east-1"}]})"},
+      {"UpdateGlobalTable", R"({"GlobalTableName":"music","ReplicaUpdates":[]})"},
   };
   kms::CallContext nobody = s.call;
   auto identity = std::make_shared<iam::Identity>();
@@ -220,7 +230,9 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
   for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
                          "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
                          "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
-                         "RestoreTableFromBackup", "UpdateTable", "DeleteItem", "DeleteTable"}) {
+                         "RestoreTableFromBackup", "UpdateTable", "UpdateTimeToLive", "DescribeTimeToLive",
+                         "TagResource", "ListTagsOfResource", "UntagResource", "DescribeLimits",
+                         "DescribeEndpoints", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);
     if (std::string_view(op) == "DeleteTable") s.clock.AdvanceSeconds(60);  // the key switch settles first
     const Reply reply = s.Ddb(op, requests.at(op));

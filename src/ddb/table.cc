@@ -132,6 +132,8 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
   w.StartArray();
   for (int64_t t : s.sse_changes_ms) w.Int64(t);
   w.EndArray();
+  WriteTtlMeta(w, s.ttl);
+  WriteSettingsMeta(w, s.settings);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -170,6 +172,8 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     for (const auto& t : changes->value.GetArray())
       if (t.IsInt64()) s->sse_changes_ms.push_back(t.GetInt64());
   }
+  ReadTtlMeta(doc, &s->ttl);
+  ReadSettingsMeta(doc, &s->settings);
   return d->hash_name.empty() ? bad : core::Status();
 }
 

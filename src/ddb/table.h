@@ -25,6 +25,8 @@
 
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "ddb/table_settings.h"
+#include "ddb/ttl.h"
 #include "kms/call.h"
 
 namespace kmslab::ddb {
@@ -99,6 +101,8 @@ struct TableState {
   std::string inaccessible_message;
   int64_t next_check_ms = 0;  // the next background key check (KMS tables)
   std::vector<int64_t> sse_changes_ms;  // SSE changes in the last 24 hours, for the quota
+  TimeToLive ttl;
+  TableSettings settings;
 };
 
 class Table {

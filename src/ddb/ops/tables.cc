@@ -6,6 +6,7 @@
 #include "crypto/aes_gcm.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
+#include "ddb/ops/table_settings.h"
 
 namespace kmslab::ddb::ops {
 
@@ -123,6 +124,7 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   RETURN_IF_ERROR(RejectUnsupported(request, {"GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification"},
                                     "CreateTable"));
   ASSIGN_OR_RETURN(TableDefinition definition, ReadDefinition(request));
+  ASSIGN_OR_RETURN(TableSettings settings, ReadCreateTableSettings(request, s.NowMillis()));
   SseChoice choice;
   if (const rapidjson::Value* spec = FindMember(request, "SSESpecification")) {
     ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecification"));
@@ -135,6 +137,7 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   auto table =
       std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, name, now, std::move(definition));
   table->state.keys = std::move(keys);
+  table->state.settings = std::move(settings);
   table->state.next_check_ms = now + s.options().detection_seconds * 1000;
   table->data_key = std::move(data_key);
   table->loaded = true;
@@ -232,6 +235,10 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
   if (!table) return ResourceNotFound("Requested resource not found: Table: " + name + " not found");
   std::unique_lock<std::shared_mutex> lock(table->mu);
   if (table->deleted) return ResourceNotFound("Requested resource not found: Table: " + name + " not found");
+  if (table->state.settings.deletion_protection) {
+    return ValidationError("Resource cannot be deleted as it is currently protected against deletion. Disable "
+                           "deletion protection first.");
+  }
   if (table->state.key_switch) {
     return ResourceInUse("Attempt to change a resource which is still in use: Table: " + name +
                          " is in the process of being updated.");
@@ -257,6 +264,7 @@ KMSLAB_DDB_OPERATION(UpdateTable);
 core::Status UpdateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   const std::string& name = q.table;
+  if (IsSettingsUpdate(request)) return UpdateTableSettings(s, call, q, out);
   const rapidjson::Value* spec = FindMember(request, "SSESpecification");
   for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
     const std::string member = it->name.GetString();

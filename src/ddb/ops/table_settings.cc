@@ -1,0 +1,386 @@
+// Table settings as DynamoDB shapes them (dynamodb-data-plane.md sections 9
+// and 8.3): TagResource, UntagResource, ListTagsOfResource, the UpdateTable
+// of DeletionProtectionEnabled and TableClass, DescribeLimits,
+// DescribeEndpoints, and the refused legacy global tables.
+#include <mutex>
+
+#include "ddb/operations.h"
+#include "ddb/ops/common.h"
+#include "ddb/ops/table_settings.h"
+#include "ddb/table_settings.h"
+
+namespace kmslab::ddb::ops {
+
+namespace {
+
+const std::string kInvalid = "One or more parameter values were invalid: ";
+
+// A ResourceArn of the tag operations: a table ARN, or a stream ARN
+// (<table arn>/stream/<label>), checked for shape with AWS's texts.
+struct ResourceRef {
+  std::string arn;
+  std::string region, account, table;
+  bool stream = false;
+};
+
+core::StatusOr<ResourceRef> ReadResourceArn(const rapidjson::Value& body) {
+  ASSIGN_OR_RETURN(std::string arn, RequiredString(body, "ResourceArn", "resourceArn"));
+  if (arn.empty() || arn.size() > 1283) {
+    return ValidationError("1 validation error detected: Value '" + arn +
+                           "' at 'resourceArn' failed to satisfy constraint: Member must have length " +
+                           (arn.empty() ? "greater than or equal to 1" : "less than or equal to 1283"));
+  }
+  const core::Status invalid = ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+  // arn:<partition>:dynamodb:<region>:<account>:<resource>; the resource may hold ':'.
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    const size_t colon = arn.find(':', start);
+    if (colon == std::string::npos) return invalid;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  const std::string resource = arn.substr(start);
+  if (parts[0] != "arn" || parts[1].compare(0, 3, "aws") != 0 || parts[2] != "dynamodb" || parts[3].empty() ||
+      parts[4].size() != 12 || resource.compare(0, 6, "table/") != 0) {
+    return invalid;
+  }
+  ResourceRef ref{arn, parts[3], parts[4], "", false};
+  const std::string rest = resource.substr(6);
+  const size_t slash = rest.find('/');
+  ref.table = rest.substr(0, slash);
+  if (ref.table.size() < 3 || ref.table.size() > 255) return invalid;
+  for (char c : ref.table) {
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return invalid;
+  }
+  if (slash != std::string::npos) {
+    const std::string sub = rest.substr(slash);
+    if (sub.compare(0, 8, "/stream/") != 0 || sub.size() == 8 || sub.find('/', 8) != std::string::npos) {
+      return ValidationError(kInvalid +
+                             "Invalid resource arn provided, only table or stream is accepted. Provided resource "
+                             "arn: " + arn);
+    }
+    ref.stream = true;
+  }
+  return ref;
+}
+
+// The caller's table the ARN names, or AWS's ResourceNotFoundException (sic).
+// A stream ARN names no stream in this shim (it serves none).
+core::StatusOr<std::shared_ptr<Table>> TableOfResource(Service& s, const kms::CallContext& call,
+                                                       const ResourceRef& ref) {
+  const core::Status missing = ResourceNotFound("Requested resource not found: ResourcArn: " + ref.arn + " not found");
+  if (ref.stream || ref.region != call.region || ref.account != call.caller->account) return missing;
+  std::shared_ptr<Table> table = s.FindTable(call, ref.table);
+  if (!table) return missing;
+  return table;
+}
+
+struct ResourceRequest {
+  ResourceRef resource;
+  Tags tags;
+  std::vector<std::string> keys;
+};
+
+core::Status RequireResource(const ResourceRequest& q, Plan& plan) {
+  plan.Require(q.resource.arn);
+  return core::Status();
+}
+
+}  // namespace
+
+struct TagResourceOp {
+  static constexpr const char* kName = "TagResource";
+  using Request = ResourceRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.resource, ReadResourceArn(body));
+    const rapidjson::Value* tags = FindMember(body, "Tags");
+    if (!tags) return NullMember("tags");
+    if (tags->IsArray() && tags->Empty()) return ValidationError("Atleast one Tag needs to be provided as Input.");
+    ASSIGN_OR_RETURN(q.tags, ReadTags(*tags));
+    return core::Status();
+  }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request& q, Plan& plan) {
+    return RequireResource(q, plan);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
+    std::unique_lock<std::shared_mutex> lock(table->mu);
+    if (table->deleted) return TableOfResource(s, call, ResourceRef{q.resource.arn, "", "", "", true}).status();
+    ASSIGN_OR_RETURN(Tags merged, MergeTags(table->state.settings.tags, q.tags));
+    Tags before = std::move(table->state.settings.tags);
+    table->state.settings.tags = std::move(merged);
+    if (core::Status saved = s.SaveTable(*table); !saved.ok()) {
+      table->state.settings.tags = std::move(before);
+      return saved;
+    }
+    out.StartObject();
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(TagResource);
+
+struct UntagResourceOp {
+  static constexpr const char* kName = "UntagResource";
+  using Request = ResourceRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.resource, ReadResourceArn(body));
+    const rapidjson::Value* keys = FindMember(body, "TagKeys");
+    if (!keys) return NullMember("tagKeys");
+    if (!keys->IsArray()) return SerializationError("Start of list found where not expected");
+    if (keys->Empty()) return ValidationError("Atleast one Tag Key needs to be provided as Input.");
+    if (keys->Size() > kMaxTags) {
+      return ValidationError("Number of Tags exceed the current limit for the provided ResourceArn");
+    }
+    for (const rapidjson::Value& key : keys->GetArray()) {
+      if (!key.IsString()) return SerializationError("Unexpected value type in TagKeys");
+      std::string k(key.GetString(), key.GetStringLength());
+      RETURN_IF_ERROR(CheckTagKey(k));
+      q.keys.push_back(std::move(k));
+    }
+    return core::Status();
+  }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request& q, Plan& plan) {
+    return RequireResource(q, plan);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
+    std::unique_lock<std::shared_mutex> lock(table->mu);
+    if (table->deleted) return TableOfResource(s, call, ResourceRef{q.resource.arn, "", "", "", true}).status();
+    Tags kept;
+    for (const auto& tag : table->state.settings.tags) {
+      if (std::find(q.keys.begin(), q.keys.end(), tag.first) == q.keys.end()) kept.push_back(tag);
+    }
+    Tags before = std::move(table->state.settings.tags);
+    table->state.settings.tags = std::move(kept);
+    if (core::Status saved = s.SaveTable(*table); !saved.ok()) {
+      table->state.settings.tags = std::move(before);
+      return saved;
+    }
+    out.StartObject();
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(UntagResource);
+
+struct ListTagsOfResourceOp {
+  static constexpr const char* kName = "ListTagsOfResource";
+  using Request = ResourceRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    ASSIGN_OR_RETURN(q.resource, ReadResourceArn(body));
+    // At most 50 tags: one page, never a NextToken (a token sent is ignored).
+    ASSIGN_OR_RETURN(std::optional<std::string> token, OptionalString(body, "NextToken"));
+    (void)token;
+    return core::Status();
+  }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request& q, Plan& plan) {
+    return RequireResource(q, plan);
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
+    std::shared_lock<std::shared_mutex> lock(table->mu);
+    out.StartObject();
+    out.Key("Tags");
+    out.StartArray();
+    for (const auto& tag : table->state.settings.tags) {
+      out.StartObject();
+      out.Key("Key");
+      out.String(tag.first);
+      out.Key("Value");
+      out.String(tag.second);
+      out.EndObject();
+    }
+    out.EndArray();
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(ListTagsOfResource);
+
+// --- UpdateTable of the settings --------------------------------------------------------
+
+bool IsSettingsUpdate(const rapidjson::Value& request) {
+  if (FindMember(request, "SSESpecification")) return false;
+  return FindMember(request, "DeletionProtectionEnabled") || FindMember(request, "TableClass");
+}
+
+core::Status UpdateTableSettings(Service& s, const kms::CallContext& call, const TableRequest& q, JsonWriter& out) {
+  const rapidjson::Value& request = *q.body;
+  const rapidjson::Value* protection = FindMember(request, "DeletionProtectionEnabled");
+  const rapidjson::Value* table_class = FindMember(request, "TableClass");
+  for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
+    const std::string member = it->name.GetString();
+    if (member == "TableName" || it->value.IsNull()) continue;
+    if (protection && member != "DeletionProtectionEnabled") {
+      return ValidationError(kInvalid + "DeletionProtection modification must be the only operation in the request");
+    }
+    if (member != "DeletionProtectionEnabled" && member != "TableClass") {
+      return ValidationError("kmslab supports only SSESpecification, DeletionProtectionEnabled and TableClass in "
+                             "UpdateTable; " + member + " is not supported");
+    }
+  }
+  if (protection && !protection->IsBool()) return SerializationError("Unexpected value type for DeletionProtectionEnabled");
+  std::optional<TableClass> wanted;
+  if (table_class) {
+    ASSIGN_OR_RETURN(TableClass c, ReadTableClass(*table_class));
+    wanted = c;
+  }
+  std::shared_ptr<Table> table = s.FindTable(call, q.table);
+  if (!table) return ResourceNotFound("Requested resource not found: Table: " + q.table + " not found");
+  const int64_t now = s.NowMillis();
+  std::unique_lock<std::shared_mutex> lock(table->mu);
+  if (table->deleted) return ResourceNotFound("Requested resource not found: Table: " + q.table + " not found");
+  TableSettings& settings = table->state.settings;
+  const TableSettings before = settings;
+  if (protection) settings.deletion_protection = protection->GetBool();
+  if (wanted && *wanted != settings.table_class) {
+    RETURN_IF_ERROR(CheckTableClassQuota(settings.table_class_changes_ms, now));
+    settings.table_class = *wanted;
+    settings.table_class_set_ms = now;
+    settings.table_class_changes_ms.push_back(now);
+  }
+  if (core::Status saved = s.SaveTable(*table); !saved.ok()) {
+    settings = before;
+    return saved;
+  }
+  out.StartObject();
+  out.Key("TableDescription");
+  WriteTableDescription(out, *table, "");
+  out.EndObject();
+  return core::Status();
+}
+
+core::StatusOr<TableSettings> ReadCreateTableSettings(const rapidjson::Value& request, int64_t now_ms) {
+  TableSettings settings;
+  if (const rapidjson::Value* protection = FindMember(request, "DeletionProtectionEnabled")) {
+    if (!protection->IsBool()) return SerializationError("Unexpected value type for DeletionProtectionEnabled");
+    settings.deletion_protection = protection->GetBool();
+  }
+  if (const rapidjson::Value* table_class = FindMember(request, "TableClass")) {
+    ASSIGN_OR_RETURN(settings.table_class, ReadTableClass(*table_class));
+    settings.table_class_set_ms = now_ms;
+  }
+  if (const rapidjson::Value* tags = FindMember(request, "Tags")) {
+    ASSIGN_OR_RETURN(settings.tags, ReadTags(*tags));
+  }
+  return settings;
+}
+
+// --- account-wide -----------------------------------------------------------------------
+
+struct NoInput {};
+
+struct DescribeLimitsOp {
+  static constexpr const char* kName = "DescribeLimits";
+  using Request = NoInput;
+  static core::Status Read(const rapidjson::Value&, Request&) { return core::Status(); }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request&, Plan& plan) {
+    plan.Require("*");
+    return core::Status();
+  }
+  static core::Status Execute(Service&, const kms::CallContext&, Request&, JsonWriter& out) {
+    out.StartObject();
+    out.Key("AccountMaxReadCapacityUnits");
+    out.Int(80000);
+    out.Key("AccountMaxWriteCapacityUnits");
+    out.Int(80000);
+    out.Key("TableMaxReadCapacityUnits");
+    out.Int(40000);
+    out.Key("TableMaxWriteCapacityUnits");
+    out.Int(40000);
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(DescribeLimits);
+
+struct DescribeEndpointsOp {
+  static constexpr const char* kName = "DescribeEndpoints";
+  using Request = NoInput;
+  static core::Status Read(const rapidjson::Value&, Request&) { return core::Status(); }
+  static core::Status Resolve(Service&, const kms::CallContext&, const Request&, Plan& plan) {
+    plan.Require("*");
+    return core::Status();
+  }
+  static core::Status Execute(Service& s, const kms::CallContext& call, Request&, JsonWriter& out) {
+    out.StartObject();
+    out.Key("Endpoints");
+    out.StartArray();
+    out.StartObject();
+    out.Key("Address");
+    // The server's own host:port (in-process, as in `kmslab check`: DynamoDB's name).
+    out.String(s.endpoint().empty() ? "dynamodb." + call.region + ".amazonaws.com" : s.endpoint());
+    out.Key("CachePeriodInMinutes");
+    out.Int(1440);
+    out.EndObject();
+    out.EndArray();
+    out.EndObject();
+    return core::Status();
+  }
+};
+KMSLAB_DDB_OPERATION(DescribeEndpoints);
+
+// --- global tables version 2017.11.29 ------------------------------------------------------
+
+namespace {
+
+struct GlobalTableRequest {
+  std::string name;
+};
+
+core::Status ReadGlobalTableRequest(const rapidjson::Value& body, GlobalTableRequest& q, const char* list,
+                                    const char* list_field) {
+  ASSIGN_OR_RETURN(q.name, RequiredName(body, "GlobalTableName", "globalTableName"));
+  const rapidjson::Value* members = FindMember(body, list);
+  if (!members) return NullMember(list_field);
+  if (!members->IsArray()) return SerializationError("Start of list found where not expected");
+  return core::Status();
+}
+
+core::Status RequireGlobalTable(const kms::CallContext& call, const GlobalTableRequest& q, Plan& plan) {
+  plan.Require("arn:aws:dynamodb::" + call.caller->account + ":global-table/" + q.name);
+  return core::Status();
+}
+
+// AWS refuses version 2017.11.29 since 2026 (reference section 8.3).
+core::Status LegacyGlobalTablesRefused() {
+  return ValidationError(kInvalid +
+                         "DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB "
+                         "global tables version 2019.11.21, instead of version 2017.11.29 (Legacy).");
+}
+
+}  // namespace
+
+struct CreateGlobalTableOp {
+  static constexpr const char* kName = "CreateGlobalTable";
+  using Request = GlobalTableRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    return ReadGlobalTableRequest(body, q, "ReplicationGroup", "replicationGroup");
+  }
+  static core::Status Resolve(Service&, const kms::CallContext& call, const Request& q, Plan& plan) {
+    return RequireGlobalTable(call, q, plan);
+  }
+  static core::Status Execute(Service&, const kms::CallContext&, Request&, JsonWriter&) {
+    return LegacyGlobalTablesRefused();
+  }
+};
+KMSLAB_DDB_OPERATION(CreateGlobalTable);
+
+struct UpdateGlobalTableOp {
+  static constexpr const char* kName = "UpdateGlobalTable";
+  using Request = GlobalTableRequest;
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    return ReadGlobalTableRequest(body, q, "ReplicaUpdates", "replicaUpdates");
+  }
+  static core::Status Resolve(Service&, const kms::CallContext& call, const Request& q, Plan& plan) {
+    return RequireGlobalTable(call, q, plan);
+  }
+  static core::Status Execute(Service&, const kms::CallContext&, Request&, JsonWriter&) {
+    return LegacyGlobalTablesRefused();
+  }
+};
+KMSLAB_DDB_OPERATION(UpdateGlobalTable);
+
+}  // namespace kmslab::ddb::ops
