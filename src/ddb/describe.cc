@@ -90,14 +90,18 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   }
   out.Key("CreationDateTime");
   WriteTime(out, t.created_ms);
+  // UpdateTable's billing mode, else CreateTable's.
+  const std::optional<Billing>& billing = t.state.settings.billing;
+  const bool created_on_demand = d.billing_mode == "PAY_PER_REQUEST";
+  const bool on_demand = billing ? billing->pay_per_request : created_on_demand;
   out.Key("ProvisionedThroughput");
   out.StartObject();
   out.Key("NumberOfDecreasesToday");
   out.Int(0);
   out.Key("ReadCapacityUnits");
-  out.Int64(d.read_capacity);
+  out.Int64(billing ? billing->read_capacity : d.read_capacity);
   out.Key("WriteCapacityUnits");
-  out.Int64(d.write_capacity);
+  out.Int64(billing ? billing->write_capacity : d.write_capacity);
   out.EndObject();
   out.Key("TableSizeBytes");
   out.Int64(t.size_bytes);
@@ -107,14 +111,15 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   out.String(t.arn);
   out.Key("TableId");
   out.String(t.table_id);
-  if (d.billing_mode == "PAY_PER_REQUEST") {
+  const int64_t on_demand_since = t.state.settings.pay_per_request_since_ms;
+  if (on_demand || created_on_demand || on_demand_since) {
     out.Key("BillingModeSummary");
     out.StartObject();
     out.Key("BillingMode");
-    out.String(d.billing_mode);
+    out.String(on_demand ? "PAY_PER_REQUEST" : "PROVISIONED");
     if (status != "CREATING") {  // CreateTable's answer has the mode alone
       out.Key("LastUpdateToPayPerRequestDateTime");
-      WriteTime(out, t.created_ms);
+      WriteTime(out, on_demand_since ? on_demand_since : t.created_ms);
     }
     out.EndObject();
   }

@@ -111,6 +111,16 @@ void WriteSettingsMeta(rapidjson::Writer<rapidjson::StringBuffer>& w, const Tabl
   w.StartArray();
   for (int64_t t : s.table_class_changes_ms) w.Int64(t);
   w.EndArray();
+  if (s.billing) {
+    w.Key("billing");
+    w.StartArray();
+    w.Bool(s.billing->pay_per_request);
+    w.Int64(s.billing->read_capacity);
+    w.Int64(s.billing->write_capacity);
+    w.EndArray();
+  }
+  w.Key("payPerRequestSinceMs");
+  w.Int64(s.pay_per_request_since_ms);
   w.EndObject();
 }
 
@@ -135,6 +145,13 @@ void ReadSettingsMeta(const rapidjson::Value& meta, TableSettings* s) {
   if (const rapidjson::Value* changes = Member(*v, "tableClassChangesMs"); changes && changes->IsArray()) {
     for (const auto& t : changes->GetArray())
       if (t.IsInt64() && s->table_class_changes_ms.size() < 2) s->table_class_changes_ms.push_back(t.GetInt64());
+  }
+  if (const rapidjson::Value* b = Member(*v, "billing");
+      b && b->IsArray() && b->Size() == 3 && (*b)[0].IsBool() && (*b)[1].IsInt64() && (*b)[2].IsInt64()) {
+    s->billing = Billing{(*b)[0].GetBool(), (*b)[1].GetInt64(), (*b)[2].GetInt64()};
+  }
+  if (const rapidjson::Value* m = Member(*v, "payPerRequestSinceMs"); m && m->IsInt64()) {
+    s->pay_per_request_since_ms = m->GetInt64();
   }
 }
 

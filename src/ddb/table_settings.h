@@ -9,6 +9,7 @@
 #include <rapidjson/writer.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,12 @@ std::string_view TableClassName(TableClass c);
 constexpr size_t kMaxTags = 50;
 using Tags = std::vector<std::pair<std::string, std::string>>;  // in the order first set
 
+// The billing mode an UpdateTable set (CreateTable's is in TableDefinition).
+struct Billing {
+  bool pay_per_request = false;
+  int64_t read_capacity = 0, write_capacity = 0;  // 0 / 0 when pay_per_request
+};
+
 struct TableSettings {
   Tags tags;
   bool deletion_protection = false;
@@ -32,6 +39,8 @@ struct TableSettings {
   // 0 = never: DescribeTable shows no TableClassSummary (absent = STANDARD).
   int64_t table_class_set_ms = 0;
   std::vector<int64_t> table_class_changes_ms;  // UpdateTable changes in the last 30 days, for the quota
+  std::optional<Billing> billing;  // absent: the definition's, as created
+  int64_t pay_per_request_since_ms = 0;  // the last UpdateTable to PAY_PER_REQUEST; 0 = never
 };
 
 // TableClass as a request names it, with AWS's text for anything else.

@@ -4,7 +4,7 @@
   (post-merge, ValidationException), aws: keys, bad and index ARNs, missing tables, empty lists,
   stored with the table (they survive a restart), authorized as dynamodb:<Op> on the ARN;
 - DeletionProtectionEnabled: CreateTable, UpdateTable (alone in its call), DeleteTable refused;
-- BillingModeSummary shapes, TableClass / TableClassSummary and its 2-per-30-days quota,
+- BillingModeSummary shapes and UpdateTable's BillingMode / ProvisionedThroughput, TableClass / TableClassSummary and its 2-per-30-days quota,
   WarmThroughput, DescribeLimits, DescribeEndpoints;
 - CreateGlobalTable / UpdateGlobalTable (2017.11.29) refused with AWS's 2026 text;
 - on a CMK table: tags, deletion protection and TTL describes work while the table is
@@ -167,6 +167,45 @@ class ShapesTest(SettingsCase):
         desc = self.create_table(prov, ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
         self.assertNotIn("BillingModeSummary", desc)
         self.assertNotIn("BillingModeSummary", self.table(prov))
+
+    def test_billing_mode_updates(self):
+        name = new_name("bill")
+        self.create_table(name)
+        created = self.table(name)["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"]
+        self.assertDdbError("ValidationException", INVALID + "ReadCapacityUnits and WriteCapacityUnits must both "
+                            "be specified when BillingMode is PROVISIONED", self.ddb.update_table,
+                            TableName=name, BillingMode="PROVISIONED")
+        self.assertDdbError("ValidationException", INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits "
+                            "can be specified when BillingMode is PAY_PER_REQUEST", self.ddb.update_table,
+                            TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+        desc = self.ddb.update_table(TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput={
+            "ReadCapacityUnits": 5, "WriteCapacityUnits": 7})["TableDescription"]
+        self.assertEqual(desc["BillingModeSummary"], {"BillingMode": "PROVISIONED",
+                                                      "LastUpdateToPayPerRequestDateTime": created})
+        self.assertEqual((desc["ProvisionedThroughput"]["ReadCapacityUnits"],
+                          desc["ProvisionedThroughput"]["WriteCapacityUnits"]), (5, 7))
+        self.assertDdbError("ValidationException",
+                            "The provisioned throughput for the table will not change. The requested value equals "
+                            "the current value. Current ReadCapacityUnits provisioned for the table: 5. Requested "
+                            "ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the table: 7. "
+                            "Requested WriteCapacityUnits: 7. Refer to the Amazon DynamoDB Developer Guide for "
+                            "current limits and how to request higher limits.",
+                            self.ddb.update_table, TableName=name,
+                            ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 7})
+        self.srv.advance_clock(100)
+        self.ddb.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")
+        t = self.table(name)
+        self.assertEqual(t["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        self.assertGreater(t["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"], created)
+        self.assertEqual(t["ProvisionedThroughput"]["ReadCapacityUnits"], 0)
+        # A table created PROVISIONED gains the summary when it goes on demand.
+        prov = new_name("bill")
+        self.create_table(prov, ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+        res = self.ddb_cli("update-table", "--table-name", prov, "--billing-mode", "PAY_PER_REQUEST")
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual(res.json["TableDescription"]["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        self.srv.restart()
+        self.assertEqual(self.table(prov)["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
 
     def test_table_class_and_quota(self):
         name = new_name("cls")

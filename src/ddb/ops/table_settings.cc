@@ -203,8 +203,59 @@ KMSLAB_DDB_OPERATION(ListTagsOfResource);
 
 bool IsSettingsUpdate(const rapidjson::Value& request) {
   if (FindMember(request, "SSESpecification")) return false;
-  return FindMember(request, "DeletionProtectionEnabled") || FindMember(request, "TableClass");
+  return FindMember(request, "DeletionProtectionEnabled") || FindMember(request, "TableClass") ||
+         FindMember(request, "BillingMode") || FindMember(request, "ProvisionedThroughput");
 }
+
+namespace {
+
+const std::string kBothUnits =
+    kInvalid + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED";
+
+// UpdateTable's BillingMode and ProvisionedThroughput applied to `current`
+// (the table's billing now), with AWS's texts.
+core::StatusOr<Billing> UpdatedBilling(const rapidjson::Value& request, const Billing& current) {
+  ASSIGN_OR_RETURN(std::optional<std::string> mode, OptionalString(request, "BillingMode"));
+  if (mode && *mode != "PROVISIONED" && *mode != "PAY_PER_REQUEST") {
+    return ValidationError("1 validation error detected: Value '" + *mode +
+                           "' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: "
+                           "[PROVISIONED, PAY_PER_REQUEST]");
+  }
+  ASSIGN_OR_RETURN(const rapidjson::Value* throughput, OptionalObject(request, "ProvisionedThroughput"));
+  const bool on_demand = mode ? *mode == "PAY_PER_REQUEST" : current.pay_per_request;
+  if (on_demand) {
+    if (throughput) {
+      return ValidationError(kInvalid +
+                             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+                             "PAY_PER_REQUEST");
+    }
+    return Billing{true, 0, 0};
+  }
+  if (!throughput) {
+    if (current.pay_per_request) return ValidationError(kBothUnits);
+    return current;  // BillingMode PROVISIONED on a provisioned table, with another change
+  }
+  const rapidjson::Value* r = FindMember(*throughput, "ReadCapacityUnits");
+  const rapidjson::Value* w = FindMember(*throughput, "WriteCapacityUnits");
+  if (!r || !w || !r->IsInt64() || !w->IsInt64() || r->GetInt64() < 1 || w->GetInt64() < 1) {
+    return ValidationError(kBothUnits);
+  }
+  Billing next{false, r->GetInt64(), w->GetInt64()};
+  if (!current.pay_per_request && next.read_capacity == current.read_capacity &&
+      next.write_capacity == current.write_capacity) {
+    const std::string rc = std::to_string(current.read_capacity), wc = std::to_string(current.write_capacity);
+    return ValidationError("The provisioned throughput for the table will not change. The requested value equals "
+                           "the current value. Current ReadCapacityUnits provisioned for the table: " + rc +
+                           ". Requested ReadCapacityUnits: " + rc +
+                           ". Current WriteCapacityUnits provisioned for the table: " + wc +
+                           ". Requested WriteCapacityUnits: " + wc +
+                           ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request "
+                           "higher limits.");
+  }
+  return next;
+}
+
+}  // namespace
 
 core::Status UpdateTableSettings(Service& s, const kms::CallContext& call, const TableRequest& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
@@ -216,9 +267,10 @@ core::Status UpdateTableSettings(Service& s, const kms::CallContext& call, const
     if (protection && member != "DeletionProtectionEnabled") {
       return ValidationError(kInvalid + "DeletionProtection modification must be the only operation in the request");
     }
-    if (member != "DeletionProtectionEnabled" && member != "TableClass") {
-      return ValidationError("kmslab supports only SSESpecification, DeletionProtectionEnabled and TableClass in "
-                             "UpdateTable; " + member + " is not supported");
+    if (member != "DeletionProtectionEnabled" && member != "TableClass" && member != "BillingMode" &&
+        member != "ProvisionedThroughput") {
+      return ValidationError("kmslab supports only SSESpecification, DeletionProtectionEnabled, TableClass, "
+                             "BillingMode and ProvisionedThroughput in UpdateTable; " + member + " is not supported");
     }
   }
   if (protection && !protection->IsBool()) return SerializationError("Unexpected value type for DeletionProtectionEnabled");
@@ -235,8 +287,19 @@ core::Status UpdateTableSettings(Service& s, const kms::CallContext& call, const
   TableSettings& settings = table->state.settings;
   const TableSettings before = settings;
   if (protection) settings.deletion_protection = protection->GetBool();
+  if (FindMember(request, "BillingMode") || FindMember(request, "ProvisionedThroughput")) {
+    const TableDefinition& d = table->definition;
+    const Billing current = settings.billing.value_or(
+        Billing{d.billing_mode == "PAY_PER_REQUEST", d.read_capacity, d.write_capacity});
+    ASSIGN_OR_RETURN(Billing next, UpdatedBilling(request, current));
+    if (next.pay_per_request && !current.pay_per_request) settings.pay_per_request_since_ms = now;
+    settings.billing = next;
+  }
   if (wanted && *wanted != settings.table_class) {
-    RETURN_IF_ERROR(CheckTableClassQuota(settings.table_class_changes_ms, now));
+    if (core::Status quota = CheckTableClassQuota(settings.table_class_changes_ms, now); !quota.ok()) {
+      settings = before;
+      return quota;
+    }
     settings.table_class = *wanted;
     settings.table_class_set_ms = now;
     settings.table_class_changes_ms.push_back(now);

@@ -10,11 +10,12 @@ namespace kmslab::ddb::ops {
 
 // CreateTable's DeletionProtectionEnabled, TableClass and Tags.
 core::StatusOr<TableSettings> ReadCreateTableSettings(const rapidjson::Value& request, int64_t now_ms);
-// True when UpdateTable changes DeletionProtectionEnabled or TableClass (and
-// no SSESpecification, whose own rules answer a mixed request).
+// True when UpdateTable changes DeletionProtectionEnabled, TableClass,
+// BillingMode or ProvisionedThroughput (and no SSESpecification, whose own
+// rules answer a mixed request).
 bool IsSettingsUpdate(const rapidjson::Value& request);
 // That UpdateTable: DeletionProtectionEnabled alone in its call, TableClass
-// with its quota; the response's TableDescription.
+// with its quota, the billing mode; the response's TableDescription.
 core::Status UpdateTableSettings(Service& s, const kms::CallContext& call, const TableRequest& q, JsonWriter& out);
 
 }  // namespace kmslab::ddb::ops
