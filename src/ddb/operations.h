@@ -24,6 +24,7 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(DeleteItem)                  \
   X(DeleteTable)                 \
   X(DescribeBackup)              \
+  X(DescribeContinuousBackups)   \
   X(DescribeTable)               \
   X(ExecuteStatement)            \
   X(ExecuteTransaction)          \
@@ -33,9 +34,11 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(PutItem)                     \
   X(Query)                       \
   X(RestoreTableFromBackup)      \
+  X(RestoreTableToPointInTime)   \
   X(Scan)                        \
   X(TransactGetItems)            \
   X(TransactWriteItems)          \
+  X(UpdateContinuousBackups)     \
   X(UpdateItem)                  \
   X(UpdateTable)
 

@@ -48,6 +48,10 @@ struct Options {
   bool validation_envelope = true;
 };
 
+// USER: CreateBackup's; SYSTEM: the one DeleteTable leaves of a table with
+// point-in-time recovery (item_history.h), kept 35 days.
+enum class BackupType { kUser, kSystem };
+
 // An on-demand backup: the table as it was, and the keys in force then.
 struct Backup {
   std::string arn, name, account, region;
@@ -57,6 +61,7 @@ struct Backup {
   int64_t item_count = 0, size_bytes = 0;
   TableDefinition definition;
   TableKeys keys;
+  BackupType type = BackupType::kUser;
 };
 
 struct Reply {

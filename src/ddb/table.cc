@@ -132,6 +132,12 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
   w.StartArray();
   for (int64_t t : s.sse_changes_ms) w.Int64(t);
   w.EndArray();
+  if (s.pitr.enabled) {
+    w.Key("pitrPeriodDays");
+    w.Int64(s.pitr.period_days);
+    w.Key("pitrEnabledMs");
+    w.Int64(s.pitr.enabled_ms);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -169,6 +175,12 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
   if (changes != doc.MemberEnd() && changes->value.IsArray()) {
     for (const auto& t : changes->value.GetArray())
       if (t.IsInt64()) s->sse_changes_ms.push_back(t.GetInt64());
+  }
+  if (doc.HasMember("pitrEnabledMs")) {
+    s->pitr.enabled = true;
+    s->pitr.period_days = Int(doc, "pitrPeriodDays");
+    s->pitr.enabled_ms = Int(doc, "pitrEnabledMs");
+    if (s->pitr.period_days < 1 || s->pitr.period_days > 35) return bad;
   }
   return d->hash_name.empty() ? bad : core::Status();
 }
