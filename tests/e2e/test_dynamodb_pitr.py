@@ -270,6 +270,34 @@ class RestoreTest(PitrCase):
         self.assertEqual(self.describe(target)["PointInTimeRecoveryDescription"],
                          {"PointInTimeRecoveryStatus": "DISABLED"})
 
+    def test_every_write_path_is_recorded(self):
+        name = new_name("pitr-paths")
+        self.create_table(name)
+        self.enable(name)
+        self.srv.advance_clock(2)
+        self.ddb.batch_write_item(RequestItems={name: [
+            {"PutRequest": {"Item": {"pk": {"S": "batch"}}}}]})
+        self.ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": name, "Item": {"pk": {"S": "transact"}}}}])
+        self.ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'partiql'}}")
+        self.ddb.update_item(TableName=name, Key={"pk": {"S": "updated"}},
+                             UpdateExpression="SET #n = :v", ExpressionAttributeNames={"#n": "note"},
+                             ExpressionAttributeValues={":v": {"S": "x"}})
+        t1 = self.clock_dt()
+        self.srv.advance_clock(60)
+        self.ddb.batch_write_item(RequestItems={name: [
+            {"DeleteRequest": {"Key": {"pk": {"S": "batch"}}}}]})
+        self.ddb.transact_write_items(TransactItems=[
+            {"Delete": {"TableName": name, "Key": {"pk": {"S": "transact"}}}}])
+        self.ddb.execute_statement(Statement=f"DELETE FROM \"{name}\" WHERE pk = 'partiql'")
+        self.ddb.delete_item(TableName=name, Key={"pk": {"S": "updated"}})
+        self.srv.advance_clock(400)
+        target, _ = self.restore(name, at=t1.replace(microsecond=0) + datetime.timedelta(seconds=1))
+        self.assertEqual(self.pks(target), ["batch", "partiql", "transact", "updated"])
+        self.assertEqual(self.get(target, "updated")["note"], {"S": "x"})
+        target, _ = self.restore(name)
+        self.assertEqual(self.pks(target), [])
+
     def test_restore_by_arn_with_overrides(self):
         key = self.create_key()
         name = new_name("pitr-src")
