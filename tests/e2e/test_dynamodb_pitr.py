@@ -433,6 +433,14 @@ class DeletedTableBackupTest(PitrCase):
         self.assertEqual(self.describe(name)["PointInTimeRecoveryDescription"],
                          {"PointInTimeRecoveryStatus": "DISABLED"})
 
+        # Kept 35 days.
+        self.srv.advance_clock(35 * 86400 + 10)
+        self.assertEqual(self.ddb.list_backups(TableName=name, BackupType="SYSTEM")["BackupSummaries"],
+                         [])
+        arn = summary["BackupArn"]
+        self.assertDdbError("BackupNotFoundException", f"Backup not found: {arn}",
+                            self.ddb.describe_backup, BackupArn=arn)
+
 
 class RestartTest(PitrCase):
     """A server of its own: a restart resets the clock offset the other tests advanced."""

@@ -79,6 +79,11 @@ namespace {
 // A SYSTEM backup expires this long after it was made.
 constexpr int64_t kSystemBackupDays = 35;
 
+int64_t ExpiresMs(const Backup& b) { return b.created_ms + kSystemBackupDays * 24 * 3600 * 1000; }
+
+// A SYSTEM backup past its expiry is gone (and is removed when next named).
+bool Expired(const Backup& b, int64_t now) { return b.type == BackupType::kSystem && ExpiresMs(b) <= now; }
+
 // The members BackupDetails and a ListBackups summary share.
 void WriteBackupMembers(JsonWriter& out, const Backup& b, const char* status) {
   out.Key("BackupArn");
@@ -95,7 +100,7 @@ void WriteBackupMembers(JsonWriter& out, const Backup& b, const char* status) {
   WriteTime(out, b.created_ms);
   if (b.type == BackupType::kSystem) {
     out.Key("BackupExpiryDateTime");
-    WriteTime(out, b.created_ms + kSystemBackupDays * 24 * 3600 * 1000);
+    WriteTime(out, ExpiresMs(b));
   }
 }
 
@@ -151,6 +156,11 @@ core::StatusOr<std::shared_ptr<const Backup>> FindBackupFor(Service& s, const km
                                                             const std::string& arn) {
   std::shared_ptr<const Backup> backup = s.FindBackup(arn);
   if (!backup || backup->account != call.caller->account || backup->region != call.region) return BackupNotFound(arn);
+  if (Expired(*backup, s.NowMillis())) {
+    RETURN_IF_ERROR(s.store().DeleteDdbBackup(backup->arn));
+    s.RemoveBackup(backup->arn);
+    return BackupNotFound(arn);
+  }
   return backup;
 }
 
@@ -277,7 +287,7 @@ core::Status ListBackupsOp::Execute(Service& s, const kms::CallContext& call, Re
   const int64_t limit = q.limit;
   std::vector<std::shared_ptr<const Backup>> backups;
   for (auto& b : s.ListBackups(call)) {
-    if (!(b->type == BackupType::kSystem ? q.system : q.user)) continue;
+    if (!(b->type == BackupType::kSystem ? q.system : q.user) || Expired(*b, s.NowMillis())) continue;
     if ((!table_name || b->table_name == *table_name) && (!start || b->arn > *start)) backups.push_back(b);
   }
   out.StartObject();
