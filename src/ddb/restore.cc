@@ -31,6 +31,15 @@ core::StatusOr<std::shared_ptr<const Backup>> KeepBackup(Service& s, const Table
   return std::shared_ptr<const Backup>(std::move(backup));
 }
 
+core::StatusOr<std::string> ReadRestoreTarget(const rapidjson::Value& request, const char* operation) {
+  ASSIGN_OR_RETURN(std::string target, ops::RequiredName(request, "TargetTableName", "targetTableName"));
+  RETURN_IF_ERROR(ops::RejectUnsupported(request,
+                                         {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
+                                          "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
+                                         operation));
+  return target;
+}
+
 core::Status RestoreTable(Service& s, const kms::CallContext& call, const rapidjson::Value& request,
                           const std::string& target, const RestoreSource& source, const WriteRestoredTable& write,
                           JsonWriter& out) {

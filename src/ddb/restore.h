@@ -19,6 +19,10 @@ namespace kmslab::ddb {
 core::StatusOr<std::shared_ptr<const Backup>> KeepBackup(Service& s, const Table& table, std::string name,
                                                          BackupType type, int64_t now);
 
+// A restore's TargetTableName, refusing the overrides kmslab does not serve
+// (index and throughput overrides) in `operation`'s words.
+core::StatusOr<std::string> ReadRestoreTarget(const rapidjson::Value& request, const char* operation);
+
 // What a restore starts from.
 struct RestoreSource {
   // The source table: its name and account are in its keys' encryption context.

@@ -323,11 +323,7 @@ struct RestoreTableFromBackupOp {
     const rapidjson::Value* body = nullptr;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    ASSIGN_OR_RETURN(q.target, RequiredName(body, "TargetTableName", "targetTableName"));
-    RETURN_IF_ERROR(RejectUnsupported(body,
-                                      {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
-                                       "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
-                                      kName));
+    ASSIGN_OR_RETURN(q.target, ReadRestoreTarget(body, kName));
     ASSIGN_OR_RETURN(q.arn, RequiredString(body, "BackupArn", "backupArn"));
     q.body = &body;
     return core::Status();

@@ -139,11 +139,7 @@ struct RestoreTableToPointInTimeOp {
     const rapidjson::Value* body = nullptr;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    ASSIGN_OR_RETURN(q.target, RequiredName(body, "TargetTableName", "targetTableName"));
-    RETURN_IF_ERROR(RejectUnsupported(body,
-                                      {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
-                                       "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
-                                      kName));
+    ASSIGN_OR_RETURN(q.target, ReadRestoreTarget(body, kName));
     const bool by_arn = FindMember(body, "SourceTableArn") != nullptr;
     const bool by_name = FindMember(body, "SourceTableName") != nullptr;
     if (by_arn == by_name) {
