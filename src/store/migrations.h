@@ -221,6 +221,7 @@ CREATE TABLE ddb_item_history (
   sealed   BLOB NOT NULL
 );
 CREATE INDEX ddb_item_history_by_row ON ddb_item_history(table_id, row_id, at_ms);
+CREATE INDEX ddb_item_history_by_table ON ddb_item_history(table_id, seq);
 CREATE TABLE ddb_key_history (
   table_id TEXT NOT NULL REFERENCES ddb_tables(table_id) ON DELETE CASCADE,
   from_ms  INTEGER NOT NULL,
