@@ -96,6 +96,8 @@ class ContinuousBackupsTest(PitrCase):
         self.assertGreaterEqual(earliest, before.replace(microsecond=0))
         self.assertLessEqual(earliest, self.clock_dt() + datetime.timedelta(seconds=1))
         self.assertEqual(self.describe(name), desc)
+        by_arn = self.ddb.describe_continuous_backups(TableName=table_arn(name))
+        self.assertEqual(by_arn["ContinuousBackupsDescription"], desc)
 
         # Latest trails the server clock by 5 minutes; earliest stays at the enabling.
         self.srv.advance_clock(3600)

@@ -48,10 +48,12 @@ core::Status WriteContinuousBackups(Service& s, const Table& table, JsonWriter& 
   return core::Status();
 }
 
+// The table TableName names (by name or by ARN), or TableNotFoundException.
 core::StatusOr<std::shared_ptr<Table>> ContinuousBackupsTable(Service& s, const kms::CallContext& call,
-                                                              const std::string& name) {
-  std::shared_ptr<Table> table = s.FindTable(call, name);
-  if (!table) return TableNotFound(name);
+                                                              const std::string& sent) {
+  const TableRef ref = ResolveTableRef(s, call, sent);
+  std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+  if (!table) return TableNotFound(sent);
   return table;
 }
 
@@ -79,7 +81,7 @@ struct UpdateContinuousBackupsOp : OneTableOp {
     std::optional<int64_t> period_days;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    RETURN_IF_ERROR(ReadTableRequest(body, q));
+    RETURN_IF_ERROR(ReadItemTableRequest(body, q));  // a name or a table ARN
     ASSIGN_OR_RETURN(const rapidjson::Value* spec, RequiredObject(body, "PointInTimeRecoverySpecification", kSpec));
     const rapidjson::Value* enabled = FindMember(*spec, "PointInTimeRecoveryEnabled");
     if (!enabled) return NullMember("pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled");
@@ -119,6 +121,9 @@ KMSLAB_DDB_OPERATION(UpdateContinuousBackups);
 
 struct DescribeContinuousBackupsOp : OneTableOp {
   static constexpr const char* kName = "DescribeContinuousBackups";
+  static core::Status Read(const rapidjson::Value& body, Request& q) {
+    return ReadItemTableRequest(body, q);  // a name or a table ARN
+  }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, ContinuousBackupsTable(s, call, q.table));
     std::shared_lock<std::shared_mutex> lock(table->mu);
