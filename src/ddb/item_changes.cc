@@ -1,13 +1,13 @@
 #include "ddb/item_changes.h"
 
+#include "ddb/item_history.h"
+
 namespace kmslab::ddb {
 
 // Each feature that follows items adds its one call here.
 void OnItemChanged(Service& s, Table& table, const ItemChange& change, std::vector<store::DdbItemWrite>& rows) {
   (void)s;
-  (void)table;
-  (void)change;
-  (void)rows;
+  RecordItemChange(table, change, rows);
 }
 
 }  // namespace kmslab::ddb

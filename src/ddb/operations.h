@@ -25,6 +25,7 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(DeleteItem)                  \
   X(DeleteTable)                 \
   X(DescribeBackup)              \
+  X(DescribeContinuousBackups)   \
   X(DescribeEndpoints)           \
   X(DescribeLimits)              \
   X(DescribeTable)               \
@@ -38,11 +39,13 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(PutItem)                     \
   X(Query)                       \
   X(RestoreTableFromBackup)      \
+  X(RestoreTableToPointInTime)   \
   X(Scan)                        \
   X(TagResource)                 \
   X(TransactGetItems)            \
   X(TransactWriteItems)          \
   X(UntagResource)               \
+  X(UpdateContinuousBackups)     \
   X(UpdateGlobalTable)           \
   X(UpdateItem)                  \
   X(UpdateTable)                 \

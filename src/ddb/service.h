@@ -54,6 +54,10 @@ struct Options {
   int64_t ttl_cooldown_seconds = 1860;
 };
 
+// USER: CreateBackup's; SYSTEM: the one DeleteTable leaves of a table with
+// point-in-time recovery (item_history.h), kept 35 days.
+enum class BackupType { kUser, kSystem };
+
 // An on-demand backup: the table as it was, and the keys in force then.
 struct Backup {
   std::string arn, name, account, region;
@@ -63,6 +67,7 @@ struct Backup {
   int64_t item_count = 0, size_bytes = 0;
   TableDefinition definition;
   TableKeys keys;
+  BackupType type = BackupType::kUser;
 };
 
 struct Reply {

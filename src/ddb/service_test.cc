@@ -179,6 +179,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"DeleteItem", kGet},
       {"DeleteTable", R"({"TableName":"music"})"},
       {"DescribeBackup", on_backup},
+      {"DescribeContinuousBackups", R"({"TableName":"music"})"},
       {"DescribeTable", R"({"TableName":"music"})"},
       {"ExecuteStatement", R"({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"k1"}]})"},
       {"ExecuteTransaction", R"({"TransactStatements":[{"Statement":"UPDATE music SET plays = 2 WHERE pk = 'k1'"}]})"},
@@ -189,9 +190,13 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"Query", R"({"TableName":"music","KeyConditionExpression":"pk = :k",)"
                 R"("ExpressionAttributeValues":{":k":{"S":"k1"}}})"},
       {"RestoreTableFromBackup", R"({"TargetTableName":"restored","BackupArn":")" + backup_arn + R"("})"},
+      {"RestoreTableToPointInTime",
+       R"({"SourceTableName":"music","TargetTableName":"pitr","UseLatestRestorableTime":true})"},
       {"Scan", R"({"TableName":"music"})"},
       {"TransactGetItems", R"({"TransactItems":[{"Get":)" + std::string(kGet) + "}]}"},
       {"TransactWriteItems", R"({"TransactItems":[{"Put":)" + std::string(kPut) + "}]}"},
+      {"UpdateContinuousBackups",
+       R"({"TableName":"music","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}})"},
       {"UpdateItem", R"({"TableName":"music","Key":{"pk":{"S":"k1"}},"UpdateExpression":"SET plays = :one",)"
                      R"("ExpressionAttributeValues":{":one":{"N":"1"}}})"},
       {"UpdateTable", R"({"TableName":"music","SSESpecification":{"Enabled":false}})"},
@@ -230,7 +235,8 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
   for (const char* op : {"GetItem", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
                          "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
                          "UpdateItem", "Query", "Scan", "DescribeTable", "DescribeBackup",
-                         "RestoreTableFromBackup", "UpdateTable", "UpdateTimeToLive", "DescribeTimeToLive",
+                         "RestoreTableFromBackup", "UpdateContinuousBackups", "DescribeContinuousBackups",
+                         "RestoreTableToPointInTime", "UpdateTable", "UpdateTimeToLive", "DescribeTimeToLive",
                          "TagResource", "ListTagsOfResource", "UntagResource", "DescribeLimits",
                          "DescribeEndpoints", "DeleteItem", "DeleteTable"}) {
     CAPTURE(op);

@@ -134,6 +134,12 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
   w.EndArray();
   WriteTtlMeta(w, s.ttl);
   WriteSettingsMeta(w, s.settings);
+  if (s.pitr.enabled) {
+    w.Key("pitrPeriodDays");
+    w.Int64(s.pitr.period_days);
+    w.Key("pitrEnabledMs");
+    w.Int64(s.pitr.enabled_ms);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -174,6 +180,12 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
   }
   ReadTtlMeta(doc, &s->ttl);
   ReadSettingsMeta(doc, &s->settings);
+  if (doc.HasMember("pitrEnabledMs")) {
+    s->pitr.enabled = true;
+    s->pitr.period_days = Int(doc, "pitrPeriodDays");
+    s->pitr.enabled_ms = Int(doc, "pitrEnabledMs");
+    if (s->pitr.period_days < 1 || s->pitr.period_days > 35) return bad;
+  }
   return d->hash_name.empty() ? bad : core::Status();
 }
 

@@ -92,6 +92,15 @@ struct ItemKey {
 // its key attributes are present with their declared scalar types.
 ItemKey KeyOf(const TableDefinition& definition, const rapidjson::Value& item);
 
+// Point-in-time recovery (item_history.h): on since `enabled_ms`, restorable
+// back `period_days` days.
+struct PitrState {
+  bool enabled = false;
+  int64_t period_days = 35;
+  int64_t enabled_ms = 0;
+  int64_t changes_since_trim = 0;  // in memory only: history rows since the last trim
+};
+
 // The mutable state that the store keeps in ddb_tables.meta.
 struct TableState {
   TableKeys keys;
@@ -103,6 +112,7 @@ struct TableState {
   std::vector<int64_t> sse_changes_ms;  // SSE changes in the last 24 hours, for the quota
   TimeToLive ttl;
   TableSettings settings;
+  PitrState pitr;
 };
 
 class Table {

@@ -8,6 +8,7 @@
 #include "crypto/hmac.h"
 #include "ddb/attribute_value.h"
 #include "ddb/errors.h"
+#include "ddb/item_history.h"
 #include "ddb/service.h"
 
 namespace kmslab::ddb {
@@ -217,6 +218,7 @@ void Service::CompleteKeySwitch(Table& t, int64_t now) {
   t.state.inaccessible_message.clear();
   t.state.next_check_ms = now + options_.detection_seconds * 1000;
   (void)SaveTable(t);
+  RecordKeyChange(*this, t, now);
   lock.unlock();
   {
     std::lock_guard<std::mutex> cache(t.cache_mu);

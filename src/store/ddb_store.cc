@@ -91,6 +91,10 @@ core::Status Store::AwaitDdbWrites(uint64_t ticket) {
         Stmt del(db_, "DELETE FROM ddb_items WHERE table_id = ? AND row_id = ?");
         if (!put.ok() || !del.ok()) return SqlError(db_, "prepare item write");
         for (const DdbItemWrite& w : batch) {
+          if (w.kind != DdbItemWrite::Kind::kItem) {
+            RETURN_IF_ERROR(WriteDdbHistoryRow(w));
+            continue;
+          }
           Stmt& stmt = w.sealed.empty() ? del : put;
           stmt.Reset();
           stmt.Bind(1, w.table_id).Bind(2, w.row_id);
@@ -141,13 +145,17 @@ core::Status Store::CreateDdbBackup(const DdbBackupRow& b, const std::string& ta
   });
 }
 
+core::Status Store::InsertDdbTable(const DdbTableRow& t) {
+  Stmt row(db_, "INSERT INTO ddb_tables (table_id, account, region, name, created_ms, meta) VALUES (?,?,?,?,?,?)");
+  row.Bind(1, t.table_id).Bind(2, t.account).Bind(3, t.region).Bind(4, t.name).Bind(5, t.created_ms);
+  row.Bind(6, t.meta);
+  return row.Run();
+}
+
 core::Status Store::RestoreDdbTable(const DdbTableRow& t, const std::string& backup_arn) {
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction(db_, [&] {
-    Stmt row(db_, "INSERT INTO ddb_tables (table_id, account, region, name, created_ms, meta) VALUES (?,?,?,?,?,?)");
-    row.Bind(1, t.table_id).Bind(2, t.account).Bind(3, t.region).Bind(4, t.name).Bind(5, t.created_ms);
-    row.Bind(6, t.meta);
-    RETURN_IF_ERROR(row.Run());
+    RETURN_IF_ERROR(InsertDdbTable(t));
     Stmt copy(db_,
               "INSERT INTO ddb_items (table_id, row_id, sealed) "
               "SELECT ?, row_id, sealed FROM ddb_backup_items WHERE backup_arn = ?");

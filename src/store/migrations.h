@@ -208,6 +208,31 @@ CREATE INDEX grants_by_key_grantee ON grants(key_id, region, grantee);
 ALTER TABLE key_materials ADD COLUMN expiration_model TEXT NOT NULL DEFAULT '';
 ALTER TABLE key_materials ADD COLUMN valid_to_ms INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5 -> 6: point-in-time recovery (ddb/item_history.h): each item change of a
+    // table with PITR enabled (sealed as its item row; an empty `sealed` = the
+    // item was deleted), the table keys in force from when, and how far back the
+    // history was cut when it grew past its bound.
+    R"sql(
+CREATE TABLE ddb_item_history (
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  table_id TEXT NOT NULL REFERENCES ddb_tables(table_id) ON DELETE CASCADE,
+  at_ms    INTEGER NOT NULL,
+  row_id   TEXT NOT NULL,
+  sealed   BLOB NOT NULL
+);
+CREATE INDEX ddb_item_history_by_row ON ddb_item_history(table_id, row_id, at_ms);
+CREATE INDEX ddb_item_history_by_table ON ddb_item_history(table_id, seq);
+CREATE TABLE ddb_key_history (
+  table_id TEXT NOT NULL REFERENCES ddb_tables(table_id) ON DELETE CASCADE,
+  from_ms  INTEGER NOT NULL,
+  keys     TEXT NOT NULL,  -- JSON owned by ddb/: the keys, wrapped as in ddb_tables.meta
+  PRIMARY KEY (table_id, from_ms)
+);
+CREATE TABLE ddb_history_floor (
+  table_id TEXT PRIMARY KEY REFERENCES ddb_tables(table_id) ON DELETE CASCADE,
+  floor_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace kmslab::store

@@ -152,8 +152,16 @@ struct DdbItemWrite {
   std::string table_id;
   std::string row_id;
   std::string sealed;  // kItem: empty = delete the row
-  enum class Kind { kItem } kind = Kind::kItem;
+  // kHistory: the item's row as of at_ms (empty `sealed`: deleted then);
+  // kHistoryTrim: drop the table's history that no restore at or after
+  // at_ms needs, and keep at most kMaxDdbHistoryRows rows.
+  enum class Kind { kItem, kHistory, kHistoryTrim } kind = Kind::kItem;
+  int64_t at_ms = 0;  // kHistory, kHistoryTrim
 };
+
+// The bound on one table's point-in-time history rows: past it the oldest
+// history is cut (and the earliest restorable time moves forward).
+inline constexpr int64_t kMaxDdbHistoryRows = 1000000;
 
 // An on-demand backup: a copy of its table's sealed items, and `meta` (JSON
 // owned by ddb/) with the table's definition and the keys in force.

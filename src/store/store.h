@@ -21,7 +21,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 class Store {
  public:
@@ -92,6 +92,24 @@ class Store {
   core::Status DeleteDdbBackup(const std::string& backup_arn);
   core::StatusOr<std::vector<DdbBackupRow>> LoadDdbBackups();
 
+  // Point-in-time history of DynamoDB items (ddb_history_store.cc). Item
+  // changes arrive as DdbItemWrite rows of Kind kHistory / kHistoryTrim.
+  // Starts the table's history afresh at `at_ms`: a copy of its items as of
+  // now (after its queued writes) and `keys` in force from `at_ms`.
+  core::Status StartDdbHistory(const std::string& table_id, int64_t at_ms, const std::string& keys);
+  // Forgets the table's history.
+  core::Status StopDdbHistory(const std::string& table_id);
+  // Keys in force from `from_ms` on (a key switch).
+  core::Status PutDdbKeyHistory(const std::string& table_id, int64_t from_ms, const std::string& keys);
+  // The keys in force at `at_ms` (the latest from_ms <= at_ms); NotFound if none.
+  core::StatusOr<std::string> DdbKeysAt(const std::string& table_id, int64_t at_ms);
+  // The earliest time the history still holds exactly (0 = since it started).
+  core::StatusOr<int64_t> DdbHistoryFloor(const std::string& table_id);
+  // The table's item rows as they were at `at_ms` (after its queued writes).
+  core::StatusOr<std::vector<DdbItemRow>> LoadDdbItemsAt(const std::string& table_id, int64_t at_ms);
+  // A new table holding `items`, atomically.
+  core::Status CreateDdbTableWithItems(const DdbTableRow& table, const std::vector<DdbItemRow>& items);
+
  private:
   explicit Store(sqlite3* db) : db_(db) {}
   core::Status Exec(const char* sql);
@@ -102,6 +120,10 @@ class Store {
 
   // Waits until every item write enqueued so far is committed.
   core::Status FlushDdbWrites();
+  // A new ddb_tables row (inside a transaction).
+  core::Status InsertDdbTable(const DdbTableRow& table);
+  // A history row of the item writers' commit (inside its transaction).
+  core::Status WriteDdbHistoryRow(const DdbItemWrite& write);
 
   std::mutex mu_;
   sqlite3* db_;

@@ -6,6 +6,7 @@
 #include "core/strings.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
+#include "ddb/restore.h"
 
 namespace kmslab::ddb {
 
@@ -28,6 +29,10 @@ store::DdbBackupRow EncodeBackup(const Backup& b) {
   w.Key("table");
   const std::string table_meta = EncodeTableMeta(b.definition, state);
   w.RawValue(table_meta.data(), table_meta.size(), rapidjson::kObjectType);
+  if (b.type == BackupType::kSystem) {
+    w.Key("type");
+    w.String("SYSTEM");
+  }
   w.EndObject();
   return {b.arn, b.account, b.region, b.table_name, b.created_ms, std::string(buffer.GetString(), buffer.GetSize())};
 }
@@ -58,12 +63,26 @@ core::StatusOr<Backup> DecodeBackup(const store::DdbBackupRow& row) {
   doc["table"].Accept(w);
   RETURN_IF_ERROR(DecodeTableMeta(std::string(buffer.GetString(), buffer.GetSize()), &b.definition, &state));
   b.keys = std::move(state.keys);
+  if (auto type = doc.FindMember("type"); type != doc.MemberEnd()) {
+    if (!type->value.IsString() || std::string_view(type->value.GetString()) != "SYSTEM") {
+      return core::DataLoss("stored backup metadata is malformed");
+    }
+    b.type = BackupType::kSystem;
+  }
   return b;
 }
 
 namespace ops {
 
 namespace {
+
+// A SYSTEM backup expires this long after it was made.
+constexpr int64_t kSystemBackupDays = 35;
+
+int64_t ExpiresMs(const Backup& b) { return b.created_ms + kSystemBackupDays * 24 * 3600 * 1000; }
+
+// A SYSTEM backup past its expiry is gone (and is removed when next named).
+bool Expired(const Backup& b, int64_t now) { return b.type == BackupType::kSystem && ExpiresMs(b) <= now; }
 
 // The members BackupDetails and a ListBackups summary share.
 void WriteBackupMembers(JsonWriter& out, const Backup& b, const char* status) {
@@ -76,9 +95,13 @@ void WriteBackupMembers(JsonWriter& out, const Backup& b, const char* status) {
   out.Key("BackupStatus");
   out.String(status);
   out.Key("BackupType");
-  out.String("USER");
+  out.String(b.type == BackupType::kSystem ? "SYSTEM" : "USER");
   out.Key("BackupCreationDateTime");
   WriteTime(out, b.created_ms);
+  if (b.type == BackupType::kSystem) {
+    out.Key("BackupExpiryDateTime");
+    WriteTime(out, ExpiresMs(b));
+  }
 }
 
 void WriteBackupDetails(JsonWriter& out, const Backup& b, const char* status) {
@@ -133,6 +156,11 @@ core::StatusOr<std::shared_ptr<const Backup>> FindBackupFor(Service& s, const km
                                                             const std::string& arn) {
   std::shared_ptr<const Backup> backup = s.FindBackup(arn);
   if (!backup || backup->account != call.caller->account || backup->region != call.region) return BackupNotFound(arn);
+  if (Expired(*backup, s.NowMillis())) {
+    RETURN_IF_ERROR(s.store().DeleteDdbBackup(backup->arn));
+    s.RemoveBackup(backup->arn);
+    return BackupNotFound(arn);
+  }
   return backup;
 }
 
@@ -179,28 +207,14 @@ core::Status CreateBackupOp::Execute(Service& s, const kms::CallContext& call, R
   std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return TableNotFound(name);
   const int64_t now = s.NowMillis();
-  auto backup = std::make_shared<Backup>();
+  std::shared_ptr<const Backup> backup;
   {
     // Writers wait while the backup is taken: it is the table as of now.
     std::unique_lock<std::shared_mutex> lock(table->mu);
     if (table->deleted) return TableNotFound(name);
     if (table->state.inaccessible_ms) return InaccessibleError(table->state);
-    backup->arn = table->arn + "/backup/" + std::to_string(now) + "-" + core::HexEncode(core::RandomBytes(4));
-    backup->name = backup_name;
-    backup->account = table->account;
-    backup->region = table->region;
-    backup->table_name = table->name;
-    backup->table_id = table->table_id;
-    backup->table_arn = table->arn;
-    backup->created_ms = now;
-    backup->table_created_ms = table->created_ms;
-    backup->item_count = table->item_count;
-    backup->size_bytes = table->size_bytes;
-    backup->definition = table->definition;
-    backup->keys = table->state.keys;
-    RETURN_IF_ERROR(s.store().CreateDdbBackup(EncodeBackup(*backup), table->table_id));
+    ASSIGN_OR_RETURN(backup, KeepBackup(s, *table, backup_name, BackupType::kUser, now));
   }
-  s.PutBackup(backup);
   out.StartObject();
   out.Key("BackupDetails");
   WriteBackupDetails(out, *backup, "CREATING");
@@ -235,6 +249,7 @@ struct ListBackupsOp {
   struct Request {
     std::optional<std::string> table_name, start;
     int64_t limit = 100;
+    bool user = true, system = false;  // BackupType: USER (the default), SYSTEM or ALL
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     ASSIGN_OR_RETURN(q.table_name, OptionalString(body, "TableName"));
@@ -245,6 +260,16 @@ struct ListBackupsOp {
                                "must have value less than or equal to 100 and greater than or equal to 1");
       }
       q.limit = v->GetInt64();
+    }
+    ASSIGN_OR_RETURN(std::optional<std::string> type, OptionalString(body, "BackupType"));
+    if (type && *type != "USER" && *type != "SYSTEM" && *type != "ALL" && *type != "AWS_BACKUP") {
+      return ValidationError("1 validation error detected: Value '" + *type +
+                             "' at 'backupType' failed to satisfy constraint: Member must satisfy enum value set: "
+                             "[USER, SYSTEM, AWS_BACKUP, ALL]");
+    }
+    if (type) {
+      q.user = *type == "USER" || *type == "ALL";
+      q.system = *type == "SYSTEM" || *type == "ALL";
     }
     return core::Status();
   }
@@ -261,8 +286,10 @@ core::Status ListBackupsOp::Execute(Service& s, const kms::CallContext& call, Re
   const std::optional<std::string>& start = q.start;
   const int64_t limit = q.limit;
   std::vector<std::shared_ptr<const Backup>> backups;
-  for (auto& b : s.ListBackups(call))
+  for (auto& b : s.ListBackups(call)) {
+    if (!(b->type == BackupType::kSystem ? q.system : q.user) || Expired(*b, s.NowMillis())) continue;
     if ((!table_name || b->table_name == *table_name) && (!start || b->arn > *start)) backups.push_back(b);
+  }
   out.StartObject();
   out.Key("BackupSummaries");
   out.StartArray();
@@ -296,11 +323,7 @@ struct RestoreTableFromBackupOp {
     const rapidjson::Value* body = nullptr;
   };
   static core::Status Read(const rapidjson::Value& body, Request& q) {
-    ASSIGN_OR_RETURN(q.target, RequiredName(body, "TargetTableName", "targetTableName"));
-    RETURN_IF_ERROR(RejectUnsupported(body,
-                                      {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride",
-                                       "ProvisionedThroughputOverride", "OnDemandThroughputOverride"},
-                                      kName));
+    ASSIGN_OR_RETURN(q.target, ReadRestoreTarget(body, kName));
     ASSIGN_OR_RETURN(q.arn, RequiredString(body, "BackupArn", "backupArn"));
     q.body = &body;
     return core::Status();
@@ -316,70 +339,15 @@ KMSLAB_DDB_OPERATION(RestoreTableFromBackup);
 
 core::Status RestoreTableFromBackupOp::Execute(Service& s, const kms::CallContext& call, Request& q,
                                                JsonWriter& out) {
-  const rapidjson::Value& request = *q.body;
-  const std::string& target = q.target;
   ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, q.arn));
-  TableDefinition definition = backup->definition;
-  ASSIGN_OR_RETURN(std::optional<std::string> billing, OptionalString(request, "BillingModeOverride"));
-  if (billing) {
-    if (*billing != "PAY_PER_REQUEST") {
-      return ValidationError("kmslab supports BillingModeOverride PAY_PER_REQUEST only");
-    }
-    definition.billing_mode = *billing;
-    definition.read_capacity = definition.write_capacity = 0;
-  }
-  // Without an override the restored table keeps the backup's key.
-  SseChoice choice;
-  if (!backup->keys.kms_key_arn.empty()) {
-    choice.kind = SseChoice::kKms;
-    choice.key_id = backup->keys.kms_key_arn;
-  }
-  if (const rapidjson::Value* spec = FindMember(request, "SSESpecificationOverride")) {
-    ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecificationOverride"));
-  }
-  if (s.FindTable(call, target)) return TableAlreadyExists(target);
-
-  // The backup's data key, under the table key in force when it was made.
-  ASSIGN_OR_RETURN(core::SecretBytes backup_table_key,
-                   s.OpenTableKey(&call, backup->table_name, backup->account, backup->region, backup->keys));
-  ASSIGN_OR_RETURN(core::SecretBytes data_key, Service::UnsealDataKey(backup_table_key, backup->keys));
-  ASSIGN_OR_RETURN(TableKeys keys, s.NewTableKeys(call, target, choice, &data_key));
-
-  const int64_t now = s.NowMillis();
-  auto table = std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, target, now, definition);
-  table->state.keys = std::move(keys);
-  table->state.next_check_ms = now + s.options().detection_seconds * 1000;
-  table->item_count = backup->item_count;
-  table->size_bytes = backup->size_bytes;
-  core::Status added = s.AddTable(table);
-  if (added.ok()) {
-    added = s.store().RestoreDdbTable(
-        {table->table_id, table->account, table->region, table->name, now, EncodeTableMeta(definition, table->state)},
-        backup->arn);
-    if (!added.ok()) s.RemoveTable(*table);
-  }
-  if (!added.ok()) {
-    s.RetireTableGrants(*table);
-    return added.aws_type() == "ResourceInUseException" ? TableAlreadyExists(target) : added;
-  }
-  out.StartObject();
-  out.Key("TableDescription");
-  std::shared_lock<std::shared_mutex> lock(table->mu);
-  WriteTableDescription(out, *table, "CREATING", [&](JsonWriter& w) {
-    w.Key("RestoreSummary");
-    w.StartObject();
-    w.Key("SourceBackupArn");
-    w.String(backup->arn);
-    w.Key("SourceTableArn");
-    w.String(backup->table_arn);
-    w.Key("RestoreDateTime");
-    WriteTime(w, now);
-    w.Key("RestoreInProgress");
-    w.Bool(true);
-    w.EndObject();
-  });
-  out.EndObject();
-  return core::Status();
+  RestoreSource source{backup->table_name, backup->account,    backup->region, backup->table_arn,
+                       backup->keys,       backup->definition, backup->arn,    s.NowMillis()};
+  auto write = [&](const store::DdbTableRow& row, const core::SecretBytes&, Table& table) {
+    table.item_count = backup->item_count;
+    table.size_bytes = backup->size_bytes;
+    return s.store().RestoreDdbTable(row, backup->arn);
+  };
+  return RestoreTable(s, call, *q.body, q.target, source, write, out);
 }
 
 }  // namespace ops

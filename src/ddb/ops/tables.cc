@@ -4,6 +4,7 @@
 #include "core/random.h"
 #include "core/strings.h"
 #include "crypto/aes_gcm.h"
+#include "ddb/item_history.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
 #include "ddb/ops/table_settings.h"
@@ -243,6 +244,7 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
     return ResourceInUse("Attempt to change a resource which is still in use: Table: " + name +
                          " is in the process of being updated.");
   }
+  RETURN_IF_ERROR(KeepDeletedTableBackup(s, *table, s.NowMillis()));
   RETURN_IF_ERROR(s.store().DeleteDdbTable(table->table_id));
   table->deleted = true;
   s.RemoveTable(*table);
