@@ -22,15 +22,18 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(CreateTable)                 \
   X(DeleteBackup)                \
   X(DeleteItem)                  \
+  X(DeleteResourcePolicy)        \
   X(DeleteTable)                 \
   X(DescribeBackup)              \
   X(DescribeTable)               \
   X(ExecuteStatement)            \
   X(ExecuteTransaction)          \
   X(GetItem)                     \
+  X(GetResourcePolicy)           \
   X(ListBackups)                 \
   X(ListTables)                  \
   X(PutItem)                     \
+  X(PutResourcePolicy)           \
   X(Query)                       \
   X(RestoreTableFromBackup)      \
   X(Scan)                        \

@@ -6,6 +6,7 @@
 
 #include "core/base64.h"
 #include "ddb/attribute_value.h"
+#include "ddb/resource_policies.h"
 
 namespace kmslab::ddb {
 
@@ -132,6 +133,7 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
   w.StartArray();
   for (int64_t t : s.sse_changes_ms) w.Int64(t);
   w.EndArray();
+  WriteResourcePolicies(w, s);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -170,6 +172,7 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     for (const auto& t : changes->value.GetArray())
       if (t.IsInt64()) s->sse_changes_ms.push_back(t.GetInt64());
   }
+  if (!ReadResourcePolicies(doc, s)) return bad;
   return d->hash_name.empty() ? bad : core::Status();
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -26,6 +27,10 @@
 #include "core/secret_bytes.h"
 #include "core/status.h"
 #include "kms/call.h"
+
+namespace kmslab::policy {
+class Policy;
+}  // namespace kmslab::policy
 
 namespace kmslab::ddb {
 
@@ -90,6 +95,13 @@ struct ItemKey {
 // its key attributes are present with their declared scalar types.
 ItemKey KeyOf(const TableDefinition& definition, const rapidjson::Value& item);
 
+// A resource-based policy as PutResourcePolicy left it (resource_policies.h).
+struct ResourcePolicySlot {
+  std::string text;         // the document, minified; "" when there is none
+  std::string revision_id;  // the policy's RevisionId, or its deletion's when `text` is ""; "" = never had one
+  std::shared_ptr<const policy::Policy> parsed;  // `text` parsed (in memory only); null when there is none
+};
+
 // The mutable state that the store keeps in ddb_tables.meta.
 struct TableState {
   TableKeys keys;
@@ -99,6 +111,9 @@ struct TableState {
   std::string inaccessible_message;
   int64_t next_check_ms = 0;  // the next background key check (KMS tables)
   std::vector<int64_t> sse_changes_ms;  // SSE changes in the last 24 hours, for the quota
+  // Resource-based policies: the table's (covering its indexes), and its streams' by stream label.
+  ResourcePolicySlot resource_policy;
+  std::map<std::string, ResourcePolicySlot> stream_policies;
 };
 
 class Table {
