@@ -350,6 +350,21 @@ class ResourcePolicyTest(DdbCase):
         self.assertIsNotNone(self.get(name, "mine", client=lead))
         self.ddb.delete_item(TableName=name, Key={"pk": {"S": "mine"}})
 
+    def test_offline_explain_of_a_table_policy(self):
+        arn = table_arn("Music")
+        request = {"principal": user_arn("partner-reader", PARTNER), "action": "dynamodb:GetItem", "resource": arn,
+                   "identityPolicies": [PARTNER_READER["inlinePolicies"]["tables-of-111122223333"]],
+                   "resourcePolicy": json.loads(policy(statement(root_arn(PARTNER), "dynamodb:Query", arn,
+                                                                 sid="PartnerQueries")))}
+        p = harness.kmslab("explain", "-", "--fixtures", self.srv.fixtures, input=json.dumps(request))
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn(harness.access_denied(request["principal"], "dynamodb:GetItem", arn, "no-resource"), p.stdout)
+        self.assertIn('resource-policy statement 0 "PartnerQueries" (Allow): no match: Action', p.stdout)
+        request["resourcePolicy"]["Statement"][0]["Action"] = "dynamodb:GetItem"
+        p = harness.kmslab("explain", "-", "--fixtures", self.srv.fixtures, input=json.dumps(request))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Decision: Allow", p.stdout)
+
     def test_cli_put_and_get(self):
         name, arn = self.new_table()
         doc = policy(statement(user_arn("app"), "dynamodb:GetItem", arn))
