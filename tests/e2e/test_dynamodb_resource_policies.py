@@ -71,12 +71,6 @@ class ResourcePolicyTest(DdbCase):
         return (client or self.ddb).put_resource_policy(ResourceArn=arn, Policy=policy(*statements),
                                                         **kw)["RevisionId"]
 
-    def explain(self, error):
-        rid = error.response["ResponseMetadata"]["RequestId"]
-        p = harness.kmslab("explain", "--request-id", rid, "--data", self.srv.data_dir)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        return p.stdout
-
     # --- Put / Get / Delete ----------------------------------------------------------------
     def test_put_get_delete_and_revisions(self):
         name, arn = self.new_table()
