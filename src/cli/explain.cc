@@ -153,6 +153,14 @@ int Explain(const std::vector<std::string>& args) {
   call.caller = caller;
   call.region = core::ParseArn(resource).value_or(core::Arn{}).region;
   kms::AuthzCheck check{doc["action"].GetString(), resource, key_policy ? key : nullptr, kms::KeyUse::kAnyState, ""};
+  // Or a resource-based policy (a DynamoDB table's), decided under IAM's rule.
+  if (!key_policy && doc.HasMember("resourcePolicy")) {
+    auto parsed = ParseDoc(doc["resourcePolicy"], policy::PolicyKind::kResourcePolicy, "resourcePolicy");
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    key_policy = policy::NamedPolicy{"resource-policy", *parsed};
+    check.resource_account = core::ParseArn(resource).value_or(core::Arn{}).account;
+    check.resource_policy = *parsed;
+  }
 
   core::ServerClock clock;
   kms::PolicyAuthorizer authorizer(&clock, nullptr, nullptr);

@@ -43,6 +43,10 @@ Status TableNotFound(std::string_view name) {
 Status TableAlreadyExists(std::string_view name) {
   return Make(Code::kAlreadyExists, "TableAlreadyExistsException", "Table already exists: " + std::string(name));
 }
+Status PolicyNotFound(std::string_view detail) {
+  return Make(Code::kNotFound, "PolicyNotFoundException",
+              "Resource-based policy not found for the provided ResourceArn: " + std::string(detail));
+}
 
 std::string WireErrorType(std::string_view code) {
   if (code == "ValidationException") return "com.amazon.coral.validate#ValidationException";

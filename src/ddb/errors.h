@@ -23,6 +23,8 @@ core::Status DuplicateItem();
 core::Status BackupNotFound(std::string_view backup_arn);
 core::Status TableNotFound(std::string_view table_name);
 core::Status TableAlreadyExists(std::string_view table_name);
+// PolicyNotFoundException "Resource-based policy not found for the provided ResourceArn: <detail>".
+core::Status PolicyNotFound(std::string_view detail);
 core::Status SerializationError(std::string message);
 // TransactionCanceledException "Transaction cancelled, please refer
 // cancellation reasons for specific reasons [<codes>]"; the caller adds the

@@ -23,6 +23,7 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(CreateTable)                 \
   X(DeleteBackup)                \
   X(DeleteItem)                  \
+  X(DeleteResourcePolicy)        \
   X(DeleteTable)                 \
   X(DescribeBackup)              \
   X(DescribeContinuousBackups)   \
@@ -33,10 +34,12 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(ExecuteStatement)            \
   X(ExecuteTransaction)          \
   X(GetItem)                     \
+  X(GetResourcePolicy)           \
   X(ListBackups)                 \
   X(ListTables)                  \
   X(ListTagsOfResource)          \
   X(PutItem)                     \
+  X(PutResourcePolicy)           \
   X(Query)                       \
   X(RestoreTableFromBackup)      \
   X(RestoreTableToPointInTime)   \

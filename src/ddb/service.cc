@@ -9,6 +9,7 @@
 #include "core/strings.h"
 #include "ddb/errors.h"
 #include "ddb/operations.h"
+#include "ddb/resource_policies.h"
 
 namespace kmslab::ddb {
 
@@ -107,7 +108,8 @@ Reply Service::Run(std::string_view operation, std::string_view body, const kms:
 }
 
 core::Status Service::Authorize(const kms::CallContext& call, Plan& plan) const {
-  for (const kms::AuthzCheck& check : plan.checks) {
+  for (kms::AuthzCheck& check : plan.checks) {
+    AttachResourcePolicy(*this, check);
     kms::AuthzOutcome* outcome = plan.record_outcomes ? &plan.outcomes.emplace_back() : nullptr;
     RETURN_IF_ERROR(kms_service_->authorizer().Authorize(call, check, outcome));
   }
@@ -126,6 +128,17 @@ std::shared_ptr<Table> Service::FindTable(const kms::CallContext& call, const st
   std::shared_lock<std::shared_mutex> lock(mu_);
   auto it = tables_.find(TableIndex(call.caller->account, call.region, name));
   return it == tables_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Table> Service::FindTableIn(const std::string& account, const std::string& region,
+                                            const std::string& name) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto it = tables_.find(TableIndex(account, region, name));
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+bool Service::Allows(const kms::CallContext& call, const kms::AuthzCheck& check) const {
+  return kms_service_->authorizer().Allows(call, check);
 }
 
 std::vector<std::shared_ptr<Table>> Service::ListTables(const kms::CallContext& call) const {

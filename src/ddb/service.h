@@ -111,12 +111,18 @@ class Service {
   store::Store& store() { return *store_; }
   TransactionTokens& transaction_tokens() { return transaction_tokens_; }
 
-  // Every check of `plan` for the caller (IAM identity policies), in order,
+  // Every check of `plan` for the caller (identity policies, and the resource-based
+  // policy of a table or stream the check names: resource_policies.h), in order,
   // up to the first refused; what decided goes to plan.outcomes when it records them.
   core::Status Authorize(const kms::CallContext& call, Plan& plan) const;
   std::string TableArn(const kms::CallContext& call, const std::string& name) const;
   // The caller's table, or null.
   std::shared_ptr<Table> FindTable(const kms::CallContext& call, const std::string& name) const;
+  // The table `name` of `account` in `region` (a table named by ARN), or null.
+  std::shared_ptr<Table> FindTableIn(const std::string& account, const std::string& region,
+                                     const std::string& name) const;
+  // Whether `check` would be allowed for the caller, recording nothing (a what-if: a lockout check).
+  bool Allows(const kms::CallContext& call, const kms::AuthzCheck& check) const;
   std::vector<std::shared_ptr<Table>> ListTables(const kms::CallContext& call) const;
   // Registers a new table; TableAlreadyExists / ResourceInUse if the name is taken.
   core::Status AddTable(const std::shared_ptr<Table>& table);

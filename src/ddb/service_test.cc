@@ -177,6 +177,7 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
                       R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]})"},
       {"DeleteBackup", on_backup},
       {"DeleteItem", kGet},
+      {"DeleteResourcePolicy", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/music"})"},
       {"DeleteTable", R"({"TableName":"music"})"},
       {"DescribeBackup", on_backup},
       {"DescribeContinuousBackups", R"({"TableName":"music"})"},
@@ -184,9 +185,14 @@ TEST_CASE("a caller without permissions gets no DynamoDB operation done, and eac
       {"ExecuteStatement", R"({"Statement":"SELECT * FROM music WHERE pk = ?","Parameters":[{"S":"k1"}]})"},
       {"ExecuteTransaction", R"({"TransactStatements":[{"Statement":"UPDATE music SET plays = 2 WHERE pk = 'k1'"}]})"},
       {"GetItem", kGet},
+      {"GetResourcePolicy", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/music"})"},
       {"ListBackups", "{}"},
       {"ListTables", "{}"},
       {"PutItem", kPut},
+      {"PutResourcePolicy", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:111122223333:table/music","Policy":)"
+                            R"("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",)"
+                            R"(\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"dynamodb:GetItem\",)"
+                            R"(\"Resource\":\"*\"}]}"})"},
       {"Query", R"({"TableName":"music","KeyConditionExpression":"pk = :k",)"
                 R"("ExpressionAttributeValues":{":k":{"S":"k1"}}})"},
       {"RestoreTableFromBackup", R"({"TargetTableName":"restored","BackupArn":")" + backup_arn + R"("})"},

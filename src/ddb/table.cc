@@ -6,6 +6,7 @@
 
 #include "core/base64.h"
 #include "ddb/attribute_value.h"
+#include "ddb/resource_policies.h"
 
 namespace kmslab::ddb {
 
@@ -140,6 +141,7 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
     w.Key("pitrEnabledMs");
     w.Int64(s.pitr.enabled_ms);
   }
+  WriteResourcePolicies(w, s);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -186,6 +188,7 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     s->pitr.enabled_ms = Int(doc, "pitrEnabledMs");
     if (s->pitr.period_days < 1 || s->pitr.period_days > 35) return bad;
   }
+  if (!ReadResourcePolicies(doc, s)) return bad;
   return d->hash_name.empty() ? bad : core::Status();
 }
 

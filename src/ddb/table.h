@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -28,6 +29,10 @@
 #include "ddb/table_settings.h"
 #include "ddb/ttl.h"
 #include "kms/call.h"
+
+namespace kmslab::policy {
+class Policy;
+}  // namespace kmslab::policy
 
 namespace kmslab::ddb {
 
@@ -101,6 +106,13 @@ struct PitrState {
   int64_t changes_since_trim = 0;  // in memory only: history rows since the last trim
 };
 
+// A resource-based policy as PutResourcePolicy left it (resource_policies.h).
+struct ResourcePolicySlot {
+  std::string text;         // the document, minified; "" when there is none
+  std::string revision_id;  // the policy's RevisionId, or its deletion's when `text` is ""; "" = never had one
+  std::shared_ptr<const policy::Policy> parsed;  // `text` parsed (in memory only); null when there is none
+};
+
 // The mutable state that the store keeps in ddb_tables.meta.
 struct TableState {
   TableKeys keys;
@@ -113,6 +125,9 @@ struct TableState {
   TimeToLive ttl;
   TableSettings settings;
   PitrState pitr;
+  // Resource-based policies: the table's (covering its indexes), and its streams' by stream label.
+  ResourcePolicySlot resource_policy;
+  std::map<std::string, ResourcePolicySlot> stream_policies;
 };
 
 class Table {

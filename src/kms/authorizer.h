@@ -22,6 +22,9 @@ class Authorizer {
   // `outcome`, when given, receives the decision and what determined it.
   virtual core::Status Authorize(const CallContext& call, const AuthzCheck& check,
                                  AuthzOutcome* outcome = nullptr) const = 0;
+  // Whether `check` would be allowed, recording nothing: a what-if such as a
+  // resource-based policy's lockout check.
+  virtual bool Allows(const CallContext& call, const AuthzCheck& check) const { return Authorize(call, check).ok(); }
   // The lockout safety check: would `new_policy` on `key` (with the caller's
   // IAM policies) still allow the caller kms:PutKeyPolicy?
   virtual bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,12 @@ struct AuthzCheck {
   // even before they are consistent.
   std::vector<std::string> token_grant_ids;
   CheckRole role = CheckRole::kKey;
+  // Set (never with `key`) when a resource-based policy other than a key
+  // policy decides with the identity policies under IAM's rule
+  // (policy::EvalRequest::Rule::kResourcePolicy): the account owning
+  // `resource`, and its policy (null when it has none). A DynamoDB table's.
+  std::string resource_account;
+  std::shared_ptr<const policy::Policy> resource_policy;
 };
 
 // What authorization decided for one check, for the audit trail.

@@ -1,6 +1,7 @@
 #include "kms/policy_authorizer.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/arn.h"
 #include "core/strings.h"
@@ -15,6 +16,12 @@ std::string PrincipalType(const std::string& type) {
   if (type == "Root") return "Account";
   if (type == "IAMUser") return "User";
   return type;  // AssumedRole, FederatedUser, AWSService
+}
+// The key policy, or the resource-based policy, that `check` names.
+std::optional<policy::NamedPolicy> PolicyOf(const AuthzCheck& check) {
+  if (check.key) return policy::NamedPolicy{"key-policy", check.key->policy};
+  if (check.resource_policy) return policy::NamedPolicy{"resource-policy", check.resource_policy};
+  return std::nullopt;
 }
 }  // namespace
 
@@ -64,6 +71,10 @@ policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, cons
   if (!call.via_service.empty()) ctx.Set("kms:ViaService", call.via_service);
   if (!check.request_alias.empty()) ctx.Set("kms:RequestAlias", check.request_alias);
 
+  if (!check.resource_account.empty() && !check.key) {
+    request.rule = policy::EvalRequest::Rule::kResourcePolicy;
+    request.resource_account = check.resource_account;
+  }
   if (check.key) {
     const store::KeyRow& m = check.key->meta;
     request.resource_account = m.account;
@@ -78,8 +89,7 @@ policy::EvalRequest PolicyAuthorizer::BuildRequest(const CallContext& call, cons
 
 core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzCheck& check,
                                          AuthzOutcome* outcome) const {
-  std::optional<policy::NamedPolicy> key_policy;
-  if (check.key) key_policy = policy::NamedPolicy{"key-policy", check.key->policy};
+  std::optional<policy::NamedPolicy> key_policy = PolicyOf(check);
   policy::EvalRequest request = BuildRequest(call, check, key_policy ? &*key_policy : nullptr);
   AddGrants(call, check, request);
   policy::Decision decision = policy::Authorize(request);
@@ -98,6 +108,13 @@ core::Status PolicyAuthorizer::Authorize(const CallContext& call, const AuthzChe
   }
   if (outcome) outcome->explanation = std::move(explanation);
   return AccessDeniedError(std::move(message));
+}
+
+bool PolicyAuthorizer::Allows(const CallContext& call, const AuthzCheck& check) const {
+  std::optional<policy::NamedPolicy> key_policy = PolicyOf(check);
+  policy::EvalRequest request = BuildRequest(call, check, key_policy ? &*key_policy : nullptr);
+  AddGrants(call, check, request);
+  return policy::Authorize(request).allowed();
 }
 
 void PolicyAuthorizer::AddGrants(const CallContext& call, const AuthzCheck& check,

@@ -30,6 +30,7 @@ class PolicyAuthorizer : public Authorizer {
                          AuthzOutcome* outcome = nullptr) const override;
   bool AllowsPolicyUpdate(const CallContext& call, const store::KeyRow& key,
                           const std::shared_ptr<const policy::Policy>& new_policy) const override;
+  bool Allows(const CallContext& call, const AuthzCheck& check) const override;
 
   // The grants that may apply to `check`: those naming the caller (its ARN,
   // role, account or service principal) and those its grant tokens name.

@@ -48,10 +48,16 @@ struct Grant {
 };
 
 struct EvalRequest {
+  // How key_policy combines with the identity policies (policy.h, Authorize).
+  enum class Rule {
+    kKeyPolicy,       // KMS (section 5.2): the key policy gates everything; null key_policy = IAM-only
+    kResourcePolicy,  // IAM's rule for an optional resource-based policy: key_policy holds it (null: none)
+  };
+  Rule rule = Rule::kKeyPolicy;
   Principal principal;
   std::string action;            // IAM action, "kms:Decrypt"
   std::string resource;          // key ARN, alias ARN, or "*"
-  std::string resource_account;  // the key's account ("" for IAM-only requests)
+  std::string resource_account;  // the key's (or resource's) account ("" for IAM-only requests)
   const NamedPolicy* key_policy = nullptr;     // nullptr: IAM-only operation (CreateKey, ListKeys, alias half...)
   std::vector<NamedPolicy> identity_policies;  // the principal's identity policies (empty for roots and services)
   // Grants on the key that may apply. For kms:RetireGrant: the grant being retired (section 5.5).

@@ -24,7 +24,9 @@ class Evaluator {
       : req_(request), caller_(request.principal), tracing_(request.want_trace) {}
 
   Decision Run() {
-    if (IsRetireGrant(req_.action)) {
+    if (req_.rule == EvalRequest::Rule::kResourcePolicy) {
+      RunResourcePolicy();
+    } else if (IsRetireGrant(req_.action)) {
       RunRetireGrant();
     } else {
       RunStandard();
@@ -180,6 +182,31 @@ class Evaluator {
       }
     }
     if (!allowed) Deny(Effect::kImplicitDeny, (kp_direct || kp_account) ? kReasonNoIdentity : kReasonNoResource);
+  }
+
+  // IAM's rule for an optional resource-based policy (policy.h): the policy, when
+  // there is one, is scanned as a key policy is; no grants.
+  void RunResourcePolicy() {
+    const bool has_policy = req_.key_policy != nullptr && req_.key_policy->policy != nullptr;
+    const bool same_account =
+        IsServiceCaller(caller_) || req_.resource_account.empty() || caller_.account == req_.resource_account;
+    if (has_policy) ScanKeyPolicy();
+    ScanIdentityPolicies();
+    if (ExplicitDeny()) return;
+    const bool rp_direct = !kp_direct_.empty(), rp_account = !kp_account_.empty();
+    const bool iam = Iam();
+    if (same_account && rp_direct) {
+      Allow(kp_direct_);
+    } else if (same_account && iam) {
+      Allow(iam_allows_);
+    } else if (!same_account && (rp_direct || rp_account) && iam) {
+      std::vector<Determining> why = kp_direct_;
+      why.insert(why.end(), kp_account_.begin(), kp_account_.end());
+      why.insert(why.end(), iam_allows_.begin(), iam_allows_.end());
+      Allow(std::move(why));
+    } else {
+      Deny(Effect::kImplicitDeny, same_account || rp_direct || rp_account ? kReasonNoIdentity : kReasonNoResource);
+    }
   }
 
   // Section 5.5: RetireGrant is authorized by the grant, never by the key policy.

@@ -40,8 +40,51 @@ bool HasEvent(const Decision& decision, std::string_view element, bool matched) 
   return false;
 }
 
+// Why() under EvalRequest::Rule::kResourcePolicy: an optional resource-based policy and identity policies.
+std::string WhyResourcePolicy(const EvalRequest& request, const Decision& decision) {
+  const Principal& p = request.principal;
+  const bool has_policy = request.key_policy != nullptr && request.key_policy->policy != nullptr;
+  const bool same = request.resource_account.empty() || p.account == request.resource_account;
+  if (decision.allowed()) {
+    bool resource = false, identity = false;
+    for (const Determining& d : decision.determining) {
+      const bool from_resource = has_policy && d.source == request.key_policy->source;
+      resource = resource || from_resource;
+      identity = identity || !from_resource;
+    }
+    if (resource && identity) {
+      return "the resource-based policy allows the caller's account or the caller, and an identity policy of the "
+             "caller allows it too, as a caller from another account needs";
+    }
+    if (resource) return "the resource-based policy names the caller and allows it, which suffices in the resource's "
+                         "own account";
+    if (identity) return "an identity policy of the caller allows it, which suffices in the resource's own account";
+    return "the account's root user has implicit IAM permissions in its own account";
+  }
+  if (decision.effect == Effect::kExplicitDeny) {
+    return decision.reason == kReasonExplicitResource
+               ? "an explicit Deny in the resource-based policy matches, and an explicit deny beats every allow"
+               : "an explicit Deny in an identity policy of the caller matches, and an explicit deny beats every allow";
+  }
+  const std::string none = has_policy ? "no statement of the resource-based policy allows it"
+                                      : "the resource has no resource-based policy";
+  if (same) {
+    return none + ", and no identity policy of the caller allows " + request.action + " on " + request.resource +
+           "; in the resource's own account either would suffice";
+  }
+  if (decision.reason == kReasonNoIdentity) {
+    return "the resource-based policy allows the caller (or its account " + p.account +
+           "), but a caller from another account also needs its own identity policy to allow " + request.action +
+           " on " + request.resource + ", and none does";
+  }
+  return "the resource belongs to account " + request.resource_account + " and the caller to account " + p.account +
+         ": a caller from another account needs the resource-based policy to allow it, directly or through its "
+         "account, and " + none;
+}
+
 // `traced` carries the trace of the same decision.
 std::string Why(const EvalRequest& request, const Decision& decision, const Decision& traced) {
+  if (request.rule == EvalRequest::Rule::kResourcePolicy) return WhyResourcePolicy(request, decision);
   const Principal& p = request.principal;
   const bool iam_only = request.key_policy == nullptr;
   const std::string account_root = p.account.empty() ? "its account" : core::AccountRootArn(p.account);
@@ -110,7 +153,13 @@ std::string Explain(const EvalRequest& request, const Decision& decision) {
   out += "\nCaller: " + (p.arn.empty() ? p.service : p.arn) + " (" + (p.type.empty() ? "unknown type" : p.type);
   if (!p.account.empty()) out += ", account " + p.account;
   out += ")\nAction: " + request.action + "\nResource: " + request.resource;
-  if (request.key_policy == nullptr) {
+  if (request.rule == EvalRequest::Rule::kResourcePolicy) {
+    out += " (account " + request.resource_account + ", " +
+           (p.account == request.resource_account ? "same account" : "cross-account") + "; resource-based policy: " +
+           (request.key_policy != nullptr && request.key_policy->policy != nullptr ? request.key_policy->source
+                                                                                   : "none") +
+           ")";
+  } else if (request.key_policy == nullptr) {
     out += " (IAM-only: no key policy is consulted)";
   } else if (!request.resource_account.empty()) {
     out += " (account " + request.resource_account + ", " +

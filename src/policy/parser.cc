@@ -393,8 +393,10 @@ Statement Parser::ParseStatement(const rapidjson::Value& v, int index, std::set<
     }
   }
   if (!has_effect) Problem(where + "Missing required element Effect");
-  if (kind_ == PolicyKind::kKeyPolicy && !st.principal.present) {
-    Problem(where + "Missing required element Principal (key policy statements must name a principal)");
+  if (kind_ != PolicyKind::kIdentityPolicy && !st.principal.present) {
+    Problem(where + "Missing required element Principal (" +
+            (kind_ == PolicyKind::kKeyPolicy ? "key policy" : "resource-based policy") +
+            " statements must name a principal)");
   }
   if (!st.action.present) warnings_.push_back(where + "no Action or NotAction: the statement never matches");
   if (!st.resource.present) warnings_.push_back(where + "no Resource or NotResource: the statement never matches");

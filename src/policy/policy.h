@@ -20,7 +20,9 @@ namespace kmslab::policy {
 
 // Key policies need Principal, allow spaces in Sid, and are capped at 32768 bytes
 // of tab, LF, CR and U+0020-U+00FF. Identity policies must not name a principal.
-enum class PolicyKind { kKeyPolicy, kIdentityPolicy };
+// Resource-based policies of other resources (a DynamoDB table's) need Principal
+// like key policies; their size and characters are their service's to check.
+enum class PolicyKind { kKeyPolicy, kIdentityPolicy, kResourcePolicy };
 
 class Policy;  // policy/document.h: immutable parsed document with pre-compiled patterns
 
@@ -49,6 +51,14 @@ core::StatusOr<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json,
 // - kms:RetireGrant follows section 5.5 over request.grants; the key policy
 //   plays no part (neither its allows nor its denies), identity denies do.
 // - key_policy == nullptr: IAM-only; denials say no-identity.
+// - EvalRequest::Rule::kResourcePolicy (a DynamoDB table's or stream's policy
+//   in key_policy, null when the resource has none): IAM's rule. An explicit
+//   deny anywhere wins (explicit-resource reported first). In the resource's
+//   account, a statement naming the caller or an identity-policy allow
+//   suffices (a statement naming only the account delegates to IAM). Across
+//   accounts both are needed; without the resource policy's the reason is
+//   no-resource, without the identity policy's no-identity. No grants, no
+//   cross-account eligibility list.
 // - Denial reason: no-resource when the key policy offers no path (direct or
 //   through the caller's account), else no-identity (section 5.2 step 7).
 Decision Authorize(const EvalRequest& request);

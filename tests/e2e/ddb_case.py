@@ -231,6 +231,13 @@ class DdbCase(harness.KmsTestCase):
         return None
 
     # --- errors ------------------------------------------------------------------------
+    def explain(self, error):
+        """`kmslab explain --request-id` for a denied call's ClientError; returns its output."""
+        rid = error.response["ResponseMetadata"]["RequestId"]
+        p = harness.kmslab("explain", "--request-id", rid, "--data", self.srv.data_dir)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
     def assertDdbError(self, code, message, fn, status=400, **kwargs):
         """fn(**kwargs) fails with `code` and HTTP `status`; `message` is the exact text, a
         regex string starting with '^', or None. Returns the message."""

@@ -149,8 +149,11 @@ class BatchTest(BatchCase):
               RequestItems={name: {"Keys": [key("a")]}, table_arn(name): {"Keys": [key("a")]}})
         fails("ResourceNotFoundException", NOT_FOUND,
               RequestItems={name: {"Keys": [key("a")]}, "no-such-table": {"Keys": [key("a")]}})
-        fails("ResourceNotFoundException", NOT_FOUND,
-              RequestItems={f"arn:aws:dynamodb:{REGION}:444455556666:table/{name}": {"Keys": [key("a")]}})
+        # Another account's table needs its resource-based policy too (none here).
+        foreign = f"arn:aws:dynamodb:{REGION}:444455556666:table/{name}"
+        fails("AccessDeniedException",
+              harness.access_denied(user_arn("admin"), "dynamodb:BatchGetItem", foreign, "no-resource"),
+              RequestItems={foreign: {"Keys": [key("a")]}})
         fails("ValidationException", SCHEMA, RequestItems={name: {"Keys": [{"pk": {"N": "1"}}]}})
         fails("ValidationException", SCHEMA, RequestItems={name: {"Keys": [{**key("a"), "x": {"S": "y"}}]}})
         fails("ValidationException", EMPTY_KEY, RequestItems={name: {"Keys": [key("")]}})

@@ -85,12 +85,6 @@ class DynamoDbFineGrainedTest(DdbCase):
     def assertDenied(self, name, action, fn, reason="no-identity", **kwargs):
         return self.assertAccessDenied(fn, user_arn(name), action, ARN, reason, TableName=TABLE, **kwargs)
 
-    def explain(self, error):
-        rid = error.response["ResponseMetadata"]["RequestId"]
-        p = harness.kmslab("explain", "--request-id", rid, "--data", self.srv.data_dir)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        return p.stdout
-
     # --- dynamodb:LeadingKeys ------------------------------------------------------------
     def test_own_partition_only(self):
         one, two = self.userid("fg-player-one"), self.userid("fg-player-two")

@@ -279,10 +279,13 @@ class QueryScanTest(DdbCase):
         self.ddb.delete_item(TableName=arn, Key={"pk": {"S": "k2"}})
         self.assertEqual(self.ddb.scan(TableName=name)["Items"][0]["v"], {"N": "1"})
         for elsewhere in (arn.replace(f":{harness.REGION}:", ":eu-west-3:"),
-                          arn.replace(f":{harness.ACCOUNT}:", ":999999999999:"),
                           arn.replace("arn:aws:", "arn:aws-cn:")):
             self.assertDdbError("ResourceNotFoundException", "Requested resource not found",
                                 self.ddb.scan, TableName=elsewhere)
+        # Another account's table needs its resource-based policy too (none here).
+        foreign = arn.replace(f":{harness.ACCOUNT}:", ":999999999999:")
+        self.assertAccessDenied(self.ddb.scan, harness.user_arn("admin"), "dynamodb:Scan", foreign, "no-resource",
+                                TableName=foreign)
         # Authorization is on the ARN: a user without dynamodb:Scan is refused on it.
         self.assertAccessDenied(self.ddb_as("app").scan, harness.user_arn("app"), "dynamodb:Scan", arn,
                                 "no-identity", TableName=arn)

@@ -257,10 +257,13 @@ class TransactionsTest(DdbCase):
         r = self.ddb.transact_get_items(TransactItems=[
             {"Get": {"TableName": table_arn(self.orders), "Key": {"pk": S("by-arn")}}}])
         self.assertEqual(r["Responses"], [{"Item": {"pk": S("by-arn")}}])
-        self.assertDdbError("ResourceNotFoundException", "Requested resource not found",
+        # Another account's table needs its resource-based policy too (none here).
+        foreign = table_arn(self.orders).replace(harness.ACCOUNT, "444455556666")
+        self.assertDdbError("AccessDeniedException",
+                            harness.access_denied(harness.user_arn("admin"), "dynamodb:GetItem", foreign,
+                                                  "no-resource"),
                             self.ddb.transact_get_items, TransactItems=[
-                                {"Get": {"TableName": table_arn(self.orders).replace(harness.ACCOUNT, "444455556666"),
-                                         "Key": {"pk": S("by-arn")}}}])
+                                {"Get": {"TableName": foreign, "Key": {"pk": S("by-arn")}}}])
         self.assertDdbError("ValidationException", ONE_ITEM, self.ddb.transact_get_items, TransactItems=[
             {"Get": {"TableName": self.stock, "Key": {"pk": S("apple")}}},
             {"Get": {"TableName": self.stock, "Key": {"pk": S("apple")}}}])

@@ -18,7 +18,7 @@ core::Status ResolveBatch(Service& s, const kms::CallContext& call, const BatchR
   std::map<std::string, ConditionKeys> by_arn;
   for (const auto& m : request.items->GetObject()) {
     const TableRef ref = ResolveTableRef(s, call, std::string_view(m.name.GetString(), m.name.GetStringLength()));
-    const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+    const std::shared_ptr<Table> table = FindRefTable(s, call, ref);
     ConditionKeys entry_keys = keys(m.value, *request.body, table ? &table->definition : nullptr);
     auto [it, added] = by_arn.emplace(ref.arn, entry_keys);
     if (!added) it->second.Merge(entry_keys);

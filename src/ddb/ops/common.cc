@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "ddb/resource_policies.h"
+
 namespace kmslab::ddb::ops {
 
 core::Status NullMember(const char* field) {
@@ -100,21 +102,24 @@ core::Status ReadItemTableRequest(const rapidjson::Value& body, TableRequest& re
 }
 
 TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent) {
-  if (!sent.starts_with("arn:")) return {s.TableArn(call, std::string(sent)), std::string(sent)};
-  TableRef ref{std::string(sent), ""};
-  const std::string own_prefix = s.TableArn(call, "");
-  if (sent.starts_with(own_prefix)) {
-    const std::string_view name = sent.substr(own_prefix.size());
-    if (name.find('/') == std::string_view::npos) ref.name = std::string(name);
+  if (!sent.starts_with("arn:")) return {s.TableArn(call, std::string(sent)), std::string(sent), call.caller->account};
+  TableRef ref{std::string(sent), "", ""};
+  const std::optional<TableResourceArn> arn = ParseTableResourceArn(sent);
+  if (arn && arn->kind == TableResourceArn::Kind::kTable && arn->region == call.region) {
+    ref.name = arn->table;
+    ref.account = arn->account;
   }
   return ref;
+}
+
+std::shared_ptr<Table> FindRefTable(const Service& s, const kms::CallContext& call, const TableRef& ref) {
+  return ref.name.empty() ? nullptr : s.FindTableIn(ref.account, call.region, ref.name);
 }
 
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name) {
   const TableRef ref = ResolveTableRef(s, call, name);
-  if (ref.name.empty()) return ResourceNotFound("Requested resource not found");
-  std::shared_ptr<Table> table = s.FindTable(call, ref.name);
+  std::shared_ptr<Table> table = FindRefTable(s, call, ref);
   if (!table) return ResourceNotFound("Requested resource not found");
   return table;
 }

@@ -42,13 +42,17 @@ core::Status RejectUnsupported(const rapidjson::Value& request, std::initializer
 // by table ARN (reference section 0), resolved for the caller.
 struct TableRef {
   std::string arn;   // what authorization checks: the ARN as sent, or the caller's table's
-  std::string name;  // the table's name in the caller's account and Region; "" when the ARN names another
+  std::string name;  // the table's name in `account` and the caller's Region; "" when the ARN names no such table
+  std::string account;  // the caller's for a name, the ARN's for an ARN (another account's: resource_policies.h)
 };
 TableRef ResolveTableRef(const Service& s, const kms::CallContext& call, std::string_view sent);
+// The table `ref` names, or null.
+std::shared_ptr<Table> FindRefTable(const Service& s, const kms::CallContext& call, const TableRef& ref);
 
-// The caller's table for an item operation, named by name or by ARN (as
-// ReadItemTableRequest accepts), or ResourceNotFoundException "Requested
-// resource not found" (also for an ARN of another partition, account or Region).
+// The table of an item operation, named by name or by ARN (as
+// ReadItemTableRequest accepts; by ARN also another account's table, which its
+// resource-based policy may open to the caller), or ResourceNotFoundException
+// "Requested resource not found" (also for an ARN of another partition or Region).
 core::StatusOr<std::shared_ptr<Table>> TableForItems(Service& s, const kms::CallContext& call,
                                                      const std::string& name);
 

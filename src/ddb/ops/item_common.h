@@ -25,7 +25,7 @@ template <ConditionKeys (*Keys)(const rapidjson::Value&, const TableDefinition*)
 struct FineGrainedTableOp : OneTableOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const TableRequest& request, Plan& plan) {
     const TableRef ref = ResolveTableRef(s, call, request.table);
-    const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+    const std::shared_ptr<Table> table = FindRefTable(s, call, ref);
     // Legacy parameters count as the expressions they stand for.
     rapidjson::Document translated;
     if (request.legacy.translated()) translated = request.legacy.ExpressionRequest(*request.body);

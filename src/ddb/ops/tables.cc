@@ -8,6 +8,7 @@
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
 #include "ddb/ops/table_settings.h"
+#include "ddb/resource_policies.h"
 
 namespace kmslab::ddb::ops {
 
@@ -115,6 +116,11 @@ core::Status CheckSseQuota(std::vector<int64_t>& changes, int64_t now) {
 
 struct CreateTableOp : OneTableOp {
   static constexpr const char* kName = "CreateTable";
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    RETURN_IF_ERROR(OneTableOp::Resolve(s, call, q, plan));
+    RequireCreateTablePolicy(*q.body, s.TableArn(call, q.table), plan);
+    return core::Status();
+  }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
 KMSLAB_DDB_OPERATION(CreateTable);
@@ -130,6 +136,7 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   if (const rapidjson::Value* spec = FindMember(request, "SSESpecification")) {
     ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecification"));
   }
+  ASSIGN_OR_RETURN(std::optional<ResourcePolicySlot> resource_policy, ReadCreateTablePolicy(request, s.NowMillis()));
   if (s.FindTable(call, name)) return ResourceInUse("Table already exists: " + name);
 
   core::SecretBytes data_key(core::RandomBytes(crypto::kAesKeyBytes));
@@ -139,6 +146,7 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
       std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, name, now, std::move(definition));
   table->state.keys = std::move(keys);
   table->state.settings = std::move(settings);
+  if (resource_policy) table->state.resource_policy = std::move(*resource_policy);
   table->state.next_check_ms = now + s.options().detection_seconds * 1000;
   table->data_key = std::move(data_key);
   table->loaded = true;

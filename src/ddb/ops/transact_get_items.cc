@@ -56,7 +56,7 @@ struct TransactGetItemsOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Get& g : q.gets) {
       const TableRef ref = ResolveTableRef(s, call, g.table_name);
-      const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+      const std::shared_ptr<Table> table = FindRefTable(s, call, ref);
       kms::AuthzCheck& check = plan.Require("GetItem", ref.arn);
       ConditionKeys keys = GetItemConditionKeys(*g.body, table ? &table->definition : nullptr);
       keys.return_consumed_capacity = CapacityReportName(q.capacity);  // the transaction's, not the action's

@@ -122,7 +122,7 @@ struct TransactWriteItemsOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     for (const Action& a : q.actions) {
       const TableRef ref = ResolveTableRef(s, call, a.table_name);
-      const std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
+      const std::shared_ptr<Table> table = FindRefTable(s, call, ref);
       kms::AuthzCheck& check = plan.Require(a.kind->action, ref.arn);
       ConditionKeys keys = a.kind->keys(*a.body, table ? &table->definition : nullptr);
       keys.return_consumed_capacity = CapacityReportName(q.capacity);  // the transaction's, not the action's
