@@ -46,6 +46,12 @@ struct Options {
   // "1 validation error detected: ", as DynamoDB has since mid-2026
   // (dynamodb-data-plane.md section 0, default 13.1); false: the bare texts.
   bool validation_envelope = true;
+  // Online GSI changes (dynamodb-data-plane.md section 13.5), server-clock ms:
+  // resource allocation (table UPDATING), backfilling, deletion, throughput update.
+  int64_t index_allocation_ms = 1000;
+  int64_t index_backfill_ms = 2000;
+  int64_t index_delete_ms = 500;
+  int64_t index_update_ms = 1000;
 };
 
 // An on-demand backup: the table as it was, and the keys in force then.

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -25,6 +26,7 @@
 
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "ddb/index_schema.h"
 #include "kms/call.h"
 
 namespace kmslab::ddb {
@@ -76,6 +78,8 @@ struct SortKey {
 struct SortKeyLess {
   bool operator()(const SortKey& a, const SortKey& b) const;
 };
+// The sort key of a scalar S, N or B AttributeValue.
+SortKey SortKeyOf(const rapidjson::Value& av);
 // Items of one partition by sort key; each item is its AttributeValue map as JSON.
 using Partition = std::map<SortKey, std::string, SortKeyLess>;
 
@@ -99,6 +103,9 @@ struct TableState {
   std::string inaccessible_message;
   int64_t next_check_ms = 0;  // the next background key check (KMS tables)
   std::vector<int64_t> sse_changes_ms;  // SSE changes in the last 24 hours, for the quota
+  // The secondary indexes (null: none), replaced whole with mu held
+  // exclusively and Table::index_mu held: readers hold either (IndexesOf).
+  IndexList indexes;
 };
 
 class Table {
@@ -120,6 +127,11 @@ class Table {
   std::map<std::string, Partition> partitions;
   int64_t item_count = 0;
   int64_t size_bytes = 0;
+
+  // Secondary indexes (indexes.h): the lock that, with mu, guards
+  // state.indexes, and their entries, in memory only, guarded by mu.
+  mutable std::mutex index_mu;
+  std::shared_ptr<struct IndexEntries> index_entries;
 
   // Who may use the table key until when: principal ARN -> server-clock ms.
   std::mutex cache_mu;

@@ -6,6 +6,7 @@
 #include "crypto/aes_gcm.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
+#include "ddb/ops/index_definitions.h"
 
 namespace kmslab::ddb::ops {
 
@@ -64,7 +65,7 @@ core::StatusOr<TableDefinition> ReadDefinition(const rapidjson::Value& request) 
     return ValidationError(kInvalid + "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
                            core::Join(missing, ", ") + "], AttributeDefinitions: [" + core::Join(defined, ", ") + "]");
   }
-  if (d.attributes.size() != key_names.size()) {
+  if (d.attributes.size() != key_names.size() && !DeclaresIndexes(request)) {
     return ValidationError(kInvalid +
                            "Number of attributes in KeySchema does not exactly match number of attributes defined in "
                            "AttributeDefinitions");
@@ -120,9 +121,9 @@ KMSLAB_DDB_OPERATION(CreateTable);
 core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   const std::string& name = q.table;
-  RETURN_IF_ERROR(RejectUnsupported(request, {"GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification"},
-                                    "CreateTable"));
+  RETURN_IF_ERROR(RejectUnsupported(request, {"StreamSpecification"}, "CreateTable"));
   ASSIGN_OR_RETURN(TableDefinition definition, ReadDefinition(request));
+  ASSIGN_OR_RETURN(std::vector<IndexSchema> indexes, ReadCreateTableIndexes(request, definition));
   SseChoice choice;
   if (const rapidjson::Value* spec = FindMember(request, "SSESpecification")) {
     ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecification"));
@@ -135,6 +136,7 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   auto table =
       std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, name, now, std::move(definition));
   table->state.keys = std::move(keys);
+  if (!indexes.empty()) table->state.indexes = std::make_shared<const std::vector<IndexSchema>>(std::move(indexes));
   table->state.next_check_ms = now + s.options().detection_seconds * 1000;
   table->data_key = std::move(data_key);
   table->loaded = true;
@@ -236,6 +238,7 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
     return ResourceInUse("Attempt to change a resource which is still in use: Table: " + name +
                          " is in the process of being updated.");
   }
+  RETURN_IF_ERROR(CheckNoIndexChange(*table));
   RETURN_IF_ERROR(s.store().DeleteDdbTable(table->table_id));
   table->deleted = true;
   s.RemoveTable(*table);
@@ -258,6 +261,7 @@ core::Status UpdateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   const rapidjson::Value& request = *q.body;
   const std::string& name = q.table;
   const rapidjson::Value* spec = FindMember(request, "SSESpecification");
+  if (!spec && FindMember(request, "GlobalSecondaryIndexUpdates")) return UpdateTableIndexes(s, call, q, out);
   for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
     const std::string member = it->name.GetString();
     if (member == "TableName" || member == "SSESpecification" || it->value.IsNull()) continue;
