@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <tuple>
 
 #include "core/strings.h"
 #include "ddb/indexes.h"
@@ -352,7 +353,10 @@ core::Status UpdateTableIndexes(Service& s, const kms::CallContext& call, const 
     for (const auto& a : attrs->GetArray()) {
       if (!a.IsObject()) return SerializationError("Start of structure or map expected");
       ASSIGN_OR_RETURN(std::string name, RequiredString(a, "AttributeName", "attributeDefinitions.member.attributeName"));
-      ASSIGN_OR_RETURN(std::string type, RequiredString(a, "AttributeType", "attributeDefinitions.member.attributeType"));
+      const rapidjson::Value* type_member = FindMember(a, "AttributeType");
+      if (!type_member) return NullMember("attributeDefinitions.member.attributeType");
+      if (!type_member->IsString()) return SerializationError("Unexpected value type for AttributeType");
+      const std::string type(type_member->GetString(), type_member->GetStringLength());
       if (type != "S" && type != "N" && type != "B") {
         return Shape(type, "attributeDefinitions.member.attributeType", "Member must satisfy enum value set: [B, N, S]");
       }
