@@ -78,8 +78,9 @@ class IndexesTest(DdbCase):
         return items
 
     def query_city(self, name, city, **kw):
-        return self.ddb.query(TableName=name, IndexName="by-city", KeyConditionExpression="city = :c",
-                              ExpressionAttributeValues={":c": s(city)}, **kw)
+        kw.setdefault("KeyConditionExpression", "city = :c")
+        kw.setdefault("ExpressionAttributeValues", {":c": s(city)})
+        return self.ddb.query(TableName=name, IndexName="by-city", **kw)
 
     # --- tests -----------------------------------------------------------------------------
     def test_create_and_describe(self):
