@@ -7,6 +7,7 @@ the index ARN, and index reads failing exactly as base-table reads once the key 
 Time moves with POST /_kmslab/clock (Server.advance_clock), never by sleeping.
 """
 import json
+import os
 
 import harness
 from ddb_case import INVALID, DdbCase, key_disabled, new_name, sse_kms, table_arn
@@ -360,6 +361,49 @@ class IndexesTest(DdbCase):
         self.assertDdbError("ValidationException", "The table does not have the specified index: by-color",
                             self.ddb.query, **query)
         self.ddb.delete_table(TableName=name)
+
+    def test_entries_rebuilt_from_sealed_items_after_restart(self):
+        name, _ = self.indexed_table()
+        self.fill(name)
+        for client in self.srv._clients.values():  # no keep-alive for a graceful stop to wait out
+            if hasattr(client, "close"):
+                client.close()
+        self.srv.restart()
+        r = self.query_city(name, "Oslo")
+        self.assertEqual([i["score"]["N"] for i in r["Items"]], ["10", "20", "30"])
+        t = self.table(name)
+        self.assertEqual(t["GlobalSecondaryIndexes"][0]["ItemCount"], 4)
+        self.assertEqual(t["LocalSecondaryIndexes"][0]["ItemCount"], 4)
+        # No index key or value reaches the store in clear.
+        for path in self.srv_files():
+            with open(path, "rb") as f:
+                data = f.read()
+            self.assertNotIn(b"Oslo", data, path)
+
+    def srv_files(self):
+        out = []
+        for root, _, files in os.walk(self.srv.data_dir):
+            out += [os.path.join(root, f) for f in files]
+        self.assertTrue(out)
+        return out
+
+    def test_throughput_update(self):
+        name = new_name("prov")
+        self.ddb.create_table(TableName=name, AttributeDefinitions=attrs(pk="S", city="S"),
+                              KeySchema=key_schema("pk"),
+                              ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                              GlobalSecondaryIndexes=[{"IndexName": "by-city", "KeySchema": key_schema("city"),
+                                                       "Projection": {"ProjectionType": "ALL"},
+                                                       "ProvisionedThroughput": {"ReadCapacityUnits": 1,
+                                                                                 "WriteCapacityUnits": 1}}])
+        desc = self.ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Update": {
+            "IndexName": "by-city", "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}])
+        g, = desc["TableDescription"]["GlobalSecondaryIndexes"]
+        self.assertEqual(g["IndexStatus"], "UPDATING")
+        self.assertEqual((g["ProvisionedThroughput"]["ReadCapacityUnits"],
+                          g["ProvisionedThroughput"]["WriteCapacityUnits"]), (7, 8))
+        self.srv.advance_clock(2)
+        self.wait_table(name, lambda t: t["GlobalSecondaryIndexes"][0]["IndexStatus"] == "ACTIVE")
 
     def test_index_reads_authorized_on_the_index_arn(self):
         # player-one may Query table GameScores (own items), not its indexes.
