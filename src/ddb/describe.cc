@@ -67,9 +67,7 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   if (!status.empty()) {
     out.String(status.data(), static_cast<rapidjson::SizeType>(status.size()));
   } else {
-    out.String(t.state.inaccessible_ms                                         ? "INACCESSIBLE_ENCRYPTION_CREDENTIALS"
-               : t.state.indexes && IndexAllocating(*t.state.indexes) ? "UPDATING"
-                                                                       : "ACTIVE");
+    out.String(t.state.inaccessible_ms ? "INACCESSIBLE_ENCRYPTION_CREDENTIALS" : StatusWithIndexes(t));
   }
   out.Key("CreationDateTime");
   WriteTime(out, t.created_ms);
@@ -99,7 +97,7 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
     WriteTime(out, t.created_ms);
     out.EndObject();
   }
-  WriteIndexDescriptions(out, t);
+  WriteIndexDescriptions(out, t, status == "CREATING");
   out.Key("DeletionProtectionEnabled");
   out.Bool(false);
   WriteSseDescription(out, t.state);

@@ -64,7 +64,8 @@ void KeyElement(rapidjson::Writer<rapidjson::StringBuffer>& out, const std::stri
   out.EndObject();
 }
 
-void WriteOne(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, const IndexSchema& i) {
+void WriteOne(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, const IndexSchema& i,
+              bool table_creating) {
   const IndexData* data = FindIndexData(t, i.name);
   const bool global = i.kind == IndexKind::kGlobal;
   out.StartObject();
@@ -88,7 +89,7 @@ void WriteOne(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, c
   out.EndObject();
   if (global) {
     out.Key("IndexStatus");
-    out.String(IndexStatusName(i.status));
+    out.String(IndexStatusName(table_creating ? IndexStatus::kCreating : i.status));
     if (i.status == IndexStatus::kCreating && i.created_online) {
       out.Key("Backfilling");
       out.Bool(i.backfilling);
@@ -247,7 +248,7 @@ const IndexData* FindIndexData(const Table& t, const std::string& name) {
   return it == t.index_entries->by_name.end() ? nullptr : &it->second;
 }
 
-void WriteIndexDescriptions(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t) {
+void WriteIndexDescriptions(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, bool table_creating) {
   const std::vector<IndexSchema>& indexes = ListOf(t.state.indexes);
   for (IndexKind kind : {IndexKind::kGlobal, IndexKind::kLocal}) {
     const bool any = std::any_of(indexes.begin(), indexes.end(), [&](const IndexSchema& i) { return i.kind == kind; });
@@ -255,7 +256,7 @@ void WriteIndexDescriptions(rapidjson::Writer<rapidjson::StringBuffer>& out, con
     out.Key(kind == IndexKind::kGlobal ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
     out.StartArray();
     for (const IndexSchema& i : indexes)
-      if (i.kind == kind) WriteOne(out, t, i);
+      if (i.kind == kind) WriteOne(out, t, i, table_creating);
     out.EndArray();
   }
 }
@@ -283,6 +284,10 @@ bool IndexAllocating(const std::vector<IndexSchema>& indexes) {
     return (i.status == IndexStatus::kCreating && i.created_online && !i.backfilling) ||
            i.status == IndexStatus::kDeleting;
   });
+}
+
+const char* StatusWithIndexes(const Table& t) {
+  return t.state.indexes && IndexAllocating(*t.state.indexes) ? "UPDATING" : "ACTIVE";
 }
 
 int64_t AdvanceIndexes(Service& s, Table& t, int64_t now) {

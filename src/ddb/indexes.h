@@ -78,15 +78,20 @@ void BuildIndexEntries(Table& table, const std::string& only = "");
 // The entries of index `name`, or null. Requires table.mu held.
 const IndexData* FindIndexData(const Table& table, const std::string& name);
 
-// GlobalSecondaryIndexes / LocalSecondaryIndexes of a TableDescription.
+// GlobalSecondaryIndexes / LocalSecondaryIndexes of a TableDescription;
+// `table_creating`: CreateTable's own answer, where its GSIs are CREATING too.
 // Requires table.mu held.
-void WriteIndexDescriptions(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& table);
+void WriteIndexDescriptions(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& table,
+                            bool table_creating = false);
 // The key attributes indexes add to the table's AttributeDefinitions.
 std::vector<AttributeDefinition> IndexAttributeDefinitions(const Table& table);
 // Whether an index is being created, updated or deleted (the table is busy).
 bool IndexesChanging(const std::vector<IndexSchema>& indexes);
-// Whether an index is still allocating (the table shows UPDATING).
+// Whether an index is allocating or being deleted (the table shows UPDATING).
 bool IndexAllocating(const std::vector<IndexSchema>& indexes);
+// An accessible table's TableStatus: UPDATING while IndexAllocating, else
+// ACTIVE. Requires table.mu held.
+const char* StatusWithIndexes(const Table& table);
 
 // Moves online index changes on as of `now` (CREATING -> backfilling ->
 // ACTIVE, UPDATING -> ACTIVE, DELETING -> gone). Returns when next to look

@@ -58,10 +58,15 @@ class IndexesTest(DdbCase):
         """A CMK table (pk S, sk S) with LSI by-day and GSI by-city; returns (name, key)."""
         key = key or self.create_key()
         name = name or new_name("idx")
-        self.ddb.create_table(
+        desc = self.ddb.create_table(
             TableName=name, BillingMode="PAY_PER_REQUEST", SSESpecification=sse_kms(key["KeyId"]),
             AttributeDefinitions=attrs(pk="S", sk="S", day="S", city="S", score="N"),
-            KeySchema=key_schema("pk", "sk"), LocalSecondaryIndexes=[LSI], GlobalSecondaryIndexes=[GSI])
+            KeySchema=key_schema("pk", "sk"), LocalSecondaryIndexes=[LSI],
+            GlobalSecondaryIndexes=[GSI])["TableDescription"]
+        # CreateTable's own answer: the table and its GSIs CREATING, never Backfilling.
+        self.assertEqual(desc["TableStatus"], "CREATING")
+        self.assertEqual(desc["GlobalSecondaryIndexes"][0]["IndexStatus"], "CREATING")
+        self.assertNotIn("Backfilling", desc["GlobalSecondaryIndexes"][0])
         return name, key
 
     def fill(self, name):
@@ -454,3 +459,58 @@ class IndexesTest(DdbCase):
         self.kms.enable_key(KeyId=key["KeyId"])
         r = self.query_city(name, "Oslo")
         self.assertEqual([i["score"]["N"] for i in r["Items"]], ["10", "20", "30"])
+
+
+# Query on one index only, for one index partition, through its projection (reference section 10's
+# index example, with dynamodb:LeadingKeys naming the index's partition key values).
+INDEX_TABLE = "Matches"
+INDEX_ARN = table_arn(INDEX_TABLE) + "/index/by-title"
+TITLE_READER = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "dynamodb:Query", "Resource": INDEX_ARN,
+    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["Chess"]},
+                  "StringEquals": {"dynamodb:Select": ["ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES"]}}}]}
+
+
+class IndexConditionKeysTest(DdbCase):
+    srv = None
+
+    @classmethod
+    def setUpClass(cls):
+        ids = harness.fixture_identities()
+        ids["accounts"][harness.ACCOUNT]["users"].append({
+            "name": "title-reader", "accessKeys": [{"id": "AKIAKMSLABIDXR000001", "secret": "kmslab-title-secret"}],
+            "inlinePolicies": {"index-only": TITLE_READER}})
+        cls.srv = harness.start_with_identities(ids)
+        cls.srv.ddb().create_table(
+            TableName=INDEX_TABLE, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=attrs(UserId="S", Title="S"),
+            KeySchema=key_schema("UserId"),
+            GlobalSecondaryIndexes=[{"IndexName": "by-title", "KeySchema": key_schema("Title"),
+                                     "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+        for user, title in (("u1", "Chess"), ("u2", "Chess"), ("u3", "Go")):
+            cls.srv.ddb().put_item(TableName=INDEX_TABLE, Item={"UserId": s(user), "Title": s(title),
+                                                                "Secret": s("x")})
+
+    @classmethod
+    def tearDownClass(cls):
+        harness.shutdown_and_remove_fixtures(cls.srv)
+
+    def test_leading_keys_are_the_index_partition_keys(self):
+        reader = self.srv.ddb(harness.creds_of("title-reader", self.srv.fixtures))
+
+        def query(title, **kw):
+            return reader.query(TableName=INDEX_TABLE, IndexName="by-title", KeyConditionExpression="Title = :t",
+                                ExpressionAttributeValues={":t": s(title)}, **kw)
+
+        r = query("Chess", Select="ALL_PROJECTED_ATTRIBUTES")
+        self.assertEqual(sorted(i["UserId"]["S"] for i in r["Items"]), ["u1", "u2"])
+        self.assertTrue(all(set(i) == {"UserId", "Title"} for i in r["Items"]))
+        denied = harness.access_denied(user_arn("title-reader"), "dynamodb:Query", INDEX_ARN, "no-identity")
+        self.assertDdbError("AccessDeniedException", denied, query, title="Go", Select="ALL_PROJECTED_ATTRIBUTES")
+        # Select omitted counts as ALL_ATTRIBUTES.
+        self.assertDdbError("AccessDeniedException", denied, query, title="Chess")
+        # The table itself is another resource.
+        self.assertDdbError("AccessDeniedException",
+                            harness.access_denied(user_arn("title-reader"), "dynamodb:Query",
+                                                  table_arn(INDEX_TABLE), "no-identity"),
+                            reader.query, TableName=INDEX_TABLE, KeyConditionExpression="UserId = :u",
+                            ExpressionAttributeValues={":u": s("u1")})

@@ -97,19 +97,23 @@ core::StatusOr<IndexSchema> ReadIndexShape(const rapidjson::Value& v, const std:
   for (rapidjson::SizeType i = 0; i < schema->Size(); ++i) {
     const rapidjson::Value& e = (*schema)[i];
     if (!e.IsObject()) return SerializationError("Start of structure or map expected");
-    ASSIGN_OR_RETURN(std::string name, RequiredString(e, "AttributeName", (path + ".keySchema.member.attributeName").c_str()));
+    ASSIGN_OR_RETURN(std::string name,
+                     RequiredString(e, "AttributeName", (path + ".keySchema.member.attributeName").c_str()));
     ASSIGN_OR_RETURN(std::string type, RequiredString(e, "KeyType", (path + ".keySchema.member.keyType").c_str()));
     if (type != "HASH" && type != "RANGE") {
       return Shape(type, path + ".keySchema.member.keyType", "Member must satisfy enum value set: [HASH, RANGE]");
     }
     if ((i == 0) != (type == "HASH")) {
-      return ValidationError(kInvalid + (i == 0 ? "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
-                                                : "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"));
+      return ValidationError(kInvalid + (i == 0 ? "Invalid KeySchema: The first KeySchemaElement is not a HASH key "
+                                                  "type"
+                                                : "Invalid KeySchema: The second KeySchemaElement is not a RANGE key "
+                                                  "type"));
     }
     (i == 0 ? index.hash : index.range).name = std::move(name);
   }
   if (index.hash.name == index.range.name) {
-    return ValidationError(kInvalid + "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+    return ValidationError(kInvalid +
+                           "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
   const rapidjson::Value* projection = FindMember(v, "Projection");
   if (!projection) return NullMember((path + ".projection").c_str());
@@ -123,7 +127,8 @@ core::StatusOr<IndexSchema> ReadIndexShape(const rapidjson::Value& v, const std:
   } else if (*type == "INCLUDE") {
     index.projection = ProjectionType::kInclude;
   } else {
-    return Shape(*type, path + ".projection.projectionType", "Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]");
+    return Shape(*type, path + ".projection.projectionType",
+                 "Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]");
   }
   const rapidjson::Value* non_key = FindMember(*projection, "NonKeyAttributes");
   if (non_key) {
@@ -162,7 +167,9 @@ core::Status ReadIndexThroughput(const rapidjson::Value& v, const std::string& p
                              " when BillingMode is PAY_PER_REQUEST");
     }
   } else {
-    if (!throughput) return ValidationError(kInvalid + "ProvisionedThroughput is not specified for index: " + index.name);
+    if (!throughput) {
+      return ValidationError(kInvalid + "ProvisionedThroughput is not specified for index: " + index.name);
+    }
     RETURN_IF_ERROR(ReadThroughput(*throughput, path + ".provisionedThroughput", &index.read_capacity,
                                    &index.write_capacity));
   }
@@ -343,8 +350,9 @@ core::Status UpdateTableIndexes(Service& s, const kms::CallContext& call, const 
         it->value.IsNull()) {
       continue;
     }
-    return ValidationError("kmslab supports GlobalSecondaryIndexUpdates in UpdateTable only with AttributeDefinitions; " +
-                           member + " is not supported with it");
+    return ValidationError(
+        "kmslab supports GlobalSecondaryIndexUpdates in UpdateTable only with AttributeDefinitions; " + member +
+        " is not supported with it");
   }
   ASSIGN_OR_RETURN(std::vector<IndexUpdate> updates, ReadUpdates(*FindMember(request, "GlobalSecondaryIndexUpdates")));
   std::vector<AttributeDefinition> attributes;
@@ -352,13 +360,15 @@ core::Status UpdateTableIndexes(Service& s, const kms::CallContext& call, const 
   if (attrs) {
     for (const auto& a : attrs->GetArray()) {
       if (!a.IsObject()) return SerializationError("Start of structure or map expected");
-      ASSIGN_OR_RETURN(std::string name, RequiredString(a, "AttributeName", "attributeDefinitions.member.attributeName"));
+      ASSIGN_OR_RETURN(std::string name,
+                       RequiredString(a, "AttributeName", "attributeDefinitions.member.attributeName"));
       const rapidjson::Value* type_member = FindMember(a, "AttributeType");
       if (!type_member) return NullMember("attributeDefinitions.member.attributeType");
       if (!type_member->IsString()) return SerializationError("Unexpected value type for AttributeType");
       const std::string type(type_member->GetString(), type_member->GetStringLength());
       if (type != "S" && type != "N" && type != "B") {
-        return Shape(type, "attributeDefinitions.member.attributeType", "Member must satisfy enum value set: [B, N, S]");
+        return Shape(type, "attributeDefinitions.member.attributeType",
+                     "Member must satisfy enum value set: [B, N, S]");
       }
       attributes.push_back({std::move(name), std::move(type)});
     }
