@@ -207,6 +207,21 @@ rapidjson::Document ProjectForIndex(const TableDefinition& d, const IndexSchema&
   return out;
 }
 
+IndexList SettledIndexes(const IndexList& indexes, bool pay_per_request) {
+  std::vector<IndexSchema> settled;
+  for (const IndexSchema& i : ListOf(indexes)) {
+    if (i.status == IndexStatus::kCreating || i.status == IndexStatus::kDeleting) continue;
+    IndexSchema copy = i;
+    copy.status = IndexStatus::kActive;
+    copy.next_status_ms = 0;
+    copy.created_online = copy.backfilling = false;
+    if (pay_per_request) copy.read_capacity = copy.write_capacity = 0;
+    settled.push_back(std::move(copy));
+  }
+  if (settled.empty()) return nullptr;
+  return std::make_shared<const std::vector<IndexSchema>>(std::move(settled));
+}
+
 void UpdateIndexEntries(Table& t, const ItemChange& change) {
   const std::vector<IndexSchema>& indexes = ListOf(t.state.indexes);
   if (indexes.empty()) return;

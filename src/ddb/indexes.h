@@ -70,6 +70,10 @@ rapidjson::Document ProjectForIndex(const TableDefinition& definition, const Ind
 // Whether the index holds attribute `name` of its items.
 bool IndexProjects(const TableDefinition& definition, const IndexSchema& index, const std::string& name);
 
+// The indexes a backup keeps and a restore recreates: those not being
+// created or deleted, ACTIVE; with `pay_per_request`, without provisioned throughput.
+IndexList SettledIndexes(const IndexList& indexes, bool pay_per_request);
+
 // Follows one item change (item_changes.h). Requires table.mu held exclusively.
 void UpdateIndexEntries(Table& table, const ItemChange& change);
 // Builds the entries of every index (or only `only`) from the table's items.

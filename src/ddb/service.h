@@ -63,6 +63,7 @@ struct Backup {
   int64_t item_count = 0, size_bytes = 0;
   TableDefinition definition;
   TableKeys keys;
+  IndexList indexes;  // the table's settled indexes (indexes.h SettledIndexes)
 };
 
 struct Reply {

@@ -392,6 +392,19 @@ class IndexesTest(DdbCase):
         self.assertTrue(out)
         return out
 
+    def test_backup_and_restore_keep_the_indexes(self):
+        name, _ = self.indexed_table()
+        self.fill(name)
+        arn = self.ddb.create_backup(TableName=name, BackupName="with-indexes")["BackupDetails"]["BackupArn"]
+        target = new_name("restored")
+        desc = self.ddb.restore_table_from_backup(TargetTableName=target, BackupArn=arn)["TableDescription"]
+        self.assertEqual([g["IndexName"] for g in desc["GlobalSecondaryIndexes"]], ["by-city"])
+        self.assertEqual([i["IndexName"] for i in desc["LocalSecondaryIndexes"]], ["by-day"])
+        r = self.query_city(target, "Oslo")
+        self.assertEqual([i["score"]["N"] for i in r["Items"]], ["10", "20", "30"])
+        self.assertEqual(self.table(target)["GlobalSecondaryIndexes"][0]["IndexArn"],
+                         table_arn(target) + "/index/by-city")
+
     def test_throughput_update(self):
         name = new_name("prov")
         self.ddb.create_table(TableName=name, AttributeDefinitions=attrs(pk="S", city="S"),

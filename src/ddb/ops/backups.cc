@@ -4,6 +4,7 @@
 
 #include "core/random.h"
 #include "core/strings.h"
+#include "ddb/indexes.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
 
@@ -12,6 +13,7 @@ namespace kmslab::ddb {
 store::DdbBackupRow EncodeBackup(const Backup& b) {
   TableState state;
   state.keys = b.keys;
+  state.indexes = b.indexes;
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -58,6 +60,7 @@ core::StatusOr<Backup> DecodeBackup(const store::DdbBackupRow& row) {
   doc["table"].Accept(w);
   RETURN_IF_ERROR(DecodeTableMeta(std::string(buffer.GetString(), buffer.GetSize()), &b.definition, &state));
   b.keys = std::move(state.keys);
+  b.indexes = std::move(state.indexes);
   return b;
 }
 
@@ -198,6 +201,7 @@ core::Status CreateBackupOp::Execute(Service& s, const kms::CallContext& call, R
     backup->size_bytes = table->size_bytes;
     backup->definition = table->definition;
     backup->keys = table->state.keys;
+    backup->indexes = SettledIndexes(table->state.indexes, false);
     RETURN_IF_ERROR(s.store().CreateDdbBackup(EncodeBackup(*backup), table->table_id));
   }
   s.PutBackup(backup);
@@ -348,6 +352,7 @@ core::Status RestoreTableFromBackupOp::Execute(Service& s, const kms::CallContex
   const int64_t now = s.NowMillis();
   auto table = std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, target, now, definition);
   table->state.keys = std::move(keys);
+  table->state.indexes = SettledIndexes(backup->indexes, definition.billing_mode == "PAY_PER_REQUEST");
   table->state.next_check_ms = now + s.options().detection_seconds * 1000;
   table->item_count = backup->item_count;
   table->size_bytes = backup->size_bytes;
