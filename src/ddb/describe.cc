@@ -1,6 +1,8 @@
 // How tables and their encryption are shown (TableDescription, SSEDescription).
 #include "ddb/service.h"
 
+#include "ddb/indexes.h"
+
 namespace kmslab::ddb {
 
 void WriteTime(JsonWriter& out, int64_t ms) { out.Double(static_cast<double>(ms) / 1000.0); }
@@ -69,7 +71,9 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   out.StartObject();
   out.Key("AttributeDefinitions");
   out.StartArray();
-  for (const AttributeDefinition& a : d.attributes) {
+  std::vector<AttributeDefinition> attributes = d.attributes;
+  for (AttributeDefinition& a : IndexAttributeDefinitions(t)) attributes.push_back(std::move(a));
+  for (const AttributeDefinition& a : attributes) {
     out.StartObject();
     out.Key("AttributeName");
     out.String(a.name);
@@ -86,7 +90,7 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   if (!status.empty()) {
     out.String(status.data(), static_cast<rapidjson::SizeType>(status.size()));
   } else {
-    out.String(t.state.inaccessible_ms ? "INACCESSIBLE_ENCRYPTION_CREDENTIALS" : "ACTIVE");
+    out.String(t.state.inaccessible_ms ? "INACCESSIBLE_ENCRYPTION_CREDENTIALS" : StatusWithIndexes(t));
   }
   out.Key("CreationDateTime");
   WriteTime(out, t.created_ms);
@@ -123,6 +127,7 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
     }
     out.EndObject();
   }
+  WriteIndexDescriptions(out, t, status == "CREATING");
   out.Key("DeletionProtectionEnabled");
   out.Bool(t.state.settings.deletion_protection);
   WriteSettingsDescription(out, t.state.settings);

@@ -1,6 +1,7 @@
 #include "ddb/item_changes.h"
 
 #include "ddb/item_history.h"
+#include "ddb/indexes.h"
 
 namespace kmslab::ddb {
 
@@ -8,6 +9,7 @@ namespace kmslab::ddb {
 void OnItemChanged(Service& s, Table& table, const ItemChange& change, std::vector<store::DdbItemWrite>& rows) {
   (void)s;
   RecordItemChange(table, change, rows);
+  UpdateIndexEntries(table, change);
 }
 
 }  // namespace kmslab::ddb

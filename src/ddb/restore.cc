@@ -5,6 +5,7 @@
 #include "core/random.h"
 #include "core/strings.h"
 #include "ddb/errors.h"
+#include "ddb/indexes.h"
 #include "ddb/ops/common.h"
 
 namespace kmslab::ddb {
@@ -25,6 +26,7 @@ core::StatusOr<std::shared_ptr<const Backup>> KeepBackup(Service& s, const Table
   backup->size_bytes = table.size_bytes;
   backup->definition = table.definition;
   backup->keys = table.state.keys;
+  backup->indexes = SettledIndexes(table.state.indexes, false);
   backup->type = type;
   RETURN_IF_ERROR(s.store().CreateDdbBackup(EncodeBackup(*backup), table.table_id));
   s.PutBackup(backup);
@@ -72,6 +74,7 @@ core::Status RestoreTable(Service& s, const kms::CallContext& call, const rapidj
   const int64_t now = s.NowMillis();
   auto table = std::make_shared<Table>(core::NewUuid(), call.caller->account, call.region, target, now, definition);
   table->state.keys = std::move(keys);
+  table->state.indexes = SettledIndexes(source.indexes, definition.billing_mode == "PAY_PER_REQUEST");
   table->state.next_check_ms = now + s.options().detection_seconds * 1000;
   core::Status added = s.AddTable(table);
   if (added.ok()) {

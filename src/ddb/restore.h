@@ -31,6 +31,7 @@ struct RestoreSource {
   TableDefinition definition;
   std::string backup_arn;  // RestoreSummary.SourceBackupArn; "" for a point-in-time restore
   int64_t restore_ms = 0;  // RestoreSummary.RestoreDateTime
+  IndexList indexes;       // the source's settled indexes, recreated on the target
 };
 
 // Stores the new table `row` with the source's items and sets `table`'s item

@@ -52,6 +52,12 @@ struct Options {
   int64_t ttl_sweep_seconds = 60;
   int64_t ttl_grace_seconds = 1800;
   int64_t ttl_cooldown_seconds = 1860;
+  // Online GSI changes (dynamodb-data-plane.md section 13.5), server-clock ms:
+  // resource allocation (table UPDATING), backfilling, deletion, throughput update.
+  int64_t index_allocation_ms = 1000;
+  int64_t index_backfill_ms = 2000;
+  int64_t index_delete_ms = 500;
+  int64_t index_update_ms = 1000;
 };
 
 // USER: CreateBackup's; SYSTEM: the one DeleteTable leaves of a table with
@@ -68,6 +74,7 @@ struct Backup {
   TableDefinition definition;
   TableKeys keys;
   BackupType type = BackupType::kUser;
+  IndexList indexes;  // the table's settled indexes (indexes.h SettledIndexes)
 };
 
 struct Reply {

@@ -22,6 +22,19 @@ bool SortKeyLess::operator()(const SortKey& a, const SortKey& b) const {
   return a.value < b.value;  // S by UTF-8 bytes; B by bytes (std::string compares as unsigned char)
 }
 
+SortKey SortKeyOf(const rapidjson::Value& av) {
+  SortKey key;
+  key.type = TypeOf(av)[0];
+  const rapidjson::Value& v = av.MemberBegin()->value;
+  std::string text(v.GetString(), v.GetStringLength());
+  if (key.type == 'B') {
+    core::Base64Decode(text, &key.value);
+  } else {
+    key.value = std::move(text);
+  }
+  return key;
+}
+
 ItemKey KeyOf(const TableDefinition& definition, const rapidjson::Value& item) {
   ItemKey key;
   const rapidjson::Value& hash = item[definition.hash_name.c_str()];
@@ -29,15 +42,7 @@ ItemKey KeyOf(const TableDefinition& definition, const rapidjson::Value& item) {
   key.canonical = key.partition;
   if (!definition.range_name.empty()) {
     const rapidjson::Value& range = item[definition.range_name.c_str()];
-    const std::string_view type = TypeOf(range);
-    key.sort.type = type[0];
-    const rapidjson::Value& v = range.MemberBegin()->value;
-    std::string text(v.GetString(), v.GetStringLength());
-    if (key.sort.type == 'B') {
-      core::Base64Decode(text, &key.sort.value);
-    } else {
-      key.sort.value = std::move(text);
-    }
+    key.sort = SortKeyOf(range);
     key.canonical += '\0';
     key.canonical += KeyBytes(range);
   }
@@ -142,6 +147,10 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
     w.Int64(s.pitr.enabled_ms);
   }
   WriteResourcePolicies(w, s);
+  if (s.indexes && !s.indexes->empty()) {
+    w.Key("indexes");
+    WriteIndexSchemas(w, *s.indexes);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -189,6 +198,12 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     if (s->pitr.period_days < 1 || s->pitr.period_days > 35) return bad;
   }
   if (!ReadResourcePolicies(doc, s)) return bad;
+  auto indexes = doc.FindMember("indexes");
+  if (indexes != doc.MemberEnd()) {
+    std::vector<IndexSchema> list;
+    if (!ReadIndexSchemas(indexes->value, &list)) return bad;
+    s->indexes = std::make_shared<const std::vector<IndexSchema>>(std::move(list));
+  }
   return d->hash_name.empty() ? bad : core::Status();
 }
 

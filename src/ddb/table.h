@@ -28,6 +28,7 @@
 #include "core/status.h"
 #include "ddb/table_settings.h"
 #include "ddb/ttl.h"
+#include "ddb/index_schema.h"
 #include "kms/call.h"
 
 namespace kmslab::policy {
@@ -83,6 +84,8 @@ struct SortKey {
 struct SortKeyLess {
   bool operator()(const SortKey& a, const SortKey& b) const;
 };
+// The sort key of a scalar S, N or B AttributeValue.
+SortKey SortKeyOf(const rapidjson::Value& av);
 // Items of one partition by sort key; each item is its AttributeValue map as JSON.
 using Partition = std::map<SortKey, std::string, SortKeyLess>;
 
@@ -128,6 +131,9 @@ struct TableState {
   // Resource-based policies: the table's (covering its indexes), and its streams' by stream label.
   ResourcePolicySlot resource_policy;
   std::map<std::string, ResourcePolicySlot> stream_policies;
+  // The secondary indexes (null: none), replaced whole with mu held
+  // exclusively and Table::index_mu held: readers hold either (IndexesOf).
+  IndexList indexes;
 };
 
 class Table {
@@ -149,6 +155,11 @@ class Table {
   std::map<std::string, Partition> partitions;
   int64_t item_count = 0;
   int64_t size_bytes = 0;
+
+  // Secondary indexes (indexes.h): the lock that, with mu, guards
+  // state.indexes, and their entries, in memory only, guarded by mu.
+  mutable std::mutex index_mu;
+  std::shared_ptr<struct IndexEntries> index_entries;
 
   // Who may use the table key until when: principal ARN -> server-clock ms.
   std::mutex cache_mu;

@@ -9,6 +9,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/errors.h"
 #include "ddb/item_history.h"
+#include "ddb/indexes.h"
 #include "ddb/service.h"
 
 namespace kmslab::ddb {
@@ -126,6 +127,7 @@ core::Status Service::LoadItems(Table& t, core::SecretBytes data_key) {
   t.size_bytes = size;
   t.data_key = std::move(data_key);
   t.loaded = true;
+  BuildIndexEntries(t);
   return core::Status();
 }
 
@@ -252,6 +254,7 @@ void Service::RunDueWork() {
     if (switch_ms <= now) CompleteKeySwitch(*t, now);
     if (kms_table && check_ms <= now) CheckTableKeys(*t, now);
     next = std::min(next, SweepTimeToLive(*t, now));
+    next = std::min(next, AdvanceIndexes(*this, *t, now));
     std::shared_lock<std::shared_mutex> lock(t->mu);
     if (!t->state.keys.kms_key_arn.empty()) next = std::min(next, t->state.next_check_ms);
     if (t->state.key_switch) next = std::min(next, t->state.key_switch->completes_ms);

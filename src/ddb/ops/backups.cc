@@ -4,6 +4,7 @@
 
 #include "core/random.h"
 #include "core/strings.h"
+#include "ddb/indexes.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
 #include "ddb/restore.h"
@@ -13,6 +14,7 @@ namespace kmslab::ddb {
 store::DdbBackupRow EncodeBackup(const Backup& b) {
   TableState state;
   state.keys = b.keys;
+  state.indexes = b.indexes;
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -69,6 +71,7 @@ core::StatusOr<Backup> DecodeBackup(const store::DdbBackupRow& row) {
     }
     b.type = BackupType::kSystem;
   }
+  b.indexes = std::move(state.indexes);
   return b;
 }
 
@@ -341,7 +344,8 @@ core::Status RestoreTableFromBackupOp::Execute(Service& s, const kms::CallContex
                                                JsonWriter& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Backup> backup, FindBackupFor(s, call, q.arn));
   RestoreSource source{backup->table_name, backup->account,    backup->region, backup->table_arn,
-                       backup->keys,       backup->definition, backup->arn,    s.NowMillis()};
+                       backup->keys,       backup->definition, backup->arn,    s.NowMillis(),
+                       backup->indexes};
   auto write = [&](const store::DdbTableRow& row, const core::SecretBytes&, Table& table) {
     table.item_count = backup->item_count;
     table.size_bytes = backup->size_bytes;

@@ -58,7 +58,7 @@ core::StatusOr<Write> ReadWrite(const Table& table, const rapidjson::Value& requ
   Write w;
   if (put) {
     ASSIGN_OR_RETURN(const rapidjson::Value* item, RequiredObject(*put, "Item", "item"));
-    RETURN_IF_ERROR(ValidateNewItem(d, *item, KeyErrors::kSchemaMismatch));
+    RETURN_IF_ERROR(ValidateNewItem(table, *item, KeyErrors::kSchemaMismatch));
     w.key = KeyOf(d, *item);
     w.json = ToJson(*item);
     w.size = ItemSizeBytes(*item);

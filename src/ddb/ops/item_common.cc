@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/update_expression.h"
 
 namespace kmslab::ddb::ops {
@@ -58,7 +59,8 @@ std::string ToJson(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& item, KeyErrors key_errors) {
+core::Status ValidateNewItem(const Table& table, const rapidjson::Value& item, KeyErrors key_errors) {
+  const TableDefinition& d = table.definition;
   RETURN_IF_ERROR(ValidateItem(item));
   const bool named = key_errors == KeyErrors::kNamed;
   const core::Status mismatch = ValidationError("The provided key element does not match the schema");
@@ -81,6 +83,7 @@ core::Status ValidateNewItem(const TableDefinition& d, const rapidjson::Value& i
     }
     RETURN_IF_ERROR(CheckKeySize(d, *name, *v));
   }
+  if (IndexList indexes = IndexesOf(table)) RETURN_IF_ERROR(ValidateIndexKeys(*indexes, item));
   if (ItemSizeBytes(item) > kMaxItemBytes) return ValidationError("Item size has exceeded the maximum allowed size");
   return core::Status();
 }
@@ -226,13 +229,13 @@ core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const TableRequest& r
   return std::optional<UpdateExpression>(std::move(update));
 }
 
-core::Status ApplyUpdate(const TableDefinition& d, const std::optional<UpdateExpression>& update,
+core::Status ApplyUpdate(const Table& table, const std::optional<UpdateExpression>& update,
                          rapidjson::Document& item) {
   if (update) RETURN_IF_ERROR(update->Apply(item, item.GetAllocator()));
   if (ItemSizeBytes(item) > kMaxItemBytes) {
     return ValidationError("Item size to update has exceeded the maximum allowed size");
   }
-  return ValidateNewItem(d, item);
+  return ValidateNewItem(table, item);
 }
 
 core::StatusOr<SealedWrite> SealWrite(Table& t, const ItemKey& key, const std::string& item_json,

@@ -54,7 +54,8 @@ constexpr int64_t kMaxItemBytes = 400 * 1024;
 enum class KeyErrors { kNamed, kSchemaMismatch };
 // A whole item for PutItem: valid values, the key attributes present with
 // their declared types and non-empty, at most 400 KB.
-core::Status ValidateNewItem(const TableDefinition& definition, const rapidjson::Value& item,
+// Then its secondary indexes' key attributes (indexes.h ValidateIndexKeys).
+core::Status ValidateNewItem(const Table& table, const rapidjson::Value& item,
                              KeyErrors key_errors = KeyErrors::kNamed);
 // A Key member: exactly the key attributes, with their declared types.
 core::Status ValidateKey(const TableDefinition& definition, const rapidjson::Value& key);
@@ -114,7 +115,7 @@ std::vector<std::string> KeyNames(const TableDefinition& definition);
 core::StatusOr<std::optional<UpdateExpression>> ReadUpdate(const TableRequest& request, ExpressionContext& context);
 // Turns `item` (the stored item, or the key alone) into the item after the
 // update, validated as PutItem validates items.
-core::Status ApplyUpdate(const TableDefinition& definition, const std::optional<UpdateExpression>& update,
+core::Status ApplyUpdate(const Table& table, const std::optional<UpdateExpression>& update,
                          rapidjson::Document& item);
 
 // A put (`item_json` non-empty) or delete of the item at `key`, sealed for

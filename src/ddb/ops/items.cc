@@ -54,7 +54,7 @@ struct PutItemOp : FineGrainedTableOp<PutItemConditionKeys> {
     const rapidjson::Value& request = *q.body;
     ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
     ASSIGN_OR_RETURN(const rapidjson::Value* item, RequiredObject(request, "Item", "item"));
-    RETURN_IF_ERROR(ValidateNewItem(table->definition, *item));
+    RETURN_IF_ERROR(ValidateNewItem(*table, *item));
     ASSIGN_OR_RETURN(ExpressionContext context, Enveloped(s, ReadExpressionContext(q)));
     ASSIGN_OR_RETURN(std::optional<Condition> condition,
                      Enveloped(s, ReadCondition(q, "ConditionExpression", context)));

@@ -197,7 +197,7 @@ core::Status RestoreTableToPointInTimeOp::Execute(Service& s, const kms::CallCon
     // The keys in force at the restore point open its data key.
     ASSIGN_OR_RETURN(TableKeys keys, KeysAt(s, *table, at_ms));
     source = RestoreSource{table->name, table->account, table->region, table->arn, std::move(keys),
-                           table->definition, "", at_ms};
+                           table->definition, "", at_ms, SettledIndexes(table->state.indexes, false)};
   }
   const std::string table_id = table->table_id;
   auto write = [&](const store::DdbTableRow& row, const core::SecretBytes& data_key, Table& target) -> core::Status {

@@ -3,11 +3,14 @@
 // Select, ProjectionExpression, parallel Scan segments, ConsumedCapacity.
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/operations.h"
 #include "ddb/ops/capacity.h"
+#include "ddb/ops/index_reads.h"
 #include "ddb/ops/item_common.h"
 #include "ddb/ops/item_ops.h"
 #include "ddb/scan_segment.h"
@@ -20,7 +23,7 @@ namespace {
 constexpr int64_t kMaxPageBytes = 1024 * 1024;
 constexpr int64_t kMaxTotalSegments = 1000000;
 
-enum class Select { kAllAttributes, kSpecificAttributes, kCount };
+enum class Select { kAllAttributes, kAllProjectedAttributes, kSpecificAttributes, kCount };
 
 // The members Query and Scan check before authorization: Smithy shape
 // errors (aggregated, "2 validation errors detected: a; b"), then
@@ -32,6 +35,8 @@ struct PageRequest : TableRequest {
   CapacityReport capacity = CapacityReport::kNone;
   bool consistent_read = false;
   std::optional<int64_t> segment, total_segments;  // Scan only; both or neither
+  std::optional<std::string> index_name;  // IndexName
+  bool select_all_attributes = false;      // Select ALL_ATTRIBUTES as sent
 };
 
 // Collects shape constraint violations in member order.
@@ -86,15 +91,19 @@ core::StatusOr<std::optional<std::string>> ReadSelect(const rapidjson::Value& bo
   return select;
 }
 
-// Select against ProjectionExpression or AttributesToGet (IndexName is not supported, so
-// ALL_PROJECTED_ATTRIBUTES never applies). Query's texts carry "1 validation
+// Select against ProjectionExpression or AttributesToGet, and IndexName
+// (ALL_PROJECTED_ATTRIBUTES, the default of an index read). Query's texts carry "1 validation
 // error detected: ", Scan's are bare, as DynamoDB sends them.
 core::Status CheckSelect(const rapidjson::Value& body, const std::optional<std::string>& select, bool is_query,
                          PageRequest& q) {
   const std::string prefix = is_query ? "1 validation error detected: " : "";
   const bool projected = FindMember(body, "ProjectionExpression") || FindMember(body, "AttributesToGet");
-  if (select == "ALL_PROJECTED_ATTRIBUTES") {
+  if (select == "ALL_PROJECTED_ATTRIBUTES" && !q.index_name) {
     return ValidationError(prefix + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  }
+  if (select == "ALL_PROJECTED_ATTRIBUTES" && projected) {
+    return ValidationError(prefix +
+                           "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES");
   }
   if (select == "SPECIFIC_ATTRIBUTES" && !projected) {
     return ValidationError(prefix +
@@ -107,7 +116,11 @@ core::Status CheckSelect(const rapidjson::Value& body, const std::optional<std::
   if (select == "COUNT" && projected) {
     return ValidationError(prefix + "Cannot specify the ProjectionExpression when choosing to get only the Count");
   }
-  q.select = select == "COUNT" ? Select::kCount : projected ? Select::kSpecificAttributes : Select::kAllAttributes;
+  q.select_all_attributes = select == "ALL_ATTRIBUTES";
+  q.select = select == "COUNT"   ? Select::kCount
+             : projected         ? Select::kSpecificAttributes
+             : q.index_name && !q.select_all_attributes ? Select::kAllProjectedAttributes
+                                                         : Select::kAllAttributes;
   return core::Status();
 }
 
@@ -175,13 +188,14 @@ struct ReadOptions {
   const rapidjson::Value* start_key = nullptr;  // ExclusiveStartKey
 };
 
-core::StatusOr<ReadOptions> ReadCommon(const TableRequest& q, const TableDefinition& d, ExpressionContext& context) {
+core::StatusOr<ReadOptions> ReadCommon(const TableRequest& q, const TableDefinition& d, const IndexRead* index,
+                                       ExpressionContext& context) {
   ReadOptions o;
   ASSIGN_OR_RETURN(o.filter, ReadCondition(q, "FilterExpression", context));
   ASSIGN_OR_RETURN(o.projection, ReadProjection(q, context));
   ASSIGN_OR_RETURN(o.start_key, OptionalObject(*q.body, "ExclusiveStartKey"));
   if (o.start_key) {
-    core::Status valid = ValidateKey(d, *o.start_key);
+    core::Status valid = index ? ValidateIndexStartKey(d, *index, *o.start_key) : ValidateKey(d, *o.start_key);
     if (!valid.ok()) return ValidationError("The provided starting key is invalid: " + valid.message());
   }
   return o;
@@ -191,16 +205,24 @@ core::StatusOr<ReadOptions> ReadCommon(const TableRequest& q, const TableDefinit
 // the response.
 class Page {
  public:
-  Page(const Table& table, const PageRequest& q, const ReadOptions& o) : table_(table), q_(q), o_(o) {}
+  Page(const Table& table, const PageRequest& q, const ReadOptions& o, const IndexView& view = {})
+      : table_(table), q_(q), o_(o), view_(view) {}
 
   // Reads one stored item (JSON text); false once the page is full with it.
+  // Through an index, the filter and the response see what its view shows.
   bool Read(const std::string& json) {
     rapidjson::Document item;
     item.Parse(json.data(), json.size());
     ++scanned_;
     bytes_ += ItemSizeBytes(item);
     last_ = &json;
-    if (!o_.filter || o_.filter->Evaluate(&item)) matched_.push_back(&json);
+    const std::string* shown = &json;
+    if (view_.output || view_.filter) {
+      rapidjson::Document projected = ProjectForIndex(*view_.table, *view_.index, item);
+      if (view_.output) shown = &owned_.emplace_back(ToJson(projected));
+      if (view_.filter) item.Swap(projected);
+    }
+    if (!o_.filter || o_.filter->Evaluate(&item)) matched_.push_back(shown);
     stopped_ = scanned_ >= q_.limit || bytes_ >= kMaxPageBytes;
     return !stopped_;
   }
@@ -221,7 +243,11 @@ class Page {
     out.Int64(scanned_);
     if (stopped_) {
       out.Key("LastEvaluatedKey");
-      WriteItemKey(out, table_.definition, *last_);
+      if (view_.index) {
+        WriteIndexItemKey(out, table_.definition, *view_.index, *last_);
+      } else {
+        WriteItemKey(out, table_.definition, *last_);
+      }
     }
     if (q_.capacity != CapacityReport::kNone) {
       out.Key("ConsumedCapacity");
@@ -234,6 +260,8 @@ class Page {
   const Table& table_;
   const PageRequest& q_;
   const ReadOptions& o_;
+  const IndexView view_;
+  std::deque<std::string> owned_;  // items as the index projects them
   int64_t scanned_ = 0;
   int64_t bytes_ = 0;
   bool stopped_ = false;
@@ -243,12 +271,12 @@ class Page {
 
 }  // namespace
 
-struct QueryOp : FineGrainedTableOp<QueryConditionKeys> {
+struct QueryOp : IndexedReadOp<QueryConditionKeys> {
   static constexpr const char* kName = "Query";
   using Request = PageRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadItemTableRequest(body, q));
-    RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName"}, kName));
+    ASSIGN_OR_RETURN(q.index_name, ReadIndexName(body));
     RETURN_IF_ERROR(ReadPageRequest(body, /*is_query=*/true, q));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
@@ -261,7 +289,11 @@ KMSLAB_DDB_INNER_OPERATION(Query);
 core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
-  const TableDefinition& d = table->definition;
+  const TableDefinition& table_definition = table->definition;
+  ASSIGN_OR_RETURN(std::optional<IndexRead> index,
+                   FindReadIndex(*table, q.index_name, q.consistent_read, q.select_all_attributes));
+  // The key schema read: the table's, or the index's.
+  const TableDefinition& d = index ? index->keys : table_definition;
   ASSIGN_OR_RETURN(std::optional<std::string> text, ExpressionText(q, "KeyConditionExpression"));
   if (!text) {
     return ValidationError(
@@ -269,7 +301,7 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   }
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
   ASSIGN_OR_RETURN(KeyCondition condition, ParseKeyCondition(*text, context, d.hash_name, d.range_name));
-  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, context));
+  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, table_definition, index ? &*index : nullptr, context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   RETURN_IF_ERROR(q.legacy.CheckQueryFilterKeys(d.hash_name, d.range_name));
   for (const std::string& name : options.filter ? options.filter->TopLevelNames() : std::vector<std::string>()) {
@@ -301,7 +333,24 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
 
   std::shared_lock<std::shared_mutex> lock(table->mu);
   if (table->deleted) return ResourceNotFound("Requested resource not found");
-  Page page(*table, q, options);
+  const IndexView view = index ? ViewOf(table_definition, *index, q.select == Select::kAllProjectedAttributes)
+                               : IndexView{};
+  Page page(*table, q, options, view);
+  // False once the page is full.
+  auto read_matching = [&](const std::string& json) {
+    if (!d.range_name.empty()) {
+      rapidjson::Document item;
+      item.Parse(json.data(), json.size());
+      if (!condition.SortMatches(item[d.range_name.c_str()])) return true;
+    }
+    return page.Read(json);
+  };
+  if (index) {
+    VisitIndexPartition(*table, *index, KeyBytes(*condition.partition_value), forward, options.start_key,
+                        read_matching);
+    page.Write(out);
+    return core::Status();
+  }
   auto part = table->partitions.find(KeyBytes(*condition.partition_value));
   if (part != table->partitions.end()) {
     std::optional<SortKey> after;
@@ -310,12 +359,7 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
     // False once the page is full.
     auto visit = [&](const SortKey& sort, const std::string& json) {
       if (after && (forward ? !less(*after, sort) : !less(sort, *after))) return true;  // up to the start key
-      if (!d.range_name.empty()) {
-        rapidjson::Document item;
-        item.Parse(json.data(), json.size());
-        if (!condition.SortMatches(item[d.range_name.c_str()])) return true;
-      }
-      return page.Read(json);
+      return read_matching(json);
     };
     if (forward) {
       for (const auto& [sort, json] : part->second)
@@ -329,12 +373,12 @@ core::Status QueryOp::Execute(Service& s, const kms::CallContext& call, Request&
   return core::Status();
 }
 
-struct ScanOp : FineGrainedTableOp<ScanConditionKeys> {
+struct ScanOp : IndexedReadOp<ScanConditionKeys> {
   static constexpr const char* kName = "Scan";
   using Request = PageRequest;
   static core::Status Read(const rapidjson::Value& body, Request& q) {
     RETURN_IF_ERROR(ReadItemTableRequest(body, q));
-    RETURN_IF_ERROR(RejectUnsupported(body, {"IndexName"}, kName));
+    ASSIGN_OR_RETURN(q.index_name, ReadIndexName(body));
     RETURN_IF_ERROR(ReadPageRequest(body, /*is_query=*/false, q));
     return TranslateLegacyParameters(kName, body, q.legacy);
   }
@@ -347,13 +391,22 @@ KMSLAB_DDB_INNER_OPERATION(Scan);
 core::Status ScanOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, q.table));
   const TableDefinition& d = table->definition;
+  ASSIGN_OR_RETURN(std::optional<IndexRead> index,
+                   FindReadIndex(*table, q.index_name, q.consistent_read, q.select_all_attributes));
   ASSIGN_OR_RETURN(ExpressionContext context, ReadExpressionContext(q));
-  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, context));
+  ASSIGN_OR_RETURN(ReadOptions options, ReadCommon(q, d, index ? &*index : nullptr, context));
   RETURN_IF_ERROR(context.CheckAllUsed());
   RETURN_IF_ERROR(s.OpenTable(call, *table));
 
   std::shared_lock<std::shared_mutex> lock(table->mu);
   if (table->deleted) return ResourceNotFound("Requested resource not found");
+  if (index) {
+    Page page(*table, q, options, ViewOf(d, *index, q.select == Select::kAllProjectedAttributes));
+    VisitIndexScan(*table, *index, q.segment, q.total_segments.value_or(1), options.start_key,
+                   [&](const std::string& json) { return page.Read(json); });
+    page.Write(out);
+    return core::Status();
+  }
   Page page(*table, q, options);
   // Partitions in key-byte order, items in sort-key order: a stable order to
   // page through. A segment reads only its partitions (scan_segment.h).

@@ -9,6 +9,7 @@
 #include "ddb/ops/common.h"
 #include "ddb/ops/table_settings.h"
 #include "ddb/resource_policies.h"
+#include "ddb/ops/index_definitions.h"
 
 namespace kmslab::ddb::ops {
 
@@ -67,7 +68,7 @@ core::StatusOr<TableDefinition> ReadDefinition(const rapidjson::Value& request) 
     return ValidationError(kInvalid + "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
                            core::Join(missing, ", ") + "], AttributeDefinitions: [" + core::Join(defined, ", ") + "]");
   }
-  if (d.attributes.size() != key_names.size()) {
+  if (d.attributes.size() != key_names.size() && !DeclaresIndexes(request)) {
     return ValidationError(kInvalid +
                            "Number of attributes in KeySchema does not exactly match number of attributes defined in "
                            "AttributeDefinitions");
@@ -128,10 +129,10 @@ KMSLAB_DDB_OPERATION(CreateTable);
 core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   const std::string& name = q.table;
-  RETURN_IF_ERROR(RejectUnsupported(request, {"GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification"},
-                                    "CreateTable"));
+  RETURN_IF_ERROR(RejectUnsupported(request, {"StreamSpecification"}, "CreateTable"));
   ASSIGN_OR_RETURN(TableDefinition definition, ReadDefinition(request));
   ASSIGN_OR_RETURN(TableSettings settings, ReadCreateTableSettings(request, s.NowMillis()));
+  ASSIGN_OR_RETURN(std::vector<IndexSchema> indexes, ReadCreateTableIndexes(request, definition));
   SseChoice choice;
   if (const rapidjson::Value* spec = FindMember(request, "SSESpecification")) {
     ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecification"));
@@ -147,6 +148,7 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   table->state.keys = std::move(keys);
   table->state.settings = std::move(settings);
   if (resource_policy) table->state.resource_policy = std::move(*resource_policy);
+  if (!indexes.empty()) table->state.indexes = std::make_shared<const std::vector<IndexSchema>>(std::move(indexes));
   table->state.next_check_ms = now + s.options().detection_seconds * 1000;
   table->data_key = std::move(data_key);
   table->loaded = true;
@@ -252,6 +254,7 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
     return ResourceInUse("Attempt to change a resource which is still in use: Table: " + name +
                          " is in the process of being updated.");
   }
+  RETURN_IF_ERROR(CheckNoIndexChange(*table));
   RETURN_IF_ERROR(KeepDeletedTableBackup(s, *table, s.NowMillis()));
   RETURN_IF_ERROR(s.store().DeleteDdbTable(table->table_id));
   table->deleted = true;
@@ -276,6 +279,7 @@ core::Status UpdateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   const std::string& name = q.table;
   if (IsSettingsUpdate(request)) return UpdateTableSettings(s, call, q, out);
   const rapidjson::Value* spec = FindMember(request, "SSESpecification");
+  if (!spec && FindMember(request, "GlobalSecondaryIndexUpdates")) return UpdateTableIndexes(s, call, q, out);
   for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
     const std::string member = it->name.GetString();
     if (member == "TableName" || member == "SSESpecification" || it->value.IsNull()) continue;

@@ -148,7 +148,7 @@ core::Status TransactWriteItemsOp::Execute(Service& s, const kms::CallContext& c
   for (Action& a : q.actions) {
     const TableDefinition& d = a.table->definition;
     if (a.kind->kind == Kind::kPut) {
-      RETURN_IF_ERROR(ValidateNewItem(d, *a.item));
+      RETURN_IF_ERROR(ValidateNewItem(*a.table, *a.item));
     } else {
       RETURN_IF_ERROR(ValidateKey(d, *a.item));
     }
@@ -236,7 +236,7 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
           } else {
             item.CopyFrom(*a.item, item.GetAllocator());
           }
-          if (core::Status applied = ApplyUpdate(table.definition, a.update, item); !applied.ok()) {
+          if (core::Status applied = ApplyUpdate(table, a.update, item); !applied.ok()) {
             reasons[i] = {"ValidationError", applied.message(), ""};
             cancelled = true;
             continue;

@@ -107,7 +107,7 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
     } else {
       item.CopyFrom(*key_value, item.GetAllocator());
     }
-    RETURN_IF_ERROR(q.legacy.UpdateError(ApplyUpdate(table->definition, update, item)));
+    RETURN_IF_ERROR(q.legacy.UpdateError(ApplyUpdate(*table, update, item)));
     ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, ToJson(item), ItemSizeBytes(item) - StoredSize(stored)));
   }
   RETURN_IF_ERROR(AwaitWrite(s, ticket));
