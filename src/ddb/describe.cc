@@ -1,5 +1,6 @@
 // How tables and their encryption are shown (TableDescription, SSEDescription).
 #include "ddb/service.h"
+#include "ddb/streams.h"
 
 namespace kmslab::ddb {
 
@@ -96,6 +97,7 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   out.Key("DeletionProtectionEnabled");
   out.Bool(false);
   WriteSseDescription(out, t.state);
+  WriteTableStream(out, t);
   if (extra) extra(out);
   out.EndObject();
 }

@@ -46,7 +46,17 @@ struct Options {
   // "1 validation error detected: ", as DynamoDB has since mid-2026
   // (dynamodb-data-plane.md section 0, default 13.1); false: the bare texts.
   bool validation_envelope = true;
+  // DynamoDB Streams (dynamodb-data-plane.md sections 6.4 and 13.3): records
+  // and closed streams are kept this long; with the switch on, records in
+  // memory stay readable while the table's key is unusable.
+  int64_t stream_retention_seconds = 86400;
+  bool streams_readable_while_key_unusable = false;
 };
+
+class Streams;
+
+// The API a request came in on, by its X-Amz-Target prefix.
+enum class Api { kDynamoDb, kStreams };
 
 // An on-demand backup: the table as it was, and the keys in force then.
 struct Backup {
@@ -87,13 +97,16 @@ class Service {
   // Handles `DynamoDB_20120810.<operation>` with the raw JSON request `body`,
   // then hands the call to KMS's audit stage as a DynamoDB trail event (item
   // calls only with Options::data_events), whatever its outcome.
-  Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call);
+  // `api` kStreams: DynamoDBStreams_20120810.<operation>, through the same pipeline.
+  Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call,
+               Api api = Api::kDynamoDb);
 
   // --- for the operation files (ops/) ---
   int64_t NowMillis() const { return clock_->NowMillis(); }
   const Options& options() const { return options_; }
   store::Store& store() { return *store_; }
   TransactionTokens& transaction_tokens() { return transaction_tokens_; }
+  Streams& streams() { return *streams_; }
 
   // Every check of `plan` for the caller (IAM identity policies), in order,
   // up to the first refused; what decided goes to plan.outcomes when it records them.
@@ -144,7 +157,7 @@ class Service {
  private:
   // Decodes `body` into `request` and runs the operation under `plan`.
   Reply Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-            rapidjson::Document& request, Plan& plan);
+            rapidjson::Document& request, Plan& plan, Api api);
   // Key checks and key switches that are due, as of now. Cheap when none is.
   void RunDueWork();
   void CheckTableKeys(Table& table, int64_t now);
@@ -165,6 +178,7 @@ class Service {
   std::atomic<int64_t> next_due_ms_{0};
   std::mutex due_mu_;  // one RunDueWork pass at a time
   TransactionTokens transaction_tokens_;
+  std::shared_ptr<Streams> streams_;  // streams.h
 };
 
 // Helpers shared by the operation files.

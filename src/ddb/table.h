@@ -90,6 +90,14 @@ struct ItemKey {
 // its key attributes are present with their declared scalar types.
 ItemKey KeyOf(const TableDefinition& definition, const rapidjson::Value& item);
 
+// DynamoDB Streams (streams.h): the table's stream setting and its newest stream.
+enum class StreamViewType { kKeysOnly, kNewImage, kOldImage, kNewAndOldImages };
+struct TableStream {
+  bool enabled = false;
+  StreamViewType view_type = StreamViewType::kKeysOnly;
+  std::string latest_label;  // "" = the table never had a stream
+};
+
 // The mutable state that the store keeps in ddb_tables.meta.
 struct TableState {
   TableKeys keys;
@@ -99,6 +107,7 @@ struct TableState {
   std::string inaccessible_message;
   int64_t next_check_ms = 0;  // the next background key check (KMS tables)
   std::vector<int64_t> sse_changes_ms;  // SSE changes in the last 24 hours, for the quota
+  TableStream stream;
 };
 
 class Table {

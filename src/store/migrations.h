@@ -208,6 +208,23 @@ CREATE INDEX grants_by_key_grantee ON grants(key_id, region, grantee);
 ALTER TABLE key_materials ADD COLUMN expiration_model TEXT NOT NULL DEFAULT '';
 ALTER TABLE key_materials ADD COLUMN valid_to_ms INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5 -> 6: DynamoDB streams and their records, sealed under the table's
+    // data key; a stream outlives its table by the retention period.
+    R"sql(
+CREATE TABLE ddb_streams (
+  stream_arn TEXT PRIMARY KEY,
+  table_id   TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  meta       TEXT NOT NULL  -- JSON owned by ddb/ (streams.cc)
+);
+CREATE TABLE ddb_stream_records (
+  stream_arn TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  sealed     BLOB NOT NULL,  -- the record, AES-256-GCM under the table's data key
+  PRIMARY KEY (stream_arn, seq)
+);
+)sql",
 };
 
 }  // namespace kmslab::store

@@ -150,9 +150,27 @@ struct DdbItemRow {
 // that follow items (ddb/item_changes.h), committed in the same transaction.
 struct DdbItemWrite {
   std::string table_id;
-  std::string row_id;
+  std::string row_id;  // kStreamRecord: the stream's ARN
   std::string sealed;  // kItem: empty = delete the row
-  enum class Kind { kItem } kind = Kind::kItem;
+  enum class Kind { kItem, kStreamRecord } kind = Kind::kItem;
+  int64_t seq = 0;         // kStreamRecord: its sequence number
+  int64_t created_ms = 0;  // kStreamRecord: when it was written (for the trim)
+};
+
+// A DynamoDB stream (ddb/streams.h); `meta` is JSON owned by ddb/ with the
+// table's keys only wrapped.
+struct DdbStreamRow {
+  std::string stream_arn;
+  std::string table_id;
+  int64_t created_ms = 0;
+  std::string meta;
+};
+
+// One stream record as stored: sealed under its table's data key.
+struct DdbStreamRecordRow {
+  int64_t seq = 0;
+  int64_t created_ms = 0;
+  std::string sealed;
 };
 
 // An on-demand backup: a copy of its table's sealed items, and `meta` (JSON
