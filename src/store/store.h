@@ -21,7 +21,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 class Store {
  public:

@@ -268,7 +268,7 @@ TEST_CASE("version 4 databases gain imported material's expiry columns with thei
     )sql");
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK((*store)->schema_version() == 5);
+  CHECK((*store)->schema_version() == kSchemaVersion);
   auto materials = (*store)->LoadMaterials();
   REQUIRE(materials.ok());
   REQUIRE(materials->size() == 1);

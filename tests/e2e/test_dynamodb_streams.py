@@ -248,7 +248,7 @@ class RecordsTest(StreamsCase):
         self.ddb.batch_write_item(RequestItems={name: [
             {"PutRequest": {"Item": {"pk": {"S": "b1"}}}},
             {"PutRequest": {"Item": {"pk": {"S": "old"}, "v": {"S": "y"}}}},
-            {"DeleteRequest": {"Key": {"pk": {"S": "nothing"}}}}]}})
+            {"DeleteRequest": {"Key": {"pk": {"S": "nothing"}}}}]})
         self.ddb.transact_write_items(TransactItems=[
             {"Put": {"TableName": name, "Item": {"pk": {"S": "t1"}}}},
             {"Update": {"TableName": name, "Key": {"pk": {"S": "b1"}}, "UpdateExpression": "SET v = :v",
