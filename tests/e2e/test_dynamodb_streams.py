@@ -15,7 +15,7 @@
 
 Time moves with POST /_kmslab/clock (Server.advance_clock), never by sleeping.
 """
-import re
+import os
 
 import harness
 from ddb_case import DdbCase, INVALID, key_disabled, new_name, sse_kms, table_arn
@@ -354,6 +354,17 @@ class RestartAndTrimTest(StreamsCase):
             self.assertEqual([r["eventName"] for r in recs], ["INSERT", "MODIFY", "INSERT"])
             seqs = [int(r["dynamodb"]["SequenceNumber"]) for r in recs]
             self.assertEqual(seqs, sorted(set(seqs)))
+
+    def test_records_reach_the_disk_only_sealed(self):
+        name, arn = self.stream_table("NEW_AND_OLD_IMAGES")
+        secret = "stream-secret-" + new_name("v")
+        self.put(name, "s", v={"S": secret})
+        self.put(name, "s", v={"S": secret + "-2"})
+        self.assertEqual(len(self.records(arn)), 2)
+        for root, _, files in os.walk(self.srv.data_dir):
+            for f in files:
+                with open(os.path.join(root, f), "rb") as fh:
+                    self.assertNotIn(secret.encode(), fh.read(), f)
 
     def test_records_older_than_a_day_are_trimmed(self):
         name, arn = self.stream_table("KEYS_ONLY")
