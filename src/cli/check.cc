@@ -482,6 +482,10 @@ class Runner {
       return SignedPost(who, service, "DynamoDB_20120810." + operation, "application/x-amz-json-1.0", body_json,
                         transport_->Host(), signing_keys_);
     }
+    if (service == "dynamodbstreams") {  // signed as dynamodb, as the SDKs do
+      return SignedPost(who, "dynamodb", "DynamoDBStreams_20120810." + operation, "application/x-amz-json-1.0",
+                        body_json, transport_->Host(), signing_keys_);
+    }
     std::string form = "Action=" + http::UriEncode(operation) + "&Version=2011-06-15";
     rapidjson::Document params;
     params.Parse(body_json.data(), body_json.size());

@@ -235,9 +235,11 @@ class Parser {
     const size_t colon = call.find(':');
     step.service = call.substr(0, colon == std::string::npos ? 0 : colon);
     step.operation = colon == std::string::npos ? "" : call.substr(colon + 1);
-    if ((step.service != "kms" && step.service != "dynamodb" && step.service != "sts") || step.operation.empty() ||
+    if ((step.service != "kms" && step.service != "dynamodb" && step.service != "dynamodbstreams" &&
+         step.service != "sts") ||
+        step.operation.empty() ||
         !std::isupper(static_cast<unsigned char>(step.operation[0]))) {
-      return Error(where, "\"call\" must be kms:, dynamodb: or sts: and an operation, e.g. \"kms:CreateKey\"; got \"" +
+      return Error(where, "\"call\" must be kms:, dynamodb:, dynamodbstreams: or sts: and an operation, e.g. \"kms:CreateKey\"; got \"" +
                               call + "\"");
     }
     if (v.HasMember("params")) {

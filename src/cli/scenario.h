@@ -33,7 +33,7 @@ struct Step {
   // A call, unless advance_seconds is set (a {"clock": {"advanceSeconds": N}} step).
   std::optional<int64_t> advance_seconds;
   std::string as = "admin";   // fixture principal
-  std::string service;        // kms, dynamodb or sts
+  std::string service;        // kms, dynamodb, dynamodbstreams or sts
   std::string operation;      // e.g. CreateKey
   std::string params_json;    // the request body as JSON, includes resolved, ${name} not yet
   std::vector<std::pair<std::string, std::string>> save;  // saved name -> dotted response path

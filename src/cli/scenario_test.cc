@@ -92,7 +92,7 @@ TEST_CASE("problems name the file, the step and what is wrong") {
   CHECK(ErrorOf(R"({"title": "t", "step": []})") ==
         "labs/x.json: unknown member \"step\" (expected title, observe, setup, steps, server)");
   CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "s3:GetObject"}]})") ==
-        "labs/x.json: steps[0]: \"call\" must be kms:, dynamodb: or sts: and an operation, e.g. \"kms:CreateKey\"; "
+        "labs/x.json: steps[0]: \"call\" must be kms:, dynamodb:, dynamodbstreams: or sts: and an operation, e.g. \"kms:CreateKey\"; "
         "got \"s3:GetObject\"");
   CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "expects": "success"}]})") ==
         "labs/x.json: steps[0]: unknown member \"expects\" (expected as, call, params, save, expect, note; or clock)");

@@ -34,9 +34,10 @@ int Serve(const std::vector<std::string>& args) {
   auto flags = ParseFlags(args, {"host", "port", "data", "account", "region", "threads", "fixtures", "auth", "grant-delay", "admin-token",
                            "trail-retention",
                            "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds",
-                           "ddb-ttl-sweep-seconds", "ddb-ttl-grace-seconds", "ddb-ttl-cooldown-seconds"},
+                           "ddb-ttl-sweep-seconds", "ddb-ttl-grace-seconds", "ddb-ttl-cooldown-seconds",
+                           "ddb-stream-retention-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status",
-                           "ddb-data-events", "ddb-bare-validation-texts"});
+                           "ddb-data-events", "ddb-bare-validation-texts", "ddb-streams-readable-while-key-unusable"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
   const std::string data = flags->Get("data", "./data");
@@ -62,6 +63,8 @@ int Serve(const std::vector<std::string>& args) {
         std::stoll(flags->Get("ddb-ttl-grace-seconds", std::to_string(ddb_options.ttl_grace_seconds)));
     ddb_options.ttl_cooldown_seconds =
         std::stoll(flags->Get("ddb-ttl-cooldown-seconds", std::to_string(ddb_options.ttl_cooldown_seconds)));
+    ddb_options.stream_retention_seconds = std::stoll(
+        flags->Get("ddb-stream-retention-seconds", std::to_string(ddb_options.stream_retention_seconds)));
   } catch (const std::exception&) {
     return Fail("--port, --threads, --grant-delay and the --ddb-*-seconds switches take numbers");
   }
@@ -69,6 +72,7 @@ int Serve(const std::vector<std::string>& args) {
   if (ddb_options.ttl_sweep_seconds < 0 || ddb_options.ttl_grace_seconds < 0 || ddb_options.ttl_cooldown_seconds < 0) {
     return Fail("--ddb-ttl-sweep-seconds, --ddb-ttl-grace-seconds and --ddb-ttl-cooldown-seconds must not be negative");
   }
+  if (ddb_options.stream_retention_seconds < 1) return Fail("--ddb-stream-retention-seconds must be positive");
   if (ddb_options.detection_seconds < 1 || ddb_options.recovery_seconds < 1 || ddb_options.sse_update_seconds < 0) {
     return Fail("--ddb-detection-seconds and --ddb-recovery-seconds must be positive, --ddb-sse-update-seconds not negative");
   }
@@ -97,6 +101,7 @@ int Serve(const std::vector<std::string>& args) {
                  .pending_deletion_disabled = flags->values.count("pending-deletion-disabled") > 0};
   ddb_options.data_events = flags->values.count("ddb-data-events") > 0;
   ddb_options.validation_envelope = flags->values.count("ddb-bare-validation-texts") == 0;
+  ddb_options.streams_readable_while_key_unusable = flags->values.count("ddb-streams-readable-while-key-unusable") > 0;
   options.ddb = ddb_options;
   options.modelled_http_status = flags->values.count("modelled-http-status") > 0;
   options.admin_token = flags->Get("admin-token", "");

@@ -1,5 +1,6 @@
 // How tables and their encryption are shown (TableDescription, SSEDescription).
 #include "ddb/service.h"
+#include "ddb/streams.h"
 
 #include "ddb/indexes.h"
 
@@ -132,6 +133,7 @@ void WriteTableDescription(JsonWriter& out, const Table& t, std::string_view sta
   out.Bool(t.state.settings.deletion_protection);
   WriteSettingsDescription(out, t.state.settings);
   WriteSseDescription(out, t.state);
+  WriteTableStream(out, t);
   if (extra) extra(out);
   out.EndObject();
 }

@@ -28,6 +28,12 @@ Status TransactionInProgress() {
   return Make(Code::kFailedPrecondition, "TransactionInProgressException",
               "The transaction with the given request token is already in progress.");
 }
+Status ExpiredIterator() {
+  return Make(Code::kInvalidArgument, "ExpiredIteratorException", "The provided iterator exceeds the maximum age allowed.");
+}
+Status TrimmedDataAccess() {
+  return Make(Code::kFailedPrecondition, "TrimmedDataAccessException", "The data you are trying to access has been trimmed");
+}
 Status ConditionalCheckFailed() {
   return Make(Code::kFailedPrecondition, "ConditionalCheckFailedException", "The conditional request failed");
 }

@@ -32,6 +32,9 @@ core::Status SerializationError(std::string message);
 core::Status TransactionCanceled(std::string message);
 core::Status IdempotentParameterMismatch();
 core::Status TransactionInProgress();
+// DynamoDB Streams (dynamodb-data-plane.md section 6.2).
+core::Status ExpiredIterator();
+core::Status TrimmedDataAccess();
 
 // The `__type` DynamoDB sends for an error code: most live in
 // com.amazonaws.dynamodb.v20120810, ValidationException in com.amazon.coral.validate,

@@ -54,9 +54,17 @@ using OperationFn = core::Status (*)(Service&, const kms::CallContext&, const ra
   X(UpdateTable)                 \
   X(UpdateTimeToLive)
 
+// The DynamoDB Streams API (DynamoDBStreams_20120810.<Operation>, ops/streams.cc).
+#define KMSLAB_DDB_STREAMS_OPERATIONS(X) \
+  X(DescribeStream)                      \
+  X(GetRecords)                          \
+  X(GetShardIterator)                    \
+  X(ListStreams)
+
 namespace ops {
 #define KMSLAB_DECLARE(name) extern const OperationFn name;
 KMSLAB_DDB_OPERATIONS(KMSLAB_DECLARE)
+KMSLAB_DDB_STREAMS_OPERATIONS(KMSLAB_DECLARE)
 #undef KMSLAB_DECLARE
 }  // namespace ops
 
@@ -75,6 +83,8 @@ using InnerOperationFn = core::Status (*)(Service&, const kms::CallContext&, con
 
 // The operation called `name`, or null.
 OperationFn FindOperation(std::string_view name);
+// The Streams API operation called `name`, or null.
+OperationFn FindStreamsOperation(std::string_view name);
 
 }  // namespace kmslab::ddb
 

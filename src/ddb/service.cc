@@ -10,12 +10,21 @@
 #include "ddb/errors.h"
 #include "ddb/operations.h"
 #include "ddb/resource_policies.h"
+#include "ddb/streams.h"
 
 namespace kmslab::ddb {
 
 OperationFn FindOperation(std::string_view name) {
 #define KMSLAB_ENTRY(op) {#op, ops::op},
   static const std::map<std::string_view, OperationFn> kOperations = {KMSLAB_DDB_OPERATIONS(KMSLAB_ENTRY)};
+#undef KMSLAB_ENTRY
+  auto it = kOperations.find(name);
+  return it == kOperations.end() ? nullptr : it->second;
+}
+
+OperationFn FindStreamsOperation(std::string_view name) {
+#define KMSLAB_ENTRY(op) {#op, ops::op},
+  static const std::map<std::string_view, OperationFn> kOperations = {KMSLAB_DDB_STREAMS_OPERATIONS(KMSLAB_ENTRY)};
 #undef KMSLAB_ENTRY
   auto it = kOperations.find(name);
   return it == kOperations.end() ? nullptr : it->second;
@@ -28,7 +37,8 @@ Service::Service(store::Store* store, kms::Service* kms, const core::Clock* cloc
       bridge_(kms),
       clock_(clock),
       owned_key_(std::move(owned_key)),
-      options_(options) {}
+      options_(options),
+      streams_(std::make_shared<Streams>()) {}
 
 core::Status Service::Load() {
   ASSIGN_OR_RETURN(std::vector<store::DdbTableRow> rows, store_->LoadDdbTables());
@@ -48,7 +58,8 @@ core::Status Service::Load() {
     backups_[row.backup_arn] = std::make_shared<const Backup>(std::move(backup));
   }
   next_due_ms_ = 0;
-  return core::Status();
+  lock.unlock();
+  return streams_->Load(*store_);
 }
 
 void Service::Reset() {
@@ -60,16 +71,17 @@ void Service::Reset() {
   tables_.clear();
   backups_.clear();
   transaction_tokens_.Clear();
+  streams_->Clear();
 }
 
-Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {
+Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call, Api api) {
   RunDueWork();
   kms::AuditSink* audit = kms_service_->audit_sink();
   const bool audited = audit && (options_.data_events || !IsDataEvent(operation));
   rapidjson::Document request;
   Plan plan(operation);
   plan.record_outcomes = audited;
-  Reply reply = Run(operation, body, call, request, plan);
+  Reply reply = Run(operation, body, call, request, plan, api);
   if (audited) {
     const bool decoded = request.IsObject();
     audit->RecordCall(call, CallEvent(operation, call, decoded ? &request : nullptr, reply.status, reply.body),
@@ -79,8 +91,8 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
 }
 
 Reply Service::Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-                   rapidjson::Document& request, Plan& plan) {
-  const OperationFn fn = FindOperation(operation);
+                   rapidjson::Document& request, Plan& plan, Api api) {
+  const OperationFn fn = api == Api::kStreams ? FindStreamsOperation(operation) : FindOperation(operation);
   if (!fn) {
     return {core::Status(core::Code::kNotFound, "An unknown operation was requested.", "UnknownOperationException"),
             ""};

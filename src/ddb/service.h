@@ -58,11 +58,21 @@ struct Options {
   int64_t index_backfill_ms = 2000;
   int64_t index_delete_ms = 500;
   int64_t index_update_ms = 1000;
+  // DynamoDB Streams (dynamodb-data-plane.md sections 6.4 and 13.3): records
+  // and closed streams are kept this long; with the switch on, records in
+  // memory stay readable while the table's key is unusable.
+  int64_t stream_retention_seconds = 86400;
+  bool streams_readable_while_key_unusable = false;
 };
 
 // USER: CreateBackup's; SYSTEM: the one DeleteTable leaves of a table with
 // point-in-time recovery (item_history.h), kept 35 days.
 enum class BackupType { kUser, kSystem };
+
+class Streams;
+
+// The API a request came in on, by its X-Amz-Target prefix.
+enum class Api { kDynamoDb, kStreams };
 
 // An on-demand backup: the table as it was, and the keys in force then.
 struct Backup {
@@ -105,7 +115,9 @@ class Service {
   // Handles `DynamoDB_20120810.<operation>` with the raw JSON request `body`,
   // then hands the call to KMS's audit stage as a DynamoDB trail event (item
   // calls only with Options::data_events), whatever its outcome.
-  Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call);
+  // `api` kStreams: DynamoDBStreams_20120810.<operation>, through the same pipeline.
+  Reply Handle(std::string_view operation, std::string_view body, const kms::CallContext& call,
+               Api api = Api::kDynamoDb);
 
   // The address DescribeEndpoints answers (host:port); set once before the
   // server takes requests. Empty: DynamoDB's own name for the Region.
@@ -117,6 +129,7 @@ class Service {
   const Options& options() const { return options_; }
   store::Store& store() { return *store_; }
   TransactionTokens& transaction_tokens() { return transaction_tokens_; }
+  Streams& streams() { return *streams_; }
 
   // Every check of `plan` for the caller (identity policies, and the resource-based
   // policy of a table or stream the check names: resource_policies.h), in order,
@@ -173,7 +186,7 @@ class Service {
  private:
   // Decodes `body` into `request` and runs the operation under `plan`.
   Reply Run(std::string_view operation, std::string_view body, const kms::CallContext& call,
-            rapidjson::Document& request, Plan& plan);
+            rapidjson::Document& request, Plan& plan, Api api);
   // Key checks and key switches that are due, as of now. Cheap when none is.
   void RunDueWork();
   void CheckTableKeys(Table& table, int64_t now);
@@ -198,6 +211,7 @@ class Service {
   std::mutex due_mu_;  // one RunDueWork pass at a time
   TransactionTokens transaction_tokens_;
   std::string endpoint_;
+  std::shared_ptr<Streams> streams_;  // streams.h
 };
 
 // Helpers shared by the operation files.

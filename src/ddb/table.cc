@@ -151,6 +151,15 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
     w.Key("indexes");
     WriteIndexSchemas(w, *s.indexes);
   }
+  w.Key("stream");
+  w.StartObject();
+  w.Key("enabled");
+  w.Bool(s.stream.enabled);
+  w.Key("viewType");
+  w.Int(static_cast<int>(s.stream.view_type));
+  w.Key("label");
+  w.String(s.stream.latest_label);
+  w.EndObject();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -203,6 +212,15 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     std::vector<IndexSchema> list;
     if (!ReadIndexSchemas(indexes->value, &list)) return bad;
     s->indexes = std::make_shared<const std::vector<IndexSchema>>(std::move(list));
+  }
+  auto stream = doc.FindMember("stream");
+  if (stream != doc.MemberEnd() && stream->value.IsObject()) {
+    auto enabled = stream->value.FindMember("enabled");
+    s->stream.enabled = enabled != stream->value.MemberEnd() && enabled->value.IsTrue();
+    const int64_t view = Int(stream->value, "viewType");
+    if (view < 0 || view > static_cast<int64_t>(StreamViewType::kNewAndOldImages)) return bad;
+    s->stream.view_type = static_cast<StreamViewType>(view);
+    s->stream.latest_label = Str(stream->value, "label");
   }
   return d->hash_name.empty() ? bad : core::Status();
 }

@@ -116,6 +116,14 @@ struct ResourcePolicySlot {
   std::shared_ptr<const policy::Policy> parsed;  // `text` parsed (in memory only); null when there is none
 };
 
+// DynamoDB Streams (streams.h): the table's stream setting and its newest stream.
+enum class StreamViewType { kKeysOnly, kNewImage, kOldImage, kNewAndOldImages };
+struct TableStream {
+  bool enabled = false;
+  StreamViewType view_type = StreamViewType::kKeysOnly;
+  std::string latest_label;  // "" = the table never had a stream
+};
+
 // The mutable state that the store keeps in ddb_tables.meta.
 struct TableState {
   TableKeys keys;
@@ -134,6 +142,7 @@ struct TableState {
   // The secondary indexes (null: none), replaced whole with mu held
   // exclusively and Table::index_mu held: readers hold either (IndexesOf).
   IndexList indexes;
+  TableStream stream;
 };
 
 class Table {

@@ -15,10 +15,11 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-constexpr std::array<std::string_view, 13> kDataOperations = {
+constexpr std::array<std::string_view, 15> kDataOperations = {
     "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "DeleteItem",         "ExecuteStatement",
     "ExecuteTransaction",    "GetItem",      "PutItem",        "Query",              "Scan",
-    "TransactGetItems",      "TransactWriteItems", "UpdateItem"};
+    "TransactGetItems",      "TransactWriteItems", "UpdateItem",
+    "GetRecords",            "GetShardIterator"};
 
 // Members that carry attribute values other than keys: never logged.
 constexpr std::array<std::string_view, 6> kValueMembers = {

@@ -14,6 +14,7 @@ namespace kmslab::http {
 namespace {
 constexpr std::string_view kKmsPrefix = "TrentService.";
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kDynamoDbStreamsPrefix = "DynamoDBStreams_20120810.";
 constexpr char kJson11[] = "application/x-amz-json-1.1";
 constexpr char kJson10[] = "application/x-amz-json-1.0";
 }  // namespace
@@ -74,7 +75,9 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
 
 size_t Router::MaxBodyBytes(std::string_view path, std::string_view target) const {
   if (path.starts_with(kAdminPrefix) || path == kMotoResetPath) return kAdminMaxBodyBytes;
-  if (ddb_ && target.starts_with(kDynamoDbPrefix)) return kDynamoDbMaxBodyBytes;
+  if (ddb_ && (target.starts_with(kDynamoDbPrefix) || target.starts_with(kDynamoDbStreamsPrefix))) {
+    return kDynamoDbMaxBodyBytes;
+  }
   return kKmsMaxBodyBytes;
 }
 
@@ -85,7 +88,9 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   if (admin_ && request.path.starts_with(kAdminPrefix)) return admin_->Handle(request);
   const std::string_view target = request.Header("X-Amz-Target");
   const bool is_kms = target.starts_with(kKmsPrefix);
-  const bool is_ddb = ddb_ && target.starts_with(kDynamoDbPrefix);
+  // DynamoDB Streams: the same service and pipeline, signed as dynamodb.
+  const bool is_streams = ddb_ && target.starts_with(kDynamoDbStreamsPrefix);
+  const bool is_ddb = (ddb_ && target.starts_with(kDynamoDbPrefix)) || is_streams;
   const bool is_sts = target.empty() && request.Header("Content-Type").starts_with("application/x-www-form-urlencoded");
   if (is_ddb) response.content_type = kJson10;
   // DynamoDB names its errors in namespaces and never uses the modelled statuses.
@@ -125,7 +130,9 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   call.source_ip = std::string(request.remote_addr);
   call.user_agent = core::ScrubUtf8(request.Header("User-Agent"));
   if (is_ddb) {
-    ddb::Reply reply = ddb_->Handle(target.substr(kDynamoDbPrefix.size()), request.body, call);
+    ddb::Reply reply = is_streams ? ddb_->Handle(target.substr(kDynamoDbStreamsPrefix.size()), request.body, call,
+                                                 ddb::Api::kStreams)
+                                  : ddb_->Handle(target.substr(kDynamoDbPrefix.size()), request.body, call);
     if (!reply.status.ok()) return json_error(reply.status);
     response.body = std::move(reply.body);
     return response;

@@ -89,8 +89,15 @@ core::Status Store::AwaitDdbWrites(uint64_t ticket) {
       status = InTransaction(db_, [&] {
         Stmt put(db_, "INSERT OR REPLACE INTO ddb_items (table_id, row_id, sealed) VALUES (?,?,?)");
         Stmt del(db_, "DELETE FROM ddb_items WHERE table_id = ? AND row_id = ?");
-        if (!put.ok() || !del.ok()) return SqlError(db_, "prepare item write");
+        Stmt record(db_, "INSERT OR REPLACE INTO ddb_stream_records (stream_arn, seq, created_ms, sealed) VALUES (?,?,?,?)");
+        if (!put.ok() || !del.ok() || !record.ok()) return SqlError(db_, "prepare item write");
         for (const DdbItemWrite& w : batch) {
+          if (w.kind == DdbItemWrite::Kind::kStreamRecord) {
+            record.Reset();
+            record.Bind(1, w.row_id).Bind(2, w.seq).Bind(3, w.created_ms).BindBlob(4, w.sealed);
+            if (record.Step() != SQLITE_DONE) return SqlError(db_, "write stream record");
+            continue;
+          }
           if (w.kind != DdbItemWrite::Kind::kItem) {
             RETURN_IF_ERROR(WriteDdbHistoryRow(w));
             continue;

@@ -233,6 +233,23 @@ CREATE TABLE ddb_history_floor (
   floor_ms INTEGER NOT NULL
 );
 )sql",
+    // 6 -> 7: DynamoDB streams and their records, sealed under the table's
+    // data key; a stream outlives its table by the retention period.
+    R"sql(
+CREATE TABLE ddb_streams (
+  stream_arn TEXT PRIMARY KEY,
+  table_id   TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  meta       TEXT NOT NULL  -- JSON owned by ddb/ (streams.cc)
+);
+CREATE TABLE ddb_stream_records (
+  stream_arn TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  sealed     BLOB NOT NULL,  -- the record, AES-256-GCM under the table's data key
+  PRIMARY KEY (stream_arn, seq)
+);
+)sql",
 };
 
 }  // namespace kmslab::store

@@ -150,13 +150,32 @@ struct DdbItemRow {
 // that follow items (ddb/item_changes.h), committed in the same transaction.
 struct DdbItemWrite {
   std::string table_id;
-  std::string row_id;
+  std::string row_id;  // kStreamRecord: the stream's ARN
   std::string sealed;  // kItem: empty = delete the row
   // kHistory: the item's row as of at_ms (empty `sealed`: deleted then);
   // kHistoryTrim: drop the table's history that no restore at or after
-  // at_ms needs, and keep at most kMaxDdbHistoryRows rows.
-  enum class Kind { kItem, kHistory, kHistoryTrim } kind = Kind::kItem;
-  int64_t at_ms = 0;  // kHistory, kHistoryTrim
+  // at_ms needs, and keep at most kMaxDdbHistoryRows rows;
+  // kStreamRecord: a stream record (row_id: the stream ARN).
+  enum class Kind { kItem, kHistory, kHistoryTrim, kStreamRecord } kind = Kind::kItem;
+  int64_t at_ms = 0;       // kHistory, kHistoryTrim
+  int64_t seq = 0;         // kStreamRecord: its sequence number
+  int64_t created_ms = 0;  // kStreamRecord: when it was written (for the trim)
+};
+
+// A DynamoDB stream (ddb/streams.h); `meta` is JSON owned by ddb/ with the
+// table's keys only wrapped.
+struct DdbStreamRow {
+  std::string stream_arn;
+  std::string table_id;
+  int64_t created_ms = 0;
+  std::string meta;
+};
+
+// One stream record as stored: sealed under its table's data key.
+struct DdbStreamRecordRow {
+  int64_t seq = 0;
+  int64_t created_ms = 0;
+  std::string sealed;
 };
 
 // The bound on one table's point-in-time history rows: past it the oldest

@@ -21,7 +21,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 class Store {
  public:
@@ -109,6 +109,20 @@ class Store {
   core::StatusOr<std::vector<DdbItemRow>> LoadDdbItemsAt(const std::string& table_id, int64_t at_ms);
   // A new table holding `items`, atomically.
   core::Status CreateDdbTableWithItems(const DdbTableRow& table, const std::vector<DdbItemRow>& items);
+  // DynamoDB streams (ddb_stream_store.cc). Records are written with their
+  // items (DdbItemWrite::Kind::kStreamRecord).
+  core::Status PutDdbStream(const DdbStreamRow& stream);
+  // Removes the stream and its records.
+  core::Status DeleteDdbStream(const std::string& stream_arn);
+  core::StatusOr<std::vector<DdbStreamRow>> LoadDdbStreams();
+  // The stream's records in sequence order (waits for queued writes).
+  core::StatusOr<std::vector<DdbStreamRecordRow>> LoadDdbStreamRecords(const std::string& stream_arn);
+  // The highest sequence number ever stored (0 when none).
+  core::StatusOr<int64_t> MaxDdbStreamSeq();
+  // Deletes the stream's records written at or before `cutoff_ms`; returns
+  // the highest sequence number deleted (0 when none) and sets `oldest_ms` to
+  // the oldest record left (0 when none).
+  core::StatusOr<int64_t> TrimDdbStreamRecords(const std::string& stream_arn, int64_t cutoff_ms, int64_t* oldest_ms);
 
  private:
   explicit Store(sqlite3* db) : db_(db) {}

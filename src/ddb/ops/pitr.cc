@@ -6,6 +6,7 @@
 
 #include "crypto/aes_gcm.h"
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/item_history.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"

@@ -10,6 +10,7 @@
 #include "ddb/ops/table_settings.h"
 #include "ddb/resource_policies.h"
 #include "ddb/ops/index_definitions.h"
+#include "ddb/streams.h"
 
 namespace kmslab::ddb::ops {
 
@@ -129,10 +130,13 @@ KMSLAB_DDB_OPERATION(CreateTable);
 core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   const std::string& name = q.table;
-  RETURN_IF_ERROR(RejectUnsupported(request, {"StreamSpecification"}, "CreateTable"));
   ASSIGN_OR_RETURN(TableDefinition definition, ReadDefinition(request));
   ASSIGN_OR_RETURN(TableSettings settings, ReadCreateTableSettings(request, s.NowMillis()));
   ASSIGN_OR_RETURN(std::vector<IndexSchema> indexes, ReadCreateTableIndexes(request, definition));
+  StreamChoice stream;
+  if (const rapidjson::Value* spec = FindMember(request, "StreamSpecification")) {
+    ASSIGN_OR_RETURN(stream, ReadStreamSpecification(*spec, true));
+  }
   SseChoice choice;
   if (const rapidjson::Value* spec = FindMember(request, "SSESpecification")) {
     ASSIGN_OR_RETURN(choice, ReadSseSpecification(*spec, "sSESpecification"));
@@ -153,6 +157,10 @@ core::Status CreateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   table->data_key = std::move(data_key);
   table->loaded = true;
   core::Status added = s.AddTable(table);
+  if (added.ok() && stream.enabled) {
+    std::unique_lock<std::shared_mutex> lock(table->mu);
+    added = StartTableStream(s, *table, *stream.view_type);
+  }
   if (added.ok()) {
     added = s.SaveTable(*table);
     if (!added.ok()) s.RemoveTable(*table);
@@ -258,6 +266,7 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
   RETURN_IF_ERROR(KeepDeletedTableBackup(s, *table, s.NowMillis()));
   RETURN_IF_ERROR(s.store().DeleteDdbTable(table->table_id));
   table->deleted = true;
+  OnTableDeleted(s, *table);
   s.RemoveTable(*table);
   // DynamoDB, the grant's retiring principal, retires it.
   s.RetireTableGrants(*table);
@@ -282,11 +291,20 @@ core::Status UpdateTableOp::Execute(Service& s, const kms::CallContext& call, Re
   if (!spec && FindMember(request, "GlobalSecondaryIndexUpdates")) return UpdateTableIndexes(s, call, q, out);
   for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
     const std::string member = it->name.GetString();
-    if (member == "TableName" || member == "SSESpecification" || it->value.IsNull()) continue;
+    if (member == "TableName" || member == "SSESpecification" || member == "StreamSpecification" ||
+        it->value.IsNull()) {
+      continue;
+    }
     if (spec) {
       return ValidationError(kInvalid + "Server-Side Encryption modification must be the only operation in the request");
     }
     return ValidationError("kmslab supports only SSESpecification in UpdateTable; " + member + " is not supported");
+  }
+  if (const rapidjson::Value* stream = FindMember(request, "StreamSpecification")) {
+    if (spec) {
+      return ValidationError(kInvalid + "Server-Side Encryption modification must be the only operation in the request");
+    }
+    return UpdateTableStream(s, call, name, *stream, out);
   }
   if (!spec) {
     return ValidationError(
