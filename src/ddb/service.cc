@@ -59,6 +59,8 @@ void Service::Reset() {
   tables_.clear();
   backups_.clear();
   transaction_tokens_.Clear();
+  lock.unlock();
+  replication_.Reset();
 }
 
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call) {
@@ -69,6 +71,7 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
   Plan plan(operation);
   plan.record_outcomes = audited;
   Reply reply = Run(operation, body, call, request, plan);
+  replication_.Drain(*this);  // global tables: the request's changes reach the other replicas
   if (audited) {
     const bool decoded = request.IsObject();
     audit->RecordCall(call, CallEvent(operation, call, decoded ? &request : nullptr, reply.status, reply.body),

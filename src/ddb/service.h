@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "ddb/kms_bridge.h"
 #include "ddb/plan.h"
+#include "ddb/replication.h"
 #include "ddb/table.h"
 #include "ddb/transaction_tokens.h"
 #include "kms/call.h"
@@ -39,6 +40,8 @@ struct Options {
   int64_t detection_seconds = 900;      // key check of an accessible table
   int64_t recovery_seconds = 1200;      // key check of an inaccessible table
   int64_t sse_update_seconds = 22;      // SSEDescription stays UPDATING this long after a key switch
+  int64_t replica_create_seconds = 2;   // a new global-table replica is CREATING this long (section 13.6)
+  int64_t replication_delay_seconds = 0;  // changes reach the other replicas after this (0: by the reply)
   // Item calls (CloudTrail data events) in the trail too; AWS logs them only
   // when a trail selects them (dynamodb-data-plane.md section 13, default 10).
   bool data_events = false;
@@ -94,6 +97,7 @@ class Service {
   const Options& options() const { return options_; }
   store::Store& store() { return *store_; }
   TransactionTokens& transaction_tokens() { return transaction_tokens_; }
+  Replication& replication() { return replication_; }
 
   // Every check of `plan` for the caller (IAM identity policies), in order,
   // up to the first refused; what decided goes to plan.outcomes when it records them.
@@ -102,6 +106,14 @@ class Service {
   // The caller's table, or null.
   std::shared_ptr<Table> FindTable(const kms::CallContext& call, const std::string& name) const;
   std::vector<std::shared_ptr<Table>> ListTables(const kms::CallContext& call) const;
+  // A table of `account` in `region` (a global table's replica), or null (replication.cc).
+  std::shared_ptr<Table> FindTableIn(const std::string& account, const std::string& region,
+                                     const std::string& name) const;
+  // DynamoDB's own access to a replica's items, under its grant, cached as
+  // dynamodb.<region>.amazonaws.com for key_cache_seconds (replication.cc).
+  core::Status OpenTableForService(Table& table);
+  // Whether `key_arn` in `region` is an AWS managed key (aws/dynamodb).
+  bool IsAwsManagedKey(const std::string& region, const std::string& key_arn) const;
   // Registers a new table; TableAlreadyExists / ResourceInUse if the name is taken.
   core::Status AddTable(const std::shared_ptr<Table>& table);
   void RemoveTable(const Table& table);
@@ -165,6 +177,7 @@ class Service {
   std::atomic<int64_t> next_due_ms_{0};
   std::mutex due_mu_;  // one RunDueWork pass at a time
   TransactionTokens transaction_tokens_;
+  Replication replication_;
 };
 
 // Helpers shared by the operation files.

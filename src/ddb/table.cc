@@ -132,6 +132,14 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
   w.StartArray();
   for (int64_t t : s.sse_changes_ms) w.Int64(t);
   w.EndArray();
+  if (!s.replica_regions.empty() || s.replica_ready_ms) {
+    w.Key("replicaRegions");
+    w.StartArray();
+    for (const std::string& region : s.replica_regions) w.String(region);
+    w.EndArray();
+    w.Key("replicaReadyMs");
+    w.Int64(s.replica_ready_ms);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -170,6 +178,12 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     for (const auto& t : changes->value.GetArray())
       if (t.IsInt64()) s->sse_changes_ms.push_back(t.GetInt64());
   }
+  auto regions = doc.FindMember("replicaRegions");
+  if (regions != doc.MemberEnd() && regions->value.IsArray()) {
+    for (const auto& r : regions->value.GetArray())
+      if (r.IsString()) s->replica_regions.push_back(r.GetString());
+  }
+  s->replica_ready_ms = Int(doc, "replicaReadyMs");
   return d->hash_name.empty() ? bad : core::Status();
 }
 

@@ -99,6 +99,11 @@ struct TableState {
   std::string inaccessible_message;
   int64_t next_check_ms = 0;  // the next background key check (KMS tables)
   std::vector<int64_t> sse_changes_ms;  // SSE changes in the last 24 hours, for the quota
+  // Global tables (ddb/replication.h): the other Regions of the table's
+  // replication group, and when this table's own creation as a replica
+  // completes (0: not created as a replica).
+  std::vector<std::string> replica_regions;
+  int64_t replica_ready_ms = 0;
 };
 
 class Table {

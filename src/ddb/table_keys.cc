@@ -253,7 +253,8 @@ void Service::RunDueWork() {
     if (!t->state.keys.kms_key_arn.empty()) next = std::min(next, t->state.next_check_ms);
     if (t->state.key_switch) next = std::min(next, t->state.key_switch->completes_ms);
   }
-  ScheduleWork(next);
+  replication_.Drain(*this);
+  ScheduleWork(std::min(next, replication_.NextDue()));
 }
 
 void Service::ScheduleWork(int64_t at_ms) {
