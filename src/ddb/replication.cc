@@ -31,21 +31,6 @@ bool IsAwsManagedAlias(const std::string& key_id) {
   return key_id == "alias/aws/dynamodb" || (key_id.starts_with("arn:") && key_id.ends_with(":alias/aws/dynamodb"));
 }
 
-// A KMS-derived error of a replica Region as DynamoDB words it
-// (dynamodb-data-plane.md section 8.2): the prefix gains "for region <r>"; a
-// disabled key answers that the replica's encryption is still UPDATING.
-core::Status InReplicaRegion(const core::Status& error, const std::string& region) {
-  const std::string& m = error.message();
-  if (m.starts_with("KMS key disabled error")) {
-    return ValidationError(
-        "Operation cannot be performed while replica server-side encryption status is in UPDATING state. Please "
-        "retry the request after the status is updated to ENABLED.");
-  }
-  const size_t colon = m.find(": com.amazonaws.services.kms");
-  if (!m.starts_with("KMS ") || colon == std::string::npos) return error;
-  return core::Status(error.code(), m.substr(0, colon) + " for region " + region + m.substr(colon), error.aws_type());
-}
-
 // The items of a table (requires table.mu held), with their keys.
 struct ItemCopy {
   ItemKey key;
@@ -196,7 +181,7 @@ core::Status CreateReplica(Service& s, const kms::CallContext& call, Table& sour
   in_region.region = region;
   core::SecretBytes data_key(core::RandomBytes(crypto::kAesKeyBytes));
   auto keys = s.NewTableKeys(in_region, name, choice, &data_key);
-  if (!keys.ok()) return InReplicaRegion(keys.status(), region);
+  if (!keys.ok()) return ReplicaRegionError(keys.status(), region);
   if (!aws_managed && !keys->kms_key_arn.empty() && s.IsAwsManagedKey(region, keys->kms_key_arn)) {
     s.RetireGrant(region, *keys);
     return ValidationError(kInvalid + "All replica keys must either be Customer Managed CMK or AWS Managed CMK.");
@@ -278,6 +263,18 @@ core::StatusOr<std::string> ReadRegion(const rapidjson::Value& action, const cha
 
 }  // namespace
 
+core::Status ReplicaRegionError(const core::Status& error, const std::string& region) {
+  const std::string& m = error.message();
+  if (m.starts_with("KMS key disabled error")) {
+    return ValidationError(
+        "Operation cannot be performed while replica server-side encryption status is in UPDATING state. Please "
+        "retry the request after the status is updated to ENABLED.");
+  }
+  const size_t colon = m.find(": com.amazonaws.services.kms");
+  if (!m.starts_with("KMS ") || colon == std::string::npos) return error;
+  return core::Status(error.code(), m.substr(0, colon) + " for region " + region + m.substr(colon), error.aws_type());
+}
+
 bool OlderThan(const WriteVersion& a, const WriteVersion& b) {
   return a.at_ms != b.at_ms ? a.at_ms < b.at_ms : a.region < b.region;
 }
@@ -305,10 +302,12 @@ int64_t Replication::Follow(const Table& t, const ItemChange& change, int64_t de
     queue_.push_back({t.account, t.name, region, t.region, change.key,
                       change.new_item ? std::optional<std::string>(*change.new_item) : std::nullopt, next, due});
   }
+  next_due_ = std::min(next_due_.load(), due);
   return due;
 }
 
 void Replication::Drain(Service& s) {
+  if (s.NowMillis() < next_due_.load()) return;  // nothing queued is due: the common case
   std::lock_guard<std::mutex> one_at_a_time(drain_mu_);
   const int64_t now = s.NowMillis();
   std::map<std::string, std::vector<ReplicaChange>> due;  // by replica index, in queue order
@@ -368,13 +367,26 @@ void Replication::Drain(Service& s) {
     }
     ApplyChanges(s, *target, changes);
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  next_due_ = NextDueLocked();
 }
 
 int64_t Replication::NextDue() const {
   std::lock_guard<std::mutex> lock(mu_);
+  return NextDueLocked();
+}
+
+int64_t Replication::NextDueLocked() const {
   int64_t next = INT64_MAX;
-  for (const ReplicaChange& c : queue_) next = std::min(next, c.due_ms);
-  for (const auto& [index, at] : retry_ms_) next = std::min(next, at);
+  for (const auto& [index, source_region] : resync_) {
+    auto retry = retry_ms_.find(index);
+    next = std::min(next, retry == retry_ms_.end() ? INT64_MIN : retry->second);
+  }
+  for (const ReplicaChange& c : queue_) {
+    // A change for a replica whose key failed waits for the retry.
+    auto retry = retry_ms_.find(ReplicaIndex(c.account, c.target_region, c.name));
+    next = std::min(next, std::max(c.due_ms, retry == retry_ms_.end() ? INT64_MIN : retry->second));
+  }
   return next;
 }
 
@@ -404,6 +416,7 @@ void Replication::Reset() {
   versions_.clear();
   retry_ms_.clear();
   resync_.clear();
+  next_due_ = INT64_MAX;
 }
 
 void FollowReplicas(Service& s, const Table& table, const ItemChange& change) {

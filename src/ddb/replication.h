@@ -16,6 +16,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <atomic>
+#include <climits>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -42,6 +44,11 @@ struct WriteVersion {
 };
 bool OlderThan(const WriteVersion& a, const WriteVersion& b);
 
+// A KMS-derived error of a replica Region as DynamoDB words it
+// (dynamodb-data-plane.md section 8.2): the prefix gains "for region <r>"; a
+// disabled key answers that the replica's encryption is still UPDATING.
+core::Status ReplicaRegionError(const core::Status& error, const std::string& region);
+
 // One item change on its way to one replica.
 struct ReplicaChange {
   std::string account, name, target_region, source_region;
@@ -66,6 +73,11 @@ class Replication {
   void Drain(Service& s);
   // When queued work is next due (INT64_MAX: none).
   int64_t NextDue() const;
+
+ private:
+  int64_t NextDueLocked() const;  // requires mu_
+
+ public:
   // The last write seen for an item of a table (a default version when none).
   WriteVersion VersionOf(const std::string& table_id, const std::string& canonical_key) const;
   void SetVersion(const std::string& table_id, const std::string& canonical_key, const WriteVersion& version);
@@ -79,6 +91,7 @@ class Replication {
   std::map<std::string, std::map<std::string, WriteVersion>> versions_;  // table id -> canonical key -> version
   std::map<std::string, int64_t> retry_ms_;  // replica index -> next try
   std::map<std::string, std::string> resync_;  // replica index -> source Region to copy from
+  std::atomic<int64_t> next_due_{INT64_MAX};  // no drain is needed before then
 };
 
 // The hook of OnItemChanged: queues a caller's (or TTL's) change of a table

@@ -244,7 +244,7 @@ class ReplicationTest(GlobalCase):
         self.assertIsNone(self.get(name, "item-0"))
         self.ddb.batch_write_item(RequestItems={name: [
             {"PutRequest": {"Item": {"pk": {"S": f"b{i}"}}}} for i in range(5)]})
-        self.assertEqual(self.ddb_in(WEST2).scan(TableName=name, Select="COUNT")["Count"], 7)
+        self.assertEqual(self.ddb_in(WEST2).scan(TableName=name, Select="COUNT")["Count"], 8)
         self.ddb.transact_write_items(TransactItems=[
             {"Put": {"TableName": name, "Item": {"pk": {"S": "t1"}}}},
             {"Delete": {"TableName": name, "Key": {"pk": {"S": "b0"}}}}])
