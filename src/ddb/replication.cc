@@ -548,37 +548,7 @@ std::shared_ptr<Table> Service::FindTableIn(const std::string& account, const st
   return it == tables_.end() ? nullptr : it->second;
 }
 
-core::Status Service::OpenTableForService(Table& t) {
-  const int64_t now = NowMillis();
-  TableKeys keys;
-  bool loaded;
-  {
-    std::shared_lock<std::shared_mutex> lock(t.mu);
-    if (t.deleted) return ResourceNotFound("Requested resource not found");
-    keys = t.state.keys;
-    loaded = t.loaded;
-  }
-  const bool owned = keys.kms_key_arn.empty();
-  if (owned && loaded) return core::Status();
-  const std::string who = ServicePrincipal(t.region);
-  auto cached = [&] {
-    std::lock_guard<std::mutex> lock(t.cache_mu);
-    auto it = t.access_until.find(who);
-    return it != t.access_until.end() && it->second > now;
-  };
-  if (!owned && loaded && cached()) return core::Status();
-  std::lock_guard<std::mutex> refresh(t.refresh_mu);
-  if (!owned && loaded && cached()) return core::Status();
-  // As DynamoDB under its grant: a disabled key or a revoked grant fails here.
-  ASSIGN_OR_RETURN(core::SecretBytes table_key, OpenTableKey(nullptr, t.name, t.account, t.region, keys));
-  ASSIGN_OR_RETURN(core::SecretBytes data_key, UnsealDataKey(table_key, keys));
-  if (!loaded) RETURN_IF_ERROR(LoadItems(t, std::move(data_key)));
-  if (!owned) {
-    std::lock_guard<std::mutex> lock(t.cache_mu);
-    t.access_until[who] = now + options_.key_cache_seconds * 1000;
-  }
-  return core::Status();
-}
+core::Status Service::OpenTableForService(Table& t) { return OpenTableAs(nullptr, ServicePrincipal(t.region), t); }
 
 bool Service::IsAwsManagedKey(const std::string& region, const std::string& key_arn) const {
   const size_t slash = key_arn.rfind("key/");

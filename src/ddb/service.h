@@ -162,6 +162,8 @@ class Service {
   void CheckTableKeys(Table& table, int64_t now);
   void CompleteKeySwitch(Table& table, int64_t now);
   core::Status LoadItems(Table& table, core::SecretBytes data_key);
+  // OpenTable for `call`, or for DynamoDB under its grant when null; cached as `who`.
+  core::Status OpenTableAs(const kms::CallContext* call, const std::string& who, Table& table);
   static std::string TableIndex(const std::string& account, const std::string& region, const std::string& name);
 
   store::Store* store_;

@@ -70,6 +70,10 @@ core::StatusOr<core::SecretBytes> Service::OpenTableKey(const kms::CallContext* 
 }
 
 core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
+  return OpenTableAs(&call, call.caller->arn, t);
+}
+
+core::Status Service::OpenTableAs(const kms::CallContext* call, const std::string& who, Table& t) {
   const int64_t now = NowMillis();
   TableKeys keys;
   bool loaded;
@@ -81,7 +85,6 @@ core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
   }
   const bool owned = keys.kms_key_arn.empty();
   if (owned && loaded) return core::Status();
-  const std::string& who = call.caller->arn;
   auto cached = [&] {
     std::lock_guard<std::mutex> lock(t.cache_mu);
     auto it = t.access_until.find(who);
@@ -91,7 +94,7 @@ core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
 
   std::lock_guard<std::mutex> refresh(t.refresh_mu);
   if (!owned && loaded && cached()) return core::Status();  // another request refreshed it
-  ASSIGN_OR_RETURN(core::SecretBytes table_key, OpenTableKey(&call, t.name, t.account, t.region, keys));
+  ASSIGN_OR_RETURN(core::SecretBytes table_key, OpenTableKey(call, t.name, t.account, t.region, keys));
   // DynamoDB maintains the table under its grant: a revoked grant stops access.
   if (!owned) RETURN_IF_ERROR(bridge_.ServiceDescribeKey(t.region, keys.kms_key_arn, keys.grant_token));
   ASSIGN_OR_RETURN(core::SecretBytes data_key, UnsealDataKey(table_key, keys));

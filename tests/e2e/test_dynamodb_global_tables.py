@@ -253,6 +253,28 @@ class ReplicationTest(GlobalCase):
         self.assertEqual(self.ddb_in(WEST2).describe_table(TableName=name)["Table"]["ItemCount"],
                          self.table(name)["ItemCount"])
 
+    def test_cli_adds_a_replica_and_the_group_survives_a_restart(self):
+        key = self.key_in(REGION)
+        name = new_name("cli")
+        self.create_table(name, sse=sse_kms(key["Arn"]))
+        self.put(name, "before", v={"S": "copied"})
+        west = self.key_in(WEST2)
+        res = self.ddb_cli("update-table", "--table-name", name, "--replica-updates",
+                           json.dumps([{"Create": {"RegionName": WEST2, "KMSMasterKeyId": west["Arn"]}}]))
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual(res.json["TableDescription"]["Replicas"],
+                         [{"RegionName": WEST2, "ReplicaStatus": "CREATING", "KMSMasterKeyId": west["Arn"]}])
+        res = self.ddb_cli("update-table", "--table-name", name, "--replica-updates",
+                           json.dumps([{"Delete": {"RegionName": REGION}}]))
+        self.assertCliFails(res, "ValidationException", "UpdateTable", LOCAL_REGION)
+        self.srv.restart()
+        # After a restart DynamoDB opens the replica's items under its grant to apply a write.
+        self.put(name, "after", v={"S": "replicated"})
+        self.assertEqual(self.get_in(WEST2, name, "before")["v"], {"S": "copied"})
+        self.assertEqual(self.get_in(WEST2, name, "after")["v"], {"S": "replicated"})
+        self.assertEqual([r["RegionName"] for r in self.replicas(name)], [WEST2])
+        self.assertEqual([r["RegionName"] for r in self.replicas(name, WEST2)], [REGION])
+
     def test_via_service_wildcard_works_in_every_region(self):
         lead = harness.creds_of("db-lead")
         wildcard = db_lead_policy("dynamodb.*.amazonaws.com")
