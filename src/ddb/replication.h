@@ -94,6 +94,15 @@ class Replication {
   std::atomic<int64_t> next_due_{INT64_MAX};  // no drain is needed before then
 };
 
+// DynamoDB's service principal in `region`: dynamodb.<region>.amazonaws.com.
+std::string DynamoDbPrincipal(const std::string& region);
+
+// Makes the replica `target` hold the items of its group's table in
+// `source_region` (last writer wins per item): puts of the source's items,
+// deletes of items the source does not have. Call with no table lock held.
+void CopyTable(Service& s, const std::string& account, const std::string& name, const std::string& source_region,
+               Table& target);
+
 // The hook of OnItemChanged: queues a caller's (or TTL's) change of a table
 // with replicas. Requires table.mu held exclusively.
 void FollowReplicas(Service& s, const Table& table, const ItemChange& change);
