@@ -29,7 +29,6 @@ namespace {
 constexpr char kUsage[] =
     "usage: kmslab check PATH... [--fixtures DIR] [--endpoint http://HOST:PORT [--admin-token T]]\n"
     "  PATH: a scenario file or a directory of them (*.json); see labs/README.md\n";
-constexpr char kRegion[] = "us-east-1";
 
 int UsageError(const std::string& message) {
   std::cerr << "kmslab check: " << message << "\n";
@@ -246,7 +245,7 @@ std::string XmlText(const std::string& xml, const std::string& name) {
 // A POST / to `service` signed with SigV4 as `who`, with the headers an SDK sends.
 Exchange SignedPost(const Credentials& who, const std::string& service, const std::string& target,
                     const std::string& content_type, std::string body, const std::string& host,
-                    http::SigningKeyCache& signing_keys) {
+                    http::SigningKeyCache& signing_keys, const std::string& region = "us-east-1") {
   const std::string amz_date = core::FormatAmzDate(core::SystemClock().NowMillis());
   Exchange exchange;
   exchange.body = std::move(body);
@@ -264,10 +263,10 @@ Exchange SignedPost(const Credentials& who, const std::string& service, const st
   for (const auto& [name, value] : exchange.headers) views.emplace_back(name, value);
   const http::QueryParams no_query;
   http::SignableRequest signable{"POST", "/", no_query, views, exchange.body};
-  http::SigV4Authorization auth{who.access_key_id, amz_date.substr(0, 8), kRegion, service, signed_headers, ""};
+  http::SigV4Authorization auth{who.access_key_id, amz_date.substr(0, 8), region, service, signed_headers, ""};
   const std::string signature = http::ComputeSignature(signable, auth, amz_date, who.secret, signing_keys);
   exchange.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + who.access_key_id + "/" +
-                                                     auth.date + "/" + kRegion + "/" + service +
+                                                     auth.date + "/" + region + "/" + service +
                                                      "/aws4_request, SignedHeaders=" +
                                                      core::Join(signed_headers, ";") + ", Signature=" + signature);
   return exchange;
@@ -392,7 +391,7 @@ class Runner {
     }
     auto body = ExpandParams(step.params_json, saved_, server_seconds);
     if (!body.ok()) return fail(body.status().message());
-    Answer answer = transport_->Send(Build(*credentials, step.service, step.operation, *body));
+    Answer answer = transport_->Send(Build(*credentials, step.service, step.operation, *body, step.region));
     if (answer.status == 0) return fail(answer.failure);
     Reply reply = Interpret(step.service, answer);
     const std::string outcome = reply.success ? "success" : reply.type + ": " + reply.message;
@@ -473,14 +472,14 @@ class Runner {
   }
 
   Exchange Build(const Credentials& who, const std::string& service, const std::string& operation,
-                 const std::string& body_json) {
+                 const std::string& body_json, const std::string& region) {
     if (service == "kms") {
       return SignedPost(who, service, "TrentService." + operation, "application/x-amz-json-1.1", body_json,
-                        transport_->Host(), signing_keys_);
+                        transport_->Host(), signing_keys_, region);
     }
     if (service == "dynamodb") {
       return SignedPost(who, service, "DynamoDB_20120810." + operation, "application/x-amz-json-1.0", body_json,
-                        transport_->Host(), signing_keys_);
+                        transport_->Host(), signing_keys_, region);
     }
     if (service == "dynamodbstreams") {  // signed as dynamodb, as the SDKs do
       return SignedPost(who, "dynamodb", "DynamoDBStreams_20120810." + operation, "application/x-amz-json-1.0",

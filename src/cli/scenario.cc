@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/arn.h"
 #include "core/base64.h"
 #include "core/text_file.h"
 #include "core/json_text.h"
@@ -217,16 +218,22 @@ class Parser {
       step.advance_seconds = clock["advanceSeconds"].GetInt64();
       return step;
     }
-    static const std::set<std::string> kMembers = {"as", "call", "params", "save", "expect", "note"};
+    static const std::set<std::string> kMembers = {"as", "call", "params", "save", "expect", "note", "region"};
     for (const auto& m : v.GetObject()) {
       if (!kMembers.count(m.name.GetString())) {
         return Error(where, std::string("unknown member \"") + m.name.GetString() +
-                                "\" (expected as, call, params, save, expect, note; or clock)");
+                                "\" (expected as, call, params, save, expect, note, region; or clock)");
       }
     }
     if (v.HasMember("as")) {
       if (!v["as"].IsString() || v["as"].GetStringLength() == 0) return Error(where, "\"as\" must be a principal name");
       step.as = v["as"].GetString();
+    }
+    if (v.HasMember("region")) {
+      if (!v["region"].IsString() || !core::IsRegionName(v["region"].GetString())) {
+        return Error(where, "\"region\" must be an AWS Region name such as us-west-2");
+      }
+      step.region = v["region"].GetString();
     }
     if (!v.HasMember("call") || !v["call"].IsString()) {
       return Error(where, "\"call\" is missing (\"service:Operation\", e.g. \"kms:CreateKey\")");

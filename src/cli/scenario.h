@@ -33,6 +33,7 @@ struct Step {
   // A call, unless advance_seconds is set (a {"clock": {"advanceSeconds": N}} step).
   std::optional<int64_t> advance_seconds;
   std::string as = "admin";   // fixture principal
+  std::string region = "us-east-1";  // the Region the call is signed for ("region": global tables)
   std::string service;        // kms, dynamodb, dynamodbstreams or sts
   std::string operation;      // e.g. CreateKey
   std::string params_json;    // the request body as JSON, includes resolved, ${name} not yet

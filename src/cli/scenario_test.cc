@@ -95,7 +95,9 @@ TEST_CASE("problems name the file, the step and what is wrong") {
         "labs/x.json: steps[0]: \"call\" must be kms:, dynamodb:, dynamodbstreams: or sts: and an operation, e.g. \"kms:CreateKey\"; "
         "got \"s3:GetObject\"");
   CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "expects": "success"}]})") ==
-        "labs/x.json: steps[0]: unknown member \"expects\" (expected as, call, params, save, expect, note; or clock)");
+        "labs/x.json: steps[0]: unknown member \"expects\" (expected as, call, params, save, expect, note, region; or clock)");
+  CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "region": "mars"}]})") ==
+        "labs/x.json: steps[0]: \"region\" must be an AWS Region name such as us-west-2");
   CHECK(ErrorOf(R"({"title": "t", "steps": [{"call": "kms:Encrypt", "expect": "failure"}]})") ==
         "labs/x.json: steps[0]: \"expect\" must be \"success\", {\"values\": {\"Dotted.Path\": \"value\"}} or "
         "{\"error\": TYPE, \"message\": ..., \"determining\": ...}");

@@ -35,7 +35,8 @@ int Serve(const std::vector<std::string>& args) {
                            "trail-retention",
                            "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds",
                            "ddb-ttl-sweep-seconds", "ddb-ttl-grace-seconds", "ddb-ttl-cooldown-seconds",
-                           "ddb-stream-retention-seconds"},
+                           "ddb-stream-retention-seconds", "ddb-replica-create-seconds",
+                           "ddb-replication-delay-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status",
                            "ddb-data-events", "ddb-bare-validation-texts", "ddb-streams-readable-while-key-unusable"});
   if (!flags.ok()) return Fail(flags.status().message());
@@ -65,6 +66,10 @@ int Serve(const std::vector<std::string>& args) {
         std::stoll(flags->Get("ddb-ttl-cooldown-seconds", std::to_string(ddb_options.ttl_cooldown_seconds)));
     ddb_options.stream_retention_seconds = std::stoll(
         flags->Get("ddb-stream-retention-seconds", std::to_string(ddb_options.stream_retention_seconds)));
+    ddb_options.replica_create_seconds =
+        std::stoll(flags->Get("ddb-replica-create-seconds", std::to_string(ddb_options.replica_create_seconds)));
+    ddb_options.replication_delay_seconds = std::stoll(
+        flags->Get("ddb-replication-delay-seconds", std::to_string(ddb_options.replication_delay_seconds)));
   } catch (const std::exception&) {
     return Fail("--port, --threads, --grant-delay and the --ddb-*-seconds switches take numbers");
   }
@@ -75,6 +80,9 @@ int Serve(const std::vector<std::string>& args) {
   if (ddb_options.stream_retention_seconds < 1) return Fail("--ddb-stream-retention-seconds must be positive");
   if (ddb_options.detection_seconds < 1 || ddb_options.recovery_seconds < 1 || ddb_options.sse_update_seconds < 0) {
     return Fail("--ddb-detection-seconds and --ddb-recovery-seconds must be positive, --ddb-sse-update-seconds not negative");
+  }
+  if (ddb_options.replica_create_seconds < 0 || ddb_options.replication_delay_seconds < 0) {
+    return Fail("--ddb-replica-create-seconds and --ddb-replication-delay-seconds must not be negative");
   }
   if (port < 0 || port > 65535 || threads < 1) return Fail("--port must be 0-65535 and --threads positive");
   if (!core::IsAccountId(account)) return Fail("--account must be 12 digits");

@@ -3,6 +3,7 @@
 #include "ddb/item_history.h"
 #include "ddb/indexes.h"
 #include "ddb/streams.h"
+#include "ddb/replication.h"
 
 namespace kmslab::ddb {
 
@@ -11,6 +12,7 @@ void OnItemChanged(Service& s, Table& table, const ItemChange& change, std::vect
   RecordItemChange(table, change, rows);
   UpdateIndexEntries(table, change);
   AppendStreamRecord(s, table, change, rows);
+  FollowReplicas(s, table, change);
 }
 
 }  // namespace kmslab::ddb

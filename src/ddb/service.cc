@@ -72,6 +72,8 @@ void Service::Reset() {
   backups_.clear();
   transaction_tokens_.Clear();
   streams_->Clear();
+  lock.unlock();
+  replication_.Reset();
 }
 
 Reply Service::Handle(std::string_view operation, std::string_view body, const kms::CallContext& call, Api api) {
@@ -82,6 +84,7 @@ Reply Service::Handle(std::string_view operation, std::string_view body, const k
   Plan plan(operation);
   plan.record_outcomes = audited;
   Reply reply = Run(operation, body, call, request, plan, api);
+  replication_.Drain(*this);  // global tables: the request's changes reach the other replicas
   if (audited) {
     const bool decoded = request.IsObject();
     audit->RecordCall(call, CallEvent(operation, call, decoded ? &request : nullptr, reply.status, reply.body),

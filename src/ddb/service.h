@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "ddb/kms_bridge.h"
 #include "ddb/plan.h"
+#include "ddb/replication.h"
 #include "ddb/table.h"
 #include "ddb/transaction_tokens.h"
 #include "kms/call.h"
@@ -39,6 +40,8 @@ struct Options {
   int64_t detection_seconds = 900;      // key check of an accessible table
   int64_t recovery_seconds = 1200;      // key check of an inaccessible table
   int64_t sse_update_seconds = 22;      // SSEDescription stays UPDATING this long after a key switch
+  int64_t replica_create_seconds = 2;   // a new global-table replica is CREATING this long (section 13.6)
+  int64_t replication_delay_seconds = 0;  // changes reach the other replicas after this (0: by the reply)
   // Item calls (CloudTrail data events) in the trail too; AWS logs them only
   // when a trail selects them (dynamodb-data-plane.md section 13, default 10).
   bool data_events = false;
@@ -130,6 +133,7 @@ class Service {
   store::Store& store() { return *store_; }
   TransactionTokens& transaction_tokens() { return transaction_tokens_; }
   Streams& streams() { return *streams_; }
+  Replication& replication() { return replication_; }
 
   // Every check of `plan` for the caller (identity policies, and the resource-based
   // policy of a table or stream the check names: resource_policies.h), in order,
@@ -138,12 +142,17 @@ class Service {
   std::string TableArn(const kms::CallContext& call, const std::string& name) const;
   // The caller's table, or null.
   std::shared_ptr<Table> FindTable(const kms::CallContext& call, const std::string& name) const;
-  // The table `name` of `account` in `region` (a table named by ARN), or null.
+  // The table `name` of `account` in `region` (a table named by ARN, a global table's replica), or null.
   std::shared_ptr<Table> FindTableIn(const std::string& account, const std::string& region,
                                      const std::string& name) const;
   // Whether `check` would be allowed for the caller, recording nothing (a what-if: a lockout check).
   bool Allows(const kms::CallContext& call, const kms::AuthzCheck& check) const;
   std::vector<std::shared_ptr<Table>> ListTables(const kms::CallContext& call) const;
+  // DynamoDB's own access to a replica's items, under its grant, cached as
+  // dynamodb.<region>.amazonaws.com for key_cache_seconds (replication.cc).
+  core::Status OpenTableForService(Table& table);
+  // Whether `key_arn` in `region` is an AWS managed key (aws/dynamodb).
+  bool IsAwsManagedKey(const std::string& region, const std::string& key_arn) const;
   // Registers a new table; TableAlreadyExists / ResourceInUse if the name is taken.
   core::Status AddTable(const std::shared_ptr<Table>& table);
   void RemoveTable(const Table& table);
@@ -195,6 +204,8 @@ class Service {
   // returns when the next sweep is due (INT64_MAX: TTL is off).
   int64_t SweepTimeToLive(Table& table, int64_t now);
   core::Status LoadItems(Table& table, core::SecretBytes data_key);
+  // OpenTable for `call`, or for DynamoDB under its grant when null; cached as `who`.
+  core::Status OpenTableAs(const kms::CallContext* call, const std::string& who, Table& table);
   static std::string TableIndex(const std::string& account, const std::string& region, const std::string& name);
 
   store::Store* store_;
@@ -212,6 +223,7 @@ class Service {
   TransactionTokens transaction_tokens_;
   std::string endpoint_;
   std::shared_ptr<Streams> streams_;  // streams.h
+  Replication replication_;
 };
 
 // Helpers shared by the operation files.

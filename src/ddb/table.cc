@@ -160,6 +160,14 @@ std::string EncodeTableMeta(const TableDefinition& d, const TableState& s) {
   w.Key("label");
   w.String(s.stream.latest_label);
   w.EndObject();
+  if (!s.replica_regions.empty() || s.replica_ready_ms) {
+    w.Key("replicaRegions");
+    w.StartArray();
+    for (const std::string& region : s.replica_regions) w.String(region);
+    w.EndArray();
+    w.Key("replicaReadyMs");
+    w.Int64(s.replica_ready_ms);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -222,6 +230,12 @@ core::Status DecodeTableMeta(const std::string& json, TableDefinition* d, TableS
     s->stream.view_type = static_cast<StreamViewType>(view);
     s->stream.latest_label = Str(stream->value, "label");
   }
+  auto regions = doc.FindMember("replicaRegions");
+  if (regions != doc.MemberEnd() && regions->value.IsArray()) {
+    for (const auto& r : regions->value.GetArray())
+      if (r.IsString()) s->replica_regions.push_back(r.GetString());
+  }
+  s->replica_ready_ms = Int(doc, "replicaReadyMs");
   return d->hash_name.empty() ? bad : core::Status();
 }
 

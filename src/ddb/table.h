@@ -143,6 +143,11 @@ struct TableState {
   // exclusively and Table::index_mu held: readers hold either (IndexesOf).
   IndexList indexes;
   TableStream stream;
+  // Global tables (ddb/replication.h): the other Regions of the table's
+  // replication group, and when this table's own creation as a replica
+  // completes (0: not created as a replica).
+  std::vector<std::string> replica_regions;
+  int64_t replica_ready_ms = 0;
 };
 
 class Table {

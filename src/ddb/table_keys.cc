@@ -72,6 +72,10 @@ core::StatusOr<core::SecretBytes> Service::OpenTableKey(const kms::CallContext* 
 }
 
 core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
+  return OpenTableAs(&call, call.caller->arn, t);
+}
+
+core::Status Service::OpenTableAs(const kms::CallContext* call, const std::string& who, Table& t) {
   const int64_t now = NowMillis();
   TableKeys keys;
   bool loaded;
@@ -83,7 +87,6 @@ core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
   }
   const bool owned = keys.kms_key_arn.empty();
   if (owned && loaded) return core::Status();
-  const std::string& who = call.caller->arn;
   auto cached = [&] {
     std::lock_guard<std::mutex> lock(t.cache_mu);
     auto it = t.access_until.find(who);
@@ -93,7 +96,7 @@ core::Status Service::OpenTable(const kms::CallContext& call, Table& t) {
 
   std::lock_guard<std::mutex> refresh(t.refresh_mu);
   if (!owned && loaded && cached()) return core::Status();  // another request refreshed it
-  ASSIGN_OR_RETURN(core::SecretBytes table_key, OpenTableKey(&call, t.name, t.account, t.region, keys));
+  ASSIGN_OR_RETURN(core::SecretBytes table_key, OpenTableKey(call, t.name, t.account, t.region, keys));
   // DynamoDB maintains the table under its grant: a revoked grant stops access.
   if (!owned) RETURN_IF_ERROR(bridge_.ServiceDescribeKey(t.region, keys.kms_key_arn, keys.grant_token));
   ASSIGN_OR_RETURN(core::SecretBytes data_key, UnsealDataKey(table_key, keys));
@@ -259,7 +262,8 @@ void Service::RunDueWork() {
     if (!t->state.keys.kms_key_arn.empty()) next = std::min(next, t->state.next_check_ms);
     if (t->state.key_switch) next = std::min(next, t->state.key_switch->completes_ms);
   }
-  ScheduleWork(next);
+  replication_.Drain(*this);
+  ScheduleWork(std::min(next, replication_.NextDue()));
 }
 
 void Service::ScheduleWork(int64_t at_ms) {

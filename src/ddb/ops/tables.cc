@@ -187,10 +187,12 @@ core::Status DescribeTableOp::Execute(Service& s, const kms::CallContext& call, 
   const std::string& name = q.table;
   std::shared_ptr<Table> table = s.FindTable(call, name);
   if (!table) return ResourceNotFound("Requested resource not found: Table: " + name + " not found");
+  const std::vector<ReplicaView> replicas = ViewReplicas(s, *table);
   out.StartObject();
   out.Key("Table");
   std::shared_lock<std::shared_mutex> lock(table->mu);
-  WriteTableDescription(out, *table, "");
+  WriteTableDescription(out, *table, ReplicaTableStatus(s, *table),
+                        [&](JsonWriter& w) { WriteReplicas(w, replicas); });
   out.EndObject();
   return core::Status();
 }
@@ -274,6 +276,10 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
   out.Key("TableDescription");
   WriteTableDescription(out, *table, "DELETING");
   out.EndObject();
+  // A global table loses only this Region's replica.
+  const std::vector<std::string> replica_regions = table->state.replica_regions;
+  lock.unlock();
+  if (!replica_regions.empty()) LeaveReplicationGroup(s, *table, replica_regions);
   return core::Status();
 }
 
@@ -286,6 +292,7 @@ KMSLAB_DDB_OPERATION(UpdateTable);
 core::Status UpdateTableOp::Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
   const rapidjson::Value& request = *q.body;
   const std::string& name = q.table;
+  if (FindMember(request, "ReplicaUpdates")) return UpdateReplicas(s, call, name, request, out);
   if (IsSettingsUpdate(request)) return UpdateTableSettings(s, call, q, out);
   const rapidjson::Value* spec = FindMember(request, "SSESpecification");
   if (!spec && FindMember(request, "GlobalSecondaryIndexUpdates")) return UpdateTableIndexes(s, call, q, out);

@@ -1,0 +1,68 @@
+#include "ddb/replication.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+
+#include "ddb/errors.h"
+#include "ddb/item_changes.h"
+
+namespace kmslab::ddb {
+namespace {
+
+TEST_CASE("last writer wins: the later time, then the greater Region name") {
+  CHECK(OlderThan({1000, "us-west-2"}, {1001, "us-east-1"}));
+  CHECK_FALSE(OlderThan({1001, "us-east-1"}, {1000, "us-west-2"}));
+  CHECK(OlderThan({1000, "us-east-1"}, {1000, "us-west-2"}));
+  CHECK_FALSE(OlderThan({1000, "us-west-2"}, {1000, "us-west-2"}));  // the same write applies again
+  CHECK(OlderThan({}, {1, "us-east-1"}));  // an item never seen is older than any write
+}
+
+TEST_CASE("KMS errors of a replica Region name the Region; a disabled key is the UPDATING text") {
+  const core::Status not_found = ValidationError(
+      "KMS validation error: com.amazonaws.services.kms.model.NotFoundException: Invalid arn us-east-1 (Service: "
+      "AWSKMS; Status Code: 400; Error Code: NotFoundException; Request ID: r; Proxy: null)");
+  const core::Status named = ReplicaRegionError(not_found, "us-west-2");
+  CHECK(named.aws_type() == "ValidationException");
+  CHECK(named.message() ==
+        "KMS validation error for region us-west-2: com.amazonaws.services.kms.model.NotFoundException: Invalid arn "
+        "us-east-1 (Service: AWSKMS; Status Code: 400; Error Code: NotFoundException; Request ID: r; Proxy: null)");
+  const core::Status denied = ReplicaRegionError(
+      AccessDenied("KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: User: u"), "eu-west-1");
+  CHECK(denied.aws_type() == "AccessDeniedException");
+  CHECK(denied.message() ==
+        "KMS key access denied error for region eu-west-1: com.amazonaws.services.kms.model.AWSKMSException: User: u");
+  const core::Status disabled = ReplicaRegionError(
+      ValidationError("KMS key disabled error: com.amazonaws.services.kms.model.DisabledException: k is disabled."),
+      "us-west-2");
+  CHECK(disabled.message() ==
+        "Operation cannot be performed while replica server-side encryption status is in UPDATING state. Please "
+        "retry the request after the status is updated to ENABLED.");
+  // Errors that are not KMS's pass as they are.
+  CHECK(ReplicaRegionError(ResourceNotFound("x"), "us-west-2").message() == "x");
+}
+
+TEST_CASE("a table's changes are queued for each replica and a local write is newer than the item's last") {
+  TableDefinition d;
+  d.attributes = {{"pk", "S"}};
+  d.hash_name = "pk";
+  d.billing_mode = "PAY_PER_REQUEST";
+  Table t("id-1", "111122223333", "us-east-1", "t", 0, d);
+  t.state.replica_regions = {"us-west-2", "eu-west-1"};
+  Replication replication;
+  const ItemKey key{"a", {}, "ka"};
+  const std::string item = "{\"pk\":{\"S\":\"a\"}}";
+  replication.SetVersion("id-1", "ka", {5000, "us-west-2"});  // a replicated write from the future
+  const int64_t due = replication.Follow(t, ItemChange{key, nullptr, &item, WriteOrigin::kCaller, 4000}, 250);
+  CHECK(due == 4250);
+  CHECK(replication.NextDue() == 4250);
+  const WriteVersion v = replication.VersionOf("id-1", "ka");
+  CHECK(v.at_ms == 5001);
+  CHECK(v.region == "us-east-1");
+  replication.Reset();
+  CHECK(replication.NextDue() == INT64_MAX);
+  CHECK(replication.VersionOf("id-1", "ka").at_ms == 0);
+}
+
+}  // namespace
+}  // namespace kmslab::ddb
