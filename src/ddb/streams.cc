@@ -337,8 +337,8 @@ void AppendStreamRecord(Service& s, Table& t, const ItemChange& change, std::vec
   std::string json(buffer.GetString(), buffer.GetSize());
   auto sealed = Service::SealItem(t, RecordAad(arn, seq), json);
   if (!sealed.ok()) return;
-  store::DdbItemWrite row{t.table_id, arn, std::move(sealed).value(), store::DdbItemWrite::Kind::kStreamRecord, seq,
-                          change.at_ms};
+  store::DdbItemWrite row{t.table_id, arn, std::move(sealed).value(), store::DdbItemWrite::Kind::kStreamRecord,
+                          change.at_ms, seq};
   rows.push_back(std::move(row));
   std::lock_guard<std::mutex> lock(streams.mu);
   auto it = streams.by_arn.find(arn);

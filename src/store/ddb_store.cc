@@ -94,7 +94,7 @@ core::Status Store::AwaitDdbWrites(uint64_t ticket) {
         for (const DdbItemWrite& w : batch) {
           if (w.kind == DdbItemWrite::Kind::kStreamRecord) {
             record.Reset();
-            record.Bind(1, w.row_id).Bind(2, w.seq).Bind(3, w.created_ms).BindBlob(4, w.sealed);
+            record.Bind(1, w.row_id).Bind(2, w.seq).Bind(3, w.at_ms).BindBlob(4, w.sealed);
             if (record.Step() != SQLITE_DONE) return SqlError(db_, "write stream record");
             continue;
           }

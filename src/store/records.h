@@ -157,9 +157,8 @@ struct DdbItemWrite {
   // at_ms needs, and keep at most kMaxDdbHistoryRows rows;
   // kStreamRecord: a stream record (row_id: the stream ARN).
   enum class Kind { kItem, kHistory, kHistoryTrim, kStreamRecord } kind = Kind::kItem;
-  int64_t at_ms = 0;       // kHistory, kHistoryTrim
-  int64_t seq = 0;         // kStreamRecord: its sequence number
-  int64_t created_ms = 0;  // kStreamRecord: when it was written (for the trim)
+  int64_t at_ms = 0;  // kHistory, kHistoryTrim; kStreamRecord: when it was written (for the trim)
+  int64_t seq = 0;    // kStreamRecord: its sequence number
 };
 
 // A DynamoDB stream (ddb/streams.h); `meta` is JSON owned by ddb/ with the
