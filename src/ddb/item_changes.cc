@@ -1,9 +1,9 @@
 #include "ddb/item_changes.h"
 
-#include "ddb/item_history.h"
 #include "ddb/indexes.h"
-#include "ddb/streams.h"
+#include "ddb/item_history.h"
 #include "ddb/replication.h"
+#include "ddb/streams.h"
 
 namespace kmslab::ddb {
 
