@@ -54,7 +54,10 @@ void WriteSettingsDescription(JsonWriter& out, const TableSettings& s) {
     WriteTime(out, s.table_class_set_ms);
     out.EndObject();
   }
-  // A new table's warm throughput, as AWS shows it (reference section 9).
+  WriteWarmThroughput(out, "ACTIVE");
+}
+
+void WriteWarmThroughput(JsonWriter& out, std::string_view status) {
   out.Key("WarmThroughput");
   out.StartObject();
   out.Key("ReadUnitsPerSecond");
@@ -62,7 +65,7 @@ void WriteSettingsDescription(JsonWriter& out, const TableSettings& s) {
   out.Key("WriteUnitsPerSecond");
   out.Int(4000);
   out.Key("Status");
-  out.String("ACTIVE");
+  out.String(status.data(), static_cast<rapidjson::SizeType>(status.size()));
   out.EndObject();
 }
 

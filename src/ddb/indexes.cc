@@ -120,15 +120,7 @@ void WriteOne(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, c
     out.EndObject();
   }
   if (global && t.definition.billing_mode == "PAY_PER_REQUEST") {
-    out.Key("WarmThroughput");
-    out.StartObject();
-    out.Key("ReadUnitsPerSecond");
-    out.Int(12000);
-    out.Key("WriteUnitsPerSecond");
-    out.Int(4000);
-    out.Key("Status");
-    out.String(i.status == IndexStatus::kCreating ? "UPDATING" : "ACTIVE");
-    out.EndObject();
+    WriteWarmThroughput(out, i.status == IndexStatus::kCreating ? "UPDATING" : "ACTIVE");
   }
   out.EndObject();
 }

@@ -242,6 +242,8 @@ void WriteKeySchema(JsonWriter& out, const TableDefinition& definition);
 void WriteSseDescription(JsonWriter& out, const TableState& state);
 // TableClassSummary (when a class was ever set) and WarmThroughput.
 void WriteSettingsDescription(JsonWriter& out, const TableSettings& settings);
+// WarmThroughput as AWS shows a new table's or index's: 12000 / 4000 units per second.
+void WriteWarmThroughput(JsonWriter& out, std::string_view status);
 // Epoch seconds, as DynamoDB's JSON numbers.
 void WriteTime(JsonWriter& out, int64_t ms);
 // The backup's row in the store, and back.

@@ -1,13 +1,14 @@
 // Policy documents (policy/parser.cc) and, for every document that parses,
 // Authorize, AccessDeniedMessage and Explain (evaluator, statement_eval,
 // explain) on a request the input describes. Input lines:
-//   1: "key|identity ACTION PRINCIPAL RESOURCE" (space-separated; defaults
-//      key, kms:Decrypt, the account root, a key ARN)
+//   1: "key|identity|resource ACTION PRINCIPAL RESOURCE" (space-separated;
+//      defaults key, kms:Decrypt, the account root, a key ARN)
 //   2: condition keys "name=value&name=v1,v2" (a comma makes a list)
 //   3: encryption context "name=value&..." (the request's, and a grant's
 //      EncryptionContextSubset on the key for the same principal)
 //   rest: the policy JSON. A key policy decides with no identity policy; an
-//   identity policy decides under the default key policy.
+//   identity policy decides under the default key policy; a resource policy
+//   (a DynamoDB table's) decides by IAM's rule beside no identity policy.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -54,6 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> head = core::Split(input.Line(), ' ');
   head.resize(4);
   const bool identity = head[0] == "identity";
+  const bool resource = head[0] == "resource";
   policy::EvalRequest request;
   request.action = head[1].empty() ? "kms:Decrypt" : head[1];
   request.principal = policy::PrincipalFromArn(head[2].empty() ? "arn:aws:iam::111122223333:root" : head[2]);
@@ -77,7 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   request.grants.push_back(grant);
 
-  auto parsed = policy::ParsePolicy(input.Rest(), identity ? policy::PolicyKind::kIdentityPolicy
+  auto parsed = policy::ParsePolicy(input.Rest(), identity   ? policy::PolicyKind::kIdentityPolicy
+                                                  : resource ? policy::PolicyKind::kResourcePolicy
                                                              : policy::PolicyKind::kKeyPolicy);
   if (!parsed.ok()) return 0;
   policy::NamedPolicy fuzzed{identity ? "user/fuzz:inline:fuzz" : "key-policy", std::move(parsed).value()};
@@ -88,6 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     key_policy = {"key-policy", std::move(default_policy).value()};
     request.identity_policies.push_back(fuzzed);
   }
+  if (resource) request.rule = policy::EvalRequest::Rule::kResourcePolicy;
   request.key_policy = &key_policy;
   Decide(request);
   request.key_policy = nullptr;  // IAM-only

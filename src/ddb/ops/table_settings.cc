@@ -2,11 +2,13 @@
 // and 8.3): TagResource, UntagResource, ListTagsOfResource, the UpdateTable
 // of DeletionProtectionEnabled and TableClass, DescribeLimits,
 // DescribeEndpoints, and the refused legacy global tables.
+#include <functional>
 #include <mutex>
 
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
 #include "ddb/ops/table_settings.h"
+#include "ddb/resource_policies.h"
 #include "ddb/table_settings.h"
 
 namespace kmslab::ddb::ops {
@@ -30,43 +32,19 @@ core::StatusOr<ResourceRef> ReadResourceArn(const rapidjson::Value& body) {
                            "' at 'resourceArn' failed to satisfy constraint: Member must have length " +
                            (arn.empty() ? "greater than or equal to 1" : "less than or equal to 1283"));
   }
-  const core::Status invalid = ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
-  // arn:<partition>:dynamodb:<region>:<account>:<resource>; the resource may hold ':'.
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    const size_t colon = arn.find(':', start);
-    if (colon == std::string::npos) return invalid;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
+  std::optional<TableResourceArn> parsed = ParseTableResourceArn(arn);
+  if (!parsed) return ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+  using Kind = TableResourceArn::Kind;
+  if (parsed->kind == Kind::kIndex || parsed->kind == Kind::kOther) {
+    return ValidationError(kInvalid +
+                           "Invalid resource arn provided, only table or stream is accepted. Provided resource "
+                           "arn: " + arn);
   }
-  const std::string resource = arn.substr(start);
-  if (parts[0] != "arn" || parts[1].compare(0, 3, "aws") != 0 || parts[2] != "dynamodb" || parts[3].empty() ||
-      parts[4].size() != 12 || resource.compare(0, 6, "table/") != 0) {
-    return invalid;
-  }
-  ResourceRef ref{arn, parts[3], parts[4], "", false};
-  const std::string rest = resource.substr(6);
-  const size_t slash = rest.find('/');
-  ref.table = rest.substr(0, slash);
-  if (ref.table.size() < 3 || ref.table.size() > 255) return invalid;
-  for (char c : ref.table) {
-    if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return invalid;
-  }
-  if (slash != std::string::npos) {
-    const std::string sub = rest.substr(slash);
-    if (sub.compare(0, 8, "/stream/") != 0 || sub.size() == 8 || sub.find('/', 8) != std::string::npos) {
-      return ValidationError(kInvalid +
-                             "Invalid resource arn provided, only table or stream is accepted. Provided resource "
-                             "arn: " + arn);
-    }
-    ref.stream = true;
-  }
-  return ref;
+  return ResourceRef{arn, parsed->region, parsed->account, parsed->table, parsed->kind == Kind::kStream};
 }
 
 // The caller's table the ARN names, or AWS's ResourceNotFoundException (sic).
-// A stream ARN names no stream in this shim (it serves none).
+// Streams are not taggable in this shim: a stream ARN is not found.
 core::StatusOr<std::shared_ptr<Table>> TableOfResource(Service& s, const kms::CallContext& call,
                                                        const ResourceRef& ref) {
   const core::Status missing = ResourceNotFound("Requested resource not found: ResourcArn: " + ref.arn + " not found");
@@ -87,6 +65,25 @@ core::Status RequireResource(const ResourceRequest& q, Plan& plan) {
   return core::Status();
 }
 
+// Replaces the tags of the table `q` names with `change(current tags)` and
+// saves the table (the old tags stay if saving fails); answers {}.
+core::Status ChangeTags(Service& s, const kms::CallContext& call, const ResourceRequest& q,
+                        const std::function<core::StatusOr<Tags>(const Tags&)>& change, JsonWriter& out) {
+  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
+  std::unique_lock<std::shared_mutex> lock(table->mu);
+  if (table->deleted) return TableOfResource(s, call, ResourceRef{q.resource.arn, "", "", "", true}).status();
+  ASSIGN_OR_RETURN(Tags changed, change(table->state.settings.tags));
+  Tags before = std::move(table->state.settings.tags);
+  table->state.settings.tags = std::move(changed);
+  if (core::Status saved = s.SaveTable(*table); !saved.ok()) {
+    table->state.settings.tags = std::move(before);
+    return saved;
+  }
+  out.StartObject();
+  out.EndObject();
+  return core::Status();
+}
+
 }  // namespace
 
 struct TagResourceOp {
@@ -104,19 +101,7 @@ struct TagResourceOp {
     return RequireResource(q, plan);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
-    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
-    std::unique_lock<std::shared_mutex> lock(table->mu);
-    if (table->deleted) return TableOfResource(s, call, ResourceRef{q.resource.arn, "", "", "", true}).status();
-    ASSIGN_OR_RETURN(Tags merged, MergeTags(table->state.settings.tags, q.tags));
-    Tags before = std::move(table->state.settings.tags);
-    table->state.settings.tags = std::move(merged);
-    if (core::Status saved = s.SaveTable(*table); !saved.ok()) {
-      table->state.settings.tags = std::move(before);
-      return saved;
-    }
-    out.StartObject();
-    out.EndObject();
-    return core::Status();
+    return ChangeTags(s, call, q, [&](const Tags& current) { return MergeTags(current, q.tags); }, out);
   }
 };
 KMSLAB_DDB_OPERATION(TagResource);
@@ -145,22 +130,13 @@ struct UntagResourceOp {
     return RequireResource(q, plan);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
-    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
-    std::unique_lock<std::shared_mutex> lock(table->mu);
-    if (table->deleted) return TableOfResource(s, call, ResourceRef{q.resource.arn, "", "", "", true}).status();
-    Tags kept;
-    for (const auto& tag : table->state.settings.tags) {
-      if (std::find(q.keys.begin(), q.keys.end(), tag.first) == q.keys.end()) kept.push_back(tag);
-    }
-    Tags before = std::move(table->state.settings.tags);
-    table->state.settings.tags = std::move(kept);
-    if (core::Status saved = s.SaveTable(*table); !saved.ok()) {
-      table->state.settings.tags = std::move(before);
-      return saved;
-    }
-    out.StartObject();
-    out.EndObject();
-    return core::Status();
+    return ChangeTags(s, call, q, [&](const Tags& current) -> core::StatusOr<Tags> {
+      Tags kept;
+      for (const auto& tag : current) {
+        if (std::find(q.keys.begin(), q.keys.end(), tag.first) == q.keys.end()) kept.push_back(tag);
+      }
+      return kept;
+    }, out);
   }
 };
 KMSLAB_DDB_OPERATION(UntagResource);
