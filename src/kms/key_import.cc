@@ -106,7 +106,7 @@ int WrappingKeyBits(WrappingKeySpec spec) {
   return 0;
 }
 
-core::StatusOr<core::SecretBytes> UnwrapKeyMaterial(const Wrapping& wrapping, const core::SecretBytes& wrapping_key,
+core::StatusOr<core::SecretBytes> UnwrapKeyMaterial(const Wrapping& wrapping, const crypto::PrivateKey& wrapping_key,
                                                     std::string_view encrypted) {
   using crypto::OaepHash;
   const WrappingAlgorithm algorithm = wrapping.algorithm;

@@ -13,6 +13,7 @@
 
 #include "core/secret_bytes.h"
 #include "core/status.h"
+#include "crypto/private_key.h"
 #include "kms/key_spec.h"
 
 namespace kmslab::kms {
@@ -54,13 +55,13 @@ struct Wrapping {
 // The RSA modulus size of a wrapping key spec; 0 for SM2.
 int WrappingKeyBits(WrappingKeySpec spec);
 
-// EncryptedKeyMaterial unwrapped with the wrapping private key (DER PKCS#8,
-// of `wrapping.key_spec`) as `wrapping.algorithm` says:
+// EncryptedKeyMaterial unwrapped with the wrapping private key (of
+// `wrapping.key_spec`) as `wrapping.algorithm` says:
 // RSAES_OAEP_SHA_* is OAEP of the material itself; RSA_AES_KEY_WRAP_SHA_* is
 // OAEP of a fresh AES-256 key followed by that key's RFC 5649 wrapping of the
 // material. InvalidArgument when it does not unwrap (callers answer
 // InvalidCiphertextException); only the four OAEP algorithms are accepted.
-core::StatusOr<core::SecretBytes> UnwrapKeyMaterial(const Wrapping& wrapping, const core::SecretBytes& wrapping_key,
+core::StatusOr<core::SecretBytes> UnwrapKeyMaterial(const Wrapping& wrapping, const crypto::PrivateKey& wrapping_key,
                                                     std::string_view encrypted);
 
 // Whether `material` is key material for `spec`: 32 bytes for

@@ -67,7 +67,9 @@ struct ImportKeyMaterialOp {
     auto params = OpenImportToken(s.keys().DeriveServerKey(kImportTokenPurpose), key.meta.arn, q.import_token);
     if (!params) return InvalidImportTokenError();
     if (params->valid_to_ms <= now) return ExpiredImportTokenError();
-    auto material = UnwrapKeyMaterial(params->wrapping, params->wrapping_key, q.encrypted_material);
+    auto wrapping_key = crypto::PrivateKey::Parse(params->wrapping_key);
+    if (!wrapping_key.ok()) return wrapping_key.status();  // the token held a key this server made
+    auto material = UnwrapKeyMaterial(params->wrapping, **wrapping_key, q.encrypted_material);
     if (!material.ok()) return InvalidCiphertextError();
     if (!FitsKeySpec(key.spec, *material)) return IncorrectKeyMaterialError();
     const std::string material_id = ImportedMaterialId(key.meta.key_id, *material);
