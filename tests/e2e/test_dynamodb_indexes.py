@@ -576,6 +576,14 @@ class IndexesTest(DdbCase):
                 break
             kw["NextToken"] = r["NextToken"]
         self.assertEqual(seen, ["10", "20", "30"])
+        # ReturnConsumedCapacity: the index's reads; an INSERT's writes with each index's.
+        r = self.select(f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\'', ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 0.5,
+                                                 "Table": {"CapacityUnits": 0.0},
+                                                 "GlobalSecondaryIndexes": {"by-city": {"CapacityUnits": 0.5}}})
+        r = self.select(f"INSERT INTO \"{name}\" VALUE {{'pk': 'd', 'sk': '1', 'city': 'Oslo', 'score': 1}}",
+                        ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 2.0})
         # An LSI (KEYS_ONLY), in its sort order; ConsistentRead is fine on an LSI.
         r = self.select(f'SELECT * FROM "{name}"."by-day" WHERE pk = \'a\'', ConsistentRead=True)
         self.assertEqual(r["Items"], [{"pk": s("a"), "sk": s("2"), "day": s("2026-01-01")},

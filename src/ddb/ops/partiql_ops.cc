@@ -128,6 +128,7 @@ struct ExecuteStatementOp {
     c.key_only = false;  // a SELECT of ExecuteStatement may be a Query or a Scan
     c.limit = q.limit;
     if (q.start_key.IsObject()) c.start_key = &q.start_key;
+    if (q.capacity != CapacityReport::kNone) c.return_consumed_capacity = CapacityReportName(q.capacity);
     return c;
   }
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
@@ -149,6 +150,10 @@ struct ExecuteStatementOp {
       const std::string token = NextToken(response["LastEvaluatedKey"]);
       out.Key("NextToken");
       out.String(token.data(), static_cast<rapidjson::SizeType>(token.size()));
+    }
+    if (response.HasMember("ConsumedCapacity")) {  // the item operation's, indexes included
+      out.Key("ConsumedCapacity");
+      response["ConsumedCapacity"].Accept(out);
     }
     out.EndObject();
     return core::Status();

@@ -331,6 +331,7 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
   if (st.has_where) Conjuncts(st.where, conjuncts);
   const std::map<std::string, const Value*> equalities = Equalities(conjuncts);
   if (c.return_old_on_failure) request.Set("ReturnValuesOnConditionCheckFailure", *c.return_old_on_failure);
+  if (c.return_consumed_capacity) request.Set("ReturnConsumedCapacity", *c.return_consumed_capacity);
   if (!st.returning.empty()) request.Set("ReturnValues", st.returning);
 
   switch (st.kind) {

@@ -38,6 +38,7 @@ struct StatementCall {
   std::optional<int64_t> limit;                       // SELECT: items to evaluate per page
   const rapidjson::Value* start_key = nullptr;        // SELECT: the key to continue after
   bool consistent_read = false;                       // ConsistentRead as sent
+  std::optional<std::string> return_consumed_capacity;  // passed on to the item operation
 };
 
 // The resource a statement is authorized on: the table's ARN, or for
