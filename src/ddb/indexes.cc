@@ -217,9 +217,8 @@ IndexList SettledIndexes(const IndexList& indexes, bool pay_per_request) {
 void UpdateIndexEntries(Table& t, const ItemChange& change) {
   const std::vector<IndexSchema>& indexes = ListOf(t.state.indexes);
   if (indexes.empty()) return;
-  rapidjson::Document old_item, new_item;
-  if (change.old_item) old_item.Parse(change.old_item->data(), change.old_item->size());
-  if (change.new_item) new_item.Parse(change.new_item->data(), change.new_item->size());
+  const rapidjson::Document& old_item = change.OldDocument();
+  const rapidjson::Document& new_item = change.NewDocument();
   IndexEntries& entries = EntriesOf(t);
   for (const IndexSchema& index : indexes) {
     if (index.status == IndexStatus::kDeleting) continue;

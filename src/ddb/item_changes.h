@@ -6,7 +6,10 @@
 #ifndef KMSLAB_DDB_ITEM_CHANGES_H_
 #define KMSLAB_DDB_ITEM_CHANGES_H_
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,11 +30,31 @@ enum class WriteOrigin {
 // One item changed in memory. `old_item` / `new_item` are the item's JSON
 // before and after; null when there was none (an insert / a delete).
 struct ItemChange {
+  ItemChange(const ItemKey& key, const std::string* old_item, const std::string* new_item, WriteOrigin origin,
+             int64_t at_ms)
+      : key(key), old_item(old_item), new_item(new_item), origin(origin), at_ms(at_ms) {}
+
   const ItemKey& key;
   const std::string* old_item;
   const std::string* new_item;
   WriteOrigin origin;
   int64_t at_ms;  // server clock
+
+  // The items parsed, on first use and once for every follower (indexes,
+  // stream): a null document when there was none. Not thread-safe: followers
+  // run one after another under table.mu.
+  const rapidjson::Document& OldDocument() const { return Parsed(old_item, old_document_); }
+  const rapidjson::Document& NewDocument() const { return Parsed(new_item, new_document_); }
+
+ private:
+  static const rapidjson::Document& Parsed(const std::string* json, std::optional<rapidjson::Document>& cache) {
+    if (!cache) {
+      cache.emplace();
+      if (json) cache->Parse(json->data(), json->size());
+    }
+    return *cache;
+  }
+  mutable std::optional<rapidjson::Document> old_document_, new_document_;
 };
 
 // Called for every item change, after the table's items hold the new state

@@ -15,6 +15,11 @@ core::Status Malformed(std::string_view why) {
                       "Statement wasn't well formed, can't be processed: " + std::string(why), "ValidationException");
 }
 
+// A ValidationException with DynamoDB's bare text.
+core::Status Invalid(std::string_view message) {
+  return core::Status(core::Code::kInvalidArgument, std::string(message), "ValidationException");
+}
+
 struct Token {
   enum class Kind { kWord, kQuoted, kString, kNumber, kPunct, kEnd } kind = Kind::kEnd;
   std::string text;  // words as written; quoted names and strings unescaped
@@ -119,7 +124,7 @@ class Parser {
         } while (AcceptPunct(","));
       }
       RETURN_IF_ERROR(Expect("from"));
-      ASSIGN_OR_RETURN(s.table, ParseTable());
+      RETURN_IF_ERROR(ParseTable(s));
       if (Accept("where")) {
         s.has_where = true;
         ASSIGN_OR_RETURN(s.where, ParseOr(0));
@@ -127,13 +132,13 @@ class Parser {
     } else if (Accept("insert")) {
       s.kind = Statement::Kind::kInsert;
       RETURN_IF_ERROR(Expect("into"));
-      ASSIGN_OR_RETURN(s.table, ParseTable());
+      RETURN_IF_ERROR(ParseTable(s));
       RETURN_IF_ERROR(Expect("value"));
       if (!PeekPunct("{")) return Unexpected();
       ASSIGN_OR_RETURN(s.item, ParseValue(0));
     } else if (Accept("update")) {
       s.kind = Statement::Kind::kUpdate;
-      ASSIGN_OR_RETURN(s.table, ParseTable());
+      RETURN_IF_ERROR(ParseTable(s));
       bool any = false;
       while (true) {
         if (Accept("set")) {
@@ -162,7 +167,7 @@ class Parser {
     } else if (Accept("delete")) {
       s.kind = Statement::Kind::kDelete;
       RETURN_IF_ERROR(Expect("from"));
-      ASSIGN_OR_RETURN(s.table, ParseTable());
+      RETURN_IF_ERROR(ParseTable(s));
       RETURN_IF_ERROR(Expect("where"));
       s.has_where = true;
       ASSIGN_OR_RETURN(s.where, ParseOr(0));
@@ -220,15 +225,24 @@ class Parser {
     return std::string(all ? "ALL_" : "UPDATED_") + (old ? "OLD" : "NEW");
   }
 
-  core::StatusOr<std::string> ParseTable() {
-    const Token& t = Peek();
-    if (t.kind == Token::Kind::kQuoted || (t.kind == Token::Kind::kWord && !IsKeyword(t.text))) {
-      std::string name = t.text;
+  // FROM / INTO / UPDATE's target: `table` or `table.index` (SELECT only), each
+  // a name or a "quoted name".
+  core::Status ParseTable(Statement& s) {
+    std::vector<std::string> components;
+    do {
+      const Token& t = Peek();
+      if (t.kind != Token::Kind::kQuoted && (t.kind != Token::Kind::kWord || IsKeyword(t.text))) return Unexpected();
+      if (t.text.empty()) return Invalid("Path component cannot be an empty string");  // [I] third-party AWS probes
+      components.push_back(t.text);
       Next();
-      if (PeekPunct(".")) return Malformed("kmslab does not support reading an index with PartiQL");
-      return name;
+    } while (AcceptPunct("."));
+    if (components.size() > 2) return Invalid("A path may contain at most 2 components in the FROM clause");  // [I]
+    s.table = components[0];
+    if (components.size() == 2) {
+      if (s.kind != Statement::Kind::kSelect) return Invalid("This operation is not supported on an index");  // [I]
+      s.index = components[1];
     }
-    return Unexpected();
+    return core::Status();
   }
 
   // A name, "quoted name", then .name and [index] steps.

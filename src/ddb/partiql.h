@@ -1,13 +1,14 @@
 // PartiQL for DynamoDB (ExecuteStatement, BatchExecuteStatement): the
 // statements DynamoDB runs, parsed into a small typed statement.
 //
-//   SELECT (* | path (, path)*) FROM table [WHERE condition]
+//   SELECT (* | path (, path)*) FROM table[.index] [WHERE condition]
 //   INSERT INTO table VALUE {'name': value, ...}
 //   UPDATE table (SET path = value (, path = value)* | REMOVE path (, path)*)+
 //          WHERE condition [RETURNING (ALL | MODIFIED) (OLD | NEW) *]
 //   DELETE FROM table WHERE condition [RETURNING ALL OLD *]
 //
-// table: a name or a "quoted name". path: name, "quoted name", path.name,
+// table, index: a name or a "quoted name"; only SELECT names an index
+// (writes naming one: "This operation is not supported on an index"). path: name, "quoted name", path.name,
 // path[index]. value: 'string', number, TRUE, FALSE, NULL, ?, {'k': value},
 // [value, ...], <<value, ...>> (a string or number set). condition: OR, AND,
 // NOT, parentheses, comparisons (= <> != < <= > >=) between paths and values,
@@ -74,6 +75,7 @@ struct Assignment {
 struct Statement {
   enum class Kind { kSelect, kInsert, kUpdate, kDelete } kind = Kind::kSelect;
   std::string table;
+  std::string index;             // SELECT FROM table.index; "" for the table itself
   std::vector<Path> projection;  // SELECT; empty for *
   bool has_where = false;
   Condition where;

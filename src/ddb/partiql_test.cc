@@ -145,5 +145,23 @@ TEST_CASE("Redact keeps the statement's shape and drops its literal values") {
   CHECK(Redact("SELECT * FROM t2 WHERE x1 = 3") == "SELECT * FROM t2 WHERE x1 = ***(Redacted)");
 }
 
+TEST_CASE("SELECT FROM table.index names the index; writes may not, nor three components") {
+  const Statement s = Parsed(R"(SELECT * FROM "Music"."by-genre" WHERE genre = 'rock')");
+  CHECK(s.table == "Music");
+  CHECK(s.index == "by-genre");
+  CHECK(Parsed("SELECT * FROM Music").index.empty());
+  CHECK(Parsed("select a from Music.byGenre").index == "byGenre");
+  CHECK(ParseError(R"(SELECT * FROM "Music"."by-genre"."x")") ==
+        "A path may contain at most 2 components in the FROM clause");
+  CHECK(ParseError(R"(SELECT * FROM "Music"."")") == "Path component cannot be an empty string");
+  CHECK(ParseError(R"(SELECT * FROM "" WHERE pk = 'p')") == "Path component cannot be an empty string");
+  CHECK(ParseError(R"(SELECT * FROM "Music". WHERE pk = 'p')") == kMalformed + "Unexpected keyword");
+  for (const char* write : {R"(INSERT INTO "Music"."i" VALUE {'pk': 'a'})", R"(UPDATE "Music"."i" SET a = 1 WHERE pk = 'a')",
+                            R"(DELETE FROM "Music"."i" WHERE pk = 'a')"}) {
+    CAPTURE(write);
+    CHECK(ParseError(write) == "This operation is not supported on an index");
+  }
+}
+
 }  // namespace
 }  // namespace kmslab::ddb::partiql

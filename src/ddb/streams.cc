@@ -272,9 +272,8 @@ void OnTableDeleted(Service& s, Table& t) {
 
 void AppendStreamRecord(Service& s, Table& t, const ItemChange& change, std::vector<store::DdbItemWrite>& rows) {
   if (!t.state.stream.enabled) return;
-  rapidjson::Document old_doc, new_doc;
-  if (change.old_item) old_doc.Parse(change.old_item->data(), change.old_item->size());
-  if (change.new_item) new_doc.Parse(change.new_item->data(), change.new_item->size());
+  const rapidjson::Document& old_doc = change.OldDocument();
+  const rapidjson::Document& new_doc = change.NewDocument();
   if (old_doc.HasParseError() || new_doc.HasParseError()) return;
   const bool has_old = change.old_item && old_doc.IsObject(), has_new = change.new_item && new_doc.IsObject();
   if (!has_old && !has_new) return;

@@ -473,6 +473,178 @@ class IndexesTest(DdbCase):
         r = self.query_city(name, "Oslo")
         self.assertEqual([i["score"]["N"] for i in r["Items"]], ["10", "20", "30"])
 
+    # --- ReturnConsumedCapacity --------------------------------------------------------------
+    def test_consumed_capacity_per_index(self):
+        name, _ = self.indexed_table()
+        key = {"pk": s("a"), "sk": s("1")}
+
+        def cap(r):
+            return r["ConsumedCapacity"]
+
+        def split(units, gsi=None, lsi=None):
+            want = {"TableName": name, "CapacityUnits": units + (gsi or 0) + (lsi or 0),
+                    "Table": {"CapacityUnits": units}}
+            if gsi is not None:
+                want["GlobalSecondaryIndexes"] = {"by-city": {"CapacityUnits": gsi}}
+            if lsi is not None:
+                want["LocalSecondaryIndexes"] = {"by-day": {"CapacityUnits": lsi}}
+            return want
+
+        def update(expression, values, **kw):
+            return self.ddb.update_item(TableName=name, Key=key, UpdateExpression=expression,
+                                        ExpressionAttributeValues=values, ReturnConsumedCapacity="INDEXES", **kw)
+
+        item = {**key, "day": s("d1"), "city": s("Oslo"), "score": n(1)}
+        # A new item in both indexes: one write each.
+        self.assertEqual(cap(self.ddb.put_item(TableName=name, Item=item, ReturnConsumedCapacity="INDEXES")),
+                         split(1.0, gsi=1.0, lsi=1.0))
+        # TOTAL counts the indexes too.
+        self.assertEqual(cap(self.ddb.put_item(TableName=name, Item={**item, "label": s("l0")},
+                                               ReturnConsumedCapacity="TOTAL")),
+                         {"TableName": name, "CapacityUnits": 2.0})  # only the GSI projects label
+        # Moving the GSI key: a delete and a put there; the KEYS_ONLY LSI holds nothing that changed.
+        self.assertEqual(cap(update("SET city = :c", {":c": s("Rome")})), split(1.0, gsi=2.0))
+        # An attribute no index holds: the table alone.
+        self.assertEqual(cap(update("SET extra = :x", {":x": s("x")})), split(1.0))
+        # A projected attribute (INCLUDE label): one write of the GSI entry.
+        self.assertEqual(cap(update("SET label = :l", {":l": s("l1")})), split(1.0, gsi=1.0))
+        # Removing the LSI's sort key takes the item out of it.
+        r = self.ddb.update_item(TableName=name, Key=key, UpdateExpression="REMOVE #d",
+                                 ExpressionAttributeNames={"#d": "day"}, ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(cap(r), split(1.0, lsi=1.0))
+        # A sparse item costs no index.
+        self.assertEqual(cap(self.ddb.put_item(TableName=name, Item={"pk": s("b"), "sk": s("1")},
+                                               ReturnConsumedCapacity="INDEXES")), split(1.0))
+        self.assertEqual(cap(self.ddb.delete_item(TableName=name, Key=key, ReturnConsumedCapacity="INDEXES")),
+                         split(1.0, gsi=1.0))
+        # BatchWriteItem sums per table; TransactWriteItems doubles the table's share only.
+        r = self.ddb.batch_write_item(RequestItems={name: [
+            {"PutRequest": {"Item": item}}, {"PutRequest": {"Item": {**item, "sk": s("2")}}}]},
+            ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], [split(2.0, gsi=2.0, lsi=2.0)])
+        r = self.ddb.transact_write_items(TransactItems=[{"Put": {"TableName": name, "Item": {**item, "sk": s("3")}}}],
+                                          ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], [split(2.0, gsi=1.0, lsi=1.0)])
+        # Reads of an index are the index's; an LSI asked for what it does not project reads the table too.
+        r = self.query_city(name, "Oslo", ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["Count"], 3)
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 0.5,
+                                                 "Table": {"CapacityUnits": 0.0},
+                                                 "GlobalSecondaryIndexes": {"by-city": {"CapacityUnits": 0.5}}})
+        r = self.ddb.query(TableName=name, IndexName="by-day", KeyConditionExpression="pk = :p",
+                           ExpressionAttributeValues={":p": s("a")}, ConsistentRead=True,
+                           ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 1.0,
+                                                 "Table": {"CapacityUnits": 0.0},
+                                                 "LocalSecondaryIndexes": {"by-day": {"CapacityUnits": 1.0}}})
+        r = self.ddb.query(TableName=name, IndexName="by-day", KeyConditionExpression="pk = :p",
+                           ExpressionAttributeValues={":p": s("a")}, Select="ALL_ATTRIBUTES",
+                           ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["Count"], 3)
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 2.0,
+                                                 "Table": {"CapacityUnits": 1.5},
+                                                 "LocalSecondaryIndexes": {"by-day": {"CapacityUnits": 0.5}}})
+        r = self.ddb.scan(TableName=name, ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], split(0.5))
+
+    # --- PartiQL on an index -----------------------------------------------------------------
+    def select(self, statement, **kw):
+        return self.ddb.execute_statement(Statement=statement, **kw)
+
+    def test_partiql_select_reads_the_index(self):
+        name, _ = self.indexed_table()
+        self.fill(name)
+        # Equality on the index partition key: a Query of the index, through its projection.
+        r = self.select(f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\'')
+        self.assertEqual(r["Items"], self.query_city(name, "Oslo")["Items"])
+        self.assertEqual([i["score"]["N"] for i in r["Items"]], ["10", "20", "30"])
+        self.assertTrue(all("extra" not in i for i in r["Items"]))
+        # No WHERE: the whole index, sparse (pk c has no city).
+        r = self.select(f'SELECT pk, sk FROM "{name}"."by-city"')
+        self.assertEqual(sorted((i["pk"]["S"], i["sk"]["S"]) for i in r["Items"]),
+                         [("a", "1"), ("a", "2"), ("b", "1"), ("b", "2")])
+        # A condition on the index sort key: the index scanned, filtered.
+        r = self.select(f'SELECT pk, score FROM "{name}"."by-city" WHERE city = ? AND score > ?',
+                        Parameters=[s("Oslo"), n(15)])
+        self.assertEqual(sorted(i["score"]["N"] for i in r["Items"]), ["20", "30"])
+        # Pages of the index with Limit and NextToken.
+        seen, kw = [], {}
+        while True:
+            r = self.select(f'SELECT score FROM "{name}"."by-city" WHERE city = \'Oslo\'', Limit=1, **kw)
+            seen += [i["score"]["N"] for i in r["Items"]]
+            if "NextToken" not in r:
+                break
+            kw["NextToken"] = r["NextToken"]
+        self.assertEqual(seen, ["10", "20", "30"])
+        # ReturnConsumedCapacity: the index's reads; an INSERT's writes with each index's.
+        r = self.select(f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\'', ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 0.5,
+                                                 "Table": {"CapacityUnits": 0.0},
+                                                 "GlobalSecondaryIndexes": {"by-city": {"CapacityUnits": 0.5}}})
+        r = self.select(f"INSERT INTO \"{name}\" VALUE {{'pk': 'd', 'sk': '1', 'city': 'Oslo', 'score': 1}}",
+                        ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], {"TableName": name, "CapacityUnits": 2.0})
+        # An LSI (KEYS_ONLY), in its sort order; ConsistentRead is fine on an LSI.
+        r = self.select(f'SELECT * FROM "{name}"."by-day" WHERE pk = \'a\'', ConsistentRead=True)
+        self.assertEqual(r["Items"], [{"pk": s("a"), "sk": s("2"), "day": s("2026-01-01")},
+                                      {"pk": s("a"), "sk": s("1"), "day": s("2026-01-03")}])
+
+    def test_partiql_index_errors(self):
+        name, _ = self.indexed_table()
+        self.fill(name)
+        self.assertDdbError("ValidationException", "The table does not have the specified index", self.select,
+                            statement=f'SELECT * FROM "{name}"."no-such" WHERE pk = \'a\'')
+        self.assertDdbError("ValidationException",
+                            "Strongly consistent read is not supported on Global Secondary Indexes", self.select,
+                            statement=f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\'', ConsistentRead=True)
+        for write in (f'INSERT INTO "{name}"."by-city" VALUE {{\'pk\': \'z\', \'sk\': \'1\'}}',
+                      f'UPDATE "{name}"."by-city" SET label = \'x\' WHERE pk = \'a\' AND sk = \'1\'',
+                      f'DELETE FROM "{name}"."by-city" WHERE pk = \'a\' AND sk = \'1\''):
+            self.assertDdbError("ValidationException", "This operation is not supported on an index", self.select,
+                                statement=write)
+        self.assertIsNone(self.ddb.get_item(TableName=name, Key={"pk": s("z"), "sk": s("1")}).get("Item"))
+        self.assertEqual(self.ddb.get_item(TableName=name, Key={"pk": s("a"), "sk": s("1")})["Item"]["label"],
+                         s("one"))
+        self.assertDdbError("ValidationException",
+                            "A path may contain at most 2 components in the FROM clause", self.select,
+                            statement=f'SELECT * FROM "{name}"."by-city"."x"')
+        self.assertDdbError("ValidationException", "Path component cannot be an empty string", self.select,
+                            statement=f'SELECT * FROM "{name}".""')
+        self.assertDdbError("ValidationException",
+                            INVALID + "Global secondary index by-city does not project [extra]", self.select,
+                            statement=f'SELECT pk, extra FROM "{name}"."by-city" WHERE city = \'Oslo\'')
+        self.assertDdbError("ValidationException",
+                            INVALID + "Secondary index by-city does not project one or more filter attributes: "
+                            "[extra]", self.select,
+                            statement=f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\' AND extra = \'x\'')
+        # A batch reads the table by its key: an index SELECT fails its own entry.
+        r = self.ddb.batch_execute_statement(Statements=[
+            {"Statement": f'SELECT * FROM "{name}" WHERE pk = \'a\' AND sk = \'1\''},
+            {"Statement": f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\''}])["Responses"]
+        self.assertEqual(r[0]["Item"]["label"], s("one"))
+        self.assertEqual(r[1], {"Error": {"Code": "ValidationError", "Message": (
+            "Select statements within BatchExecuteStatement must specify the primary key in the where clause.")}})
+        self.assertDdbError("ValidationException",
+                            "Validation failed in TransactStatements[1]: Reads on indices are not supported within "
+                            "transactions.", self.ddb.execute_transaction, TransactStatements=[
+                                {"Statement": f'SELECT * FROM "{name}" WHERE pk = \'a\' AND sk = \'1\''},
+                                {"Statement": f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\''}])
+
+    def test_partiql_index_select_fails_like_the_table_after_disable_key(self):
+        name, key = self.indexed_table()
+        self.fill(name)
+        on_index = f'SELECT * FROM "{name}"."by-city" WHERE city = \'Oslo\''
+        self.assertEqual(len(self.select(on_index)["Items"]), 3)
+        self.kms.disable_key(KeyId=key["KeyId"])
+        self.srv.advance_clock(360)
+        self.assertDdbError("ValidationException", key_disabled(key["Arn"]), self.select,
+                            statement=f'SELECT * FROM "{name}" WHERE pk = \'a\'')
+        self.assertDdbError("ValidationException", key_disabled(key["Arn"]), self.select, statement=on_index)
+        self.assertDdbError("ValidationException", key_disabled(key["Arn"]), self.select,
+                            statement=f'SELECT * FROM "{name}"."by-day"')
+        self.kms.enable_key(KeyId=key["KeyId"])
+        self.assertEqual(len(self.select(on_index)["Items"]), 3)
+
 
 # Query on one index only, for one index partition, through its projection (reference section 10's
 # index example, with dynamodb:LeadingKeys naming the index's partition key values).
@@ -481,7 +653,8 @@ INDEX_ARN = table_arn(INDEX_TABLE) + "/index/by-title"
 TITLE_READER = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Action": "dynamodb:Query", "Resource": INDEX_ARN,
     "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["Chess"]},
-                  "StringEquals": {"dynamodb:Select": ["ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES"]}}}]}
+                  "StringEquals": {"dynamodb:Select": ["ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES"]}}},
+    {"Effect": "Allow", "Action": "dynamodb:PartiQLSelect", "Resource": INDEX_ARN}]}
 
 
 class IndexConditionKeysTest(DdbCase):
@@ -527,3 +700,13 @@ class IndexConditionKeysTest(DdbCase):
                                                   table_arn(INDEX_TABLE), "no-identity"),
                             reader.query, TableName=INDEX_TABLE, KeyConditionExpression="UserId = :u",
                             ExpressionAttributeValues={":u": s("u1")})
+
+    def test_partiql_select_authorized_on_the_index_arn(self):
+        reader = self.srv.ddb(harness.creds_of("title-reader", self.srv.fixtures))
+        r = reader.execute_statement(Statement=f'SELECT * FROM "{INDEX_TABLE}"."by-title" WHERE Title = \'Chess\'')
+        self.assertEqual(sorted(i["UserId"]["S"] for i in r["Items"]), ["u1", "u2"])
+        self.assertTrue(all(set(i) == {"UserId", "Title"} for i in r["Items"]))
+        self.assertDdbError("AccessDeniedException",
+                            harness.access_denied(user_arn("title-reader"), "dynamodb:PartiQLSelect",
+                                                  table_arn(INDEX_TABLE), "no-identity"),
+                            reader.execute_statement, Statement=f'SELECT * FROM "{INDEX_TABLE}" WHERE UserId = \'u1\'')

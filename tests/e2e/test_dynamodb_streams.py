@@ -196,6 +196,30 @@ class RecordsTest(StreamsCase):
         self.ddb.delete_item(TableName=name, Key={"pk": {"S": "k"}})
         self.ddb.delete_item(TableName=name, Key={"pk": {"S": "missing"}})  # nothing to delete
 
+    def test_a_table_with_an_index_and_a_stream_follows_both(self):
+        # Each change is parsed once for the index and the stream (item_changes.h): both still see it.
+        name = new_name("st")
+        arn = self.ddb.create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST", StreamSpecification=spec("NEW_AND_OLD_IMAGES"),
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "v", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-v", "KeySchema": [{"AttributeName": "v", "KeyType": "HASH"}],
+                                     "Projection": {"ProjectionType": "ALL"}}])["TableDescription"]["LatestStreamArn"]
+        self.write_all_kinds(name)
+        self.ddb.put_item(TableName=name, Item={"pk": {"S": "k"}, "v": {"S": "two"}, "w": {"S": "4"}})
+
+        def by_v(v):
+            return self.ddb.query(TableName=name, IndexName="by-v", KeyConditionExpression="v = :v",
+                                  ExpressionAttributeValues={":v": {"S": v}})["Items"]
+
+        self.assertEqual(by_v("one"), [])
+        self.assertEqual(by_v("two"), [{"pk": {"S": "k"}, "v": {"S": "two"}, "w": {"S": "4"}}])
+        recs = self.records(arn)
+        self.assertEqual([r["eventName"] for r in recs], ["INSERT", "MODIFY", "MODIFY", "REMOVE", "INSERT"])
+        self.assertEqual(recs[1]["dynamodb"]["OldImage"], {"pk": {"S": "k"}, "v": {"S": "one"}})
+        self.assertEqual(recs[4]["dynamodb"]["NewImage"], {"pk": {"S": "k"}, "v": {"S": "two"}, "w": {"S": "4"}})
+
     def test_every_view_type_has_its_images(self):
         one = {"pk": {"S": "k"}, "v": {"S": "one"}}
         two = {"pk": {"S": "k"}, "v": {"S": "two"}}

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/operations.h"
 #include "ddb/ops/batch_common.h"
 #include "ddb/ops/capacity.h"
@@ -71,15 +72,18 @@ core::StatusOr<Write> ReadWrite(const Table& table, const rapidjson::Value& requ
 }
 
 // Applies `writes` (all of one table) under the table's lock, adding their
-// capacity units to `units` and their store tickets to `tickets`.
-core::Status ApplyEntryWrites(Service& s, Table& table, const std::vector<const Write*>& writes, double& units,
-                              std::vector<uint64_t>& tickets) {
+// capacity units to `units` (with the indexes' when `index_units`) and their
+// store tickets to `tickets`.
+core::Status ApplyEntryWrites(Service& s, Table& table, const std::vector<const Write*>& writes, bool index_units,
+                              Consumed& units, std::vector<uint64_t>& tickets) {
+  const IndexList indexes = index_units ? IndexesOf(table) : nullptr;
   std::unique_lock<std::shared_mutex> lock(table.mu);
   if (table.deleted) return ResourceNotFound("Requested resource not found");
   for (const Write* w : writes) {
     const std::string* stored = FindItem(table, w->key);
     const int64_t old_size = StoredSize(stored);
-    units += WriteUnits(std::max(old_size, w->size));
+    units.table += WriteUnits(std::max(old_size, w->size));
+    if (indexes) AddIndexWrites(table.definition, indexes, stored ? *stored : std::string(), w->json, units);
     if (!stored && w->json.empty()) continue;  // deleting nothing
     ASSIGN_OR_RETURN(uint64_t ticket, ApplyWrite(s, table, w->key, w->json, w->size - old_size));
     tickets.push_back(ticket);
@@ -141,14 +145,14 @@ core::Status BatchWriteItemOp::Execute(Service& s, const kms::CallContext& call,
 
   // Each entry's writes under its table's lock; the store is awaited after
   // unlocking, for every write applied even when a later one failed.
-  std::vector<double> units(tables.size(), 0);
+  std::vector<Consumed> units(tables.size());
   std::vector<uint64_t> tickets;
   core::Status applied;
   for (size_t i = 0; i < tables.size() && applied.ok(); ++i) {
     std::vector<const Write*> of_entry;
     for (const Write& w : writes)
       if (w.entry == i) of_entry.push_back(&w);
-    applied = ApplyEntryWrites(s, *tables[i], of_entry, units[i], tickets);
+    applied = ApplyEntryWrites(s, *tables[i], of_entry, q.report != CapacityReport::kNone, units[i], tickets);
   }
   for (uint64_t ticket : tickets) RETURN_IF_ERROR(AwaitWrite(s, ticket));
   RETURN_IF_ERROR(applied);

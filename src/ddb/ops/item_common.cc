@@ -42,9 +42,15 @@ core::Status ReadItemRequest(const rapidjson::Value& body, ItemRequest& request)
 }
 
 void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, double units) {
+  Consumed consumed;
+  consumed.table = units;
+  WriteItemCapacity(out, request, consumed);
+}
+
+void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, const Consumed& consumed) {
   if (request.capacity == CapacityReport::kNone) return;
   out.Key("ConsumedCapacity");
-  WriteConsumedCapacity(out, request.capacity, request.table, units);
+  WriteConsumedCapacity(out, request.capacity, request.table, consumed);
 }
 
 core::Status Enveloped(const Service& s, core::Status status) {

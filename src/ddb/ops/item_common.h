@@ -44,6 +44,7 @@ struct ItemRequest : TableRequest {
 core::Status ReadItemRequest(const rapidjson::Value& body, ItemRequest& request);
 // The response's ConsumedCapacity for `units`, when the request asked for it.
 void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, double units);
+void WriteItemCapacity(JsonWriter& out, const ItemRequest& request, const Consumed& consumed);
 
 // DynamoDB's item size limit (ItemSizeBytes).
 constexpr int64_t kMaxItemBytes = 400 * 1024;

@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
 #include "ddb/ops/item_ops.h"
@@ -34,7 +35,10 @@ core::Status ConditionalWrite(Service& s, const ItemRequest& q, Table& table, co
     out.Key("Attributes");
     WriteItem(out, old, {});
   }
-  WriteItemCapacity(out, q, WriteUnits(std::max(size, StoredSize(old.empty() ? nullptr : &old))));
+  Consumed consumed;
+  consumed.table = WriteUnits(std::max(size, StoredSize(old.empty() ? nullptr : &old)));
+  if (q.capacity != CapacityReport::kNone) AddIndexWrites(table.definition, IndexesOf(table), old, json, consumed);
+  WriteItemCapacity(out, q, consumed);
   out.EndObject();
   return core::Status();
 }

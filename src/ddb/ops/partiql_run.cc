@@ -2,10 +2,13 @@
 
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
 #include <map>
 
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/ops/common.h"
+#include "ddb/ops/index_reads.h"
 #include "ddb/ops/item_ops.h"
 
 namespace kmslab::ddb::ops {
@@ -234,6 +237,58 @@ core::StatusOr<rapidjson::Value> KeyOfWhere(StatementRequest& request, const Tab
   return key;
 }
 
+// The attribute names a condition's paths start at, in order, each once.
+void PathRoots(const Condition& c, std::vector<std::string>& out) {
+  for (const Condition& child : c.children) PathRoots(child, out);
+  for (const partiql::Operand& o : c.operands) {
+    if (o.is_path && std::find(out.begin(), out.end(), o.path[0].name) == out.end()) out.push_back(o.path[0].name);
+  }
+}
+
+// The names of `names` that `index` does not project, joined by ", " ("" when it projects them all).
+std::string Unprojected(const TableDefinition& d, const IndexSchema& index, const std::vector<std::string>& names) {
+  std::string missing;
+  for (const std::string& name : names) {
+    if (!IndexProjects(d, index, name)) missing += (missing.empty() ? "" : ", ") + name;
+  }
+  return missing;
+}
+
+// The index a SELECT FROM table.index reads, checked as PartiQL checks it
+// (texts [I]: third-party probes of AWS; they differ from Query's): it exists,
+// no ConsistentRead on a GSI, a column list only of what a GSI projects, and
+// a batch never reads one (its SELECTs are GetItems on the table's key).
+core::StatusOr<IndexRead> StatementIndex(const Table& table, const StatementCall& c) {
+  const partiql::Statement& st = *c.statement;
+  IndexRead read;
+  read.list = IndexesOf(table);
+  read.schema = read.list ? FindIndexSchema(*read.list, st.index) : nullptr;
+  if (!read.schema || read.schema->status == IndexStatus::kDeleting) {
+    return ValidationError("The table does not have the specified index");
+  }
+  const bool global = read.schema->kind == IndexKind::kGlobal;
+  if (global && c.consistent_read) {
+    return ValidationError("Strongly consistent read is not supported on Global Secondary Indexes");
+  }
+  if (c.key_only) {
+    return ValidationError("Select statements within BatchExecuteStatement must specify the primary key in the "
+                           "where clause.");
+  }
+  if (global) {
+    std::vector<std::string> columns;
+    for (const Path& path : st.projection) {
+      if (std::find(columns.begin(), columns.end(), path[0].name) == columns.end()) columns.push_back(path[0].name);
+    }
+    const std::string missing = Unprojected(table.definition, *read.schema, columns);
+    if (!missing.empty()) {
+      return ValidationError("One or more parameter values were invalid: Global secondary index " + st.index +
+                             " does not project [" + missing + "]");
+    }
+  }
+  read.keys = IndexKeyDefinition(*read.schema);
+  return read;
+}
+
 ItemCall Planned(ItemCall::Kind kind, StatementRequest& request) {
   ItemCall planned;
   planned.kind = kind;
@@ -262,6 +317,11 @@ core::StatusOr<const rapidjson::Value*> ReadParameters(const rapidjson::Value& e
   return parameters;
 }
 
+std::string StatementResource(Service& s, const kms::CallContext& call, const partiql::Statement& statement) {
+  const std::string arn = s.TableArn(call, statement.table);
+  return statement.index.empty() ? arn : arn + "/index/" + statement.index;
+}
+
 core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call, const StatementCall& c) {
   const partiql::Statement& st = *c.statement;
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableForItems(s, call, st.table));
@@ -271,10 +331,19 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
   if (st.has_where) Conjuncts(st.where, conjuncts);
   const std::map<std::string, const Value*> equalities = Equalities(conjuncts);
   if (c.return_old_on_failure) request.Set("ReturnValuesOnConditionCheckFailure", *c.return_old_on_failure);
+  if (c.return_consumed_capacity) request.Set("ReturnConsumedCapacity", *c.return_consumed_capacity);
   if (!st.returning.empty()) request.Set("ReturnValues", st.returning);
 
   switch (st.kind) {
     case partiql::Statement::Kind::kSelect: {
+      std::optional<IndexRead> index;
+      if (!st.index.empty()) {
+        ASSIGN_OR_RETURN(index, StatementIndex(*table, c));
+        request.Set("IndexName", st.index);
+        if (index->schema->kind == IndexKind::kLocal && c.consistent_read) {
+          request.Set("ConsistentRead", rapidjson::Value(true));
+        }
+      }
       if (!st.projection.empty()) {
         std::string projection;
         for (const Path& path : st.projection) projection += (projection.empty() ? "" : ", ") + request.PathText(path);
@@ -293,16 +362,17 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
       }
       // A Query when one conjunct is pk = v and no other names a key
       // attribute (a Query's filter may not); otherwise a Scan filtered by
-      // the whole WHERE.
+      // the whole WHERE. Through an index (resolved first), its keys are the keys.
+      const TableDefinition& keys = index ? index->keys : d;
       const Condition* partition = nullptr;
       std::vector<const Condition*> rest;
       bool rest_names_key = false;
       for (const Condition* conjunct : conjuncts) {
-        if (!partition && EqualityValue(*conjunct, d.hash_name)) {
+        if (!partition && EqualityValue(*conjunct, keys.hash_name)) {
           partition = conjunct;
         } else {
           rest.push_back(conjunct);
-          rest_names_key = rest_names_key || NamesKeyAttribute(*conjunct, d);
+          rest_names_key = rest_names_key || NamesKeyAttribute(*conjunct, keys);
         }
       }
       if (!partition || rest_names_key) {
@@ -312,8 +382,17 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
         }
         return Planned(ItemCall::Kind::kScan, request);
       }
-      ASSIGN_OR_RETURN(std::string value, request.Placeholder(*EqualityValue(*partition, d.hash_name)));
-      request.Set("KeyConditionExpression", request.Name(d.hash_name) + " = " + value);
+      if (index) {  // a key read on an index filters only on what the index holds
+        std::vector<std::string> filtered;
+        for (const Condition* conjunct : rest) PathRoots(*conjunct, filtered);
+        const std::string missing = Unprojected(d, *index->schema, filtered);
+        if (!missing.empty()) {
+          return ValidationError("One or more parameter values were invalid: Secondary index " + st.index +
+                                 " does not project one or more filter attributes: [" + missing + "]");
+        }
+      }
+      ASSIGN_OR_RETURN(std::string value, request.Placeholder(*EqualityValue(*partition, keys.hash_name)));
+      request.Set("KeyConditionExpression", request.Name(keys.hash_name) + " = " + value);
       std::string filter;
       for (const Condition* conjunct : rest) {
         ASSIGN_OR_RETURN(std::string text, request.ConditionText(*conjunct));

@@ -4,7 +4,8 @@
 // are the item calls':
 //   SELECT with pk = v in its top-level ANDs and no other of them naming a
 //          key attribute: a Query on pk filtered by the others; otherwise a
-//          Scan filtered by the WHERE;
+//          Scan filtered by the WHERE; FROM table.index: the same on the
+//          index (its keys, IndexName), authorized on the index's ARN;
 //          a key-only SELECT (batches): a GetItem on the full key
 //   INSERT: a PutItem conditioned on attribute_not_exists(pk); a taken key
 //          gives DuplicateItemException
@@ -36,7 +37,13 @@ struct StatementCall {
   bool key_only = false;                              // SELECT must name the full key (GetItem)
   std::optional<int64_t> limit;                       // SELECT: items to evaluate per page
   const rapidjson::Value* start_key = nullptr;        // SELECT: the key to continue after
+  bool consistent_read = false;                       // ConsistentRead as sent
+  std::optional<std::string> return_consumed_capacity;  // passed on to the item operation
 };
+
+// The resource a statement is authorized on: the table's ARN, or for
+// SELECT FROM table.index the index's (`<table arn>/index/<name>`).
+std::string StatementResource(Service& s, const kms::CallContext& call, const partiql::Statement& statement);
 
 // Reads the Parameters member of `entry` (absent: null; else a non-empty
 // array of valid AttributeValues) and checks its count against `statement`.

@@ -209,19 +209,27 @@ class Page {
       : table_(table), q_(q), o_(o), view_(view) {}
 
   // Reads one stored item (JSON text); false once the page is full with it.
-  // Through an index, the filter and the response see what its view shows.
+  // Through an index, the filter and the response see what its view shows,
+  // and the page counts the index's entries (the item as it projects it);
+  // an LSI asked for more than it projects reads each item from the table too.
   bool Read(const std::string& json) {
     rapidjson::Document item;
     item.Parse(json.data(), json.size());
     ++scanned_;
-    bytes_ += ItemSizeBytes(item);
+    const int64_t item_bytes = ItemSizeBytes(item);
+    int64_t entry_bytes = item_bytes;
     last_ = &json;
     const std::string* shown = &json;
-    if (view_.output || view_.filter) {
+    if (view_.index && view_.index->projection != ProjectionType::kAll) {
       rapidjson::Document projected = ProjectForIndex(*view_.table, *view_.index, item);
+      entry_bytes = ItemSizeBytes(projected);
+      if (!view_.output && view_.index->kind == IndexKind::kLocal) {
+        fetched_units_ += ReadUnits(item_bytes, q_.consistent_read);  // [I] one table read per item fetched
+      }
       if (view_.output) shown = &owned_.emplace_back(ToJson(projected));
       if (view_.filter) item.Swap(projected);
     }
+    bytes_ += entry_bytes;
     if (!o_.filter || o_.filter->Evaluate(&item)) matched_.push_back(shown);
     stopped_ = scanned_ >= q_.limit || bytes_ >= kMaxPageBytes;
     return !stopped_;
@@ -251,7 +259,14 @@ class Page {
     }
     if (q_.capacity != CapacityReport::kNone) {
       out.Key("ConsumedCapacity");
-      WriteConsumedCapacity(out, q_.capacity, q_.table, ReadUnits(bytes_, q_.consistent_read));
+      Consumed consumed;
+      if (view_.index) {
+        consumed.AddIndex(*view_.index, ReadUnits(bytes_, q_.consistent_read));
+        consumed.table = fetched_units_;
+      } else {
+        consumed.table = ReadUnits(bytes_, q_.consistent_read);
+      }
+      WriteConsumedCapacity(out, q_.capacity, q_.table, consumed);
     }
     out.EndObject();
   }
@@ -263,7 +278,8 @@ class Page {
   const IndexView view_;
   std::deque<std::string> owned_;  // items as the index projects them
   int64_t scanned_ = 0;
-  int64_t bytes_ = 0;
+  int64_t bytes_ = 0;          // read: items, or through an index its entries
+  double fetched_units_ = 0;   // an LSI's reads of the table for what it does not project
   bool stopped_ = false;
   const std::string* last_ = nullptr;
   std::vector<const std::string*> matched_;

@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "ddb/indexes.h"
+
 namespace kmslab::ddb::ops {
 
 core::StatusOr<const rapidjson::Value*> ReadTransactItems(const rapidjson::Value& request) {
@@ -85,17 +87,24 @@ core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons)
       .WithDetail(std::string(buffer.GetString(), buffer.GetSize()));
 }
 
-double& CapacityTally::Of(const std::string& table) {
+Consumed& CapacityTally::Of(const std::string& table) {
   for (auto& [name, units] : units_) {
     if (name == table) return units;
   }
-  return units_.emplace_back(table, 0.0).second;
+  return units_.emplace_back(table, Consumed()).second;
 }
 
-void CapacityTally::AddWrite(const std::string& table, int64_t item_bytes) { Of(table) += 2 * WriteUnits(item_bytes); }
+void CapacityTally::AddWrite(const std::string& table, int64_t item_bytes) {
+  Of(table).table += 2 * WriteUnits(item_bytes);
+}
 
 void CapacityTally::AddRead(const std::string& table, int64_t item_bytes) {
-  Of(table) += 2 * ReadUnits(item_bytes, true);
+  Of(table).table += 2 * ReadUnits(item_bytes, true);
+}
+
+void CapacityTally::AddIndexWrites(const std::string& table, const Table& t, const std::string& old_json,
+                                   const std::string& new_json) {
+  ops::AddIndexWrites(t.definition, IndexesOf(t), old_json, new_json, Of(table));
 }
 
 void CapacityTally::Write(JsonWriter& out, CapacityReport report) const {

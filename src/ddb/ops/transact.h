@@ -52,17 +52,21 @@ core::Status TransactionCanceled(const std::vector<CancellationReason>& reasons)
 
 // The capacity units a transaction consumed, per table as the request named
 // it, in first-use order: transactional reads and writes cost twice the
-// plain ones (capacity.h).
+// plain ones (capacity.h); the index writes they cause cost what a plain
+// write's do [I].
 class CapacityTally {
  public:
   void AddWrite(const std::string& table, int64_t item_bytes);
   void AddRead(const std::string& table, int64_t item_bytes);
+  // The index writes of one item write on `table` (AddIndexWrites).
+  void AddIndexWrites(const std::string& table, const Table& t, const std::string& old_json,
+                      const std::string& new_json);
   // ConsumedCapacity, a list of one entry per table; nothing for kNone.
   void Write(JsonWriter& out, CapacityReport report) const;
 
  private:
-  std::vector<std::pair<std::string, double>> units_;
-  double& Of(const std::string& table);
+  std::vector<std::pair<std::string, Consumed>> units_;
+  Consumed& Of(const std::string& table);
 };
 
 }  // namespace kmslab::ddb::ops

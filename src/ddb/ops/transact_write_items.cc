@@ -194,6 +194,7 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
   bool cancelled = false;
   std::vector<SealedWrite> writes;
   CapacityTally capacity;
+  const bool with_indexes = q.capacity != CapacityReport::kNone;
   int64_t written_bytes = 0;  // the items the transaction writes, against DynamoDB's 4 MB
   std::optional<uint64_t> ticket;
   {
@@ -221,11 +222,13 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
           written_bytes += size;
           ASSIGN_OR_RETURN(write, SealWrite(table, a.key, ToJson(*a.item), size - stored_size));
           capacity.AddWrite(a.table_name, std::max(size, stored_size));
+          if (with_indexes) capacity.AddIndexWrites(a.table_name, table, stored ? *stored : "", write->item_json);
           break;
         }
         case Kind::kDelete:
           if (stored) {
             ASSIGN_OR_RETURN(write, SealWrite(table, a.key, "", -stored_size));
+            if (with_indexes) capacity.AddIndexWrites(a.table_name, table, *stored, "");
           }
           capacity.AddWrite(a.table_name, stored_size);
           break;
@@ -245,6 +248,7 @@ core::StatusOr<std::string> TransactWriteItemsOp::Commit(Service& s, const kms::
           written_bytes += size;
           ASSIGN_OR_RETURN(write, SealWrite(table, a.key, ToJson(item), size - stored_size));
           capacity.AddWrite(a.table_name, std::max(size, stored_size));
+          if (with_indexes) capacity.AddIndexWrites(a.table_name, table, stored ? *stored : "", write->item_json);
           break;
         }
       }

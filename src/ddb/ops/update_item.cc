@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "ddb/attribute_value.h"
+#include "ddb/indexes.h"
 #include "ddb/operations.h"
 #include "ddb/ops/item_common.h"
 #include "ddb/ops/item_ops.h"
@@ -93,7 +94,7 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
   RETURN_IF_ERROR(s.OpenTable(call, *table));
 
   const ItemKey key = KeyOf(table->definition, *key_value);
-  std::string old_json;
+  std::string old_json, new_json;
   rapidjson::Document item;
   std::optional<uint64_t> ticket;
   {
@@ -108,12 +109,18 @@ core::Status UpdateItemOp::Execute(Service& s, const kms::CallContext& call, Req
       item.CopyFrom(*key_value, item.GetAllocator());
     }
     RETURN_IF_ERROR(q.legacy.UpdateError(ApplyUpdate(*table, update, item)));
-    ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, ToJson(item), ItemSizeBytes(item) - StoredSize(stored)));
+    new_json = ToJson(item);
+    ASSIGN_OR_RETURN(ticket, ApplyWrite(s, *table, key, new_json, ItemSizeBytes(item) - StoredSize(stored)));
   }
   RETURN_IF_ERROR(AwaitWrite(s, ticket));
   out.StartObject();
   WriteAttributes(out, mode, update, old_json, item);
-  WriteItemCapacity(out, q, WriteUnits(std::max(ItemSizeBytes(item), StoredSize(old_json.empty() ? nullptr : &old_json))));
+  Consumed consumed;
+  consumed.table = WriteUnits(std::max(ItemSizeBytes(item), StoredSize(old_json.empty() ? nullptr : &old_json)));
+  if (q.capacity != CapacityReport::kNone) {
+    AddIndexWrites(table->definition, IndexesOf(*table), old_json, new_json, consumed);
+  }
+  WriteItemCapacity(out, q, consumed);
   out.EndObject();
   return core::Status();
 }
