@@ -21,6 +21,7 @@ and the aws CLI.
 Time moves with POST /_kmslab/clock, never by sleeping.
 """
 import datetime
+import re
 
 import harness
 from ddb_case import DdbCase, key_disabled, new_name, sse_kms, table_arn
@@ -485,6 +486,12 @@ class RestartTest(OwnServerCase):
         self.assertEqual(self.pks(target), ["early"])
         target, _ = self.restore(name)
         self.assertEqual(self.pks(target), ["late"])
+        # The restored table's counts are kept too: a restart, and DescribeTable before any read.
+        restored = self.table(target)
+        self.assertEqual(restored["ItemCount"], 1)
+        self.srv.restart()
+        self.assertEqual((self.table(target)["ItemCount"], self.table(target)["TableSizeBytes"]),
+                         (1, restored["TableSizeBytes"]))
 
 
 class SetupWindowTest(OwnServerCase):
@@ -569,7 +576,10 @@ class CrossRegionRestoreTest(PitrCase):
         eu_alias = "alias/e2e-eu-" + new_name("k")
         self.other("kms").create_alias(AliasName=eu_alias, TargetKeyId=eu_key["KeyId"])
         target = new_name("pitr-us")
-        self.assertDdbError("ValidationException", None, self.ddb.restore_table_to_point_in_time,
+        us_alias_arn = f"arn:aws:kms:{harness.REGION}:{harness.ACCOUNT}:{eu_alias}"
+        self.assertDdbError("ValidationException", "^KMS validation error: .*NotFoundException: Alias "
+                            + re.escape(us_alias_arn) + " is not found",
+                            self.ddb.restore_table_to_point_in_time,
                             SourceTableArn=source_arn, TargetTableName=target, UseLatestRestorableTime=True,
                             SSESpecificationOverride=sse_kms(eu_alias))  # no such alias in us-east-1
         self.assertTableGone(target)
