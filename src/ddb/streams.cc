@@ -432,6 +432,10 @@ std::string_view StreamStatusAt(const Stream& st, int64_t now_ms, int64_t transi
 core::Status ChangeStreamTags(Service& s, Stream& st,
                               const std::function<core::StatusOr<Tags>(const Tags&)>& change) {
   std::lock_guard<std::mutex> lock(s.streams().mu);
+  auto it = s.streams().by_arn.find(st.arn);
+  if (it == s.streams().by_arn.end() || it->second.get() != &st) {  // trimmed meanwhile: not saved back
+    return ResourceNotFound("Requested resource not found: ResourcArn: " + st.arn + " not found");
+  }
   ASSIGN_OR_RETURN(Tags changed, change(st.tags));
   Tags before = std::move(st.tags);
   st.tags = std::move(changed);

@@ -114,7 +114,8 @@ std::shared_ptr<Stream> KeptStream(Service& s, const kms::CallContext& call, con
 // DISABLED. Requires Streams::mu held.
 std::string_view StreamStatusAt(const Stream& stream, int64_t now_ms, int64_t transition_ms);
 // TagResource / UntagResource on a stream ARN: the stream's tags become
-// `change(current tags)` and are saved (the old stay if saving fails).
+// `change(current tags)` and are saved (the old stay if saving fails);
+// ResourceNotFoundException if the stream was dropped meanwhile.
 core::Status ChangeStreamTags(Service& s, Stream& stream, const std::function<core::StatusOr<Tags>(const Tags&)>& change);
 // ListTagsOfResource on a stream ARN.
 Tags StreamTags(Service& s, const Stream& stream);

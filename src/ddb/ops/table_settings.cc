@@ -78,8 +78,9 @@ core::Status RequireResource(const ResourceRequest& q, Plan& plan) {
   return core::Status();
 }
 
-// Replaces the tags of the table `q` names with `change(current tags)` and
-// saves the table (the old tags stay if saving fails); answers {}.
+// Replaces the tags of the table or stream `q` names with
+// `change(current tags)` and saves them (the old tags stay if saving fails);
+// answers {}.
 core::Status ChangeTags(Service& s, const kms::CallContext& call, const ResourceRequest& q,
                         const std::function<core::StatusOr<Tags>(const Tags&)>& change, JsonWriter& out) {
   if (q.resource.stream) {
