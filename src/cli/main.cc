@@ -23,6 +23,8 @@ constexpr char kUsage[] =
     "          --ddb-bare-validation-texts (item-call validation texts without DynamoDB's\n"
     "          2026 \"1 validation error detected: \" prefix)\n"
     "          --ddb-stream-retention-seconds N (stream records kept, default 86400)\n"
+    "          --ddb-stream-transition-seconds N (streams ENABLING / DISABLING, default 5)\n"
+    "          --ddb-pitr-setup-seconds N (a new table refuses UpdateContinuousBackups, default 5)\n"
     "          --ddb-streams-readable-while-key-unusable (stream reads ignore a disabled table key)\n"
     "  explain FILE|-   evaluate one request offline (--json, --fixtures DIR); or\n"
     "  explain --request-id ID --data DIR   the explanation of a denial the server returned\n"

@@ -36,7 +36,8 @@ int Serve(const std::vector<std::string>& args) {
                            "ddb-detection-seconds", "ddb-recovery-seconds", "ddb-sse-update-seconds",
                            "ddb-ttl-sweep-seconds", "ddb-ttl-grace-seconds", "ddb-ttl-cooldown-seconds",
                            "ddb-stream-retention-seconds", "ddb-replica-create-seconds",
-                           "ddb-replication-delay-seconds"},
+                           "ddb-replication-delay-seconds", "ddb-stream-transition-seconds",
+                           "ddb-pitr-setup-seconds"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status",
                            "ddb-data-events", "ddb-bare-validation-texts", "ddb-streams-readable-while-key-unusable"});
   if (!flags.ok()) return Fail(flags.status().message());
@@ -66,6 +67,10 @@ int Serve(const std::vector<std::string>& args) {
         std::stoll(flags->Get("ddb-ttl-cooldown-seconds", std::to_string(ddb_options.ttl_cooldown_seconds)));
     ddb_options.stream_retention_seconds = std::stoll(
         flags->Get("ddb-stream-retention-seconds", std::to_string(ddb_options.stream_retention_seconds)));
+    ddb_options.pitr_setup_seconds =
+        std::stoll(flags->Get("ddb-pitr-setup-seconds", std::to_string(ddb_options.pitr_setup_seconds)));
+    ddb_options.stream_transition_seconds = std::stoll(
+        flags->Get("ddb-stream-transition-seconds", std::to_string(ddb_options.stream_transition_seconds)));
     ddb_options.replica_create_seconds =
         std::stoll(flags->Get("ddb-replica-create-seconds", std::to_string(ddb_options.replica_create_seconds)));
     ddb_options.replication_delay_seconds = std::stoll(
@@ -78,6 +83,8 @@ int Serve(const std::vector<std::string>& args) {
     return Fail("--ddb-ttl-sweep-seconds, --ddb-ttl-grace-seconds and --ddb-ttl-cooldown-seconds must not be negative");
   }
   if (ddb_options.stream_retention_seconds < 1) return Fail("--ddb-stream-retention-seconds must be positive");
+  if (ddb_options.stream_transition_seconds < 0) return Fail("--ddb-stream-transition-seconds must not be negative");
+  if (ddb_options.pitr_setup_seconds < 0) return Fail("--ddb-pitr-setup-seconds must not be negative");
   if (ddb_options.detection_seconds < 1 || ddb_options.recovery_seconds < 1 || ddb_options.sse_update_seconds < 0) {
     return Fail("--ddb-detection-seconds and --ddb-recovery-seconds must be positive, --ddb-sse-update-seconds not negative");
   }

@@ -6,6 +6,7 @@
 #include "ddb/attribute_value.h"
 #include "ddb/errors.h"
 #include "ddb/service.h"
+#include "ddb/table_stats.h"
 
 namespace kmslab::ddb {
 
@@ -66,7 +67,7 @@ void KeyElement(rapidjson::Writer<rapidjson::StringBuffer>& out, const std::stri
 
 void WriteOne(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, const IndexSchema& i,
               bool table_creating) {
-  const IndexData* data = FindIndexData(t, i.name);
+  const IndexCounts counts = IndexCountsOf(t, i.name);
   const bool global = i.kind == IndexKind::kGlobal;
   out.StartObject();
   out.Key("IndexName");
@@ -105,9 +106,9 @@ void WriteOne(rapidjson::Writer<rapidjson::StringBuffer>& out, const Table& t, c
     out.EndObject();
   }
   out.Key("IndexSizeBytes");
-  out.Int64(data ? data->size_bytes : 0);
+  out.Int64(counts.size_bytes);
   out.Key("ItemCount");
-  out.Int64(data ? data->item_count : 0);
+  out.Int64(counts.item_count);
   out.Key("IndexArn");
   out.String(t.arn + "/index/" + i.name);
   if (global && (i.max_read_units || i.max_write_units)) {

@@ -129,16 +129,6 @@ std::optional<TableResourceArn> ParseTableResourceArn(std::string_view text) {
   return out;
 }
 
-bool IsStreamLabel(std::string_view label) {
-  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.ddd";
-  if (label.size() != kShape.size()) return false;
-  for (size_t i = 0; i < kShape.size(); ++i) {
-    const bool digit = std::isdigit(static_cast<unsigned char>(label[i]));
-    if (kShape[i] == 'd' ? !digit : label[i] != kShape[i]) return false;
-  }
-  return true;
-}
-
 core::StatusOr<TableResourceArn> ReadPolicyResourceArn(const std::string& arn) {
   if (!arn.starts_with("arn:")) return ValidationError(kInvalid + "ARNs must start with 'arn:': " + arn);
   std::optional<TableResourceArn> parsed = ParseTableResourceArn(arn);

@@ -30,9 +30,6 @@ class Service;
 
 // DynamoDB's limit on a policy document, whitespace included.
 constexpr size_t kMaxResourcePolicyBytes = 20480;
-// Stream policies kept per table. Streams are not verified to exist (only the
-// label's shape is), so their number is bounded here.
-constexpr size_t kMaxStreamPolicies = 8;
 
 // A DynamoDB ARN under a table: arn:aws:dynamodb:<region>:<account>:table/<name>
 // followed by nothing, /index/<index>, /stream/<label> or something else.
@@ -45,9 +42,6 @@ struct TableResourceArn {
 // Nullopt unless `arn` is such an ARN in partition aws, with a 12-digit
 // account, a Region-shaped region and a valid table name.
 std::optional<TableResourceArn> ParseTableResourceArn(std::string_view arn);
-
-// True for a stream label's shape: YYYY-MM-DDThh:mm:ss.fff.
-bool IsStreamLabel(std::string_view label);
 
 // PutResourcePolicy's ResourceArn, checked as DynamoDB checks it before it
 // looks for the table: a table or stream ARN, else ValidationException.

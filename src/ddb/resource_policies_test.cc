@@ -40,13 +40,6 @@ TEST_CASE("table, index and stream ARNs") {
   CHECK_FALSE(ParseTableResourceArn("Music"));
 }
 
-TEST_CASE("stream labels") {
-  CHECK(IsStreamLabel("2024-02-12T18:57:26.492"));
-  CHECK_FALSE(IsStreamLabel("2024-02-12T18:57:26"));
-  CHECK_FALSE(IsStreamLabel("2024-02-12X18:57:26.492"));
-  CHECK_FALSE(IsStreamLabel("label"));
-}
-
 TEST_CASE("ResourceArn: DynamoDB's texts") {
   const std::string invalid = "One or more parameter values were invalid: ";
   CHECK(ReadPolicyResourceArn("Music").status().message() == invalid + "ARNs must start with 'arn:': Music");

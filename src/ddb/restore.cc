@@ -7,6 +7,7 @@
 #include "ddb/errors.h"
 #include "ddb/indexes.h"
 #include "ddb/ops/common.h"
+#include "ddb/table_stats.h"
 
 namespace kmslab::ddb {
 
@@ -65,9 +66,12 @@ core::Status RestoreTable(Service& s, const kms::CallContext& call, const rapidj
   }
   if (s.FindTable(call, target)) return TableAlreadyExists(target);
 
-  // The source's data key, under the table key in force at the source's time.
+  // The source's data key, under the table key in force at the source's time,
+  // opened in the source's Region (another one for a cross-Region restore).
+  kms::CallContext source_call = call;
+  source_call.region = source.region;
   ASSIGN_OR_RETURN(core::SecretBytes source_table_key,
-                   s.OpenTableKey(&call, source.table_name, source.account, source.region, source.keys));
+                   s.OpenTableKey(&source_call, source.table_name, source.account, source.region, source.keys));
   ASSIGN_OR_RETURN(core::SecretBytes data_key, Service::UnsealDataKey(source_table_key, source.keys));
   ASSIGN_OR_RETURN(TableKeys keys, s.NewTableKeys(call, target, choice, &data_key));
 
@@ -83,6 +87,7 @@ core::Status RestoreTable(Service& s, const kms::CallContext& call, const rapidj
     added = write({table->table_id, table->account, table->region, table->name, now,
                    EncodeTableMeta(definition, table->state)},
                   data_key, *table);
+    if (added.ok()) s.store().EnqueueDdbItemWrite(TableStatsRow(*table));  // its counts after a restart
     if (!added.ok()) {
       table->deleted = true;
       lock.unlock();

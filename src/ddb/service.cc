@@ -11,6 +11,7 @@
 #include "ddb/operations.h"
 #include "ddb/resource_policies.h"
 #include "ddb/streams.h"
+#include "ddb/table_stats.h"
 
 namespace kmslab::ddb {
 
@@ -42,6 +43,7 @@ Service::Service(store::Store* store, kms::Service* kms, const core::Clock* cloc
 
 core::Status Service::Load() {
   ASSIGN_OR_RETURN(std::vector<store::DdbTableRow> rows, store_->LoadDdbTables());
+  ASSIGN_OR_RETURN(auto stats, store_->LoadDdbTableStats());
   std::unique_lock<std::shared_mutex> lock(mu_);
   for (const store::DdbTableRow& row : rows) {
     TableDefinition definition;
@@ -50,6 +52,10 @@ core::Status Service::Load() {
     auto table = std::make_shared<Table>(row.table_id, row.account, row.region, row.name, row.created_ms,
                                          std::move(definition));
     table->state = std::move(state);
+    if (auto found = stats.find(row.table_id); found != stats.end()) {
+      std::unique_lock<std::shared_mutex> table_lock(table->mu);
+      ApplyStoredStats(*table, found->second);
+    }
     tables_[TableIndex(row.account, row.region, row.name)] = std::move(table);
   }
   ASSIGN_OR_RETURN(std::vector<store::DdbBackupRow> backup_rows, store_->LoadDdbBackups());

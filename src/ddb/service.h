@@ -42,6 +42,10 @@ struct Options {
   int64_t sse_update_seconds = 22;      // SSEDescription stays UPDATING this long after a key switch
   int64_t replica_create_seconds = 2;   // a new global-table replica is CREATING this long (section 13.6)
   int64_t replication_delay_seconds = 0;  // changes reach the other replicas after this (0: by the reply)
+  // UpdateContinuousBackups fails with ContinuousBackupsUnavailableException
+  // this long after CreateTable (or a restore) made the table (AWS: while a new
+  // table's backups are being set up; the length is kmslab's).
+  int64_t pitr_setup_seconds = 5;
   // Item calls (CloudTrail data events) in the trail too; AWS logs them only
   // when a trail selects them (dynamodb-data-plane.md section 13, default 10).
   bool data_events = false;
@@ -61,10 +65,13 @@ struct Options {
   int64_t index_backfill_ms = 2000;
   int64_t index_delete_ms = 500;
   int64_t index_update_ms = 1000;
-  // DynamoDB Streams (dynamodb-data-plane.md sections 6.4 and 13.3): records
-  // and closed streams are kept this long; with the switch on, records in
-  // memory stay readable while the table's key is unusable.
+  // DynamoDB Streams (dynamodb-data-plane.md sections 6.1, 6.4 and 13.3):
+  // records and closed streams are kept this long; with the switch on, records
+  // in memory stay readable while the table's key is unusable. A new stream is
+  // ENABLING, a closed one DISABLING, for stream_transition_seconds (AWS:
+  // about 4-6 s).
   int64_t stream_retention_seconds = 86400;
+  int64_t stream_transition_seconds = 5;
   bool streams_readable_while_key_unusable = false;
 };
 

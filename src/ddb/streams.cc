@@ -57,6 +57,8 @@ std::string EncodeStreamMeta(const Stream& st) {
   w.Bool(st.table_deleted);
   w.Key("table");
   w.String(st.table_meta);
+  w.Key("tags");
+  WriteTagList(w, st.tags);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -93,6 +95,8 @@ core::StatusOr<std::shared_ptr<Stream>> DecodeStream(const store::DdbStreamRow& 
   auto deleted = doc.FindMember("tableDeleted");
   st->table_deleted = deleted != doc.MemberEnd() && deleted->value.IsTrue();
   st->table_meta = str("table");
+  auto tags = doc.FindMember("tags");
+  st->tags = ReadTagList(tags != doc.MemberEnd() ? &tags->value : nullptr);
   return st;
 }
 
@@ -403,6 +407,45 @@ core::StatusOr<std::shared_ptr<Stream>> FindStream(Service& s, const kms::CallCo
     return ResourceNotFound("Requested resource not found: Stream: " + arn + " not found");
   }
   return it->second;
+}
+
+std::shared_ptr<Stream> KeptStream(Service& s, const kms::CallContext& call, const std::string& arn,
+                                   const std::string& table_id) {
+  const int64_t cutoff = s.NowMillis() - s.options().stream_retention_seconds * 1000;
+  Streams& streams = s.streams();
+  std::lock_guard<std::mutex> lock(streams.mu);
+  auto it = streams.by_arn.find(arn);
+  if (it == streams.by_arn.end()) return nullptr;
+  const Stream& st = *it->second;
+  if (st.account != call.caller->account || st.region != call.region) return nullptr;
+  if (!table_id.empty() && st.table_id != table_id) return nullptr;
+  if (st.disabled_ms && st.disabled_ms <= cutoff) return nullptr;
+  return it->second;
+}
+
+std::string_view StreamStatusAt(const Stream& st, int64_t now_ms, int64_t transition_ms) {
+  if (st.disabled_ms) return now_ms < st.disabled_ms + transition_ms ? "DISABLING" : "DISABLED";
+  return now_ms < st.created_ms + transition_ms ? "ENABLING" : "ENABLED";
+}
+
+core::Status ChangeStreamTags(Service& s, Stream& st,
+                              const std::function<core::StatusOr<Tags>(const Tags&)>& change) {
+  std::lock_guard<std::mutex> lock(s.streams().mu);
+  auto it = s.streams().by_arn.find(st.arn);
+  if (it == s.streams().by_arn.end() || it->second.get() != &st) {  // trimmed meanwhile: not saved back
+    return ResourceNotFound("Requested resource not found: ResourcArn: " + st.arn + " not found");
+  }
+  ASSIGN_OR_RETURN(Tags changed, change(st.tags));
+  Tags before = std::move(st.tags);
+  st.tags = std::move(changed);
+  core::Status saved = SaveStream(s, st);
+  if (!saved.ok()) st.tags = std::move(before);
+  return saved;
+}
+
+Tags StreamTags(Service& s, const Stream& st) {
+  std::lock_guard<std::mutex> lock(s.streams().mu);
+  return st.tags;
 }
 
 core::Status OpenStream(Service& s, const kms::CallContext& call, Stream& st) {

@@ -13,6 +13,7 @@
 #define KMSLAB_DDB_STREAMS_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include "ddb/item_changes.h"
 #include "ddb/service.h"
 #include "ddb/table.h"
+#include "ddb/table_settings.h"
 #include "store/records.h"
 
 namespace kmslab::ddb {
@@ -59,6 +61,7 @@ struct Stream {
   int64_t trimmed_through = 0;  // the highest sequence number trimmed
   int64_t oldest_ms = 0;        // the oldest record kept; 0 = none
   bool table_deleted = false;
+  Tags tags;  // its own (TagResource on the stream ARN); a stream does not inherit its table's
   // The table's definition and keys (ddb_tables.meta form), as of the last
   // enable, disable or DeleteTable: what reads use once the table is gone.
   std::string table_meta;
@@ -101,6 +104,21 @@ void WriteTableStream(JsonWriter& out, const Table& table);
 void TrimStreams(Service& s);
 // The caller's stream named by `arn`, or ResourceNotFoundException.
 core::StatusOr<std::shared_ptr<Stream>> FindStream(Service& s, const kms::CallContext& call, const std::string& arn);
+// The caller's stream named by `arn` while it is kept: enabled, or closed
+// less than the retention ago (TrimStreams may not have dropped it yet).
+// Null otherwise. `table_id`, when not empty, must be the stream's table's.
+std::shared_ptr<Stream> KeptStream(Service& s, const kms::CallContext& call, const std::string& arn,
+                                   const std::string& table_id = "");
+// StreamStatus at `now_ms`: ENABLING for `transition_ms` after the stream
+// started, then ENABLED; once closed, DISABLING for `transition_ms`, then
+// DISABLED. Requires Streams::mu held.
+std::string_view StreamStatusAt(const Stream& stream, int64_t now_ms, int64_t transition_ms);
+// TagResource / UntagResource on a stream ARN: the stream's tags become
+// `change(current tags)` and are saved (the old stay if saving fails);
+// ResourceNotFoundException if the stream was dropped meanwhile.
+core::Status ChangeStreamTags(Service& s, Stream& stream, const std::function<core::StatusOr<Tags>(const Tags&)>& change);
+// ListTagsOfResource on a stream ARN.
+Tags StreamTags(Service& s, const Stream& stream);
 // Before reading records: the table key as item reads need it, and the
 // records loaded. DynamoDB's data-plane errors on failure.
 core::Status OpenStream(Service& s, const kms::CallContext& call, Stream& stream);

@@ -150,6 +150,12 @@ struct TableState {
   int64_t replica_ready_ms = 0;
 };
 
+// An index's ItemCount and IndexSizeBytes (table_stats.h).
+struct IndexCounts {
+  int64_t item_count = 0;
+  int64_t size_bytes = 0;
+};
+
 class Table {
  public:
   Table(std::string table_id, std::string account, std::string region, std::string name, int64_t created_ms,
@@ -169,6 +175,9 @@ class Table {
   std::map<std::string, Partition> partitions;
   int64_t item_count = 0;
   int64_t size_bytes = 0;
+  // Guarded by mu. The indexes' counts as stored (table_stats.h), shown
+  // until the items are loaded; by index name.
+  std::map<std::string, IndexCounts> stored_index_counts;
 
   // Secondary indexes (indexes.h): the lock that, with mu, guards
   // state.indexes, and their entries, in memory only, guarded by mu.

@@ -89,18 +89,33 @@ core::Status CheckTableClassQuota(std::vector<int64_t>& changes_ms, int64_t now_
                        core::FormatIso8601(changes_ms.front() + kThirtyDays));
 }
 
-void WriteSettingsMeta(rapidjson::Writer<rapidjson::StringBuffer>& w, const TableSettings& s) {
-  w.Key("settings");
-  w.StartObject();
-  w.Key("tags");
+void WriteTagList(rapidjson::Writer<rapidjson::StringBuffer>& w, const Tags& tags) {
   w.StartArray();
-  for (const auto& tag : s.tags) {
+  for (const auto& tag : tags) {
     w.StartArray();
     w.String(tag.first);
     w.String(tag.second);
     w.EndArray();
   }
   w.EndArray();
+}
+
+Tags ReadTagList(const rapidjson::Value* list) {
+  Tags tags;
+  if (!list || !list->IsArray()) return tags;
+  for (const auto& t : list->GetArray()) {
+    if (t.IsArray() && t.Size() == 2 && t[0].IsString() && t[1].IsString() && tags.size() < kMaxTags) {
+      tags.emplace_back(t[0].GetString(), t[1].GetString());
+    }
+  }
+  return tags;
+}
+
+void WriteSettingsMeta(rapidjson::Writer<rapidjson::StringBuffer>& w, const TableSettings& s) {
+  w.Key("settings");
+  w.StartObject();
+  w.Key("tags");
+  WriteTagList(w, s.tags);
   w.Key("deletionProtection");
   w.Bool(s.deletion_protection);
   w.Key("tableClass");
@@ -127,13 +142,7 @@ void WriteSettingsMeta(rapidjson::Writer<rapidjson::StringBuffer>& w, const Tabl
 void ReadSettingsMeta(const rapidjson::Value& meta, TableSettings* s) {
   const rapidjson::Value* v = Member(meta, "settings");
   if (!v || !v->IsObject()) return;
-  if (const rapidjson::Value* tags = Member(*v, "tags"); tags && tags->IsArray()) {
-    for (const auto& t : tags->GetArray()) {
-      if (t.IsArray() && t.Size() == 2 && t[0].IsString() && t[1].IsString() && s->tags.size() < kMaxTags) {
-        s->tags.emplace_back(t[0].GetString(), t[1].GetString());
-      }
-    }
-  }
+  s->tags = ReadTagList(Member(*v, "tags"));
   if (const rapidjson::Value* d = Member(*v, "deletionProtection"); d && d->IsBool()) {
     s->deletion_protection = d->GetBool();
   }

@@ -55,6 +55,11 @@ core::StatusOr<Tags> MergeTags(const Tags& current, const Tags& added);
 // The quota on table class changes: 2 per 30 days (LimitExceededException).
 core::Status CheckTableClassQuota(std::vector<int64_t>& changes_ms, int64_t now_ms);
 
+// A tag list in stored meta JSON ([[key, value], ...]), and back (malformed
+// entries skipped; null or not an array: none).
+void WriteTagList(rapidjson::Writer<rapidjson::StringBuffer>& w, const Tags& tags);
+Tags ReadTagList(const rapidjson::Value* list);
+
 // The TableSettings members of the table's meta JSON, and back (absent = defaults).
 void WriteSettingsMeta(rapidjson::Writer<rapidjson::StringBuffer>& w, const TableSettings& settings);
 void ReadSettingsMeta(const rapidjson::Value& meta, TableSettings* settings);

@@ -2,6 +2,8 @@
 // the group commit of item writes.
 #include <sqlite3.h>
 
+#include <unordered_map>
+
 #include "store/stmt.h"
 #include "store/store.h"
 
@@ -26,10 +28,24 @@ core::Status Store::DeleteDdbTable(const std::string& table_id) {
     Stmt items(db_, "DELETE FROM ddb_items WHERE table_id = ?");
     items.Bind(1, table_id);
     RETURN_IF_ERROR(items.Run());
+    Stmt stats(db_, "DELETE FROM ddb_table_stats WHERE table_id = ?");
+    stats.Bind(1, table_id);
+    RETURN_IF_ERROR(stats.Run());
     Stmt table(db_, "DELETE FROM ddb_tables WHERE table_id = ?");
     table.Bind(1, table_id);
     return table.Run();
   });
+}
+
+core::StatusOr<std::map<std::string, std::string>> Store::LoadDdbTableStats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::string> stats;
+  Stmt stmt(db_, "SELECT table_id, stats FROM ddb_table_stats");
+  if (!stmt.ok()) return SqlError(db_, "load table stats");
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) stats[stmt.Text(0)] = stmt.Text(1);
+  if (rc != SQLITE_DONE) return SqlError(db_, "load table stats");
+  return stats;
 }
 
 core::StatusOr<std::vector<DdbTableRow>> Store::LoadDdbTables() {
@@ -90,8 +106,24 @@ core::Status Store::AwaitDdbWrites(uint64_t ticket) {
         Stmt put(db_, "INSERT OR REPLACE INTO ddb_items (table_id, row_id, sealed) VALUES (?,?,?)");
         Stmt del(db_, "DELETE FROM ddb_items WHERE table_id = ? AND row_id = ?");
         Stmt record(db_, "INSERT OR REPLACE INTO ddb_stream_records (stream_arn, seq, created_ms, sealed) VALUES (?,?,?,?)");
-        if (!put.ok() || !del.ok() || !record.ok()) return SqlError(db_, "prepare item write");
+        Stmt stats(db_,
+                   "INSERT INTO ddb_table_stats (table_id, stats) SELECT ?1, ?2 "
+                   "WHERE EXISTS (SELECT 1 FROM ddb_tables WHERE table_id = ?1) "
+                   "ON CONFLICT(table_id) DO UPDATE SET stats = excluded.stats");
+        if (!put.ok() || !del.ok() || !record.ok() || !stats.ok()) return SqlError(db_, "prepare item write");
+        // Only each table's last stats row of the batch is written: it replaces the others.
+        std::unordered_map<std::string, const DdbItemWrite*> last_stats;
         for (const DdbItemWrite& w : batch) {
+          if (w.kind == DdbItemWrite::Kind::kTableStats) last_stats[w.table_id] = &w;
+        }
+        for (const DdbItemWrite& w : batch) {
+          if (w.kind == DdbItemWrite::Kind::kTableStats) {
+            if (last_stats[w.table_id] != &w) continue;
+            stats.Reset();
+            stats.Bind(1, w.table_id).Bind(2, w.sealed);
+            if (stats.Step() != SQLITE_DONE) return SqlError(db_, "write table stats");
+            continue;
+          }
           if (w.kind == DdbItemWrite::Kind::kStreamRecord) {
             record.Reset();
             record.Bind(1, w.row_id).Bind(2, w.seq).Bind(3, w.at_ms).BindBlob(4, w.sealed);

@@ -250,6 +250,21 @@ CREATE TABLE ddb_stream_records (
   PRIMARY KEY (stream_arn, seq)
 );
 )sql",
+    // 7 -> 8: reserved for another branch's migration taken in parallel (the
+    // merger puts that one here); it changes nothing.
+    R"sql(
+SELECT 1;
+)sql",
+    // 8 -> 9: each DynamoDB table's ItemCount and TableSizeBytes (and its
+    // indexes'), as of its last committed item write: what DescribeTable shows
+    // after a restart before the items are loaded. Written by the item
+    // writers' commit (DdbItemWrite::Kind::kTableStats).
+    R"sql(
+CREATE TABLE ddb_table_stats (
+  table_id TEXT PRIMARY KEY,
+  stats    TEXT NOT NULL  -- JSON owned by ddb/ (table_stats.cc)
+);
+)sql",
 };
 
 }  // namespace kmslab::store

@@ -155,8 +155,10 @@ struct DdbItemWrite {
   // kHistory: the item's row as of at_ms (empty `sealed`: deleted then);
   // kHistoryTrim: drop the table's history that no restore at or after
   // at_ms needs, and keep at most kMaxDdbHistoryRows rows;
-  // kStreamRecord: a stream record (row_id: the stream ARN).
-  enum class Kind { kItem, kHistory, kHistoryTrim, kStreamRecord } kind = Kind::kItem;
+  // kStreamRecord: a stream record (row_id: the stream ARN);
+  // kTableStats: the table's counts (`sealed`: JSON owned by ddb/, in clear),
+  // replacing the last; ignored once the table is deleted.
+  enum class Kind { kItem, kHistory, kHistoryTrim, kStreamRecord, kTableStats } kind = Kind::kItem;
   int64_t at_ms = 0;  // kHistory, kHistoryTrim; kStreamRecord: when it was written (for the trim)
   int64_t seq = 0;    // kStreamRecord: its sequence number
 };

@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,7 +22,7 @@ struct sqlite3;
 namespace kmslab::store {
 
 // The schema version this build writes; older databases are migrated up.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 9;
 
 class Store {
  public:
@@ -76,6 +77,8 @@ class Store {
   core::Status DeleteDdbTable(const std::string& table_id);
   core::StatusOr<std::vector<DdbTableRow>> LoadDdbTables();
   core::StatusOr<std::vector<DdbItemRow>> LoadDdbItems(const std::string& table_id);
+  // Every table's stats (DdbItemWrite::Kind::kTableStats), by table_id.
+  core::StatusOr<std::map<std::string, std::string>> LoadDdbTableStats();
   // A ticket for AwaitDdbWrites. Cheap; never blocks on the disk.
   uint64_t EnqueueDdbItemWrite(DdbItemWrite write);
   // The writes of one transaction, queued together: one commit holds all of

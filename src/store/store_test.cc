@@ -152,6 +152,28 @@ TEST_CASE("item writes from many threads share commits, and backups copy and res
   CHECK(store->LoadDdbBackups()->empty());
 }
 
+TEST_CASE("table stats follow the item writes, the last one wins, and go with their table") {
+  std::string dir = TempDir();
+  {
+    auto store = std::move(Store::Open(dir + "/kmslab.db")).value();
+    REQUIRE(store->PutDdbTable({"t1", "111122223333", "us-east-1", "music", 1, "{}"}).ok());
+    using Kind = DdbItemWrite::Kind;
+    std::vector<DdbItemWrite> writes;
+    writes.push_back({"t1", "a", "sealed"});
+    writes.push_back({"t1", "", R"({"items":1})", Kind::kTableStats});
+    writes.push_back({"t1", "b", "sealed"});
+    writes.push_back({"t1", "", R"({"items":2})", Kind::kTableStats});
+    writes.push_back({"gone", "", R"({"items":9})", Kind::kTableStats});  // no such table: ignored
+    REQUIRE(store->AwaitDdbWrites(store->EnqueueDdbItemWrites(std::move(writes))).ok());
+  }
+  auto store = std::move(Store::Open(dir + "/kmslab.db")).value();
+  auto stats = store->LoadDdbTableStats();
+  REQUIRE(stats.ok());
+  CHECK(*stats == std::map<std::string, std::string>{{"t1", R"({"items":2})"}});
+  REQUIRE(store->DeleteDdbTable("t1").ok());
+  CHECK(store->LoadDdbTableStats()->empty());
+}
+
 TEST_CASE("a transaction's item writes are committed together, never split across commits") {
   std::string dir = TempDir();
   auto store = std::move(Store::Open(dir + "/kmslab.db")).value();

@@ -12,18 +12,24 @@ and the aws CLI.
   after EnableKey; the restored table's SSEDescription names that key unless overridden;
 - deleting a table with PITR leaves `<table>$DeletedTableBackup` (BackupType SYSTEM),
   restorable as any backup;
-- the history survives a restart.
+- the history survives a restart;
+- a new table refuses UpdateContinuousBackups for --ddb-pitr-setup-seconds
+  (ContinuousBackupsUnavailableException; the other classes run with 0);
+- RestoreTableToPointInTime from another Region's table (by SourceTableArn) needs
+  SSESpecificationOverride, resolves its key in the caller's Region and creates the table there.
 
 Time moves with POST /_kmslab/clock, never by sleeping.
 """
 import datetime
+import re
 
 import harness
 from ddb_case import DdbCase, key_disabled, new_name, sse_kms, table_arn
 
 SWITCH_SECONDS = 20
 LAG = datetime.timedelta(minutes=5)
-SRV = harness.Server(args=["--ddb-sse-update-seconds", str(SWITCH_SECONDS)])
+NO_SETUP = ["--ddb-pitr-setup-seconds", "0"]
+SRV = harness.Server(args=["--ddb-sse-update-seconds", str(SWITCH_SECONDS), *NO_SETUP])
 setUpModule = SRV.start
 tearDownModule = SRV.shutdown
 
@@ -444,17 +450,22 @@ class DeletedTableBackupTest(PitrCase):
                             self.ddb.describe_backup, BackupArn=arn)
 
 
-class RestartTest(PitrCase):
-    """A server of its own: a restart resets the clock offset the other tests advanced."""
+class OwnServerCase(PitrCase):
+    """A server of its own, started with ARGS."""
+    ARGS = NO_SETUP
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = harness.Server()
+        cls.srv = harness.Server(args=list(cls.ARGS))
         cls.srv.start()
 
     @classmethod
     def tearDownClass(cls):
         cls.srv.shutdown()
+
+
+class RestartTest(OwnServerCase):
+    """A server of its own: a restart resets the clock offset the other tests advanced."""
 
     def test_history_survives_a_restart(self):
         key = self.create_key()
@@ -475,3 +486,106 @@ class RestartTest(PitrCase):
         self.assertEqual(self.pks(target), ["early"])
         target, _ = self.restore(name)
         self.assertEqual(self.pks(target), ["late"])
+        # The restored table's counts are kept too: a restart, and DescribeTable before any read.
+        restored = self.table(target)
+        self.assertEqual(restored["ItemCount"], 1)
+        self.srv.restart()
+        self.assertEqual((self.table(target)["ItemCount"], self.table(target)["TableSizeBytes"]),
+                         (1, restored["TableSizeBytes"]))
+
+
+class SetupWindowTest(OwnServerCase):
+    """A server with the default --ddb-pitr-setup-seconds (5)."""
+    ARGS = ()
+
+    def test_a_new_table_refuses_continuous_backups_for_a_while(self):
+        name = new_name("pitr-new")
+        self.create_table(name)
+        unavailable = f"Backups are being enabled for the table: {name}. Please retry later"
+        for enabled in (True, False):
+            with self.subTest(enabled=enabled):
+                self.assertDdbError("ContinuousBackupsUnavailableException", unavailable,
+                                    self.ddb.update_continuous_backups, TableName=name,
+                                    PointInTimeRecoverySpecification=pitr_spec(enabled))
+        self.assertEqual(self.describe(name)["PointInTimeRecoveryDescription"],
+                         {"PointInTimeRecoveryStatus": "DISABLED"})
+        self.srv.advance_clock(4)
+        self.assertDdbError("ContinuousBackupsUnavailableException", unavailable, self.enable, name=name)
+        self.srv.advance_clock(1)
+        self.assertEqual(self.enable(name)["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"],
+                         "ENABLED")
+        res = self.ddb_cli("update-continuous-backups", "--table-name", name,
+                           "--point-in-time-recovery-specification", "PointInTimeRecoveryEnabled=false")
+        self.assertEqual(res.rc, 0, res.stderr)
+
+
+OTHER_REGION = "eu-west-1"
+
+
+class CrossRegionRestoreTest(PitrCase):
+
+    def other(self, service):
+        return self.srv.client_as(harness.ADMIN, service, region=OTHER_REGION)
+
+    def source_in_other_region(self):
+        """A PITR table with item "a" in OTHER_REGION under a key of that Region; returns (name, arn, key)."""
+        key = self.other("kms").create_key()["KeyMetadata"]
+        name = new_name("pitr-eu")
+        self.create_table(name, client=self.other("dynamodb"), sse=sse_kms(key["KeyId"]))
+        self.other("dynamodb").update_continuous_backups(TableName=name,
+                                                         PointInTimeRecoverySpecification=pitr_spec(True))
+        self.put(name, "a", client=self.other("dynamodb"))
+        self.srv.advance_clock(400)
+        return name, f"arn:aws:dynamodb:{OTHER_REGION}:{harness.ACCOUNT}:table/{name}", key
+
+    def test_restore_from_another_region(self):
+        name, source_arn, _ = self.source_in_other_region()
+        key = self.create_key()
+        alias = self.create_alias(key["KeyId"])
+        target = new_name("pitr-us")
+        self.assertDdbError("ValidationException",
+                            "Invalid Request: sseSpecificationOverride must be provided for cross-region restores",
+                            self.ddb.restore_table_to_point_in_time, SourceTableArn=source_arn,
+                            TargetTableName=target, UseLatestRestorableTime=True)
+        self.assertTableGone(target)
+        desc = self.ddb.restore_table_to_point_in_time(
+            SourceTableArn=source_arn, TargetTableName=target, UseLatestRestorableTime=True,
+            SSESpecificationOverride=sse_kms(alias))["TableDescription"]
+        self.assertEqual(desc["TableArn"], table_arn(target))  # in the caller's Region
+        self.assertEqual(desc["SSEDescription"], self.sse_of(key["Arn"]))
+        self.assertEqual(desc["RestoreSummary"]["SourceTableArn"], source_arn)
+        self.wait_status(target, "ACTIVE")
+        self.assertEqual(self.pks(target), ["a"])
+        (grant,) = self.table_grants(key["KeyId"], target)
+        self.assertTableGrant(grant, key["Arn"], target)
+        self.assertDdbError("ResourceNotFoundException", None, self.other("dynamodb").describe_table,
+                            TableName=target)
+        # The source is untouched, and its own Region restores it without an override.
+        self.assertEqual(self.pks_in_other(name), ["a"])
+        local = new_name("pitr-eu-copy")
+        self.other("dynamodb").restore_table_to_point_in_time(SourceTableName=name, TargetTableName=local,
+                                                              UseLatestRestorableTime=True)
+        self.assertEqual(self.pks_in_other(local), ["a"])
+
+    def pks_in_other(self, name):
+        return sorted(i["pk"]["S"] for i in self.other("dynamodb").scan(TableName=name)["Items"])
+
+    def test_the_override_key_is_resolved_in_the_target_region(self):
+        _, source_arn, _ = self.source_in_other_region()
+        eu_key = self.other("kms").create_key()["KeyMetadata"]
+        eu_alias = "alias/e2e-eu-" + new_name("k")
+        self.other("kms").create_alias(AliasName=eu_alias, TargetKeyId=eu_key["KeyId"])
+        target = new_name("pitr-us")
+        us_alias_arn = f"arn:aws:kms:{harness.REGION}:{harness.ACCOUNT}:{eu_alias}"
+        self.assertDdbError("ValidationException", "^KMS validation error: .*NotFoundException: Alias "
+                            + re.escape(us_alias_arn) + " is not found",
+                            self.ddb.restore_table_to_point_in_time,
+                            SourceTableArn=source_arn, TargetTableName=target, UseLatestRestorableTime=True,
+                            SSESpecificationOverride=sse_kms(eu_alias))  # no such alias in us-east-1
+        self.assertTableGone(target)
+        missing = f"arn:aws:dynamodb:{OTHER_REGION}:{harness.ACCOUNT}:table/{new_name('none')}"
+        self.assertDdbError("SourceTableNotFoundException", f"Source table not found: {missing}",
+                            self.ddb.restore_table_to_point_in_time, SourceTableArn=missing,
+                            TargetTableName=target, UseLatestRestorableTime=True,
+                            SSESpecificationOverride={"Enabled": False})
+

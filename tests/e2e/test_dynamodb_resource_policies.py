@@ -178,7 +178,7 @@ class ResourcePolicyTest(DdbCase):
         self.assertDdbError("ResourceNotFoundException", table_not_found(name + "-missing"), put,
                             ResourceArn=arn + "-missing", Policy=ok)
         self.assertDdbError("ResourceNotFoundException",
-                            f"Requested resource not found: Stream: not-a-label not found for Table: {name}",
+                            f"Requested resource not found: Stream: {arn}/stream/not-a-label not found",
                             put, ResourceArn=arn + "/stream/not-a-label", Policy=ok)
         # Nothing was stored by any of them.
         self.assertDdbError("PolicyNotFoundException", NOT_FOUND + arn, self.ddb.get_resource_policy,
@@ -201,14 +201,50 @@ class ResourcePolicyTest(DdbCase):
         self.assertTableGone(other)
 
     def test_stream_arns_have_their_own_policy(self):
-        name, arn = self.new_table()
-        stream = arn + "/stream/2026-12-03T20:00:00.000"
+        name, arn = self.new_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        stream = self.table(name)["LatestStreamArn"]
         rev = self.put_policy(stream, statement(user_arn("app"), ["dynamodb:GetRecords", "dynamodb:DescribeStream"],
                                                 stream))
         self.assertEqual(self.ddb.get_resource_policy(ResourceArn=stream)["RevisionId"], rev)
         self.assertDdbError("PolicyNotFoundException", NOT_FOUND + arn, self.ddb.get_resource_policy,
                             ResourceArn=arn)
         self.assertEqual(self.ddb.delete_resource_policy(ResourceArn=stream)["RevisionId"], rev)
+
+    def test_stream_arns_must_name_a_kept_stream_of_the_table(self):
+        name, arn = self.new_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        first = self.table(name)["LatestStreamArn"]
+        doc = lambda res: policy(statement(user_arn("app"), "dynamodb:DescribeStream", res))
+        # A label of the right shape that no stream of this table has, another table's stream, any shape at all.
+        other_name, _ = self.new_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        other_label = self.table(other_name)["LatestStreamLabel"]
+        for label in ("2026-12-03T20:00:00.000", other_label, "x" * 40):
+            missing = arn + "/stream/" + label
+            with self.subTest(label=label):
+                text = f"Requested resource not found: Stream: {missing} not found"
+                self.assertDdbError("ResourceNotFoundException", text, self.ddb.put_resource_policy,
+                                    ResourceArn=missing, Policy=doc(missing))
+                self.assertDdbError("ResourceNotFoundException", text, self.ddb.get_resource_policy,
+                                    ResourceArn=missing)
+                self.assertDdbError("ResourceNotFoundException", text, self.ddb.delete_resource_policy,
+                                    ResourceArn=missing)
+        # A disabled stream keeps its policy for the retention; the table's new stream has its own.
+        rev = self.put_policy(first, statement(user_arn("app"), "dynamodb:DescribeStream", first))
+        self.ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        self.ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": True,
+                                                                   "StreamViewType": "NEW_IMAGE"})
+        second = self.table(name)["LatestStreamArn"]
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.ddb.get_resource_policy(ResourceArn=first)["RevisionId"], rev)
+        self.assertDdbError("PolicyNotFoundException", NOT_FOUND + second, self.ddb.get_resource_policy,
+                            ResourceArn=second)
+        self.put_policy(second, statement(user_arn("app"), "dynamodb:DescribeStream", second))
+        # Past the 24-hour retention the old stream is gone, its policy with it.
+        self.srv.advance_clock(24 * 3600 + 1)
+        gone = f"Requested resource not found: Stream: {first} not found"
+        self.assertDdbError("ResourceNotFoundException", gone, self.ddb.get_resource_policy, ResourceArn=first)
+        self.assertDdbError("ResourceNotFoundException", gone, self.ddb.put_resource_policy, ResourceArn=first,
+                            Policy=doc(first))
+        self.assertIn("Policy", self.ddb.get_resource_policy(ResourceArn=second))
 
     def test_policy_operations_are_authorized(self):
         name, arn = self.new_table()

@@ -96,7 +96,7 @@ class StreamSpecificationTest(StreamsCase):
                 self.assertEqual(listed, [{"StreamArn": desc["LatestStreamArn"], "TableName": name,
                                            "StreamLabel": label}])
                 d = self.streams.describe_stream(StreamArn=desc["LatestStreamArn"])["StreamDescription"]
-                self.assertEqual(d["StreamStatus"], "ENABLED")
+                self.assertEqual(d["StreamStatus"], "ENABLING")  # for --ddb-stream-transition-seconds (5)
                 self.assertEqual(d["StreamViewType"], view)
                 self.assertEqual(d["TableName"], name)
                 self.assertEqual(d["StreamLabel"], label)
@@ -105,6 +105,17 @@ class StreamSpecificationTest(StreamsCase):
                 self.assertRegex(shard["ShardId"], r"^shardId-\d{20}-[0-9a-f]{8}$")
                 self.assertRegex(shard["SequenceNumberRange"]["StartingSequenceNumber"], r"^\d{21}$")
                 self.assertNotIn("EndingSequenceNumber", shard["SequenceNumberRange"])
+
+    def test_status_is_enabling_then_enabled_on_the_server_clock(self):
+        name, arn = self.stream_table()
+        status = lambda: self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["StreamStatus"]
+        self.assertEqual(status(), "ENABLING")
+        self.put(name, "a", v={"S": "1"})  # records are kept from the start
+        self.srv.advance_clock(4)
+        self.assertEqual(status(), "ENABLING")
+        self.srv.advance_clock(1)
+        self.assertEqual(status(), "ENABLED")
+        self.assertEqual(self.events(arn), ["INSERT"])
 
     def test_table_without_stream_has_none(self):
         name = new_name("plain")
@@ -154,6 +165,9 @@ class StreamSpecificationTest(StreamsCase):
         self.assertEqual(table["LatestStreamArn"], first)
         self.put(name, "b", v={"S": "2"})  # no stream: no record anywhere
         d = self.streams.describe_stream(StreamArn=first)["StreamDescription"]
+        self.assertEqual(d["StreamStatus"], "DISABLING")
+        self.srv.advance_clock(5)
+        d = self.streams.describe_stream(StreamArn=first)["StreamDescription"]
         self.assertEqual(d["StreamStatus"], "DISABLED")
         rng = d["Shards"][0]["SequenceNumberRange"]
         self.assertIn("EndingSequenceNumber", rng)
@@ -175,6 +189,9 @@ class StreamSpecificationTest(StreamsCase):
         self.put(name, "a", v={"S": "1"})
         self.ddb.delete_item(TableName=name, Key={"pk": {"S": "a"}})
         self.ddb.delete_table(TableName=name)
+        d = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]
+        self.assertEqual(d["StreamStatus"], "DISABLING")
+        self.srv.advance_clock(5)
         d = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]
         self.assertEqual(d["StreamStatus"], "DISABLED")
         self.assertEqual(self.events(arn), ["INSERT", "REMOVE"])

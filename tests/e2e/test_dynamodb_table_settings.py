@@ -3,15 +3,20 @@
 - TagResource / UntagResource / ListTagsOfResource on table ARNs: overwrite, the 50-tag limit
   (post-merge, ValidationException), aws: keys, bad and index ARNs, missing tables, empty lists,
   stored with the table (they survive a restart), authorized as dynamodb:<Op> on the ARN;
+  on stream ARNs: a stream's own tags (not its table's), while the stream is kept;
+- CreateTable with Tags also needs dynamodb:TagResource on the new table's ARN;
 - DeletionProtectionEnabled: CreateTable, UpdateTable (alone in its call), DeleteTable refused;
 - BillingModeSummary shapes and UpdateTable's BillingMode / ProvisionedThroughput, TableClass / TableClassSummary and its 2-per-30-days quota,
   WarmThroughput, DescribeLimits, DescribeEndpoints;
 - CreateGlobalTable / UpdateGlobalTable (2017.11.29) refused with AWS's 2026 text;
 - on a CMK table: tags, deletion protection and TTL describes work while the table is
-  INACCESSIBLE_ENCRYPTION_CREDENTIALS.
+  INACCESSIBLE_ENCRYPTION_CREDENTIALS;
+- ItemCount / TableSizeBytes and the indexes' IndexSizeBytes / ItemCount survive a restart,
+  before anything loads the items (even with the table's key disabled).
 """
 import harness
 from ddb_case import INVALID, DdbCase, new_name, sse_kms, table_arn, table_not_found
+from harness import ACCOUNT, user_arn
 
 PROTECTED = ("Resource cannot be deleted as it is currently protected against deletion. "
              "Disable deletion protection first.")
@@ -40,6 +45,16 @@ class SettingsCase(DdbCase):
 
     def raw(self, op, body):
         return self.srv.ddb_raw(harness.ADMIN, op, body)
+
+    def assertTagCallsDenied(self, arn):
+        """User app (no DynamoDB permissions) is denied each tag call, as dynamodb:<Op> on `arn`."""
+        app = self.ddb_as("app")
+        for fn, kw, action in ((app.list_tags_of_resource, {}, "ListTagsOfResource"),
+                               (app.tag_resource, {"Tags": [{"Key": "a", "Value": "b"}]}, "TagResource"),
+                               (app.untag_resource, {"TagKeys": ["a"]}, "UntagResource")):
+            with self.subTest(action=action):
+                msg = self.assertDdbError("AccessDeniedException", None, fn, ResourceArn=arn, **kw)
+                self.assertIn(f"dynamodb:{action} on resource: {arn}", msg)
 
 
 class TagsTest(SettingsCase):
@@ -120,14 +135,97 @@ class TagsTest(SettingsCase):
     def test_authorized_on_the_table_arn(self):
         name = new_name("tags")
         self.create_table(name)
+        self.assertTagCallsDenied(table_arn(name))
+
+
+class StreamTagsTest(SettingsCase):
+
+    def stream_table(self):
+        name = new_name("stags")
+        desc = self.create_table(name, Tags=[{"Key": "table", "Value": "t"}],
+                                 StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        return name, desc["LatestStreamArn"]
+
+    def test_a_stream_has_tags_of_its_own(self):
+        name, stream = self.stream_table()
+        self.assertEqual(self.tags(stream), [])  # not inherited from the table
+        self.ddb.tag_resource(ResourceArn=stream, Tags=[{"Key": "team", "Value": "analytics"},
+                                                        {"Key": "env", "Value": "prod"}])
+        self.ddb.untag_resource(ResourceArn=stream, TagKeys=["env"])
+        self.assertEqual(self.tags(stream), [{"Key": "team", "Value": "analytics"}])
+        self.assertEqual(self.tags(table_arn(name)), [{"Key": "table", "Value": "t"}])
+        self.assertDdbError("ValidationException", TOO_MANY, self.ddb.tag_resource, ResourceArn=stream,
+                            Tags=[{"Key": f"k{i:02}", "Value": "v"} for i in range(50)])
+        # Kept with the stream: a restart, and the stream's disable, leave them.
+        self.srv.restart()
+        self.ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        self.assertEqual(self.tags(stream), [{"Key": "team", "Value": "analytics"}])
+        res = self.ddb_cli("list-tags-of-resource", "--resource-arn", stream)
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual(res.json, {"Tags": [{"Key": "team", "Value": "analytics"}]})
+
+    def test_missing_and_expired_streams_are_not_found(self):
+        name, stream = self.stream_table()
         arn = table_arn(name)
-        app = self.ddb_as("app")
-        for fn, kw, action in ((app.list_tags_of_resource, {}, "ListTagsOfResource"),
-                               (app.tag_resource, {"Tags": [{"Key": "a", "Value": "b"}]}, "TagResource"),
-                               (app.untag_resource, {"TagKeys": ["a"]}, "UntagResource")):
-            with self.subTest(action=action):
-                msg = self.assertDdbError("AccessDeniedException", None, fn, ResourceArn=arn, **kw)
-                self.assertIn(f"dynamodb:{action} on resource: {arn}", msg)
+        for missing in (arn + "/stream/2026-12-03T20:00:00.000", arn + "/stream/anything",
+                        table_arn(new_name("gone")) + "/stream/2026-12-03T20:00:00.000"):
+            for fn, kw in ((self.ddb.list_tags_of_resource, {}),
+                           (self.ddb.tag_resource, {"Tags": [{"Key": "a", "Value": "b"}]}),
+                           (self.ddb.untag_resource, {"TagKeys": ["a"]})):
+                with self.subTest(arn=missing, op=fn.__name__):
+                    self.assertDdbError("ResourceNotFoundException",
+                                        f"Requested resource not found: ResourcArn: {missing} not found",
+                                        fn, ResourceArn=missing, **kw)
+        self.ddb.tag_resource(ResourceArn=stream, Tags=[{"Key": "a", "Value": "b"}])
+        self.ddb.delete_table(TableName=name)
+        self.assertEqual(self.tags(stream), [{"Key": "a", "Value": "b"}])  # readable 24 h after DeleteTable
+        self.srv.advance_clock(24 * 3600 + 1)
+        self.assertDdbError("ResourceNotFoundException",
+                            f"Requested resource not found: ResourcArn: {stream} not found",
+                            self.ddb.list_tags_of_resource, ResourceArn=stream)
+
+    def test_authorized_on_the_stream_arn(self):
+        _, stream = self.stream_table()
+        self.assertTagCallsDenied(stream)
+        self.assertEqual(self.tags(stream), [])
+
+
+# A user who may create and describe tables, and nothing else: no dynamodb:TagResource.
+TABLE_MAKER = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": ["dynamodb:CreateTable", "dynamodb:DescribeTable"],
+    "Resource": f"arn:aws:dynamodb:*:{ACCOUNT}:table/*"}]}
+
+
+class CreateTableTagsAuthorizationTest(DdbCase):
+    srv = None
+
+    @classmethod
+    def setUpClass(cls):
+        ids = harness.fixture_identities()
+        ids["accounts"][ACCOUNT]["users"].append({
+            "name": "table-maker", "accessKeys": [{"id": "AKIAKMSLABTMAKER0001", "secret": "kmslab-table-maker"}],
+            "inlinePolicies": {"tables": TABLE_MAKER}})
+        cls.srv = harness.start_with_identities(ids)
+
+    @classmethod
+    def tearDownClass(cls):
+        harness.shutdown_and_remove_fixtures(cls.srv)
+
+    def test_tags_need_tag_resource_on_the_new_table(self):
+        maker = self.ddb_as("table-maker")
+        name = new_name("tmk")
+        msg = self.assertDdbError("AccessDeniedException", None, self.create_table, name=name, client=maker,
+                                  Tags=[{"Key": "team", "Value": "db"}])
+        self.assertEqual(msg, harness.access_denied(user_arn("table-maker"), "dynamodb:TagResource",
+                                                    table_arn(name), "no-identity"))
+        self.assertTableGone(name)
+        self.assertEqual(self.create_table(name, client=maker)["TableName"], name)
+        self.assertEqual(self.ddb.list_tags_of_resource(ResourceArn=table_arn(name))["Tags"], [])
+        # With TagResource allowed (the administrator), Tags are kept.
+        other = new_name("tmk")
+        self.create_table(other, Tags=[{"Key": "team", "Value": "db"}])
+        self.assertEqual(self.ddb.list_tags_of_resource(ResourceArn=table_arn(other))["Tags"],
+                         [{"Key": "team", "Value": "db"}])
 
 
 class DeletionProtectionTest(SettingsCase):
@@ -285,3 +383,59 @@ class InaccessibleTableTest(SettingsCase):
         self.assertTableGone(name)
         self.assertDdbError("ResourceNotFoundException", table_not_found(name), self.ddb.update_table,
                             TableName=name, DeletionProtectionEnabled=True)
+
+
+class CountsAfterRestartTest(SettingsCase):
+
+    def create_indexed(self, name, **kw):
+        self.ddb.create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "city", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-city",
+                                     "KeySchema": [{"AttributeName": "city", "KeyType": "HASH"}],
+                                     "Projection": {"ProjectionType": "KEYS_ONLY"}}], **kw)
+
+    def counts(self, name):
+        t = self.table(name)
+        (gsi,) = t["GlobalSecondaryIndexes"]
+        return t["ItemCount"], t["TableSizeBytes"], gsi["ItemCount"], gsi["IndexSizeBytes"]
+
+    def fill(self, name):
+        for i in range(5):
+            item = {"pk": {"S": f"item-{i}"}, "note": {"S": "x" * 10 * i}}
+            if i % 2 == 0:
+                item["city"] = {"S": "Oslo"}  # sparse index: 3 of the 5
+            self.ddb.put_item(TableName=name, Item=item)
+
+    def test_counts_survive_a_restart(self):
+        name = new_name("cnt")
+        self.create_indexed(name)
+        self.fill(name)
+        before = self.counts(name)
+        self.assertEqual(before[0], 5)
+        self.assertEqual(before[2], 3)
+        self.assertGreater(before[1], before[3])
+        self.assertGreater(before[3], 0)
+        self.srv.restart()
+        self.assertEqual(self.counts(name), before)  # DescribeTable alone, nothing loaded the items
+        self.ddb.delete_item(TableName=name, Key={"pk": {"S": "item-0"}})  # loads, recounts, writes
+        after = self.counts(name)
+        self.assertEqual((after[0], after[2]), (4, 2))
+        self.srv.restart()
+        self.assertEqual(self.counts(name), after)
+        self.assertEqual(self.ddb.scan(TableName=name, Select="COUNT")["Count"], 4)
+        self.assertEqual(self.counts(name), after)
+
+    def test_counts_survive_a_restart_while_the_key_is_disabled(self):
+        key = self.create_key()
+        name = new_name("cnt")
+        self.create_indexed(name, SSESpecification=sse_kms(key["KeyId"]))
+        self.fill(name)
+        before = self.counts(name)
+        self.kms.disable_key(KeyId=key["KeyId"])
+        self.srv.restart()
+        self.assertEqual(self.counts(name), before)  # the items cannot be loaded: the stored counts
+        self.kms.enable_key(KeyId=key["KeyId"])
+

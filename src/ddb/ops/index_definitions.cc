@@ -6,6 +6,7 @@
 
 #include "core/strings.h"
 #include "ddb/indexes.h"
+#include "ddb/table_stats.h"
 
 namespace kmslab::ddb::ops {
 
@@ -452,7 +453,10 @@ core::Status UpdateTableIndexes(Service& s, const kms::CallContext& call, const 
     *it = std::move(changed);
   }
   SetIndexes(*table, std::move(indexes));
-  if (!built.empty() && table->loaded) BuildIndexEntries(*table, built);
+  if (!built.empty() && table->loaded) {
+    BuildIndexEntries(*table, built);
+    s.store().EnqueueDdbItemWrite(TableStatsRow(*table));  // the new index's counts, for after a restart
+  }
   RETURN_IF_ERROR(s.SaveTable(*table));
   out.StartObject();
   out.Key("TableDescription");

@@ -4,6 +4,7 @@
 
 #include "ddb/attribute_value.h"
 #include "ddb/indexes.h"
+#include "ddb/table_stats.h"
 #include "ddb/update_expression.h"
 
 namespace kmslab::ddb::ops {
@@ -292,8 +293,13 @@ void ApplyInMemory(Service& s, SealedWrite& w, std::vector<store::DdbItemWrite>&
 std::optional<uint64_t> ApplyWrites(Service& s, std::vector<SealedWrite> writes) {
   if (writes.empty()) return std::nullopt;
   std::vector<store::DdbItemWrite> rows;
-  rows.reserve(writes.size());
-  for (SealedWrite& w : writes) ApplyInMemory(s, w, rows);
+  rows.reserve(writes.size() + 1);
+  std::vector<const Table*> tables;  // each written table once, for its stats after the writes
+  for (SealedWrite& w : writes) {
+    if (std::find(tables.begin(), tables.end(), w.table) == tables.end()) tables.push_back(w.table);
+    ApplyInMemory(s, w, rows);
+  }
+  for (const Table* t : tables) rows.push_back(TableStatsRow(*t));
   return s.store().EnqueueDdbItemWrites(std::move(rows));
 }
 
@@ -303,6 +309,7 @@ core::StatusOr<uint64_t> ApplyWrite(Service& s, Table& t, const ItemKey& key, co
   write.origin = origin;
   std::vector<store::DdbItemWrite> rows;
   ApplyInMemory(s, write, rows);
+  rows.push_back(TableStatsRow(t));
   return s.store().EnqueueDdbItemWrites(std::move(rows));
 }
 

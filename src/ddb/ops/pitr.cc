@@ -10,6 +10,7 @@
 #include "ddb/item_history.h"
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
+#include "ddb/resource_policies.h"
 #include "ddb/restore.h"
 
 namespace kmslab::ddb::ops {
@@ -73,6 +74,38 @@ core::Status SourceTableNotFound(const std::string& name) {
   return core::Status(core::Code::kNotFound, "Source table not found: " + name, "SourceTableNotFoundException");
 }
 
+// UpdateContinuousBackups on a table created less than
+// Options::pitr_setup_seconds ago: its continuous backups are still being set up.
+core::Status ContinuousBackupsUnavailable(const std::string& name) {
+  return core::Status(core::Code::kFailedPrecondition,
+                      "Backups are being enabled for the table: " + name + ". Please retry later",
+                      "ContinuousBackupsUnavailableException");
+}
+
+// RestoreTableToPointInTime's source: by name or ARN in the caller's Region,
+// or by ARN in another Region of the caller's account (a cross-Region
+// restore, which must carry SSESpecificationOverride); else
+// SourceTableNotFoundException.
+core::StatusOr<std::shared_ptr<Table>> PitrSourceTable(Service& s, const kms::CallContext& call,
+                                                       const std::string& sent, const rapidjson::Value& request) {
+  const TableRef ref = ResolveTableRef(s, call, sent);
+  if (!ref.name.empty()) {
+    std::shared_ptr<Table> table = s.FindTable(call, ref.name);
+    if (!table) return SourceTableNotFound(sent);
+    return table;
+  }
+  const std::optional<TableResourceArn> arn = ParseTableResourceArn(sent);
+  if (!arn || arn->kind != TableResourceArn::Kind::kTable || arn->account != call.caller->account) {
+    return SourceTableNotFound(sent);
+  }
+  if (!FindMember(request, "SSESpecificationOverride")) {
+    return ValidationError("Invalid Request: sseSpecificationOverride must be provided for cross-region restores");
+  }
+  std::shared_ptr<Table> table = s.FindTableIn(arn->account, arn->region, arn->table);
+  if (!table) return SourceTableNotFound(sent);
+  return table;
+}
+
 }  // namespace
 
 struct UpdateContinuousBackupsOp : OneTableOp {
@@ -110,6 +143,9 @@ struct UpdateContinuousBackupsOp : OneTableOp {
     // Needs no table key: it works while the table is INACCESSIBLE_ENCRYPTION_CREDENTIALS.
     std::unique_lock<std::shared_mutex> lock(table->mu);
     if (table->deleted) return TableNotFound(q.table);
+    if (s.NowMillis() < table->created_ms + s.options().pitr_setup_seconds * 1000) {
+      return ContinuousBackupsUnavailable(table->name);
+    }
     if (q.enabled) {
       RETURN_IF_ERROR(EnableHistory(s, *table, q.period_days.value_or(35), s.NowMillis()));
     } else {
@@ -135,7 +171,9 @@ struct DescribeContinuousBackupsOp : OneTableOp {
 KMSLAB_DDB_OPERATION(DescribeContinuousBackups);
 
 // Authorized on the source table and on the table it creates, as
-// RestoreTableFromBackup is on its backup and target.
+// RestoreTableFromBackup is on its backup and target. The source may be in
+// another Region (by SourceTableArn); the target is in the caller's, its key
+// resolved there.
 struct RestoreTableToPointInTimeOp {
   static constexpr const char* kName = "RestoreTableToPointInTime";
   struct Request {
@@ -183,9 +221,7 @@ KMSLAB_DDB_OPERATION(RestoreTableToPointInTime);
 
 core::Status RestoreTableToPointInTimeOp::Execute(Service& s, const kms::CallContext& call, Request& q,
                                                   JsonWriter& out) {
-  const TableRef ref = ResolveTableRef(s, call, q.source);
-  std::shared_ptr<Table> table = ref.name.empty() ? nullptr : s.FindTable(call, ref.name);
-  if (!table) return SourceTableNotFound(q.source);
+  ASSIGN_OR_RETURN(std::shared_ptr<Table> table, PitrSourceTable(s, call, q.source, *q.body));
   RestoreSource source;
   {
     std::shared_lock<std::shared_mutex> lock(table->mu);

@@ -6,6 +6,7 @@
 #include "ddb/operations.h"
 #include "ddb/ops/common.h"
 #include "ddb/resource_policies.h"
+#include "ddb/streams.h"
 
 namespace kmslab::ddb::ops {
 
@@ -54,16 +55,31 @@ core::Status RequireOwnResource(const kms::CallContext& call, const PolicyReques
   return core::Status();
 }
 
-// The table q names, or DynamoDB's ResourceNotFoundException; a stream label
-// that cannot be one is not found either.
+// The table q names, or DynamoDB's ResourceNotFoundException. A stream ARN
+// must name a stream of that table that is kept (its current one, or an
+// earlier one closed less than the retention ago), whatever its label's shape.
 core::StatusOr<std::shared_ptr<Table>> PolicyTable(Service& s, const kms::CallContext& call, const PolicyRequest& q) {
   std::shared_ptr<Table> table = s.FindTable(call, q.target.table);
   if (!table) return ResourceNotFound("Requested resource not found: Table: " + q.target.table + " not found");
-  if (q.target.kind == TableResourceArn::Kind::kStream && !IsStreamLabel(q.target.sub)) {
-    return ResourceNotFound("Requested resource not found: Stream: " + q.target.sub + " not found for Table: " +
-                            q.target.table);
+  if (q.target.kind == TableResourceArn::Kind::kStream &&
+      !KeptStream(s, call, table->arn + "/stream/" + q.target.sub, table->table_id)) {
+    // [I] the Streams API's text for an unknown stream (dynamodb-data-plane.md section 6.2).
+    return ResourceNotFound("Requested resource not found: Stream: " + q.arn + " not found");
   }
   return table;
+}
+
+// Drops the policies of streams no longer kept (dropped after the retention).
+// Requires table.mu held exclusively.
+void DropGoneStreamPolicies(Service& s, const kms::CallContext& call, Table& table) {
+  auto& policies = table.state.stream_policies;
+  for (auto it = policies.begin(); it != policies.end();) {
+    if (KeptStream(s, call, table.arn + "/stream/" + it->first, table.table_id)) {
+      ++it;
+    } else {
+      it = policies.erase(it);
+    }
+  }
 }
 
 // The slot q names in `state`, or null when a stream has none yet.
@@ -160,15 +176,8 @@ core::Status PutResourcePolicyOp::Execute(Service& s, const kms::CallContext& ca
     WriteRevision(out, slot->revision_id);
     return core::Status();
   }
-  if (!slot) {
-    size_t kept = 0;
-    for (const auto& [label, other] : table->state.stream_policies) kept += other.text.empty() ? 0 : 1;
-    if (kept >= kMaxStreamPolicies) {
-      return LimitExceeded("kmslab keeps at most " + std::to_string(kMaxStreamPolicies) +
-                           " stream policies per table");
-    }
-  }
   const TableState before = table->state;
+  if (!slot) DropGoneStreamPolicies(s, call, *table);
   ResourcePolicySlot& target = slot ? *slot : table->state.stream_policies[q.target.sub];
   next.revision_id = NextRevisionId(target.revision_id, s.NowMillis());
   target = std::move(next);

@@ -59,7 +59,6 @@ core::Status CheckListLimit(const std::optional<int64_t>& limit) {
   return core::Status();
 }
 
-std::string StreamStatus(const Stream& st) { return st.disabled_ms ? "DISABLED" : "ENABLED"; }
 
 }  // namespace
 
@@ -165,7 +164,7 @@ struct DescribeStreamOp {
     out.Key("StreamLabel");
     out.String(st.label);
     out.Key("StreamStatus");
-    out.String(StreamStatus(st));
+    out.String(StreamStatusAt(st, s.NowMillis(), s.options().stream_transition_seconds * 1000).data());
     out.Key("StreamViewType");
     out.String(StreamViewTypeName(st.view_type).data());
     out.Key("CreationRequestDateTime");

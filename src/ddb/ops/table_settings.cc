@@ -9,6 +9,7 @@
 #include "ddb/ops/common.h"
 #include "ddb/ops/table_settings.h"
 #include "ddb/resource_policies.h"
+#include "ddb/streams.h"
 #include "ddb/table_settings.h"
 
 namespace kmslab::ddb::ops {
@@ -18,7 +19,8 @@ namespace {
 const std::string kInvalid = "One or more parameter values were invalid: ";
 
 // A ResourceArn of the tag operations: a table ARN, or a stream ARN
-// (<table arn>/stream/<label>), checked for shape with AWS's texts.
+// (<table arn>/stream/<label>; AWS tags streams on their own, for Streams
+// ABAC), checked for shape with AWS's texts.
 struct ResourceRef {
   std::string arn;
   std::string region, account, table;
@@ -43,15 +45,26 @@ core::StatusOr<ResourceRef> ReadResourceArn(const rapidjson::Value& body) {
   return ResourceRef{arn, parsed->region, parsed->account, parsed->table, parsed->kind == Kind::kStream};
 }
 
+core::Status ResourceMissing(const ResourceRef& ref) {
+  return ResourceNotFound("Requested resource not found: ResourcArn: " + ref.arn + " not found");
+}
+
 // The caller's table the ARN names, or AWS's ResourceNotFoundException (sic).
-// Streams are not taggable in this shim: a stream ARN is not found.
 core::StatusOr<std::shared_ptr<Table>> TableOfResource(Service& s, const kms::CallContext& call,
                                                        const ResourceRef& ref) {
-  const core::Status missing = ResourceNotFound("Requested resource not found: ResourcArn: " + ref.arn + " not found");
-  if (ref.stream || ref.region != call.region || ref.account != call.caller->account) return missing;
+  if (ref.stream || ref.region != call.region || ref.account != call.caller->account) return ResourceMissing(ref);
   std::shared_ptr<Table> table = s.FindTable(call, ref.table);
-  if (!table) return missing;
+  if (!table) return ResourceMissing(ref);
   return table;
+}
+
+// The caller's stream the ARN names while it is kept (a stream has tags of
+// its own, not its table's), or the same ResourceNotFoundException.
+core::StatusOr<std::shared_ptr<Stream>> StreamOfResource(Service& s, const kms::CallContext& call,
+                                                         const ResourceRef& ref) {
+  std::shared_ptr<Stream> stream = KeptStream(s, call, ref.arn);
+  if (!stream) return ResourceMissing(ref);
+  return stream;
 }
 
 struct ResourceRequest {
@@ -65,13 +78,21 @@ core::Status RequireResource(const ResourceRequest& q, Plan& plan) {
   return core::Status();
 }
 
-// Replaces the tags of the table `q` names with `change(current tags)` and
-// saves the table (the old tags stay if saving fails); answers {}.
+// Replaces the tags of the table or stream `q` names with
+// `change(current tags)` and saves them (the old tags stay if saving fails);
+// answers {}.
 core::Status ChangeTags(Service& s, const kms::CallContext& call, const ResourceRequest& q,
                         const std::function<core::StatusOr<Tags>(const Tags&)>& change, JsonWriter& out) {
+  if (q.resource.stream) {
+    ASSIGN_OR_RETURN(std::shared_ptr<Stream> stream, StreamOfResource(s, call, q.resource));
+    RETURN_IF_ERROR(ChangeStreamTags(s, *stream, change));
+    out.StartObject();
+    out.EndObject();
+    return core::Status();
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
   std::unique_lock<std::shared_mutex> lock(table->mu);
-  if (table->deleted) return TableOfResource(s, call, ResourceRef{q.resource.arn, "", "", "", true}).status();
+  if (table->deleted) return ResourceMissing(q.resource);
   ASSIGN_OR_RETURN(Tags changed, change(table->state.settings.tags));
   Tags before = std::move(table->state.settings.tags);
   table->state.settings.tags = std::move(changed);
@@ -155,12 +176,19 @@ struct ListTagsOfResourceOp {
     return RequireResource(q, plan);
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
-    ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
-    std::shared_lock<std::shared_mutex> lock(table->mu);
+    Tags tags;
+    if (q.resource.stream) {
+      ASSIGN_OR_RETURN(std::shared_ptr<Stream> stream, StreamOfResource(s, call, q.resource));
+      tags = StreamTags(s, *stream);
+    } else {
+      ASSIGN_OR_RETURN(std::shared_ptr<Table> table, TableOfResource(s, call, q.resource));
+      std::shared_lock<std::shared_mutex> lock(table->mu);
+      tags = table->state.settings.tags;
+    }
     out.StartObject();
     out.Key("Tags");
     out.StartArray();
-    for (const auto& tag : table->state.settings.tags) {
+    for (const auto& tag : tags) {
       out.StartObject();
       out.Key("Key");
       out.String(tag.first);
@@ -305,6 +333,11 @@ core::StatusOr<TableSettings> ReadCreateTableSettings(const rapidjson::Value& re
     ASSIGN_OR_RETURN(settings.tags, ReadTags(*tags));
   }
   return settings;
+}
+
+void RequireCreateTableTags(const rapidjson::Value& request, const std::string& table_arn, Plan& plan) {
+  const rapidjson::Value* tags = FindMember(request, "Tags");
+  if (tags && !tags->IsNull()) plan.Require("TagResource", table_arn);
 }
 
 // --- account-wide -----------------------------------------------------------------------

@@ -10,6 +10,9 @@ namespace kmslab::ddb::ops {
 
 // CreateTable's DeletionProtectionEnabled, TableClass and Tags.
 core::StatusOr<TableSettings> ReadCreateTableSettings(const rapidjson::Value& request, int64_t now_ms);
+// CreateTable's Tags member: when present, the call also needs
+// dynamodb:TagResource on the new table's ARN (as AWS asks).
+void RequireCreateTableTags(const rapidjson::Value& request, const std::string& table_arn, Plan& plan);
 // True when UpdateTable changes DeletionProtectionEnabled, TableClass,
 // BillingMode or ProvisionedThroughput (and no SSESpecification, whose own
 // rules answer a mixed request).

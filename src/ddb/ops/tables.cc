@@ -121,6 +121,7 @@ struct CreateTableOp : OneTableOp {
   static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
     RETURN_IF_ERROR(OneTableOp::Resolve(s, call, q, plan));
     RequireCreateTablePolicy(*q.body, s.TableArn(call, q.table), plan);
+    RequireCreateTableTags(*q.body, s.TableArn(call, q.table), plan);
     return core::Status();
   }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
