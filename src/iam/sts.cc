@@ -14,6 +14,7 @@ core::Status StsError(core::Code code, const std::string& type, const std::strin
 }
 
 // The constraint RoleSessionName breaks, as AWS's validator words it, or "".
+// [I] A name breaking both its length and its pattern is reported once, for its length.
 std::string SessionNameViolation(const std::string& name) {
   if (name.size() < 2) return "Member must have length greater than or equal to 2";
   if (name.size() > 64) return "Member must have length less than or equal to 64";
