@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/crc32.h"
 #include "core/json_text.h"
 #include "core/random.h"
 #include "core/strings.h"
@@ -98,6 +99,7 @@ HttpResponse Router::Route(const HttpRequest& request) const {
     response.status = HttpStatusFor(status.aws_type(), modelled_status_ && !is_ddb);
     response.body = ErrorBody(is_ddb ? ddb::WireErrorType(status.aws_type()) : status.aws_type(), status.message(),
                               status.detail_json());
+    if (is_ddb) response.crc32 = core::Crc32(response.body);
     return response;
   };
   if (request.method != "POST" || request.path != "/" || (!is_kms && !is_ddb && !is_sts)) {
@@ -135,6 +137,7 @@ HttpResponse Router::Route(const HttpRequest& request) const {
                                   : ddb_->Handle(target.substr(kDynamoDbPrefix.size()), request.body, call);
     if (!reply.status.ok()) return json_error(reply.status);
     response.body = std::move(reply.body);
+    response.crc32 = core::Crc32(response.body);
     return response;
   }
   kms::Reply reply = kms_->Handle(target.substr(kKmsPrefix.size()), request.body, call);

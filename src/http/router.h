@@ -5,6 +5,8 @@
 #ifndef KMSLAB_HTTP_ROUTER_H_
 #define KMSLAB_HTTP_ROUTER_H_
 
+#include <cstdint>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -36,11 +38,19 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
   std::string request_id;
+  // DynamoDB's x-amz-crc32: the CRC-32 of `body` (set by Route for every
+  // DynamoDB and DynamoDB Streams answer, errors included; SDKs verify it).
+  std::optional<uint32_t> crc32;
 };
 
-// Request body limits, by service (Router::MaxBodyBytes).
-inline constexpr size_t kKmsMaxBodyBytes = 512 * 1024;               // KMS JSON and STS form posts
-inline constexpr size_t kDynamoDbMaxBodyBytes = 16 * 1024 * 1024;    // BatchWriteItem: 25 items of 400 KB, encoded
+// Request body limits, by service (Router::MaxBodyBytes), decided from the
+// head, so chunked bodies are bounded as Content-Length ones are.
+inline constexpr size_t kKmsMaxBodyBytes = 512 * 1024;  // KMS JSON and STS form posts
+// DynamoDB: BatchWriteItem takes up to 16 MB of items (25 of at most 400 KB,
+// binary counted as bytes); on the wire binary travels as base64 (4/3) inside
+// JSON, so 16 MB of items can take ~21.4 MB. 24 MiB admits that with room for
+// names and type tags, and still bounds what one request may buffer.
+inline constexpr size_t kDynamoDbMaxBodyBytes = 24 * 1024 * 1024;
 inline constexpr size_t kAdminMaxBodyBytes = 64 * 1024;              // /_kmslab/... and /moto-api/reset
 
 class Router {

@@ -20,6 +20,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <thread>
 #include <vector>
@@ -93,9 +94,11 @@ void AppendNumber(std::string& out, size_t n) {
 }
 
 // Appends a whole response: status line, the headers every response carries, body.
-// `head`: the request was HEAD (the body is announced, not sent).
+// `head`: the request was HEAD (the body is announced, not sent); `crc32`,
+// when set, is sent as x-amz-crc32 (unsigned decimal).
 void AppendResponse(std::string& out, int status, std::string_view content_type, std::string_view body,
-                    std::string_view request_id, bool keep_alive, int minor_version, bool head) {
+                    std::string_view request_id, bool keep_alive, int minor_version, bool head,
+                    std::optional<uint32_t> crc32 = std::nullopt) {
   out.append("HTTP/1.1 ");
   AppendNumber(out, static_cast<size_t>(status));
   out.push_back(' ');
@@ -108,6 +111,10 @@ void AppendResponse(std::string& out, int status, std::string_view content_type,
   out.append(HttpDate());
   out.append("\r\nx-amzn-RequestId: ");
   out.append(request_id);
+  if (crc32) {
+    out.append("\r\nx-amz-crc32: ");
+    AppendNumber(out, *crc32);
+  }
   if (!keep_alive) {
     out.append("\r\nConnection: close");
   } else if (minor_version == 0) {
@@ -633,7 +640,7 @@ void Server::Loop::Handle(Connection* c) {
   try {
     HttpResponse response = router_->Handle(request);
     AppendResponse(c->response, response.status, response.content_type, response.body, response.request_id,
-                   parsed.keep_alive, parsed.minor_version, head);
+                   parsed.keep_alive, parsed.minor_version, head, response.crc32);
     c->close_after_write = !parsed.keep_alive;
   } catch (...) {
     // Third-party code (RapidJSON allocation, the standard library) may throw; our code does not.

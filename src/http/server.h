@@ -10,7 +10,7 @@
 // back through a queue and an eventfd; the I/O thread writes any rest.
 //
 // Every response carries Date, Content-Type, Content-Length and
-// x-amzn-RequestId. Errors the front end answers itself (malformed HTTP, a body
+// x-amzn-RequestId; DynamoDB's answers also x-amz-crc32 (HttpResponse::crc32). Errors the front end answers itself (malformed HTTP, a body
 // over the Router's limit, a deadline) are AWS-style JSON
 // {"__type", "message"} with `Connection: close`; the connection closes after
 // the answer is written.

@@ -209,6 +209,13 @@ core::Status Directory::LoadAccount(const std::string& account, const void* json
       role.arn = "arn:aws:iam::" + account + ":role" + path + role.name;
       role.account = account;
       role.role_id = UniqueId("AROA", role.arn);
+      if (r.HasMember("maxSessionDuration")) {
+        const auto& max = r["maxSessionDuration"];
+        if (!max.IsInt64() || max.GetInt64() < 3600 || max.GetInt64() > 43200) {
+          return Bad("role/" + role.name, "maxSessionDuration must be a number of seconds from 3600 to 43200");
+        }
+        role.max_session_seconds = max.GetInt64();
+      }
       if (!r.HasMember("trustPolicy") || !r["trustPolicy"].IsObject()) {
         return Bad("role/" + role.name, "a role needs a trustPolicy object");
       }

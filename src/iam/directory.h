@@ -36,6 +36,8 @@ struct Role {
   std::string role_id;  // AROA...
   std::shared_ptr<const policy::Policy> trust_policy;
   std::vector<policy::NamedPolicy> policies;
+  // The longest session AssumeRole grants (IAM's MaxSessionDuration, 3600-43200 s).
+  int64_t max_session_seconds = 3600;
 };
 
 class Directory {

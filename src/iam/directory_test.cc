@@ -66,6 +66,69 @@ TEST_CASE("AssumeRole follows the trust policy and the caller's IAM policies") {
         "ValidationError");
 }
 
+TEST_CASE("AssumeRole words its validation errors as AWS does and enforces MaxSessionDuration") {
+  auto dir = Bundled();
+  const Identity& admin = *dir->FindPrincipal("admin");
+  const std::string role = "arn:aws:iam::111122223333:role/Admin";
+  auto message = [&](const std::string& session, int64_t seconds) {
+    return AssumeRole(*dir, admin, {role, session, seconds}, 0).status().message();
+  };
+  const std::string one = "1 validation error detected: ";
+  const std::string name_at = "' at 'roleSessionName' failed to satisfy constraint: Member must ";
+  const std::string duration_at = "' at 'durationSeconds' failed to satisfy constraint: Member must ";
+  const std::string long_name(65, 's');
+  struct Case {
+    std::string session;
+    int64_t seconds;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"a", 3600, one + "Value 'a" + name_at + "have length greater than or equal to 2"},
+      {long_name, 3600, one + "Value '" + long_name + name_at + "have length less than or equal to 64"},
+      {"a b", 3600, one + "Value 'a b" + name_at + "satisfy regular expression pattern: [\\w+=,.@-]*"},
+      {"ok", 899, one + "Value '899" + duration_at + "have value greater than or equal to 900"},
+      {"ok", 43201, one + "Value '43201" + duration_at + "have value less than or equal to 43200"},
+      {"a", 10,
+       "2 validation errors detected: Value 'a" + name_at + "have length greater than or equal to 2; Value '10" +
+           duration_at + "have value greater than or equal to 900"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.session);
+    CHECK(message(c.session, c.seconds) == c.expected);
+  }
+  // Within the API's range but above the role's MaxSessionDuration (3600 s unless the fixture says).
+  CHECK(dir->FindRole(role)->max_session_seconds == 3600);
+  auto over = AssumeRole(*dir, admin, {role, "ok", 3601}, 0);
+  CHECK(over.status().aws_type() == "ValidationError");
+  CHECK(over.status().message() == "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+  CHECK(AssumeRole(*dir, admin, {role, "ok", 3600}, 0).ok());
+  CHECK(AssumeRole(*dir, admin, {role, "ok", 900}, 0).ok());
+}
+
+TEST_CASE("a fixture role may carry its MaxSessionDuration") {
+  char tmpl[] = "/tmp/kmslab-fixtures-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string path = std::string(tmpl) + "/identities.json";
+  auto load = [&](const std::string& max) {
+    FILE* f = fopen(path.c_str(), "w");
+    REQUIRE(f != nullptr);
+    fputs((R"({"accounts": {"111122223333": {"roles": [{"name": "r", "maxSessionDuration": )" + max +
+           R"(, "trustPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",)"
+           R"( "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}}]}}})")
+              .c_str(),
+          f);
+    fclose(f);
+    return Directory::Load(tmpl);
+  };
+  auto loaded = load("43200");
+  REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
+  CHECK((*loaded)->FindRole("arn:aws:iam::111122223333:role/r")->max_session_seconds == 43200);
+  for (const char* bad : {"3599", "43201", "\"3600\"", "3600.5"}) {
+    CAPTURE(bad);
+    CHECK(load(bad).status().code() == core::Code::kInvalidArgument);
+  }
+}
+
 TEST_CASE("malformed fixture files are refused with a message, not a crash") {
   char tmpl[] = "/tmp/kmslab-fixtures-XXXXXX";
   REQUIRE(mkdtemp(tmpl) != nullptr);

@@ -5,6 +5,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "kms/service_test_fixture.h"
@@ -84,6 +85,46 @@ TEST_CASE("the alias index follows create, repoint and delete") {
   CHECK(f.keys->AliasesOf("us-east-1", b) == std::vector<std::string>{"alias/x"});
   REQUIRE(f.Call("DeleteAlias", R"({"AliasName": "alias/y"})").status.ok());
   CHECK(f.keys->AliasesOf("us-east-1", a).empty());
+}
+
+TEST_CASE("ListAliases merges AWS's predefined aliases in name order, without a target, across pages") {
+  Fixture f;
+  std::string key = f.CreateKey();
+  for (const char* name : {"alias/z", "alias/a", "alias/aws-like"}) {
+    REQUIRE(f.Call("CreateAlias", std::string(R"({"AliasName": ")") + name + R"(", "TargetKeyId": ")" + key + R"("})")
+                .status.ok());
+  }
+  std::vector<std::string> names;
+  size_t targeted = 0;
+  std::string marker;
+  do {
+    Reply page = f.Call("ListAliases", marker.empty() ? R"({"Limit": 3})"
+                                                      : R"({"Limit": 3, "Marker": ")" + marker + R"("})");
+    REQUIRE(page.status.ok());
+    rapidjson::Document doc;
+    doc.Parse(page.body.data(), page.body.size());
+    CHECK(doc["Aliases"].Size() <= 3);
+    for (const auto& a : doc["Aliases"].GetArray()) {
+      names.push_back(a["AliasName"].GetString());
+      const bool predefined = names.back().starts_with("alias/aws/");
+      CHECK(a.HasMember("TargetKeyId") != predefined);
+      CHECK(a.HasMember("CreationDate") != predefined);
+      if (!predefined) ++targeted;
+    }
+    marker = doc["Truncated"].GetBool() ? doc["NextMarker"].GetString() : "";
+  } while (!marker.empty());
+  CHECK(names.size() == 17);
+  CHECK(targeted == 3);
+  CHECK(std::is_sorted(names.begin(), names.end()));
+  CHECK(names.front() == "alias/a");
+  CHECK(names[1] == "alias/aws-like");
+  CHECK(names[2] == "alias/aws/acm");
+  CHECK(names.back() == "alias/z");
+  // A KeyId filter lists only that key's aliases.
+  Reply mine = f.Call("ListAliases", R"({"KeyId": ")" + key + R"("})");
+  rapidjson::Document doc;
+  doc.Parse(mine.body.data(), mine.body.size());
+  CHECK(doc["Aliases"].Size() == 3);
 }
 
 TEST_CASE("deletion and automatic rotation happen when the server clock passes their dates") {

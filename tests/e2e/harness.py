@@ -561,6 +561,20 @@ def signed_post(url, body, headers, creds, service, region=REGION, when=None):
     return send(url, body, headers)
 
 
+class OwnServer:
+    """Mixin for a test class (before KmsTestCase in its bases) that runs its own Server,
+    started before its first test and stopped after its last."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server()
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+
 class KmsTestCase(unittest.TestCase):
     """Base of every test class; subclasses set `srv` to their module's Server."""
 

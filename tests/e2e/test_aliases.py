@@ -154,3 +154,64 @@ class AliasesTest(harness.KmsTestCase):
         res = self.srv.cli("describe-key", "--key-id", name)
         self.assertCliError(res, "NotFoundException", "DescribeKey",
                             f"Alias {alias_arn(name)} is not found.")
+
+
+# The aliases AWS predefines for its services' AWS managed keys (src/kms/aws_managed_keys.h).
+PREDEFINED = ["alias/aws/acm", "alias/aws/dynamodb", "alias/aws/ebs", "alias/aws/elasticfilesystem",
+              "alias/aws/es", "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda",
+              "alias/aws/rds", "alias/aws/redshift", "alias/aws/s3", "alias/aws/secretsmanager",
+              "alias/aws/ssm", "alias/aws/xray"]
+
+
+class PredefinedAliasesTest(harness.OwnServer, harness.KmsTestCase):
+    """ListAliases lists AWS's predefined alias/aws/* aliases, without TargetKeyId until
+    their AWS managed key exists (its own server, so no managed key exists at first)."""
+
+    def test_1_listed_without_target_before_any_managed_key(self):
+        customer = self.create_key()
+        mine = [self.create_alias(customer["KeyId"]) for _ in range(3)]
+        aliases = self.all_aliases()
+        names = [a["AliasName"] for a in aliases]
+        self.assertEqual(names, sorted(names))
+        self.assertEqual(sorted(names), sorted(PREDEFINED + mine))
+        for a in aliases:
+            if a["AliasName"] in PREDEFINED:
+                self.assertEqual(a, {"AliasName": a["AliasName"], "AliasArn": alias_arn(a["AliasName"])})
+            else:
+                self.assertEqual(a["TargetKeyId"], customer["KeyId"])
+        # Pages of every size walk the same list once.
+        for limit in (1, 5, 17):
+            with self.subTest(limit=limit):
+                self.assertEqual([a["AliasName"] for a in self.all_aliases_paged(limit)], names)
+        # A KeyId filter lists only aliases of that key.
+        self.assertEqual(sorted(a["AliasName"] for a in
+                                self.kms.list_aliases(KeyId=customer["KeyId"])["Aliases"]), sorted(mine))
+        # The aws CLI (which pages through NextMarker itself) sees them too.
+        res = self.srv.cli("list-aliases")
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual([a["AliasName"] for a in res.json["Aliases"]], names)
+
+    def test_2_managed_key_alias_shows_its_target(self):
+        self.srv.ddb().create_table(
+            TableName="managed", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            SSESpecification={"Enabled": True, "SSEType": "KMS"})
+        entries = [a for a in self.all_aliases() if a["AliasName"] == "alias/aws/dynamodb"]
+        self.assertEqual(len(entries), 1, entries)
+        target = entries[0].get("TargetKeyId")
+        self.assertIsNotNone(target, entries)
+        self.assertEqual(self.describe("alias/aws/dynamodb")["KeyManager"], "AWS")
+        self.assertEqual(self.describe("alias/aws/dynamodb")["KeyId"], target)
+        others = [a for a in self.all_aliases() if a["AliasName"] in PREDEFINED[2:]]
+        self.assertTrue(all("TargetKeyId" not in a for a in others), others)
+
+    def all_aliases_paged(self, limit):
+        out, kw = [], {"Limit": limit}
+        while True:
+            r = self.kms.list_aliases(**kw)
+            self.assertLessEqual(len(r["Aliases"]), limit)
+            out += r["Aliases"]
+            if not r["Truncated"]:
+                return out
+            kw["Marker"] = r["NextMarker"]

@@ -1,15 +1,21 @@
 """kmslab's HTTP/1.1 front end over raw sockets and boto3: slow clients cost no worker (a
-signed request is answered while 200 connections trickle header bytes), bodies are bounded
-per service however they are framed, malformed HTTP is refused at once with an AWS-style
-JSON error, keep-alive outlives SDK pool idle times, pipelining, the Date header, and a
-DynamoDB item with a 395 KB binary attribute next to a 600 KB KMS body that is refused."""
+signed request is answered while 200 connections trickle header bytes, or while 300 idle
+keep-alive connections wait), bodies are bounded per service however they are framed,
+malformed HTTP is refused at once with an AWS-style JSON error, keep-alive outlives SDK pool
+idle times, pipelining, the Date header on every service's answers, DynamoDB's x-amz-crc32,
+and a DynamoDB item with a 395 KB binary attribute (and a 13 MB BatchWriteItem) next to a
+600 KB KMS body that is refused."""
 import base64
 import email.utils
+import http.client
 import json
 import socket
 import threading
 import time
 import urllib.parse
+import zlib
+
+import botocore.exceptions
 
 import harness
 from ddb_case import DdbCase, new_name
@@ -98,6 +104,20 @@ def signed_request(target, body, chunked=False, service="kms", content_type=KMS_
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
 
 
+def send_chunks(head, size, count):
+    """Sends `head` then `count` chunks of `size` bytes on a fresh connection (stopping if
+    the server answers and closes first); returns the response."""
+    chunk = b"%x\r\n%s\r\n" % (size, b"a" * size)
+    with connect() as s:
+        s.sendall(head)
+        try:
+            for _ in range(count):
+                s.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered and closed while we were still sending
+        return read_response(s, timeout=10)
+
+
 class FrontEndTest(DdbCase):
     srv = SRV
 
@@ -176,6 +196,50 @@ class FrontEndTest(DdbCase):
             self.assertIsNotNone(second, "the idle connection was closed")
             self.assertEqual(second.status, 200, second.body)
 
+    def test_http_client_connection_reused_after_6s_idle(self):
+        u = urllib.parse.urlparse(SRV.url)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        try:
+            answers = []
+            for wait in (0, 6.5):
+                time.sleep(wait)
+                headers = harness.sign(SRV.url + "/", b"{}", {"Content-Type": KMS_JSON,
+                                                              "X-Amz-Target": "TrentService.ListKeys"},
+                                       harness.ADMIN, "kms")
+                conn.request("POST", "/", body=b"{}", headers=headers)
+                r = conn.getresponse()
+                answers.append((r.status, r.read(), conn.sock))
+            self.assertEqual([a[0] for a in answers], [200, 200], answers[-1][1])
+            self.assertIs(answers[0][2], answers[1][2], "the request went on a new connection")
+        finally:
+            conn.close()
+
+    def test_idle_keep_alive_connections_do_not_starve_signed_requests(self):
+        # Each connection has had a request answered and waits, kept alive, for its next:
+        # far more of them than worker threads (16), none holding one.
+        idle = []
+        try:
+            for _ in range(300):
+                s = connect()
+                s.sendall(signed_request("TrentService.ListKeys", "{}"))
+                idle.append(s)
+            for s in idle:
+                self.assertEqual(read_response(s).status, 200)
+            fresh = self.srv.client_as(harness.Creds(harness.ACCESS_KEY, harness.SECRET_KEY), "kms")
+            for client in (self.kms, fresh, self.ddb):
+                start = time.monotonic()
+                client.list_tables() if client is self.ddb else client.list_keys()
+                self.assertLess(time.monotonic() - start, 2.0)
+            # The idle connections were kept, and still serve.
+            for s in idle[:: 50]:
+                s.sendall(signed_request("TrentService.ListKeys", "{}"))
+                r = read_response(s)
+                self.assertIsNotNone(r, "an idle connection was closed")
+                self.assertEqual(r.status, 200)
+        finally:
+            for s in idle:
+                s.close()
+
     def test_pipelined_requests_answered_in_order(self):
         with connect() as s:
             s.sendall(signed_request("TrentService.ListKeys", "{}")
@@ -193,17 +257,9 @@ class FrontEndTest(DdbCase):
     def test_chunked_body_over_kms_limit_is_413_promptly(self):
         head = (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
                 f"Content-Type: {KMS_JSON}\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
-        chunk = b"%x\r\n%s\r\n" % (64 * 1024, b"a" * 64 * 1024)
-        with connect() as s:
-            start = time.monotonic()
-            s.sendall(head)
-            try:
-                for _ in range(12):  # 768 KiB, past the 512 KiB limit
-                    s.sendall(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            response = read_response(s, timeout=10)
-            elapsed = time.monotonic() - start
+        start = time.monotonic()
+        response = send_chunks(head, 64 * 1024, 12)  # 768 KiB, past the 512 KiB limit
+        elapsed = time.monotonic() - start
         self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
         self.assertLess(elapsed, 3.0)
         self.kms.list_keys()  # still serving
@@ -258,6 +314,69 @@ class FrontEndTest(DdbCase):
         item = self.get(name, "big")
         self.assertEqual(item["b"]["B"], blob)
 
+    def test_ddb_item_over_400kb_gets_dynamodb_answer(self):
+        name = self.create_table(new_name("toobig"))["TableName"]
+        self.wait_status(name, "ACTIVE")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.put(name, "big", b={"B": b"x" * (401 * 1024)})  # 400 KB is 409,600 bytes
+        err = cm.exception.response
+        self.assertEqual(err["Error"]["Code"], "ValidationException")
+        self.assertEqual(err["Error"]["Message"], "Item size has exceeded the maximum allowed size")
+        self.assertIsNone(self.get(name, "big"))
+
+    def test_ddb_batch_write_of_13mb(self):
+        # 25 items of 395 KB binary: about 9.9 MB of items, 13.2 MB of JSON on the wire.
+        name = self.create_table(new_name("batch"))["TableName"]
+        self.wait_status(name, "ACTIVE")
+        blob = bytes(range(256)) * (395_000 // 256)
+        requests = [{"PutRequest": {"Item": {"pk": {"S": f"i{i}"}, "b": {"B": blob}}}}
+                    for i in range(25)]
+        r = self.ddb.batch_write_item(RequestItems={name: requests})
+        self.assertEqual(r["UnprocessedItems"], {})
+        for i in (0, 24):
+            self.assertEqual(self.get(name, f"i{i}")["b"]["B"], blob)
+
+    def test_ddb_body_over_its_limit_is_413_however_framed(self):
+        target = "DynamoDB_20120810.PutItem"
+        head = (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: {target}\r\n"
+                f"Content-Type: application/x-amz-json-1.0\r\n")
+        response, elapsed = self.send_and_time((head + f"Content-Length: {25 * 1024 * 1024}\r\n\r\n").encode())
+        self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
+        self.assertLess(elapsed, PROMPT)
+        # 26 MiB, past the 24 MiB limit
+        response = send_chunks((head + "Transfer-Encoding: chunked\r\n\r\n").encode(), 1024 * 1024, 26)
+        self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
+        self.ddb.list_tables()  # still serving
+
+    # --- DynamoDB's x-amz-crc32 -----------------------------------------------------------
+    def assertCrc32(self, response):
+        self.assertEqual(response.headers.get("x-amz-crc32"), str(zlib.crc32(response.body)),
+                         response.headers)
+
+    def test_ddb_answers_carry_crc32_of_their_body(self):
+        # boto3 verifies x-amz-crc32 when present: these calls pass only if it is right.
+        name = self.create_table(new_name("crc"))["TableName"]
+        self.wait_status(name, "ACTIVE")
+        self.put(name, "a", v={"S": "\u00e9t\u00e9"})
+        self.assertEqual(self.get(name, "a")["v"]["S"], "\u00e9t\u00e9")
+        meta = self.ddb.list_tables()["ResponseMetadata"]
+        self.assertRegex(meta["HTTPHeaders"]["x-amz-crc32"], r"^[0-9]+$")
+        # Computed independently over the raw body: a success, an error, and the Streams API.
+        for target, body, status in (
+                ("DynamoDB_20120810.DescribeTable", {"TableName": name}, 200),
+                ("DynamoDB_20120810.DescribeTable", {"TableName": "no-such-table"}, 400),
+                ("DynamoDBStreams_20120810.ListStreams", {}, 200)):
+            with self.subTest(target=target), connect() as s:
+                s.sendall(signed_request(target, json.dumps(body), service="dynamodb",
+                                         content_type="application/x-amz-json-1.0"))
+                r = read_response(s)
+                self.assertEqual(r.status, status, r.body)
+                self.assertCrc32(r)
+        # KMS answers do not carry it.
+        with connect() as s:
+            s.sendall(signed_request("TrentService.ListKeys", "{}"))
+            self.assertNotIn("x-amz-crc32", read_response(s).headers)
+
     # --- malformed HTTP ------------------------------------------------------------------
     def test_malformed_requests_refused_at_once(self):
         base = f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.ListKeys\r\n"
@@ -305,6 +424,29 @@ class FrontEndTest(DdbCase):
             self.assertRegex(text, r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
             when = email.utils.parsedate_to_datetime(text).timestamp()
             self.assertLess(abs(when - time.time()), 60)
+
+    def test_date_header_on_every_service_and_error(self):
+        answers = []
+        answers.append(self.ddb.list_tables()["ResponseMetadata"]["HTTPHeaders"])
+        sts = self.srv.client_as(harness.Creds(harness.ACCESS_KEY, harness.SECRET_KEY), "sts")
+        answers.append(sts.get_caller_identity()["ResponseMetadata"]["HTTPHeaders"])
+        for fn, kw in ((self.ddb.describe_table, {"TableName": "no-such-table"}),
+                       (self.kms.describe_key, {"KeyId": "alias/no-such-alias"})):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                fn(**kw)
+            answers.append(cm.exception.response["ResponseMetadata"]["HTTPHeaders"])
+        answers.append({k.lower(): v for k, v in
+                        self.srv.admin_request("GET", "/_kmslab/clock").headers.items()})
+        too_big, _ = self.send_and_time(
+            (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+             f"Content-Length: {600 * 1024}\r\n\r\n").encode())
+        answers.append(too_big.headers)
+        for headers in answers:
+            with self.subTest(headers=headers):
+                text = headers.get("date")
+                self.assertIsNotNone(text)
+                self.assertRegex(text, r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
+                self.assertLess(abs(email.utils.parsedate_to_datetime(text).timestamp() - time.time()), 60)
 
     def test_http10_closes_unless_keep_alive(self):
         with connect() as s:

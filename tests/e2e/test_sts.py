@@ -4,6 +4,8 @@ import datetime
 import json
 import re
 
+import boto3
+import botocore.config
 import botocore.exceptions
 
 import harness
@@ -295,6 +297,90 @@ class SessionAuthorizationTest(StsCase):
         res = self.srv.aws(creds, "kms", "disable-key", "--key-id", md["KeyId"])
         self.assertEqual(res.rc, 0, res.stderr)
         self.assertEqual(self.describe(md["KeyId"])["KeyState"], "Disabled")
+
+
+def unvalidated_sts(srv, creds):
+    """An STS client without botocore's client-side checks (which would refuse a
+    one-character RoleSessionName or DurationSeconds below 900 before sending)."""
+    session = boto3.session.Session(aws_access_key_id=creds.access_key,
+                                    aws_secret_access_key=creds.secret_key,
+                                    region_name=harness.REGION)
+    cfg = botocore.config.Config(retries={"total_max_attempts": 1}, parameter_validation=False)
+    return session.client("sts", endpoint_url=srv.url, config=cfg)
+
+
+class AssumeRoleValidationTest(StsCase):
+    """AssumeRole's validation texts as AWS words them, and the role's MaxSessionDuration
+    (3600 s unless the fixture role sets maxSessionDuration)."""
+
+    def assertValidationError(self, message, client=None, **kw):
+        client = client or unvalidated_sts(self.srv, creds_of("admin"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            client.assume_role(**kw)
+        err = cm.exception.response
+        self.assertEqual(err["Error"]["Code"], "ValidationError", err["Error"])
+        self.assertEqual(err["Error"]["Message"], message)
+        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 400)
+
+    def test_validation_texts(self):
+        role = role_arn("Admin")
+        prefix = "1 validation error detected: "
+        self.assertValidationError(
+            prefix + "Value 'a' at 'roleSessionName' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 2",
+            RoleArn=role, RoleSessionName="a")
+        self.assertValidationError(
+            prefix + "Value '899' at 'durationSeconds' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 900",
+            RoleArn=role, RoleSessionName="ok", DurationSeconds=899)
+        self.assertValidationError(
+            prefix + "Value '43201' at 'durationSeconds' failed to satisfy constraint: "
+            "Member must have value less than or equal to 43200",
+            RoleArn=role, RoleSessionName="ok", DurationSeconds=43201)
+
+    def test_default_max_session_duration_is_3600(self):
+        for seconds in (3601, 43200):
+            with self.subTest(seconds=seconds):
+                self.assertValidationError(
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                    client=self.sts("admin"), RoleArn=role_arn("Admin"), RoleSessionName="long",
+                    DurationSeconds=seconds)
+        r, _ = self.assume("admin", "Admin", "hour", DurationSeconds=3600)
+        left = (r["Credentials"]["Expiration"]
+                - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        self.assertTrue(3500 < left <= 3660, r["Credentials"]["Expiration"])
+
+    def test_fixture_role_max_session_duration(self):
+        identities = harness.fixture_identities()
+        for role in identities["accounts"][ACCOUNT]["roles"]:
+            if role["name"] == "Admin":
+                role["maxSessionDuration"] = 7200
+        srv = harness.start_with_identities(identities)
+        try:
+            sts = srv.client_as(creds_of("admin"), "sts")
+            r = sts.assume_role(RoleArn=role_arn("Admin"), RoleSessionName="two-hours",
+                                DurationSeconds=7200)
+            left = (r["Credentials"]["Expiration"]
+                    - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+            self.assertTrue(7100 < left <= 7260, r["Credentials"]["Expiration"])
+            self.assertValidationError(
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                client=sts, RoleArn=role_arn("Admin"), RoleSessionName="longer",
+                DurationSeconds=7201)
+            # db-team keeps the default.
+            self.assertValidationError(
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                client=sts, RoleArn=role_arn("db-team"), RoleSessionName="longer",
+                DurationSeconds=3601)
+        finally:
+            harness.shutdown_and_remove_fixtures(srv)
+
+    def test_cli_reports_the_text(self):
+        res = self.srv.aws(creds_of("admin"), "sts", "assume-role", "--role-arn", role_arn("Admin"),
+                           "--role-session-name", "cli", "--duration-seconds", "7200")
+        self.assertNotEqual(res.rc, 0)
+        self.assertIn("(ValidationError) when calling the AssumeRole operation: The requested "
+                      "DurationSeconds exceeds the MaxSessionDuration set for this role.", res.stderr)
 
 
 def load_default():

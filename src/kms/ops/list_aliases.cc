@@ -1,6 +1,12 @@
 // ListAliases: the caller's aliases in this region, optionally of one key
-// (IAM-only authorization).
+// (IAM-only authorization). Without a KeyId the list also holds AWS's
+// predefined alias/aws/* aliases whose AWS managed key does not exist yet,
+// as AWS lists them: AliasName and AliasArn only. The list is sorted by name;
+// the marker is the next page's first name.
+#include <algorithm>
+
 #include "core/arn.h"
+#include "kms/aws_managed_keys.h"
 #include "kms/ops/common.h"
 
 namespace kmslab::kms::ops {
@@ -29,6 +35,7 @@ struct ListAliasesOp {
     std::vector<store::AliasRow> aliases;
     for (auto& a : s.keys().ListAliases(c.caller->account, c.region))
       if (!filter || a.key_id == *filter) aliases.push_back(std::move(a));
+    if (!filter) AddPredefined(c, aliases);
     std::vector<std::string> names;
     for (const auto& a : aliases) names.push_back(a.name);
     ASSIGN_OR_RETURN(Page page, Paginate(names, q.marker, static_cast<size_t>(q.limit)));
@@ -42,17 +49,37 @@ struct ListAliasesOp {
       w.String(a.name.c_str());
       w.Key("AliasArn");
       w.String(arn.c_str());
-      w.Key("TargetKeyId");
-      w.String(a.key_id.c_str());
-      w.Key("CreationDate");
-      w.Double(static_cast<double>(a.created_ms) / 1000.0);
-      w.Key("LastUpdatedDate");
-      w.Double(static_cast<double>(a.updated_ms) / 1000.0);
+      if (!a.key_id.empty()) {  // empty: a predefined alias, not yet associated with a key
+        w.Key("TargetKeyId");
+        w.String(a.key_id.c_str());
+        w.Key("CreationDate");
+        w.Double(static_cast<double>(a.created_ms) / 1000.0);
+        w.Key("LastUpdatedDate");
+        w.Double(static_cast<double>(a.updated_ms) / 1000.0);
+      }
       w.EndObject();
     }
     w.EndArray();
     WritePageEnd(out, page);
     return core::Status();
+  }
+
+  // Adds, in name order, the predefined aliases `aliases` (sorted by name)
+  // lacks, each with an empty key_id.
+  static void AddPredefined(const CallContext& c, std::vector<store::AliasRow>& aliases) {
+    const size_t existing = aliases.size();
+    for (std::string_view name : kPredefinedAliases) {
+      auto found = std::lower_bound(aliases.begin(), aliases.begin() + static_cast<std::ptrdiff_t>(existing), name,
+                                    [](const store::AliasRow& a, std::string_view n) { return a.name < n; });
+      if (found != aliases.begin() + static_cast<std::ptrdiff_t>(existing) && found->name == name) continue;
+      store::AliasRow row;
+      row.account = c.caller->account;
+      row.region = c.region;
+      row.name = std::string(name);
+      aliases.push_back(std::move(row));
+    }
+    std::stable_sort(aliases.begin(), aliases.end(),
+                     [](const store::AliasRow& a, const store::AliasRow& b) { return a.name < b.name; });
   }
 };
 }  // namespace
