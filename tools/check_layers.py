@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Keeps the module arrows of ARCHITECTURE.md honest.
+"""Keeps the module arrows of docs/architecture.md honest.
 
 Each src/<module> may include headers of the modules listed for it (and its
 own); SQLite only from store/, OpenSSL only from crypto/. Exits 1 and names

@@ -1,4 +1,4 @@
-// One KMS call as CloudTrail records it (kms-authz.md section 8), plus
+// One KMS call as CloudTrail records it (docs/spec/kms.md section 8), plus
 // kmslab's own `kmslabDecision`. EventInput is plain data copied off the
 // request; EventJson renders it later, off the request path. Pure; thread-safe.
 #ifndef KMSLAB_AUDIT_EVENT_H_

@@ -1,5 +1,5 @@
 // DynamoDB's fine-grained access-control condition keys (reference:
-// dynamodb-data-plane.md section 10), computed from a request's body and its
+// docs/spec/dynamodb.md section 10), computed from a request's body and its
 // table's definition, for the request context of the call's authorization.
 //
 //   dynamodb:LeadingKeys            the partition-key values addressed, as strings

@@ -1,6 +1,6 @@
 // DynamoDB error factories: the one place ddb/ names DynamoDB error types, and
 // the wrapping of KMS errors the way DynamoDB reports them
-// (dynamodb-sse.md sections 1.6, 1.7 and 5.1).
+// (docs/spec/dynamodb-sse.md sections 1.6, 1.7 and 5.1).
 #ifndef KMSLAB_DDB_ERRORS_H_
 #define KMSLAB_DDB_ERRORS_H_
 
@@ -32,7 +32,7 @@ core::Status SerializationError(std::string message);
 core::Status TransactionCanceled(std::string message);
 core::Status IdempotentParameterMismatch();
 core::Status TransactionInProgress();
-// DynamoDB Streams (dynamodb-data-plane.md section 6.2).
+// DynamoDB Streams (docs/spec/dynamodb.md section 6.2).
 core::Status ExpiredIterator();
 core::Status TrimmedDataAccess();
 

@@ -1,4 +1,4 @@
-// Secondary indexes' definitions (dynamodb-data-plane.md section 5): what
+// Secondary indexes' definitions (docs/spec/dynamodb.md section 5): what
 // CreateTable and UpdateTable declare for each local or global secondary
 // index, and where an online change of a GSI stands. Plain data; the
 // entries of an index live in memory only (indexes.h).

@@ -1,4 +1,4 @@
-// Secondary indexes at work (dynamodb-data-plane.md section 5): their
+// Secondary indexes at work (docs/spec/dynamodb.md section 5): their
 // entries, kept in memory only and rebuilt from the items whenever a
 // table's items load (nothing of an index reaches the store but its
 // definition), kept current by OnItemChanged; the index-key checks every

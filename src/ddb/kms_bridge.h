@@ -1,4 +1,4 @@
-// KmsBridge: the KMS calls DynamoDB makes (dynamodb-sse.md section 3), made
+// KmsBridge: the KMS calls DynamoDB makes (docs/spec/dynamodb-sse.md section 3), made
 // in-process through kms::Service so they are authorized and audited like any
 // call. Two identities: the caller through DynamoDB (kms:ViaService
 // dynamodb.<region>.amazonaws.com, kms:CallerAccount) and DynamoDB itself

@@ -1,7 +1,7 @@
 // DynamoDB's legacy (non-expression) parameters, translated into the
 // expression parameters they stand for, so that the expression machinery
 // (expressions.h, update_expression.h) does all the evaluating
-// (dynamodb-data-plane.md sections 0, 1.2, 1.4, 4):
+// (docs/spec/dynamodb.md sections 0, 1.2, 1.4, 4):
 //
 //   Expected + ConditionalOperator  -> ConditionExpression   (PutItem, UpdateItem, DeleteItem)
 //   AttributeUpdates                -> UpdateExpression      (UpdateItem)

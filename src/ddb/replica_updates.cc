@@ -1,5 +1,5 @@
 // UpdateTable ReplicaUpdates (Create, Delete) and how DescribeTable shows a
-// table's replicas (dynamodb-data-plane.md sections 8.1 and 8.2).
+// table's replicas (docs/spec/dynamodb.md sections 8.1 and 8.2).
 #include <algorithm>
 #include <mutex>
 

@@ -1,4 +1,4 @@
-// Global tables, version 2019.11.21 (dynamodb-data-plane.md sections 8.1 and
+// Global tables, version 2019.11.21 (docs/spec/dynamodb.md sections 8.1 and
 // 8.2): a table's replicas are real tables of the same account and name in
 // other Regions of this server, each under keys of its own Region.
 //
@@ -45,7 +45,7 @@ struct WriteVersion {
 bool OlderThan(const WriteVersion& a, const WriteVersion& b);
 
 // A KMS-derived error of a replica Region as DynamoDB words it
-// (dynamodb-data-plane.md section 8.2): the prefix gains "for region <r>"; a
+// (docs/spec/dynamodb.md section 8.2): the prefix gains "for region <r>"; a
 // disabled key answers that the replica's encryption is still UPDATING.
 core::Status ReplicaRegionError(const core::Status& error, const std::string& region);
 

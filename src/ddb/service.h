@@ -34,7 +34,7 @@
 
 namespace kmslab::ddb {
 
-// Timings AWS does not document (dynamodb-sse.md section 7); seconds of the server clock.
+// Timings AWS does not document (docs/spec/dynamodb-sse.md section 7); seconds of the server clock.
 struct Options {
   int64_t key_cache_seconds = 300;      // a caller's table key is refreshed from KMS this often
   int64_t detection_seconds = 900;      // key check of an accessible table
@@ -47,25 +47,25 @@ struct Options {
   // table's backups are being set up; the length is kmslab's).
   int64_t pitr_setup_seconds = 5;
   // Item calls (CloudTrail data events) in the trail too; AWS logs them only
-  // when a trail selects them (dynamodb-data-plane.md section 13, default 10).
+  // when a trail selects them (docs/spec/dynamodb.md section 13, default 10).
   bool data_events = false;
   // PutItem, UpdateItem and DeleteItem prefix request-validation errors with
   // "1 validation error detected: ", as DynamoDB has since mid-2026
-  // (dynamodb-data-plane.md section 0, default 13.1); false: the bare texts.
+  // (docs/spec/dynamodb.md section 0, default 13.1); false: the bare texts.
   bool validation_envelope = true;
-  // Time to Live (ttl.h; dynamodb-data-plane.md section 13, default 4): the
+  // Time to Live (ttl.h; docs/spec/dynamodb.md section 13, default 4): the
   // sweep period, how long TTL deletes go on after the sweeper's key check
   // first fails, and the cooldown between two UpdateTimeToLive changes.
   int64_t ttl_sweep_seconds = 60;
   int64_t ttl_grace_seconds = 1800;
   int64_t ttl_cooldown_seconds = 1860;
-  // Online GSI changes (dynamodb-data-plane.md section 13.5), server-clock ms:
+  // Online GSI changes (docs/spec/dynamodb.md section 13.5), server-clock ms:
   // resource allocation (table UPDATING), backfilling, deletion, throughput update.
   int64_t index_allocation_ms = 1000;
   int64_t index_backfill_ms = 2000;
   int64_t index_delete_ms = 500;
   int64_t index_update_ms = 1000;
-  // DynamoDB Streams (dynamodb-data-plane.md sections 6.1, 6.4 and 13.3):
+  // DynamoDB Streams (docs/spec/dynamodb.md sections 6.1, 6.4 and 13.3):
   // records and closed streams are kept this long; with the switch on, records
   // in memory stay readable while the table's key is unusable. A new stream is
   // ENABLING, a closed one DISABLING, for stream_transition_seconds (AWS:

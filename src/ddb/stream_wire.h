@@ -1,4 +1,4 @@
-// DynamoDB Streams' wire values (dynamodb-data-plane.md section 6.2):
+// DynamoDB Streams' wire values (docs/spec/dynamodb.md section 6.2):
 // stream labels, sequence numbers and shard iterators. Pure functions.
 #ifndef KMSLAB_DDB_STREAM_WIRE_H_
 #define KMSLAB_DDB_STREAM_WIRE_H_

@@ -1,4 +1,4 @@
-// DynamoDB Streams (dynamodb-data-plane.md section 6): a table's stream
+// DynamoDB Streams (docs/spec/dynamodb.md section 6): a table's stream
 // setting, the streams it has had, and their records.
 //
 // Records follow items through OnItemChanged (AppendStreamRecord): each is

@@ -1,4 +1,4 @@
-// A table's settings as DynamoDB shapes them (dynamodb-data-plane.md section
+// A table's settings as DynamoDB shapes them (docs/spec/dynamodb.md section
 // 9): tags, deletion protection, table class. Guarded by the table's mu,
 // inside TableState, and kept in ddb_tables.meta.
 #ifndef KMSLAB_DDB_TABLE_SETTINGS_H_

@@ -1,4 +1,4 @@
-// DynamoDB calls as CloudTrail records them (dynamodb-data-plane.md section
+// DynamoDB calls as CloudTrail records them (docs/spec/dynamodb.md section
 // 11): eventSource dynamodb.amazonaws.com, table calls as management events,
 // item calls as data events. Item values never reach the trail: keys are
 // logged unwrapped, items as their attribute names, expression attribute

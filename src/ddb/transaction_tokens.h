@@ -1,5 +1,5 @@
 // TransactionTokens: the ClientRequestTokens of TransactWriteItems
-// (dynamodb-data-plane.md section 3.3). A token names one request: repeating
+// (docs/spec/dynamodb.md section 3.3). A token names one request: repeating
 // it within 10 minutes of its success on the server clock changes nothing
 // and succeeds again; the same token on other parameters is refused; a
 // token whose request is still running is busy. A failed request leaves no

@@ -1,4 +1,4 @@
-// Time to Live (dynamodb-data-plane.md section 7): a table's TTL setting, the
+// Time to Live (docs/spec/dynamodb.md section 7): a table's TTL setting, the
 // rule that makes an item expired, and the sweeper's state.
 //
 // The sweeper (Service::SweepTimeToLive, ttl.cc) runs on the server clock

@@ -1,5 +1,5 @@
 // DynamoDB UpdateExpressions (UpdateItem): parsing, and applying the parsed
-// actions to an item (reference: dynamodb-data-plane.md section 1.1).
+// actions to an item (docs/spec/dynamodb.md section 1.1).
 //
 //   update  ::= section+   SET, REMOVE, ADD, DELETE each at most once, any
 //                          order, keywords case-insensitive

@@ -57,7 +57,7 @@ class Router {
  public:
   // `modelled_status`: send the HTTP status the service model declares for
   // NotFound (404), AlreadyExists and the state errors (409), DryRun (412) instead of
-  // the 400 real KMS sends (a switch, kms-authz.md section 10).
+  // the 400 real KMS sends (a switch, docs/spec/kms.md section 10).
   // `ddb` and `admin` may be null (then their paths answer UnknownOperation / not found).
   Router(kms::Service* kms, Authenticator* authenticator, const StsEndpoint* sts, bool modelled_status = false,
          ddb::Service* ddb = nullptr, const class AdminEndpoint* admin = nullptr)

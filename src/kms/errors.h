@@ -1,5 +1,5 @@
 // AWS KMS error factories: the one place kms/ names AWS error types and
-// writes their messages (texts from AWS, kms-authz.md section 1.5).
+// writes their messages (texts from AWS, docs/spec/kms.md section 1.5).
 #ifndef KMSLAB_KMS_ERRORS_H_
 #define KMSLAB_KMS_ERRORS_H_
 
@@ -33,11 +33,11 @@ core::Status UnsupportedOperationError(std::string message);
 core::Status NotMultiRegionPrimaryError(std::string_view key_arn);
 core::Status DryRunError();
 // A Recipient (Nitro Enclaves attestation document), which kmslab cannot
-// verify: refused (kms-key-types.md section 15.7).
+// verify: refused (docs/spec/key-types.md section 15.7).
 core::Status RecipientUnsupportedError();
 // <arn> origin is <origin> which is not valid for this operation.
 core::Status OriginNotValidError(std::string_view key_arn, std::string_view origin);
-// Imported key material (kms-key-types.md section 9.3).
+// Imported key material (docs/spec/key-types.md section 9.3).
 core::Status InvalidImportTokenError();
 core::Status ExpiredImportTokenError();
 core::Status IncorrectKeyMaterialError();

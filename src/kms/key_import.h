@@ -1,4 +1,4 @@
-// Imported key material (origin EXTERNAL; kms-key-types.md section 9): the
+// Imported key material (origin EXTERNAL; docs/spec/key-types.md section 9): the
 // wrapping algorithms and wrapping key specs GetParametersForImport names,
 // the expiration models, unwrapping EncryptedKeyMaterial, which material a
 // key spec takes, and the KeyMaterialId of imported material. The AWS names

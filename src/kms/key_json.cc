@@ -49,7 +49,7 @@ void WriteKeyMetadata(JsonOut::Writer& w, const Key& key, const std::vector<KeyP
     w.Key("MultiRegionConfiguration");
     WriteMultiRegionConfiguration(w, m, related);
   }
-  // Only symmetric encryption keys name their material (kms-key-types.md 1.3),
+  // Only symmetric encryption keys name their material (docs/spec/key-types.md 1.3),
   // and a replica being created has none yet. Symmetric keys of origin
   // EXTERNAL keep it after their material is deleted.
   if (key.spec == KeySpec::kSymmetricDefault && key.has_material()) {

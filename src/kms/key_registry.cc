@@ -321,7 +321,7 @@ core::StatusOr<KeyPtr> KeyRegistry::CreateReplica(const std::string& primary_reg
   RETURN_IF_ERROR(TypeKey(*key));
   key->policy = ParseKeyPolicy(key->meta.policy);
   // Replicas of EXTERNAL keys get no material: each related key imports the
-  // same material itself (kms-key-types.md section 8).
+  // same material itself (docs/spec/key-types.md section 8).
   if (key->meta.origin == kOriginExternal) {
     key->meta.state = store::KeyState::kPendingImport;
   } else {

@@ -85,7 +85,7 @@ std::vector<const char*> NamesOf(std::initializer_list<E> values) {
 }
 }  // namespace
 
-// The 2023 sets AWS printed, newer members appended (kms-key-types.md 1.2).
+// The 2023 sets AWS printed, newer members appended (docs/spec/key-types.md 1.2).
 const std::vector<const char*> kKeySpecNames = NamesOf<KeySpec>(
     {KeySpec::kRsa2048, KeySpec::kEccNistP384, KeySpec::kEccNistP256, KeySpec::kEccNistP521, KeySpec::kHmac384,
      KeySpec::kRsa3072, KeySpec::kEccSecgP256k1, KeySpec::kRsa4096, KeySpec::kSymmetricDefault, KeySpec::kHmac256,
@@ -98,7 +98,7 @@ const std::vector<const char*> kSigningAlgorithmNames = [] {
   for (const SigningAlgorithm& a : kSigningAlgorithms) out.push_back(a.name);
   return out;
 }();
-// As AWS lists them (kms-key-types.md section 7).
+// As AWS lists them (docs/spec/key-types.md section 7).
 const std::vector<const char*> kMacAlgorithmNames = {kMacAlgorithms[2].first, kMacAlgorithms[1].first,
                                                      kMacAlgorithms[0].first, kMacAlgorithms[3].first};
 

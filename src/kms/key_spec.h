@@ -1,5 +1,5 @@
 // KMS key specs and key usages as types, and what AWS ties to them
-// (kms-key-types.md section 1.1): which usages a spec allows, the one
+// (docs/spec/key-types.md section 1.1): which usages a spec allows, the one
 // algorithm list KeyMetadata shows, and the signing and MAC algorithms.
 // The AWS names are written in key_spec.cc only.
 #ifndef KMSLAB_KMS_KEY_SPEC_H_

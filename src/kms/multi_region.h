@@ -1,4 +1,4 @@
-// Multi-Region keys (kms-key-types.md section 8): related keys in several
+// Multi-Region keys (docs/spec/key-types.md section 8): related keys in several
 // Regions of one account share a key id ("mrk-" + 32 hex) and every key
 // material version; one of them is the PRIMARY, the others REPLICAs.
 // These helpers are pure apart from reading the registry; thread-safe.

@@ -16,14 +16,14 @@
 
 namespace kmslab::kms {
 
-// Which key states an operation tolerates (kms-authz.md section 2.3).
+// Which key states an operation tolerates (docs/spec/kms.md section 2.3).
 enum class KeyUse {
   kAnyState,             // DescribeKey, GetKeyPolicy, ListResourceTags, ...
   kCryptographic,        // Disabled -> DisabledException; PendingDeletion/Import -> KMSInvalidState
   kManagement,           // PendingDeletion/ReplicaDeletion/Import -> KMSInvalidState (EnableKey, DisableKey)
   // PendingDeletion/ReplicaDeletion -> KMSInvalidState; PendingImport allowed
   // (TagResource, CreateAlias, ScheduleKeyDeletion, ImportKeyMaterial, ...;
-  // kms-key-types.md section 10)
+  // docs/spec/key-types.md section 10)
   kNotPendingDeletion,
   kPendingDeletionOnly,  // CancelKeyDeletion (PendingDeletion or PendingReplicaDeletion)
 };

@@ -65,7 +65,7 @@ core::Status Service::Authorize(const CallContext& call, Plan& plan) const {
     core::Status allowed = authorizer_->Authorize(call, check, audit_ ? &plan.outcomes[i] : nullptr);
     if (allowed.ok()) continue;
     // A forwarded (kms:ViaService) decrypt that is denied answers with the
-    // legacy text services still show (kms-authz.md section 7).
+    // legacy text services still show (docs/spec/kms.md section 7).
     if (!call.via_service.empty() && (check.action == "kms:Decrypt" || check.action == "kms:ReEncryptFrom")) {
       return AccessDeniedError(kLegacyCiphertextDenied);
     }

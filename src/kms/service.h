@@ -19,7 +19,7 @@
 
 namespace kmslab::kms {
 
-// Switches for behaviour AWS leaves ambiguous (kms-authz.md section 10);
+// Switches for behaviour AWS leaves ambiguous (docs/spec/kms.md section 10);
 // the defaults are the reference's.
 struct Options {
   // A caller who is not authorized and names a disabled key sees
@@ -62,7 +62,7 @@ class Service {
   Options options_;
 };
 
-// The key-state rule for `use` (kms-authz.md section 2.3).
+// The key-state rule for `use` (docs/spec/kms.md section 2.3).
 core::Status CheckKeyState(const store::KeyRow& key, KeyUse use, const Options& options = {});
 
 }  // namespace kmslab::kms

@@ -1,4 +1,4 @@
-// Facts about KMS actions the algorithm needs (kms-authz.md sections 3 and
+// Facts about KMS actions the algorithm needs (docs/spec/kms.md sections 3 and
 // 5.2): which may be used across accounts, and which grant operation an IAM
 // action corresponds to. Action names compare without regard to case.
 // Pure, thread-safe.

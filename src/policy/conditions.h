@@ -1,4 +1,4 @@
-// Condition evaluation (kms-authz.md section 4.4): one clause of a statement's
+// Condition evaluation (docs/spec/kms.md section 4.4): one clause of a statement's
 // Condition element against the request's condition keys. Total: a value that
 // cannot be compared never matches, and the oddity becomes a diagnostic.
 // Pure, thread-safe.

@@ -15,7 +15,7 @@ enum class Effect { kAllow, kImplicitDeny, kExplicitDeny };
 // "Allow", "ImplicitDeny", "ExplicitDeny".
 std::string_view EffectName(Effect effect);
 
-// Denial reasons (kms-authz.md section 7), the values of Decision::reason.
+// Denial reasons (docs/spec/kms.md section 7), the values of Decision::reason.
 inline constexpr std::string_view kReasonExplicitResource = "explicit-resource";
 inline constexpr std::string_view kReasonExplicitIdentity = "explicit-identity";
 inline constexpr std::string_view kReasonNoResource = "no-resource";

@@ -1,4 +1,4 @@
-// The parsed form of a policy document (kms-authz.md section 4): statements
+// The parsed form of a policy document (docs/spec/kms.md section 4): statements
 // with their Principal, Action, Resource and Condition elements, every pattern
 // and typed value compiled once by ParsePolicy. Immutable after parsing;
 // thread-safe to share.

@@ -1,4 +1,4 @@
-// The inputs of one authorization decision (kms-authz.md section 5.1): who
+// The inputs of one authorization decision (docs/spec/kms.md section 5.1): who
 // calls, what action on which resource, the policies and grants that may
 // apply, and the request's condition keys. Plain data; thread-safe to share
 // once built.

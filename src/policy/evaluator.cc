@@ -1,4 +1,4 @@
-// Authorize(): the decision procedure of kms-authz.md section 5.2, with the
+// Authorize(): the decision procedure of docs/spec/kms.md section 5.2, with the
 // IAM-only operations of 5.3, grants of 5.4 and RetireGrant of 5.5.
 #include <optional>
 #include <utility>

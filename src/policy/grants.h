@@ -1,4 +1,4 @@
-// Grant matching (kms-authz.md sections 5.4 and 5.5): grantee, operation,
+// Grant matching (docs/spec/kms.md sections 5.4 and 5.5): grantee, operation,
 // encryption-context constraints, and the limits on a CreateGrant that a grant
 // allows. Pure, thread-safe.
 #ifndef KMSLAB_POLICY_GRANTS_H_

@@ -1,4 +1,4 @@
-// AccessDeniedMessage(): AWS's AccessDeniedException text (kms-authz.md section 7).
+// AccessDeniedMessage(): AWS's AccessDeniedException text (docs/spec/kms.md section 7).
 #include "policy/policy.h"
 
 namespace kmslab::policy {

@@ -1,4 +1,4 @@
-// Condition operators (kms-authz.md section 4.4): the base operators, the
+// Condition operators (docs/spec/kms.md section 4.4): the base operators, the
 // ...IfExists suffix and the ForAnyValue: / ForAllValues: set prefixes.
 // Pure, thread-safe.
 #ifndef KMSLAB_POLICY_OPERATORS_H_

@@ -1,5 +1,5 @@
 // kmslab's policy engine: parses key policies and IAM identity policies, and
-// decides KMS requests the way AWS KMS does (kms-authz.md sections 4-7).
+// decides KMS requests the way AWS KMS does (docs/spec/kms.md sections 4-7).
 //
 // Everything here is pure: no I/O, no clock, no randomness; all inputs arrive
 // in the request. Parsed policies are immutable and safe to share between

@@ -1,4 +1,4 @@
-// Principals (kms-authz.md sections 4.2 and 5.4): classifying the entries of a
+// Principals (docs/spec/kms.md sections 4.2 and 5.4): classifying the entries of a
 // Principal element, and matching them, grantees and retiring principals
 // against the caller. Pure, thread-safe.
 #ifndef KMSLAB_POLICY_PRINCIPALS_H_

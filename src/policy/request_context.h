@@ -1,4 +1,4 @@
-// RequestContext: the condition keys of one request (kms-authz.md section 6) and
+// RequestContext: the condition keys of one request (docs/spec/kms.md section 6) and
 // their values, as policy conditions and policy variables see them.
 //
 // Key names are case-insensitive: they are stored lowercased and looked up

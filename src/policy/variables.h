@@ -1,4 +1,4 @@
-// Policy variables (kms-authz.md section 4.4): "${aws:username}",
+// Policy variables (docs/spec/kms.md section 4.4): "${aws:username}",
 // "${aws:PrincipalTag/team, 'default'}", and the escapes ${*} ${?} ${$}.
 // A ValueTemplate is compiled once at parse time and resolved per request.
 // Immutable after Compile; thread-safe to share.

@@ -1,5 +1,5 @@
 """Shared pieces of the DynamoDB shim tests (test_dynamodb_*.py): names, the texts of
-dynamodb-sse.md, and DdbCase, a KmsTestCase with table, grant and polling helpers.
+docs/spec/dynamodb-sse.md, and DdbCase, a KmsTestCase with table, grant and polling helpers.
 
 Not a test module itself (run.py only discovers test_*.py).
 """

@@ -2,7 +2,7 @@
 and its refusals, KeyMetadata, GetPublicKey, Sign / Verify checked independently with the
 `cryptography` package, GenerateMac / VerifyMac, wrong-usage errors on every cryptographic
 operation, rotation refusals, grants and denials, and the trail. Reference:
-kms-key-types.md sections 1, 2, 3, 7, 11 and 12."""
+docs/spec/key-types.md sections 1, 2, 3, 7, 11 and 12."""
 import base64
 import glob
 import hashlib

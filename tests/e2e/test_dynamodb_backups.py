@@ -1,4 +1,4 @@
-"""DynamoDB shim, on-demand backups (dynamodb-sse.md §2): CreateBackup / DescribeBackup /
+"""DynamoDB shim, on-demand backups (docs/spec/dynamodb-sse.md §2): CreateBackup / DescribeBackup /
 ListBackups / DeleteBackup / RestoreTableFromBackup, with the aws CLI and boto3.
 
 - response shapes (BackupArn format, CREATING then AVAILABLE, SourceTableDetails, RestoreSummary);

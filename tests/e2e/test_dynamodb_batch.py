@@ -1,4 +1,4 @@
-"""DynamoDB shim, batches (dynamodb-data-plane.md §3.1, §3.2, §10, §12): BatchWriteItem and
+"""DynamoDB shim, batches (docs/spec/dynamodb.md §3.1, §3.2, §10, §12): BatchWriteItem and
 BatchGetItem on a table under a customer managed key (25 puts read back, mixed puts and deletes,
 projections, tables named by ARN, ConsumedCapacity TOTAL / INDEXES), boto3's resource-layer
 batch_writer(), every validation text with nothing written by a refused batch, a KMS key

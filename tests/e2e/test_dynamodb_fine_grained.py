@@ -1,4 +1,4 @@
-"""DynamoDB's fine-grained access control through boto3 (dynamodb-data-plane.md section 10):
+"""DynamoDB's fine-grained access control through boto3 (docs/spec/dynamodb.md section 10):
 identity policies conditioned on dynamodb:LeadingKeys (each user's own partition, through
 ${aws:userid}), dynamodb:Attributes and dynamodb:Select (an attribute allow-list) and
 dynamodb:ReturnValues (no old items back); the AccessDeniedException text DynamoDB gives

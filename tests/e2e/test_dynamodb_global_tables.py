@@ -1,5 +1,5 @@
-"""DynamoDB shim, global tables version 2019.11.21 (dynamodb-data-plane.md §8.1, §8.2;
-dynamodb-sse.md §3; kms-authz.md §9), with boto3 and the aws CLI.
+"""DynamoDB shim, global tables version 2019.11.21 (docs/spec/dynamodb.md §8.1, §8.2;
+docs/spec/dynamodb-sse.md §3; docs/spec/kms.md §9), with boto3 and the aws CLI.
 
 - UpdateTable ReplicaUpdates Create/Delete and every validation text of §8.1/§8.2;
 - the seed example (§8.2 Seed 003): table `example`, replicas us-east-2 and us-west-2 under
@@ -47,7 +47,7 @@ def via(region):
 
 
 def db_lead_policy(via_service):
-    """The documented CMK policy for db-lead (dynamodb-sse.md §4), ViaService as given."""
+    """The documented CMK policy for db-lead (docs/spec/dynamodb-sse.md §4), ViaService as given."""
     op = "StringLike" if "*" in via_service else "StringEquals"
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "db-lead through DynamoDB", "Effect": "Allow", "Principal": {"AWS": user_arn("db-lead")},

@@ -1,4 +1,4 @@
-"""DynamoDB local and global secondary indexes (dynamodb-data-plane.md sections 4, 5, 10):
+"""DynamoDB local and global secondary indexes (docs/spec/dynamodb.md sections 4, 5, 10):
 CreateTable with LSIs and GSIs on a table under a customer managed key, DescribeTable's index
 entries, Query and Scan through an index (sparse, projections, paging, parallel Scan), every
 write's index-key checks, UpdateTable GlobalSecondaryIndexUpdates on the server clock, IAM on

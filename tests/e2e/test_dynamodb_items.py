@@ -3,7 +3,7 @@
 ConditionExpression, every ReturnValues mode, IAM), Query (KeyConditionExpression, FilterExpression,
 ScanIndexForward, Limit / ExclusiveStartKey paging), Scan (FilterExpression, paging, Select
 COUNT), every AttributeValue type round-tripping, and the item validation errors of
-dynamodb-sse.md §5.2 / §5.3. Each behaviour runs on an owned-key table and on a table under a
+docs/spec/dynamodb-sse.md §5.2 / §5.3. Each behaviour runs on an owned-key table and on a table under a
 customer managed key (the KMS path must not change item semantics); the aws CLI covers
 put-item / get-item / delete-item / query / scan.
 """

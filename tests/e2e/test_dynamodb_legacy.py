@@ -2,7 +2,7 @@
 Expected + ConditionalOperator (PutItem, UpdateItem, DeleteItem), AttributeUpdates (UpdateItem),
 AttributesToGet (GetItem, Query, Scan), KeyConditions and QueryFilter (Query), ScanFilter (Scan).
 Each legacy call is checked against the same call written with expressions, on twin items or
-tables, and the misuse errors carry DynamoDB's texts (dynamodb-data-plane.md §1.2, §1.4, §4).
+tables, and the misuse errors carry DynamoDB's texts (docs/spec/dynamodb.md §1.2, §1.4, §4).
 """
 
 import botocore.exceptions

@@ -1,4 +1,4 @@
-"""DynamoDB shim, point-in-time recovery (dynamodb-data-plane.md §9, dynamodb-sse.md §2):
+"""DynamoDB shim, point-in-time recovery (docs/spec/dynamodb.md §9, docs/spec/dynamodb-sse.md §2):
 UpdateContinuousBackups / DescribeContinuousBackups / RestoreTableToPointInTime, with boto3
 and the aws CLI.
 

@@ -1,4 +1,4 @@
-"""DynamoDB shim, Query and Scan (dynamodb-data-plane.md §4): pages of at most 1 MB read
+"""DynamoDB shim, Query and Scan (docs/spec/dynamodb.md §4): pages of at most 1 MB read
 (boto3's paginators over 300 items of ~10 KB), Limit counted before the FilterExpression,
 LastEvaluatedKey, parallel Scan (Segment / TotalSegments), Select and its validation texts,
 nested ProjectionExpression (GetItem, Query, Scan), reserved words in every expression,

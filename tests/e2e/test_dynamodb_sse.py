@@ -1,4 +1,4 @@
-"""DynamoDB shim, server-side encryption (dynamodb-sse.md §1, §3, §4):
+"""DynamoDB shim, server-side encryption (docs/spec/dynamodb-sse.md §1, §3, §4):
 
 - CreateTable with the AWS owned key, the AWS managed key (alias/aws/dynamodb created on first
   use, its metadata and key policy) and customer managed keys (every key id form); the

@@ -1,4 +1,4 @@
-"""DynamoDB shim, DynamoDB Streams (dynamodb-data-plane.md §6, §7; dynamodb-sse.md §3.4):
+"""DynamoDB shim, DynamoDB Streams (docs/spec/dynamodb.md §6, §7; docs/spec/dynamodb-sse.md §3.4):
 
 - StreamSpecification on CreateTable and UpdateTable (every view type, the enable/disable
   texts), DescribeTable's StreamSpecification / LatestStreamLabel / LatestStreamArn;

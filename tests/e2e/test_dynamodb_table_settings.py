@@ -1,4 +1,4 @@
-"""DynamoDB shim, table settings (dynamodb-data-plane.md §9 and §8.3):
+"""DynamoDB shim, table settings (docs/spec/dynamodb.md §9 and §8.3):
 
 - TagResource / UntagResource / ListTagsOfResource on table ARNs: overwrite, the 50-tag limit
   (post-merge, ValidationException), aws: keys, bad and index ARNs, missing tables, empty lists,

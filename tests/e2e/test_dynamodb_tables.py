@@ -1,6 +1,6 @@
 """DynamoDB shim, control plane without KMS: CreateTable / DescribeTable / ListTables /
 DeleteTable shapes (HASH and RANGE keys of types S, N, B; PAY_PER_REQUEST and PROVISIONED),
-the wire protocol and error types (dynamodb-sse.md §5.1, §5.3), IAM authorization of
+the wire protocol and error types (docs/spec/dynamodb-sse.md §5.1, §5.3), IAM authorization of
 `dynamodb:<Action>` against the caller's identity policies, and the admin clock endpoint
 (`/_kmslab/clock`, with and without `serve --admin-token`).
 """

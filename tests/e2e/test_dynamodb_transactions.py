@@ -1,4 +1,4 @@
-"""DynamoDB shim, transactions (dynamodb-data-plane.md §3.3, §3.4, §10): TransactWriteItems
+"""DynamoDB shim, transactions (docs/spec/dynamodb.md §3.3, §3.4, §10): TransactWriteItems
 (ConditionCheck, Put, Update, Delete; all or nothing; CancellationReasons; ClientRequestToken
 idempotency; one action per item; validation texts) and TransactGetItems (positional
 Responses, projection), on a table under a customer managed KMS key, through boto3. IAM

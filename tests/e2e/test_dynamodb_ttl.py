@@ -1,4 +1,4 @@
-"""DynamoDB shim, Time to Live (dynamodb-data-plane.md §7):
+"""DynamoDB shim, Time to Live (docs/spec/dynamodb.md §7):
 
 - UpdateTimeToLive / DescribeTimeToLive: statuses, the echo, AWS's texts (already enabled,
   already disabled, a different AttributeName, the cooldown after a change, checked after the

@@ -2,7 +2,7 @@
 with AWS's validation and errors; grants authorizing their grantees (constraints, role,
 session, account and cross-account grantees); CreateGrant allowed by a grant (subset rules);
 the CreateGrant condition keys; grant tokens under `kmslab serve --grant-delay`; explain with
-grants; the aws CLI. Reference: kms-authz.md sections 3, 5.2, 5.4, 5.5, 6 and 10.
+grants; the aws CLI. Reference: docs/spec/kms.md sections 3, 5.2, 5.4, 5.5, 6 and 10.
 
 Who is who (fixtures/identities.json): admin has kms:* in IAM; app has Encrypt, Decrypt,
 GenerateDataKey*; auditor Describe*, Get*, List*; db-lead no kms at all; role db-team has

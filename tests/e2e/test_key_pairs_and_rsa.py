@@ -2,7 +2,7 @@
 and DeriveSharedSecret, each checked independently with the `cryptography` package: round trips and
 plaintext limits, ciphertext made offline, every KeyPairSpec, ECDH against an offline peer, AWS's error
 texts, wrong usage, key states, grants and denials, condition keys and the trail.
-Reference: kms-key-types.md sections 4, 5, 6, 10, 11, 12 and 14."""
+Reference: docs/spec/key-types.md sections 4, 5, 6, 10, 11, 12 and 14."""
 import base64
 import json
 

@@ -3,7 +3,7 @@ kms:MultiRegion, kms:MultiRegionKeyType, kms:PrimaryRegion and kms:ValidTo. Each
 one request and denies its sibling, through boto3: in IAM on CreateKey (the request's
 values) and on operations on existing keys (the key's own properties), in key policies
 on UpdatePrimaryRegion (the Region asked for) and ImportKeyMaterial (the ValidTo sent).
-Reference kms-key-types.md §14."""
+Reference docs/spec/key-types.md §14."""
 import datetime
 import json
 import os

@@ -1,4 +1,4 @@
-"""The switches for behaviour AWS leaves ambiguous (kms-authz.md section 10): the defaults
+"""The switches for behaviour AWS leaves ambiguous (docs/spec/kms.md section 10): the defaults
 follow AWS as observed, and each switch flips exactly its own behaviour."""
 import botocore.exceptions
 

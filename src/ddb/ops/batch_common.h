@@ -1,4 +1,4 @@
-// What BatchGetItem and BatchWriteItem share (dynamodb-data-plane.md section
+// What BatchGetItem and BatchWriteItem share (docs/spec/dynamodb.md section
 // 3): RequestItems, whose keys name tables by name or by table ARN (section
 // 0), and their authorization, dynamodb:<operation> on each table's ARN
 // (section 10): a call is refused whole if any of its tables is.

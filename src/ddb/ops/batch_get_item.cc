@@ -1,4 +1,4 @@
-// BatchGetItem (dynamodb-data-plane.md section 3.1): up to 100 keys across
+// BatchGetItem (docs/spec/dynamodb.md section 3.1): up to 100 keys across
 // tables, each read as GetItem reads it; once the response would pass 16 MB,
 // the remaining keys go back as UnprocessedKeys in request form.
 #include <mutex>

@@ -1,4 +1,4 @@
-// BatchWriteItem (dynamodb-data-plane.md section 3.2): up to 25 puts and
+// BatchWriteItem (docs/spec/dynamodb.md section 3.2): up to 25 puts and
 // deletes across tables, each written as PutItem / DeleteItem write (no
 // conditions, no return values). Every request is checked before anything is
 // written, so a bad one changes nothing.

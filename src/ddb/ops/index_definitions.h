@@ -1,5 +1,5 @@
 // Secondary indexes as CreateTable and UpdateTable declare them
-// (dynamodb-data-plane.md section 5), with DynamoDB's validation texts.
+// (docs/spec/dynamodb.md section 5), with DynamoDB's validation texts.
 #ifndef KMSLAB_DDB_OPS_INDEX_DEFINITIONS_H_
 #define KMSLAB_DDB_OPS_INDEX_DEFINITIONS_H_
 

@@ -1,4 +1,4 @@
-// Query and Scan on a secondary index (dynamodb-data-plane.md sections 4, 5
+// Query and Scan on a secondary index (docs/spec/dynamodb.md sections 4, 5
 // and 10): which index a request reads and whether it may, the resource it
 // is authorized on (`<table arn>/index/<name>`), its ExclusiveStartKey and
 // LastEvaluatedKey (the table's keys and the index's), how items show

@@ -51,7 +51,7 @@ constexpr int64_t kMaxItemBytes = 400 * 1024;
 
 // How ValidateNewItem words a missing or mistyped key attribute: PutItem
 // names it; BatchWriteItem says "The provided key element does not match the
-// schema" (dynamodb-data-plane.md section 3.2).
+// schema" (docs/spec/dynamodb.md section 3.2).
 enum class KeyErrors { kNamed, kSchemaMismatch };
 // A whole item for PutItem: valid values, the key attributes present with
 // their declared types and non-empty, at most 400 KB.

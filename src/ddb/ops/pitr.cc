@@ -1,5 +1,5 @@
 // UpdateContinuousBackups, DescribeContinuousBackups and
-// RestoreTableToPointInTime (reference dynamodb-data-plane.md section 9; the
+// RestoreTableToPointInTime (docs/spec/dynamodb.md section 9; the
 // history they use is item_history.h).
 #include <cmath>
 #include <mutex>

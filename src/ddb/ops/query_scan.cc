@@ -1,4 +1,4 @@
-// Query and Scan (reference: dynamodb-data-plane.md section 4): pages of at
+// Query and Scan (docs/spec/dynamodb.md section 4): pages of at
 // most Limit items or 1 MB read, FilterExpression applied after reading,
 // Select, ProjectionExpression, parallel Scan segments, ConsumedCapacity.
 #include <algorithm>

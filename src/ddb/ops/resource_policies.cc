@@ -63,7 +63,7 @@ core::StatusOr<std::shared_ptr<Table>> PolicyTable(Service& s, const kms::CallCo
   if (!table) return ResourceNotFound("Requested resource not found: Table: " + q.target.table + " not found");
   if (q.target.kind == TableResourceArn::Kind::kStream &&
       !KeptStream(s, call, table->arn + "/stream/" + q.target.sub, table->table_id)) {
-    // [I] the Streams API's text for an unknown stream (dynamodb-data-plane.md section 6.2).
+    // [I] the Streams API's text for an unknown stream (docs/spec/dynamodb.md section 6.2).
     return ResourceNotFound("Requested resource not found: Stream: " + q.arn + " not found");
   }
   return table;

@@ -1,4 +1,4 @@
-// The DynamoDB Streams API (dynamodb-data-plane.md section 6.2): ListStreams,
+// The DynamoDB Streams API (docs/spec/dynamodb.md section 6.2): ListStreams,
 // DescribeStream, GetShardIterator and GetRecords, authorized as
 // dynamodb:<Op> on "*" (ListStreams) or the stream's ARN.
 #include <algorithm>

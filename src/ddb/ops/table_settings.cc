@@ -1,4 +1,4 @@
-// Table settings as DynamoDB shapes them (dynamodb-data-plane.md sections 9
+// Table settings as DynamoDB shapes them (docs/spec/dynamodb.md sections 9
 // and 8.3): TagResource, UntagResource, ListTagsOfResource, the UpdateTable
 // of DeletionProtectionEnabled and TableClass, DescribeLimits,
 // DescribeEndpoints, and the refused legacy global tables.

@@ -1,4 +1,4 @@
-// What TransactWriteItems and TransactGetItems share (dynamodb-data-plane.md
+// What TransactWriteItems and TransactGetItems share (docs/spec/dynamodb.md
 // sections 3.3 and 3.4): reading TransactItems, one action per item, the
 // order tables are locked in, cancellation reasons and consumed capacity.
 #ifndef KMSLAB_DDB_OPS_TRANSACT_H_

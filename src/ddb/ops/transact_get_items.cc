@@ -1,4 +1,4 @@
-// TransactGetItems (dynamodb-data-plane.md section 3.4): up to 100 Get
+// TransactGetItems (docs/spec/dynamodb.md section 3.4): up to 100 Get
 // actions read as one snapshot, every table involved locked while they are
 // read; Responses in request order, {} for a missing item.
 #include <mutex>

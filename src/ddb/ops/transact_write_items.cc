@@ -1,4 +1,4 @@
-// TransactWriteItems (dynamodb-data-plane.md section 3.3): up to 100 Put,
+// TransactWriteItems (docs/spec/dynamodb.md section 3.3): up to 100 Put,
 // Update, Delete and ConditionCheck actions on items of one or more tables,
 // all or nothing. Every condition is checked with every table involved
 // locked, then every write is applied and committed to the store as one

@@ -1,4 +1,4 @@
-// UpdateTimeToLive and DescribeTimeToLive (dynamodb-data-plane.md section 7;
+// UpdateTimeToLive and DescribeTimeToLive (docs/spec/dynamodb.md section 7;
 // the sweeper is ttl_sweep.cc).
 #include <mutex>
 

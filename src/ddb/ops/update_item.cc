@@ -1,4 +1,4 @@
-// UpdateItem (dynamodb-data-plane.md section 1): an upsert of the item at Key
+// UpdateItem (docs/spec/dynamodb.md section 1): an upsert of the item at Key
 // through an UpdateExpression, under an optional ConditionExpression.
 #include <mutex>
 

@@ -117,7 +117,7 @@ struct CreateGrantOp {
     for (const auto& op : q.operations) {
       if (std::find(supported.begin(), supported.end(), op) == supported.end()) invalid.push_back(op);
     }
-    if (!invalid.empty()) {  // the text is kmslab's (kms-key-types.md section 15.12)
+    if (!invalid.empty()) {  // the text is kmslab's (docs/spec/key-types.md section 15.12)
       return ValidationError("Grant operations [" + core::Join(invalid, ", ") + "] are not supported by KMS key " +
                              key.meta.arn + " with key spec " + std::string(Name(key.spec)) + ".");
     }

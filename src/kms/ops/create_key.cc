@@ -1,6 +1,6 @@
 // CreateKey: a symmetric encryption key (the default), an RSA or ECC key for
 // signing (RSA also ENCRYPT_DECRYPT, NIST curves also KEY_AGREEMENT) or an
-// HMAC key, with AWS's spec x usage rules (kms-key-types.md section 1.2);
+// HMAC key, with AWS's spec x usage rules (docs/spec/key-types.md section 1.2);
 // single-Region or the primary of a multi-Region key (multi_region.h).
 // Origin EXTERNAL makes it without material, in PendingImport.
 // IAM-only authorization (kms:CreateKey, plus kms:TagResource with Tags).
@@ -44,7 +44,7 @@ struct CreateKeyOp {
   }
 
   static core::Status Validate(const Request& q) {
-    // The two are synonyms (kms-key-types.md section 2; the wording is kmslab's).
+    // The two are synonyms (docs/spec/key-types.md section 2; the wording is kmslab's).
     if (q.conflicting_specs) {
       return ValidationError("KeySpec and CustomerMasterKeySpec name the same setting; send one, or the same value in both.");
     }

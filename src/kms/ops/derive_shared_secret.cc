@@ -1,4 +1,4 @@
-// DeriveSharedSecret (kms-key-types.md section 6): ECDH between a
+// DeriveSharedSecret (docs/spec/key-types.md section 6): ECDH between a
 // KEY_AGREEMENT key's private key and the caller's public key (DER
 // SubjectPublicKeyInfo on the same curve); the secret is the raw shared
 // x-coordinate.

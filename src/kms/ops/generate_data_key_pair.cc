@@ -1,5 +1,5 @@
 // GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext
-// (kms-key-types.md section 5): a fresh RSA, EC or Ed25519 key pair whose
+// (docs/spec/key-types.md section 5): a fresh RSA, EC or Ed25519 key pair whose
 // private key (DER PKCS#8) is returned as an ordinary symmetric ciphertext
 // under the KMS key, bound to the encryption context, and in clear for the
 // first; the public key is DER SubjectPublicKeyInfo.

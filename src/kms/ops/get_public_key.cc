@@ -1,5 +1,5 @@
 // GetPublicKey: the DER SubjectPublicKeyInfo of an asymmetric key, with its
-// spec, usage and algorithm list (kms-key-types.md section 3).
+// spec, usage and algorithm list (docs/spec/key-types.md section 3).
 #include "crypto/asymmetric_key.h"
 #include "kms/errors.h"
 #include "kms/key_json.h"

@@ -18,7 +18,7 @@ inline const std::vector<const char*> kGrantOperations = {
     "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "DeriveSharedSecret"};
 
 // The grant operations a key of this spec and usage supports
-// (kms-key-types.md section 11.1).
+// (docs/spec/key-types.md section 11.1).
 std::vector<std::string_view> GrantOperationsFor(KeySpec spec, KeyUsage usage);
 
 // Writes one grant as ListGrants shows it.

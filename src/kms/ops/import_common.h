@@ -1,4 +1,4 @@
-// Pieces the imported-material operations share (kms-key-types.md section 9).
+// Pieces the imported-material operations share (docs/spec/key-types.md section 9).
 #ifndef KMSLAB_KMS_OPS_IMPORT_COMMON_H_
 #define KMSLAB_KMS_OPS_IMPORT_COMMON_H_
 

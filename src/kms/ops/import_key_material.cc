@@ -1,4 +1,4 @@
-// ImportKeyMaterial and DeleteImportedKeyMaterial (kms-key-types.md sections
+// ImportKeyMaterial and DeleteImportedKeyMaterial (docs/spec/key-types.md sections
 // 9.3-9.4). A key holds one imported material: the first import, or the same
 // material again after it was deleted or expired (its KeyMaterialId is
 // derived from key and material, so a different material is recognised

@@ -1,4 +1,4 @@
-// Encryption under a KMS key of either kind (kms-key-types.md section 4): a
+// Encryption under a KMS key of either kind (docs/spec/key-types.md section 4): a
 // symmetric key seals a kmslab ciphertext blob bound to the encryption
 // context; an RSA ENCRYPT_DECRYPT key makes one raw RSAES-OAEP block, with no
 // header and no context. Encrypt, Decrypt and ReEncrypt share these steps.

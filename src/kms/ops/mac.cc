@@ -1,4 +1,4 @@
-// GenerateMac and VerifyMac with an HMAC key (kms-key-types.md section 7):
+// GenerateMac and VerifyMac with an HMAC key (docs/spec/key-types.md section 7):
 // RFC 2104 tags. VerifyMac never answers false: a mismatch is
 // KMSInvalidMacException.
 #include "crypto/hmac.h"

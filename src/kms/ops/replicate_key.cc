@@ -47,7 +47,7 @@ struct ReplicateKeyOp {
     m.region = q.replica_region;
     m.created_ms = now_ms;
     m.description = q.description.value_or("");
-    m.state = store::KeyState::kEnabled;  // AWS answers Creating, then settles (kms-key-types.md section 15, switch 6)
+    m.state = store::KeyState::kEnabled;  // AWS answers Creating, then settles (docs/spec/key-types.md section 15, switch 6)
     m.key_usage = primary.key_usage;
     m.key_spec = primary.key_spec;
     m.origin = primary.origin;

@@ -1,4 +1,4 @@
-// Sign and Verify with an asymmetric SIGN_VERIFY key (kms-key-types.md
+// Sign and Verify with an asymmetric SIGN_VERIFY key (docs/spec/key-types.md
 // section 2): RAW messages are hashed here, DIGEST messages are the hash.
 // Verify never answers false: a mismatch is KMSInvalidSignatureException.
 #include "crypto/asymmetric_key.h"

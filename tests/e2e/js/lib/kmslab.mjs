@@ -85,7 +85,7 @@ const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** DynamoDB's AccessDeniedException when the caller may not use the table's key
- * (dynamodb-sse.md §1.6): KMS's denial wrapped in the Java SDK's exception text. */
+ * (docs/spec/dynamodb-sse.md §1.6): KMS's denial wrapped in the Java SDK's exception text. */
 export const KMS_KEY_ACCESS_DENIED = new RegExp("^" + escape(
   "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: " +
   "The ciphertext refers to a customer master key that does not exist, does not exist in this " +
