@@ -10,6 +10,7 @@
 #include "ddb/ops/common.h"
 #include "ddb/replication.h"
 #include "ddb/service.h"
+#include "ddb/streams.h"
 
 namespace kmslab::ddb {
 
@@ -131,6 +132,26 @@ core::Status CreateReplica(Service& s, const kms::CallContext& call, Table& sour
                                  "\xE2\x80\x99 because one or more replicas already existed as tables.")
                : added;
   }
+  // A global table streams its changes (dynamodb-data-plane.md section 8.1):
+  // a source without a stream gets NEW_AND_OLD_IMAGES, an existing stream
+  // keeps its view type; the replica streams with the same view.
+  StreamViewType view = StreamViewType::kNewAndOldImages;
+  {
+    std::unique_lock<std::shared_mutex> lock(source.mu);
+    core::Status started;
+    if (source.state.stream.enabled) {
+      view = source.state.stream.view_type;
+    } else if (!source.deleted) {
+      started = StartTableStream(s, source, view);
+      if (started.ok()) started = s.SaveTable(source);
+    }
+    if (started.ok()) {
+      std::unique_lock<std::shared_mutex> replica_lock(replica->mu);
+      started = StartTableStream(s, *replica, view);
+      if (started.ok()) started = s.SaveTable(*replica);
+    }
+    if (!started.ok()) return started;
+  }
   // From now on the members queue their changes for the new Region too;
   // the copy below and those changes meet by last writer wins.
   UpdateMembers(s, source.account, name, replica->state.replica_regions, region, true);
@@ -167,6 +188,10 @@ core::Status DeleteReplica(Service& s, Table& source, const std::string& region)
     }
   }
   UpdateMembers(s, source.account, name, members, region, false);
+  Replication::Done(s, s.replication().DropTarget(source.account, region, name));
+  // The group shows the replica DELETING for a while (its table is gone already).
+  s.replication().MarkDeleting(source.account, region, name,
+                               s.NowMillis() + s.options().replica_create_seconds * 1000);
   return core::Status();
 }
 
@@ -180,7 +205,36 @@ core::StatusOr<std::string> ReadRegion(const rapidjson::Value& action, const cha
   return region;
 }
 
+// `table_arn` with its Region replaced by `region`.
+std::string ArnInRegion(const std::string& table_arn, const std::string& region) {
+  size_t start = 0;
+  for (int field = 0; field < 3 && start != std::string::npos; ++field) {
+    start = table_arn.find(':', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return table_arn;
+  const size_t end = table_arn.find(':', start);
+  if (end == std::string::npos) return table_arn;
+  return table_arn.substr(0, start) + region + table_arn.substr(end);
+}
+
 }  // namespace
+
+void RequireReplicaActions(const rapidjson::Value& request, const std::string& table_arn, Plan& plan) {
+  const rapidjson::Value* updates = FindMember(request, "ReplicaUpdates");
+  if (!updates || !updates->IsArray()) return;
+  for (const rapidjson::Value& u : updates->GetArray()) {
+    if (!u.IsObject()) continue;
+    for (const bool create : {true, false}) {
+      const rapidjson::Value* action = FindMember(u, create ? "Create" : "Delete");
+      if (!action || !action->IsObject()) continue;
+      const rapidjson::Value* region = FindMember(*action, "RegionName");
+      if (!region || !region->IsString() || !core::IsRegionName(region->GetString())) continue;
+      plan.Require(create ? "CreateTableReplica" : "DeleteTableReplica", table_arn);
+      plan.Require(create ? "CreateTable" : "DeleteTable", ArnInRegion(table_arn, region->GetString()));
+    }
+  }
+}
 
 core::Status ReplicaRegionError(const core::Status& error, const std::string& region) {
   const std::string& m = error.message();
@@ -275,6 +329,12 @@ std::vector<ReplicaView> ViewReplicas(Service& s, const Table& t) {
     if (!key_arn.empty() && !s.IsAwsManagedKey(region, key_arn)) view.kms_key_arn = std::move(key_arn);
     views.push_back(std::move(view));
   }
+  for (std::string& region : s.replication().DeletingRegions(t.account, t.name, now)) {
+    if (region == t.region || std::find(regions.begin(), regions.end(), region) != regions.end()) continue;
+    views.push_back({std::move(region), "DELETING", ""});
+  }
+  std::sort(views.begin(), views.end(),
+            [](const ReplicaView& a, const ReplicaView& b) { return a.region < b.region; });
   return views;
 }
 
