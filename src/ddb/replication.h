@@ -37,6 +37,7 @@
 #include "core/status.h"
 #include "ddb/plan.h"
 #include "ddb/table.h"
+#include "ddb/table_settings.h"
 #include "kms/call.h"
 #include "store/records.h"
 
@@ -157,7 +158,8 @@ void FollowReplicas(Service& s, const Table& table, const ItemChange& change, st
 // dynamodb:DeleteTable there. A malformed request adds none (Execute refuses it).
 void RequireReplicaActions(const rapidjson::Value& request, const std::string& table_arn, Plan& plan);
 
-// UpdateTable with ReplicaUpdates: one Create or Delete, alone in the call.
+// UpdateTable with ReplicaUpdates: one Create or Delete, or one Update
+// {RegionName, KMSMasterKeyId?, TableClassOverride?}, alone in the call.
 core::Status UpdateReplicas(Service& s, const kms::CallContext& call, const std::string& name,
                             const rapidjson::Value& request, rapidjson::Writer<rapidjson::StringBuffer>& out);
 
@@ -166,6 +168,8 @@ struct ReplicaView {
   std::string region;
   std::string status;       // ReplicaStatus
   std::string kms_key_arn;  // customer managed keys only
+  TableClass table_class = TableClass::kStandard;  // ReplicaTableClassSummary, when
+  int64_t table_class_set_ms = 0;                   // a TableClassOverride set it (0: never)
 };
 std::vector<ReplicaView> ViewReplicas(Service& s, const Table& table);
 // GlobalTableVersion and Replicas, when there are any.

@@ -15,6 +15,10 @@ dynamodb-sse.md §3; kms-authz.md §9), with boto3 and the aws CLI.
   replicas cannot be disabled;
 - ReplicaUpdates Create/Delete are also authorized as dynamodb:CreateTableReplica/DeleteTableReplica
   on the table and dynamodb:CreateTable/DeleteTable on its ARN in the replica Region (§10);
+- ReplicaUpdates Update: a new key for one replica (UPDATING until the switch completes, then
+  its new KMSMasterKeyId, the old grant retired), the key texts, TableClassOverride as
+  ReplicaTableClassSummary;
+- a deleted replica shows DELETING for a while; one inaccessible for 20 hours leaves the group;
 - a write acknowledged but not yet replicated survives a restart (SIGTERM and kill -9) and reaches
   the replica when due.
 """
@@ -347,6 +351,102 @@ class ReplicationTest(GlobalCase):
         self.assertEqual(self.get(name, "cached", client=west)["v"], {"S": "still replicated"})
         self.put_in(WEST2, name, "back", v={"S": "west again"})
         self.assertEqual(self.get(name, "back")["v"], {"S": "west again"})
+
+class LongInaccessibleTest(GlobalCase):
+    """Its own server: the clock moves 20 hours, and a restart elsewhere would move it back."""
+    srv = harness.Server(args=["--ddb-detection-seconds", "600", "--ddb-recovery-seconds", "600"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+    def test_a_replica_inaccessible_for_20_hours_leaves_the_group(self):
+        name, keys = self.cmk_global_table(items=1)
+        self.kms_in(WEST2).disable_key(KeyId=keys[WEST2]["KeyId"])
+        self.srv.advance_clock(601)  # the key check (and the 5-minute cache) are past
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+                        what="replica inaccessible")
+        self.srv.advance_clock(19 * 3600)
+        self.assertEqual([r["RegionName"] for r in self.table(name)["Replicas"]], [WEST2])  # not yet
+        self.srv.advance_clock(3600)
+        self.wait_table(name, lambda t: "Replicas" not in t, what="replica dropped")
+        # The replica's table stays, on its own; nothing flows to it once its key works again.
+        self.assertNotIn("Replicas", self.table(name, client=self.ddb_in(WEST2)))
+        self.kms_in(WEST2).enable_key(KeyId=keys[WEST2]["KeyId"])
+        self.srv.advance_clock(601)
+        self.put(name, "after", v={"S": "alone"})
+        self.assertEqual(self.get_in(WEST2, name, "item-0")["v"], {"S": "value 0"})
+        self.assertIsNone(self.get_in(WEST2, name, "after"))
+
+
+class ReplicaUpdateTest(GlobalCase):
+    # Its own server: the clock moves, and a restart in another test would move it back.
+    srv = harness.Server(args=["--ddb-replica-create-seconds", str(CREATE_SECONDS)])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+    def update(self, TableName, **update):
+        return self.ddb.update_table(TableName=TableName, ReplicaUpdates=[{"Update": update}])["TableDescription"]
+
+    def active_global_table(self, items):
+        name, keys = self.cmk_global_table(items=items)
+        self.srv.advance_clock(CREATE_SECONDS + 1)
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "ACTIVE", what="replica created")
+        return name, keys
+
+    def test_a_new_key_for_one_replica(self):
+        name, keys = self.active_global_table(items=1)
+        new_west = self.key_in(WEST2)
+        desc = self.update(name, RegionName=WEST2, KMSMasterKeyId=new_west["Arn"])
+        self.assertEqual(desc["Replicas"], [{"RegionName": WEST2, "ReplicaStatus": "UPDATING",
+                                             "KMSMasterKeyId": keys[WEST2]["Arn"]}])
+        (grant,) = self.kms_in(WEST2).list_grants(KeyId=new_west["KeyId"])["Grants"]
+        self.assertEqual(grant["GranteePrincipal"], via(WEST2))
+        self.assertDdbError("ResourceInUseException",
+                            "Attempt to change a resource which is still in use: Server-Side Encryption is still "
+                            "being updated", self.update, TableName=name, RegionName=WEST2, KMSMasterKeyId=new_west["Arn"])
+        self.srv.advance_clock(23)
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "ACTIVE", what="switch done")
+        self.assertEqual(self.replicas(name), [{"RegionName": WEST2, "ReplicaStatus": "ACTIVE",
+                                                "KMSMasterKeyId": new_west["Arn"]}])
+        self.assertEqual(self.kms_in(WEST2).list_grants(KeyId=keys[WEST2]["KeyId"])["Grants"], [])
+        west = self.ddb_in(WEST2).describe_table(TableName=name)["Table"]
+        self.assertEqual(west["SSEDescription"]["KMSMasterKeyArn"], new_west["Arn"])
+        # The items moved to the new key and replication goes on.
+        self.assertEqual(self.get_in(WEST2, name, "item-0")["v"], {"S": "value 0"})
+        self.put(name, "after", v={"S": "new key"})
+        self.assertEqual(self.get_in(WEST2, name, "after")["v"], {"S": "new key"})
+
+    def test_key_texts_and_table_class(self):
+        name, keys = self.cmk_global_table(items=0)
+        self.assertDdbError("ValidationException",
+                            "Create/Update/Delete of replica is not allowed while the replica is being added to "
+                            f"table with name: \u2018{name}\u2019 in region: \u2018{WEST2}\u2019.",
+                            self.update, TableName=name, RegionName=WEST2, KMSMasterKeyId=keys[WEST2]["Arn"])
+        self.srv.advance_clock(CREATE_SECONDS + 1)
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "ACTIVE", what="replica created")
+        self.assertDdbError("ValidationException", LOCAL_REGION, self.update, TableName=name, RegionName=REGION,
+                            KMSMasterKeyId=keys[REGION]["Arn"])
+        self.assertDdbError("ValidationException", KEY_PER_REPLICA, self.update, TableName=name, RegionName=WEST2)
+        self.assertDdbError("ValidationException", MIXED_KEYS, self.update, TableName=name, RegionName=WEST2,
+                            KMSMasterKeyId="alias/aws/dynamodb")
+        msg = self.assertDdbError("ValidationException", None, self.update, TableName=name, RegionName=WEST2,
+                                  KMSMasterKeyId=keys[REGION]["Arn"])
+        self.assertTrue(msg.startswith(f"KMS validation error for region {WEST2}: "
+                                       "com.amazonaws.services.kms.model.NotFoundException: "), msg)
+        self.assertEqual([r["ReplicaStatus"] for r in self.replicas(name)], ["ACTIVE"])
+        desc = self.update(name, RegionName=WEST2, KMSMasterKeyId=keys[WEST2]["Arn"],
+                           TableClassOverride="STANDARD_INFREQUENT_ACCESS")
+        (replica,) = desc["Replicas"]
+        self.assertEqual(replica["ReplicaStatus"], "ACTIVE")  # the key it has: no switch
+        self.assertEqual(replica["ReplicaTableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS")
+        self.assertRecent(replica["ReplicaTableClassSummary"]["LastUpdateDateTime"])
+        self.assertEqual(len(self.kms_in(WEST2).list_grants(KeyId=keys[WEST2]["KeyId"])["Grants"]), 1)
+        west = self.ddb_in(WEST2).describe_table(TableName=name)["Table"]
+        self.assertEqual(west["TableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS")
+        self.assertNotIn("TableClassSummary", self.table(name))
 
 
 class LastWriterWinsTest(GlobalCase):
