@@ -156,6 +156,9 @@ void FollowReplicas(Service& s, const Table& table, const ItemChange& change, st
 // dynamodb:CreateTableReplica on the table and dynamodb:CreateTable on the
 // table's ARN in the replica Region; a Delete dynamodb:DeleteTableReplica and
 // dynamodb:DeleteTable there. A malformed request adds none (Execute refuses it).
+// [I] the resource of the *TableReplica actions and the order of the checks:
+// DG/V2gt_IAM lists them among the permissions "in the destination Regions"
+// without naming the ARN.
 void RequireReplicaActions(const rapidjson::Value& request, const std::string& table_arn, Plan& plan);
 
 // UpdateTable with ReplicaUpdates: one Create or Delete, or one Update
