@@ -12,7 +12,7 @@ void OnItemChanged(Service& s, Table& table, const ItemChange& change, std::vect
   RecordItemChange(table, change, rows);
   UpdateIndexEntries(table, change);
   AppendStreamRecord(s, table, change, rows);
-  FollowReplicas(s, table, change);
+  FollowReplicas(s, table, change, rows);
 }
 
 }  // namespace kmslab::ddb

@@ -65,6 +65,8 @@ core::Status Service::Load() {
   }
   next_due_ms_ = 0;
   lock.unlock();
+  ASSIGN_OR_RETURN(std::vector<store::DdbReplicaChangeRow> replica_changes, store_->LoadDdbReplicaChanges());
+  replication_.Load(std::move(replica_changes));
   return streams_->Load(*store_);
 }
 
@@ -149,6 +151,14 @@ std::shared_ptr<Table> Service::FindTable(const kms::CallContext& call, const st
   std::shared_lock<std::shared_mutex> lock(mu_);
   auto it = tables_.find(TableIndex(call.caller->account, call.region, name));
   return it == tables_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Table> Service::FindTableById(const std::string& table_id) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  for (const auto& [index, table] : tables_) {
+    if (table->table_id == table_id) return table;
+  }
+  return nullptr;
 }
 
 std::shared_ptr<Table> Service::FindTableIn(const std::string& account, const std::string& region,

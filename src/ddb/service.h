@@ -152,6 +152,8 @@ class Service {
   // The table `name` of `account` in `region` (a table named by ARN, a global table's replica), or null.
   std::shared_ptr<Table> FindTableIn(const std::string& account, const std::string& region,
                                      const std::string& name) const;
+  // The table with `table_id` (a global table's replication, replaying a stored change), or null.
+  std::shared_ptr<Table> FindTableById(const std::string& table_id) const;
   // Whether `check` would be allowed for the caller, recording nothing (a what-if: a lockout check).
   bool Allows(const kms::CallContext& call, const kms::AuthzCheck& check) const;
   std::vector<std::shared_ptr<Table>> ListTables(const kms::CallContext& call) const;

@@ -251,6 +251,10 @@ core::Status UpdateTableStream(Service& s, const kms::CallContext& call, const s
     if (table->state.stream.enabled) return ValidationError("Table already has an enabled stream: TableName: " + name);
     RETURN_IF_ERROR(StartTableStream(s, *table, *choice.view_type));
   } else {
+    if (!table->state.replica_regions.empty()) {
+      return ValidationError("One or more parameter values were invalid: Disabling Stream is not allowed for a Global "
+                             "Table replica.");
+    }
     if (!table->state.stream.enabled) return ValidationError("Table has no stream to disable: TableName: " + name);
     RETURN_IF_ERROR(StopTableStream(s, *table));
   }

@@ -258,6 +258,7 @@ void Service::RunDueWork() {
     if (kms_table && check_ms <= now) CheckTableKeys(*t, now);
     next = std::min(next, SweepTimeToLive(*t, now));
     next = std::min(next, AdvanceIndexes(*this, *t, now));
+    next = std::min(next, LeaveIfLongInaccessible(*this, *t, now));
     std::shared_lock<std::shared_mutex> lock(t->mu);
     if (!t->state.keys.kms_key_arn.empty()) next = std::min(next, t->state.next_check_ms);
     if (t->state.key_switch) next = std::min(next, t->state.key_switch->completes_ms);

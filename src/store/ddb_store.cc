@@ -130,6 +130,10 @@ core::Status Store::AwaitDdbWrites(uint64_t ticket) {
             if (record.Step() != SQLITE_DONE) return SqlError(db_, "write stream record");
             continue;
           }
+          if (w.kind == DdbItemWrite::Kind::kReplicaChange || w.kind == DdbItemWrite::Kind::kReplicaChangeDone) {
+            RETURN_IF_ERROR(WriteDdbReplicaChangeRow(w));
+            continue;
+          }
           if (w.kind != DdbItemWrite::Kind::kItem) {
             RETURN_IF_ERROR(WriteDdbHistoryRow(w));
             continue;

@@ -250,10 +250,16 @@ CREATE TABLE ddb_stream_records (
   PRIMARY KEY (stream_arn, seq)
 );
 )sql",
-    // 7 -> 8: reserved for another branch's migration taken in parallel (the
-    // merger puts that one here); it changes nothing.
+    // 7 -> 8: global tables' item changes acknowledged but not yet applied to
+    // a replica, sealed under the source table's data key (ddb/replication.h).
     R"sql(
-SELECT 1;
+CREATE TABLE ddb_replica_changes (
+  seq           INTEGER PRIMARY KEY,
+  table_id      TEXT NOT NULL REFERENCES ddb_tables(table_id) ON DELETE CASCADE,
+  target_region TEXT NOT NULL,
+  due_ms        INTEGER NOT NULL,
+  sealed        BLOB NOT NULL  -- the change, AES-256-GCM under the source table's data key
+);
 )sql",
     // 8 -> 9: each DynamoDB table's ItemCount and TableSizeBytes (and its
     // indexes'), as of its last committed item write: what DescribeTable shows

@@ -157,10 +157,24 @@ struct DdbItemWrite {
   // at_ms needs, and keep at most kMaxDdbHistoryRows rows;
   // kStreamRecord: a stream record (row_id: the stream ARN);
   // kTableStats: the table's counts (`sealed`: JSON owned by ddb/, in clear),
-  // replacing the last; ignored once the table is deleted.
-  enum class Kind { kItem, kHistory, kHistoryTrim, kStreamRecord, kTableStats } kind = Kind::kItem;
+  // replacing the last; ignored once the table is deleted;
+  // kReplicaChange: an item change on its way to a global table's replica
+  // (row_id: the replica's Region; at_ms: when it is due; seq: its id);
+  // kReplicaChangeDone: the change `seq` reached its replica (forget it).
+  enum class Kind { kItem, kHistory, kHistoryTrim, kStreamRecord, kTableStats, kReplicaChange, kReplicaChangeDone } kind =
+      Kind::kItem;
   int64_t at_ms = 0;  // kHistory, kHistoryTrim; kStreamRecord: when it was written (for the trim)
-  int64_t seq = 0;    // kStreamRecord: its sequence number
+  int64_t seq = 0;    // kStreamRecord: its sequence number; kReplicaChange(Done): the change's id
+};
+
+// A replicated item change not yet applied to its replica (ddb/replication.h),
+// sealed under its source table's data key.
+struct DdbReplicaChangeRow {
+  int64_t seq = 0;
+  std::string table_id;  // the source table
+  std::string target_region;
+  int64_t due_ms = 0;
+  std::string sealed;
 };
 
 // A DynamoDB stream (ddb/streams.h); `meta` is JSON owned by ddb/ with the

@@ -278,7 +278,8 @@ core::Status Store::ResetAll() {
   return InTransaction(db_, [&] {
     return Exec(
         "DELETE FROM keys; DELETE FROM aliases; DELETE FROM grants; DELETE FROM ddb_items; DELETE FROM ddb_tables; "
-        "DELETE FROM ddb_backups; DELETE FROM ddb_streams; DELETE FROM ddb_stream_records;");
+        "DELETE FROM ddb_backups; DELETE FROM ddb_streams; DELETE FROM ddb_stream_records; "
+        "DELETE FROM ddb_replica_changes;");
   });
 }
 

@@ -126,6 +126,10 @@ class Store {
   // the highest sequence number deleted (0 when none) and sets `oldest_ms` to
   // the oldest record left (0 when none).
   core::StatusOr<int64_t> TrimDdbStreamRecords(const std::string& stream_arn, int64_t cutoff_ms, int64_t* oldest_ms);
+  // Global tables' queued replica changes (ddb_replica_store.cc), written by
+  // the item writers' commit (DdbItemWrite::Kind::kReplicaChange / Done).
+  // Every change not yet done, in id order (waits for queued writes).
+  core::StatusOr<std::vector<DdbReplicaChangeRow>> LoadDdbReplicaChanges();
 
  private:
   explicit Store(sqlite3* db) : db_(db) {}
@@ -141,6 +145,8 @@ class Store {
   core::Status InsertDdbTable(const DdbTableRow& table);
   // A history row of the item writers' commit (inside its transaction).
   core::Status WriteDdbHistoryRow(const DdbItemWrite& write);
+  // A replica change row of the item writers' commit (inside its transaction).
+  core::Status WriteDdbReplicaChangeRow(const DdbItemWrite& write);
 
   std::mutex mu_;
   sqlite3* db_;

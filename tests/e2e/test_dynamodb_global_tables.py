@@ -10,8 +10,19 @@ docs/spec/dynamodb-sse.md §3; docs/spec/kms.md §9), with boto3 and the aws CLI
 - a replica whose key is disabled: its reads fail once the cache runs out, the source keeps
   serving, the replica shows INACCESSIBLE_ENCRYPTION_CREDENTIALS after the key check, and it
   catches up with the writes it missed after EnableKey;
-- DeleteTable of one replica leaves the others; Delete retires the replica's grant.
+- DeleteTable of one replica leaves the others; Delete retires the replica's grant;
+- a replica turns on the table's stream (NEW_AND_OLD_IMAGES unless it had one), and a stream with
+  replicas cannot be disabled;
+- ReplicaUpdates Create/Delete are also authorized as dynamodb:CreateTableReplica/DeleteTableReplica
+  on the table and dynamodb:CreateTable/DeleteTable on its ARN in the replica Region (§10);
+- ReplicaUpdates Update: a new key for one replica (UPDATING until the switch completes, then
+  its new KMSMasterKeyId, the old grant retired), the key texts, TableClassOverride as
+  ReplicaTableClassSummary;
+- a deleted replica shows DELETING for a while; one inaccessible for 20 hours leaves the group;
+- a write acknowledged but not yet replicated survives a restart (SIGTERM and kill -9) and reaches
+  the replica when due.
 """
+import copy
 import json
 import re
 
@@ -25,6 +36,8 @@ DELAY_SECONDS = 5
 SRV = harness.Server(args=["--ddb-replica-create-seconds", str(CREATE_SECONDS),
                            "--ddb-detection-seconds", "600", "--ddb-recovery-seconds", "600"])
 LAG_SRV = harness.Server(args=["--ddb-replication-delay-seconds", str(DELAY_SECONDS)])
+LONG_DELAY_SECONDS = 120
+LONG_LAG_SRV = harness.Server(args=["--ddb-replication-delay-seconds", str(LONG_DELAY_SECONDS)])
 
 LOCAL_REGION = ("Cannot add, delete, or update the local region through ReplicaUpdates. Use "
                 "CreateTable, DeleteTable, or UpdateTable as required.")
@@ -35,6 +48,7 @@ MIXED_KEYS = INVALID + "All replica keys must either be Customer Managed CMK or 
 REPLICA_UPDATING = ("Operation cannot be performed while replica server-side encryption status is in "
                     "UPDATING state. Please retry the request after the status is updated to ENABLED.")
 NOT_PAY_PER_REQUEST = "Table write capacity should either be Pay-Per-Request or AutoScaled."
+NO_STREAM_DISABLE = INVALID + "Disabling Stream is not allowed for a Global Table replica."
 
 
 def already_tables(name):
@@ -216,7 +230,11 @@ class SeedExampleTest(GlobalCase):
         self.assertEqual(sorted(r["RegionName"] for r in res.json["Table"]["Replicas"]), [REGION, WEST2])
         # Delete one replica: its table is gone and its grant retired; the others stay.
         desc = self.ddb.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": EAST2}}])
-        self.assertEqual([r["RegionName"] for r in desc["TableDescription"]["Replicas"]], [WEST2])
+        self.assertEqual([(r["RegionName"], r["ReplicaStatus"]) for r in desc["TableDescription"]["Replicas"]],
+                         [(EAST2, "DELETING"), (WEST2, "ACTIVE")])
+        self.assertEqual([r["ReplicaStatus"] for r in self.replicas(name, WEST2)], ["ACTIVE", "DELETING"])
+        self.wait_table(name, lambda t: [r["RegionName"] for r in t["Replicas"]] == [WEST2],
+                        timeout=CREATE_SECONDS + 5, what="replica deleted")
         self.assertEqual(self.kms_in(EAST2).list_grants(KeyId=keys[EAST2]["KeyId"])["Grants"], [])
         self.assertDdbError("ResourceNotFoundException", f"Requested resource not found: Table: {name} not found",
                             self.ddb_in(EAST2).describe_table, TableName=name)
@@ -334,6 +352,102 @@ class ReplicationTest(GlobalCase):
         self.put_in(WEST2, name, "back", v={"S": "west again"})
         self.assertEqual(self.get(name, "back")["v"], {"S": "west again"})
 
+class LongInaccessibleTest(GlobalCase):
+    """Its own server: the clock moves 20 hours, and a restart elsewhere would move it back."""
+    srv = harness.Server(args=["--ddb-detection-seconds", "600", "--ddb-recovery-seconds", "600"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+    def test_a_replica_inaccessible_for_20_hours_leaves_the_group(self):
+        name, keys = self.cmk_global_table(items=1)
+        self.kms_in(WEST2).disable_key(KeyId=keys[WEST2]["KeyId"])
+        self.srv.advance_clock(601)  # the key check (and the 5-minute cache) are past
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+                        what="replica inaccessible")
+        self.srv.advance_clock(19 * 3600)
+        self.assertEqual([r["RegionName"] for r in self.table(name)["Replicas"]], [WEST2])  # not yet
+        self.srv.advance_clock(3600)
+        self.wait_table(name, lambda t: "Replicas" not in t, what="replica dropped")
+        # The replica's table stays, on its own; nothing flows to it once its key works again.
+        self.assertNotIn("Replicas", self.table(name, client=self.ddb_in(WEST2)))
+        self.kms_in(WEST2).enable_key(KeyId=keys[WEST2]["KeyId"])
+        self.srv.advance_clock(601)
+        self.put(name, "after", v={"S": "alone"})
+        self.assertEqual(self.get_in(WEST2, name, "item-0")["v"], {"S": "value 0"})
+        self.assertIsNone(self.get_in(WEST2, name, "after"))
+
+
+class ReplicaUpdateTest(GlobalCase):
+    # Its own server: the clock moves, and a restart in another test would move it back.
+    srv = harness.Server(args=["--ddb-replica-create-seconds", str(CREATE_SECONDS)])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.shutdown()
+
+    def update(self, TableName, **update):
+        return self.ddb.update_table(TableName=TableName, ReplicaUpdates=[{"Update": update}])["TableDescription"]
+
+    def active_global_table(self, items):
+        name, keys = self.cmk_global_table(items=items)
+        self.srv.advance_clock(CREATE_SECONDS + 1)
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "ACTIVE", what="replica created")
+        return name, keys
+
+    def test_a_new_key_for_one_replica(self):
+        name, keys = self.active_global_table(items=1)
+        new_west = self.key_in(WEST2)
+        desc = self.update(name, RegionName=WEST2, KMSMasterKeyId=new_west["Arn"])
+        self.assertEqual(desc["Replicas"], [{"RegionName": WEST2, "ReplicaStatus": "UPDATING",
+                                             "KMSMasterKeyId": keys[WEST2]["Arn"]}])
+        (grant,) = self.kms_in(WEST2).list_grants(KeyId=new_west["KeyId"])["Grants"]
+        self.assertEqual(grant["GranteePrincipal"], via(WEST2))
+        self.assertDdbError("ResourceInUseException",
+                            "Attempt to change a resource which is still in use: Server-Side Encryption is still "
+                            "being updated", self.update, TableName=name, RegionName=WEST2, KMSMasterKeyId=new_west["Arn"])
+        self.srv.advance_clock(23)
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "ACTIVE", what="switch done")
+        self.assertEqual(self.replicas(name), [{"RegionName": WEST2, "ReplicaStatus": "ACTIVE",
+                                                "KMSMasterKeyId": new_west["Arn"]}])
+        self.assertEqual(self.kms_in(WEST2).list_grants(KeyId=keys[WEST2]["KeyId"])["Grants"], [])
+        west = self.ddb_in(WEST2).describe_table(TableName=name)["Table"]
+        self.assertEqual(west["SSEDescription"]["KMSMasterKeyArn"], new_west["Arn"])
+        # The items moved to the new key and replication goes on.
+        self.assertEqual(self.get_in(WEST2, name, "item-0")["v"], {"S": "value 0"})
+        self.put(name, "after", v={"S": "new key"})
+        self.assertEqual(self.get_in(WEST2, name, "after")["v"], {"S": "new key"})
+
+    def test_key_texts_and_table_class(self):
+        name, keys = self.cmk_global_table(items=0)
+        self.assertDdbError("ValidationException",
+                            "Create/Update/Delete of replica is not allowed while the replica is being added to "
+                            f"table with name: \u2018{name}\u2019 in region: \u2018{WEST2}\u2019.",
+                            self.update, TableName=name, RegionName=WEST2, KMSMasterKeyId=keys[WEST2]["Arn"])
+        self.srv.advance_clock(CREATE_SECONDS + 1)
+        self.wait_table(name, lambda t: t["Replicas"][0]["ReplicaStatus"] == "ACTIVE", what="replica created")
+        self.assertDdbError("ValidationException", LOCAL_REGION, self.update, TableName=name, RegionName=REGION,
+                            KMSMasterKeyId=keys[REGION]["Arn"])
+        self.assertDdbError("ValidationException", KEY_PER_REPLICA, self.update, TableName=name, RegionName=WEST2)
+        self.assertDdbError("ValidationException", MIXED_KEYS, self.update, TableName=name, RegionName=WEST2,
+                            KMSMasterKeyId="alias/aws/dynamodb")
+        msg = self.assertDdbError("ValidationException", None, self.update, TableName=name, RegionName=WEST2,
+                                  KMSMasterKeyId=keys[REGION]["Arn"])
+        self.assertTrue(msg.startswith(f"KMS validation error for region {WEST2}: "
+                                       "com.amazonaws.services.kms.model.NotFoundException: "), msg)
+        self.assertEqual([r["ReplicaStatus"] for r in self.replicas(name)], ["ACTIVE"])
+        desc = self.update(name, RegionName=WEST2, KMSMasterKeyId=keys[WEST2]["Arn"],
+                           TableClassOverride="STANDARD_INFREQUENT_ACCESS")
+        (replica,) = desc["Replicas"]
+        self.assertEqual(replica["ReplicaStatus"], "ACTIVE")  # the key it has: no switch
+        self.assertEqual(replica["ReplicaTableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS")
+        self.assertRecent(replica["ReplicaTableClassSummary"]["LastUpdateDateTime"])
+        self.assertEqual(len(self.kms_in(WEST2).list_grants(KeyId=keys[WEST2]["KeyId"])["Grants"]), 1)
+        west = self.ddb_in(WEST2).describe_table(TableName=name)["Table"]
+        self.assertEqual(west["TableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS")
+        self.assertNotIn("TableClassSummary", self.table(name))
+
 
 class LastWriterWinsTest(GlobalCase):
     srv = LAG_SRV
@@ -380,3 +494,158 @@ class LastWriterWinsTest(GlobalCase):
         self.ddb.list_tables()
         self.assertEqual(self.get(name, "k")["v"], {"S": "west after delete"})
         self.assertEqual(self.get_in(WEST2, name, "k")["v"], {"S": "west after delete"})
+
+
+class QueuedChangesSurviveRestartTest(GlobalCase):
+    """An acknowledged write waiting for its replication delay is in the store, not only in memory."""
+    srv = LONG_LAG_SRV
+
+    @classmethod
+    def setUpClass(cls):
+        LONG_LAG_SRV.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        LONG_LAG_SRV.shutdown()
+
+    def test_pending_changes_reach_the_replica_after_a_restart(self):
+        name, keys = self.cmk_global_table(items=1)
+        self.assertEqual(self.get_in(WEST2, name, "item-0")["v"], {"S": "value 0"})  # the copy
+        ahead = 0  # how far the server clock is ahead of real time
+        for how, restart in (("SIGTERM", self.srv.restart), ("kill -9", self.srv.kill9_restart)):
+            with self.subTest(restart=how):
+                pk = "pending-" + how.replace(" ", "")
+                self.put(name, pk, v={"S": "east"})
+                self.put_in(WEST2, name, "west-" + pk, v={"S": "west"})
+                self.ddb.delete_item(TableName=name, Key={"pk": {"S": "item-0"}})
+                self.put(name, "item-0", v={"S": "again " + how})
+                self.assertIsNone(self.get_in(WEST2, name, pk))  # not yet: the delay
+                restart()
+                # The clock restarts from real time: still not due.
+                self.assertIsNone(self.get_in(WEST2, name, pk))
+                self.assertIsNone(self.get(name, "west-" + pk))
+                # A restart resets the clock to real time: the writes were `ahead` seconds
+                # past it, and are due a delay later.
+                ahead += LONG_DELAY_SECONDS + 1
+                self.srv.advance_clock(ahead)
+                self.ddb.list_tables()  # any request applies what is due
+                self.assertEqual(self.get_in(WEST2, name, pk), {"pk": {"S": pk}, "v": {"S": "east"}})
+                self.assertEqual(self.get(name, "west-" + pk)["v"], {"S": "west"})
+                self.assertEqual(self.get_in(WEST2, name, "item-0")["v"], {"S": "again " + how})
+        # Applied changes are forgotten: a further restart replays nothing over a newer write.
+        self.put_in(WEST2, name, "pending-SIGTERM", v={"S": "newer in west"})
+        self.srv.advance_clock(LONG_DELAY_SECONDS + 1)
+        self.ddb.list_tables()
+        self.srv.restart()
+        self.ddb.list_tables()
+        self.assertEqual(self.get(name, "pending-SIGTERM")["v"], {"S": "newer in west"})
+        self.assertEqual(self.get_in(WEST2, name, "pending-SIGTERM")["v"], {"S": "newer in west"})
+
+
+class ReplicaStreamTest(GlobalCase):
+    def stream_of(self, name, region=REGION):
+        t = self.ddb_in(region).describe_table(TableName=name)["Table"]
+        return t.get("StreamSpecification"), t.get("LatestStreamArn")
+
+    def test_a_replica_turns_on_new_and_old_images(self):
+        name = new_name("gs")
+        self.create_table(name)
+        self.assertEqual(self.stream_of(name), (None, None))
+        self.add_replica(name, WEST2)
+        spec = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        for region in (REGION, WEST2):
+            got, arn = self.stream_of(name, region)
+            self.assertEqual(got, spec, region)
+            self.assertTrue(arn.startswith(f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}/stream/"), arn)
+        # Each replica streams its own changes, the replicated ones too.
+        self.put(name, "a", v={"S": "east"})
+        streams = self.srv.client_as(harness.ADMIN, "dynamodbstreams", WEST2)
+        arn = self.stream_of(name, WEST2)[1]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        records = streams.get_records(ShardIterator=it)["Records"]
+        self.assertEqual([(r["eventName"], r["awsRegion"], r["dynamodb"]["NewImage"]) for r in records],
+                         [("INSERT", WEST2, {"pk": {"S": "a"}, "v": {"S": "east"}})])
+        # With replicas the stream stays on, in every Region.
+        for region in (REGION, WEST2):
+            self.assertDdbError("ValidationException", NO_STREAM_DISABLE, self.ddb_in(region).update_table,
+                                TableName=name, StreamSpecification={"StreamEnabled": False})
+        self.assertDdbError("ValidationException", f"Table already has an enabled stream: TableName: {name}",
+                            self.ddb.update_table, TableName=name,
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        # Without replicas it can be turned off again.
+        self.ddb.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": WEST2}}])
+        self.ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        self.assertEqual(self.stream_of(name)[0], None)
+
+    def test_an_existing_stream_keeps_its_view_type(self):
+        name = new_name("gsk")
+        self.create_table(name, StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        before = self.stream_of(name)[1]
+        self.add_replica(name, WEST2)
+        spec = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+        self.assertEqual(self.stream_of(name), (spec, before))
+        self.assertEqual(self.stream_of(name, WEST2)[0], spec)
+
+
+REPLICA_ADMINS = [
+    # UpdateTable, but neither replica action.
+    {"name": "table-admin", "accessKeys": [{"id": "AKIAKMSLABTABLEADM11", "secret": "table-admin-secret"}],
+     "inlinePolicies": {"tables": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Allow", "Resource": "*",
+          "Action": ["dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:DescribeTable",
+                     "dynamodb:UpdateTable"]}]}}},
+    # The replica actions, but CreateTable/DeleteTable only in REGION.
+    {"name": "home-admin", "accessKeys": [{"id": "AKIAKMSLABHOMEADMIN1", "secret": "home-admin-secret"}],
+     "inlinePolicies": {"tables": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Allow", "Resource": "*",
+          "Action": ["dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:CreateTableReplica",
+                     "dynamodb:DeleteTableReplica"]},
+         {"Effect": "Allow", "Resource": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/*",
+          "Action": ["dynamodb:CreateTable", "dynamodb:DeleteTable"]}]}}},
+    # Everything a replica needs.
+    {"name": "replica-admin", "accessKeys": [{"id": "AKIAKMSLABREPLADMIN1", "secret": "replica-admin-secret"}],
+     "inlinePolicies": {"tables": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Allow", "Resource": "*",
+          "Action": ["dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:CreateTableReplica",
+                     "dynamodb:DeleteTableReplica", "dynamodb:CreateTable", "dynamodb:DeleteTable"]}]}}},
+]
+
+
+class ReplicaAuthorizationTest(GlobalCase):
+    @classmethod
+    def setUpClass(cls):
+        ids = harness.fixture_identities()
+        ids["accounts"][ACCOUNT]["users"] += copy.deepcopy(REPLICA_ADMINS)
+        cls.srv = harness.start_with_identities(ids)
+
+    @classmethod
+    def tearDownClass(cls):
+        harness.shutdown_and_remove_fixtures(cls.srv)
+
+    def test_replica_actions_are_authorized(self):
+        name = new_name("authz")
+        self.create_table(name)
+        arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+        west_arn = f"arn:aws:dynamodb:{WEST2}:{ACCOUNT}:table/{name}"
+        create = [{"Create": {"RegionName": WEST2}}]
+        delete = [{"Delete": {"RegionName": WEST2}}]
+
+        def refused(user, action, resource, updates):
+            self.assertAccessDenied(self.ddb_as(user).update_table, user_arn(user), action, resource,
+                                    "no-identity", TableName=name, ReplicaUpdates=updates)
+
+        refused("table-admin", "dynamodb:CreateTableReplica", arn, create)
+        refused("home-admin", "dynamodb:CreateTable", west_arn, create)
+        self.assertNotIn("Replicas", self.table(name))
+        self.ddb_as("replica-admin").update_table(TableName=name, ReplicaUpdates=create)
+        self.assertEqual([r["RegionName"] for r in self.replicas(name)], [WEST2])
+        refused("table-admin", "dynamodb:DeleteTableReplica", arn, delete)
+        refused("home-admin", "dynamodb:DeleteTable", west_arn, delete)
+        self.assertEqual([r["RegionName"] for r in self.replicas(name)], [WEST2])
+        self.ddb_as("replica-admin").update_table(TableName=name, ReplicaUpdates=delete)
+        self.assertEqual([r["ReplicaStatus"] for r in self.replicas(name)], ["DELETING"])
+        self.wait_table(name, lambda t: "Replicas" not in t, what="replica deleted")
+        # Other UpdateTable changes need only dynamodb:UpdateTable.
+        self.ddb_as("table-admin").update_table(TableName=name, DeletionProtectionEnabled=False)

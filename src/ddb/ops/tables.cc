@@ -286,6 +286,12 @@ core::Status DeleteTableOp::Execute(Service& s, const kms::CallContext& call, Re
 
 struct UpdateTableOp : OneTableOp {
   static constexpr const char* kName = "UpdateTable";
+  static core::Status Resolve(Service& s, const kms::CallContext& call, const Request& q, Plan& plan) {
+    RETURN_IF_ERROR(OneTableOp::Resolve(s, call, q, plan));
+    const std::string table_arn = plan.checks.front().resource;  // a copy: Require grows plan.checks
+    RequireReplicaActions(*q.body, table_arn, plan);
+    return core::Status();
+  }
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out);
 };
 KMSLAB_DDB_OPERATION(UpdateTable);
