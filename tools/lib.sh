@@ -87,7 +87,8 @@ ensure_js_clients() {
 # Sets PYTHON to a python3 that has boto3 and cryptography (the tests check
 # signatures and ciphertexts with it; the newest client present wins: the
 # first python3 on PATH, else Debian's python3-boto3 and python3-cryptography),
-# makes sure an aws CLI is on PATH (else Debian's awscli), and sets up the
+# installs Debian's aws CLI v2 (/usr/bin/aws; the first aws on PATH, v1 where
+# the image has it, runs the whole suite, v2 its CLI tests), and sets up the
 # JavaScript clients (ensure_js_clients).
 ensure_clients() {
   PYTHON=""
@@ -98,7 +99,7 @@ ensure_clients() {
       "python3-cryptography:/usr/lib/python3/dist-packages/cryptography/__init__.py"
     PYTHON=/usr/bin/python3
   fi
-  command -v aws >/dev/null || ensure_packages "awscli:/usr/bin/aws"
+  ensure_packages "awscli:/usr/bin/aws"
   ensure_js_clients
   export PYTHON
 }

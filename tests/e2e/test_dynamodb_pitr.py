@@ -132,6 +132,7 @@ class ContinuousBackupsTest(PitrCase):
         pitr = self.enable(name)["PointInTimeRecoveryDescription"]
         self.assertGreater(pitr["EarliestRestorableDateTime"], earliest3)
 
+    @harness.cli_newer_than_debian("RecoveryPeriodInDays (2025)")
     def test_cli(self):
         name = new_name("pitr-cli")
         self.create_table(name)

@@ -395,6 +395,7 @@ class ResourcePolicyTest(DdbCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("Decision: Allow", p.stdout)
 
+    @harness.cli_newer_than_debian("PutResourcePolicy and GetResourcePolicy (2024)")
     def test_cli_put_and_get(self):
         name, arn = self.new_table()
         doc = policy(statement(user_arn("app"), "dynamodb:GetItem", arn))

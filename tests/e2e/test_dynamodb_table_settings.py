@@ -230,6 +230,7 @@ class CreateTableTagsAuthorizationTest(DdbCase):
 
 class DeletionProtectionTest(SettingsCase):
 
+    @harness.cli_newer_than_debian("DeletionProtectionEnabled (2023)")
     def test_protect_refuse_unprotect_delete(self):
         name = new_name("prot")
         desc = self.create_table(name, DeletionProtectionEnabled=True)
