@@ -16,6 +16,7 @@ BUILD_PACKAGES=(
   "libsqlite3-dev:/usr/include/sqlite3.h"
   "rapidjson-dev:/usr/include/rapidjson/document.h"
   "doctest-dev:/usr/include/doctest/doctest.h"
+  "libcli11-dev:/usr/include/CLI/CLI.hpp"
 )
 
 apt_install() {

@@ -14,7 +14,6 @@
 #include <sstream>
 
 #include "core/text_file.h"
-#include "cli/flags.h"
 #include "cli/scenario.h"
 #include "cli/stack.h"
 #include "core/clock.h"
@@ -26,10 +25,6 @@
 namespace kmslab::cli {
 
 namespace {
-constexpr char kUsage[] =
-    "usage: kmslab check PATH... [--fixtures DIR] [--endpoint http://HOST:PORT [--admin-token T]]\n"
-    "  PATH: a scenario file or a directory of them (*.json); see labs/README.md\n";
-
 int UsageError(const std::string& message) {
   std::cerr << "kmslab check: " << message << "\n";
   return 2;
@@ -560,29 +555,11 @@ core::StatusOr<std::vector<std::string>> ScenarioFiles(const std::vector<std::st
   return files;
 }
 
-// "http://HOST:PORT" (optional trailing slash).
-bool ParseEndpoint(const std::string& url, std::string* host, int* port) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return false;
-  std::string rest = url.substr(kScheme.size());
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  const size_t colon = rest.rfind(':');
-  if (colon == std::string::npos || colon == 0 || rest.find('/') != std::string::npos) return false;
-  const std::string digits = rest.substr(colon + 1);
-  if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
-  *host = rest.substr(0, colon);
-  *port = std::stoi(digits);
-  return *port > 0 && *port < 65536;
-}
 }  // namespace
 
-int Check(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"fixtures", "endpoint", "admin-token"});
-  if (!flags.ok()) return UsageError(flags.status().message() + "\n" + kUsage);
-  if (flags->positional.empty()) return UsageError(std::string("name at least one scenario file or directory\n") + kUsage);
-  const std::string fixtures = flags->Get("fixtures", kDefaultFixturesDir);
-
-  auto files = ScenarioFiles(flags->positional);
+int Check(const CheckOptions& options) {
+  const std::string& fixtures = options.fixtures_dir;
+  auto files = ScenarioFiles(options.paths);
   if (!files.ok()) return UsageError(files.status().message());
   // Includes resolve against the repository (the fixtures' parent) and the scenario's own directory.
   const std::string repository =
@@ -611,15 +588,9 @@ int Check(const std::vector<std::string>& args) {
   if (!directory.ok()) return UsageError(directory.status().message());
 
   std::unique_ptr<Transport> transport;
-  if (flags->values.count("endpoint")) {
-    std::string host;
-    int port = 0;
-    if (!ParseEndpoint(flags->Get("endpoint", ""), &host, &port)) {
-      return UsageError("--endpoint must be http://HOST:PORT, got " + flags->Get("endpoint", ""));
-    }
-    transport = std::make_unique<OverHttp>(host, port, flags->Get("admin-token", ""));
+  if (options.endpoint) {
+    transport = std::make_unique<OverHttp>(options.endpoint->host, options.endpoint->port, options.admin_token);
   } else {
-    if (flags->values.count("admin-token")) return UsageError("--admin-token goes with --endpoint");
     transport = std::make_unique<InProcess>(fixtures);
   }
 

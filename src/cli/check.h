@@ -8,12 +8,11 @@
 #ifndef KMSLAB_CLI_CHECK_H_
 #define KMSLAB_CLI_CHECK_H_
 
-#include <string>
-#include <vector>
+#include "cli/command_line.h"
 
 namespace kmslab::cli {
 
-int Check(const std::vector<std::string>& args);
+int Check(const CheckOptions& options);
 
 }  // namespace kmslab::cli
 

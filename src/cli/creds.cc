@@ -2,23 +2,17 @@
 
 #include <iostream>
 
-#include "cli/flags.h"
 #include "iam/directory.h"
 
 namespace kmslab::cli {
 
-int Creds(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"fixtures"});
-  if (!flags.ok() || flags->positional.size() != 1) {
-    std::cerr << "usage: kmslab creds NAME [--fixtures DIR]   (NAME: admin, role/db-team, root@111122223333, ...)\n";
-    return 2;
-  }
-  auto directory = iam::Directory::Load(flags->Get("fixtures", kDefaultFixturesDir));
+int Creds(const CredsOptions& options) {
+  auto directory = iam::Directory::Load(options.fixtures_dir);
   if (!directory.ok()) {
     std::cerr << "kmslab creds: " << directory.status().message() << "\n";
     return 1;
   }
-  const std::string& name = flags->positional[0];
+  const std::string& name = options.name;
   auto key = (*directory)->LongTermKeyOf(name);
   if (!key) {
     std::cerr << "kmslab creds: " << name

@@ -2,12 +2,11 @@
 #ifndef KMSLAB_CLI_CREDS_H_
 #define KMSLAB_CLI_CREDS_H_
 
-#include <string>
-#include <vector>
+#include "cli/command_line.h"
 
 namespace kmslab::cli {
 
-int Creds(const std::vector<std::string>& args);
+int Creds(const CredsOptions& options);
 
 }  // namespace kmslab::cli
 

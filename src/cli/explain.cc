@@ -7,7 +7,6 @@
 #include <iostream>
 
 #include "core/text_file.h"
-#include "cli/flags.h"
 #include "core/arn.h"
 #include "core/clock.h"
 #include "core/json_text.h"
@@ -100,12 +99,10 @@ int PrintDenial(const std::string& data_dir, const std::string& request_id) {
 }
 }  // namespace
 
-int Explain(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"fixtures", "request-id", "data"}, {"json"});
-  if (!flags.ok()) return Fail(flags.status().message());
-  if (flags->values.count("request-id")) return PrintDenial(flags->Get("data", "./data"), flags->Get("request-id", ""));
+int Explain(const ExplainOptions& options) {
+  if (options.request_id) return PrintDenial(options.data_dir, *options.request_id);
 
-  const std::string file = flags->positional.empty() ? "-" : flags->positional[0];
+  const std::string& file = options.file;
   core::StatusOr<std::string> read = file == "-" ? core::ReadStream(std::cin) : core::ReadTextFile(file);
   if (!read.ok()) return Fail(read.status().message());
   const std::string input = std::move(read).value();
@@ -117,7 +114,7 @@ int Explain(const std::vector<std::string>& args) {
     if (!doc.HasMember(required) || !doc[required].IsString()) return Fail(std::string("missing \"") + required + "\"");
   }
 
-  auto directory = iam::Directory::Load(flags->Get("fixtures", kDefaultFixturesDir));
+  auto directory = iam::Directory::Load(options.fixtures_dir);
   if (!directory.ok()) return Fail(directory.status().message());
   const std::string principal = doc["principal"].GetString();
   iam::IdentityPtr caller = (*directory)->FindPrincipal(principal);
@@ -187,7 +184,7 @@ int Explain(const std::vector<std::string>& args) {
   policy::Decision decision = policy::Authorize(request);
   const std::string message = policy::AccessDeniedMessage(request, decision);
 
-  if (flags->values.count("json")) {
+  if (options.json) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();

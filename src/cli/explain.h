@@ -4,12 +4,11 @@
 #ifndef KMSLAB_CLI_EXPLAIN_H_
 #define KMSLAB_CLI_EXPLAIN_H_
 
-#include <string>
-#include <vector>
+#include "cli/command_line.h"
 
 namespace kmslab::cli {
 
-int Explain(const std::vector<std::string>& args);
+int Explain(const ExplainOptions& options);
 
 }  // namespace kmslab::cli
 

@@ -2,13 +2,12 @@
 #ifndef KMSLAB_CLI_SERVE_H_
 #define KMSLAB_CLI_SERVE_H_
 
-#include <string>
-#include <vector>
+#include "cli/command_line.h"
 
 namespace kmslab::cli {
 
 // Returns the process exit code.
-int Serve(const std::vector<std::string>& args);
+int Serve(const ServeOptions& options);
 
 }  // namespace kmslab::cli
 

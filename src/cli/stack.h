@@ -9,6 +9,7 @@
 
 #include "audit/retention.h"
 #include "audit/trail.h"
+#include "cli/defaults.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "ddb/service.h"
@@ -28,10 +29,10 @@
 namespace kmslab::cli {
 
 struct StackOptions {
-  std::string data_dir;
-  std::string fixtures_dir;
-  std::string account = "111122223333";
-  std::string region = "us-east-1";
+  std::string data_dir = defaults::kDataDir;
+  std::string fixtures_dir = defaults::kFixturesDir;
+  std::string account = defaults::kAccount;
+  std::string region = defaults::kRegion;
   http::AuthMode auth = http::AuthMode::kStrict;
   int64_t grant_delay_seconds = 0;
   kms::Options kms;

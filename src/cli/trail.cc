@@ -4,23 +4,13 @@
 
 #include <iomanip>
 #include <iostream>
-#include <set>
 
-#include "cli/flags.h"
 #include "core/strings.h"
 #include "store/trail_store.h"
 
 namespace kmslab::cli {
 
 namespace {
-
-// "2026-11-23T04:00:00Z" -> epoch ms, -1 when malformed.
-int64_t ParseIsoTime(const std::string& text) {
-  std::string compact;
-  for (char c : text)
-    if (c != '-' && c != ':') compact += c;
-  return core::ParseAmzDate(compact);
-}
 
 std::string Member(const rapidjson::Value& v, const char* name) {
   auto it = v.FindMember(name);
@@ -48,6 +38,15 @@ void PrintTable(const std::vector<store::AuditEventRow>& rows) {
 
 }  // namespace
 
+core::StatusOr<int64_t> ParseTrailTime(const std::string& text) {
+  std::string compact;
+  for (char c : text)
+    if (c != '-' && c != ':') compact += c;
+  const int64_t ms = core::ParseAmzDate(compact);
+  if (ms < 0) return core::InvalidArgument("takes an ISO 8601 time such as 2026-11-23T04:00:00Z");
+  return ms;
+}
+
 core::StatusOr<store::AuditFilter> ParseTrailFilter(const std::map<std::string, std::string>& fields) {
   store::AuditFilter f;
   for (const auto& [name, value] : fields) {
@@ -64,9 +63,9 @@ core::StatusOr<store::AuditFilter> ParseTrailFilter(const std::map<std::string, 
     } else if (name == "requestId") {
       f.request_id = value;
     } else if (name == "since" || name == "until") {
-      const int64_t ms = ParseIsoTime(value);
-      if (ms < 0) return core::InvalidArgument(name + " takes an ISO 8601 time such as 2026-11-23T04:00:00Z");
-      (name == "since" ? f.since_ms : f.until_ms) = ms;
+      auto ms = ParseTrailTime(value);
+      if (!ms.ok()) return core::InvalidArgument(name + " " + ms.status().message());
+      (name == "since" ? f.since_ms : f.until_ms) = *ms;
     } else if (name == "limit") {
       try {
         f.limit = std::stoll(value);
@@ -83,41 +82,19 @@ core::StatusOr<store::AuditFilter> ParseTrailFilter(const std::map<std::string, 
   return f;
 }
 
-int Trail(const std::vector<std::string>& args) {
-  static const std::map<std::string, std::string> kFlagToField = {
-      {"principal", "principal"}, {"event", "eventName"}, {"key", "keyId"},     {"error", "errorCode"},
-      {"decision", "decision"},   {"since", "since"},     {"until", "until"},   {"request-id", "requestId"},
-      {"limit", "limit"}};
-  std::set<std::string> known = {"data"};
-  for (const auto& [flag, field] : kFlagToField) known.insert(flag);
-  auto flags = ParseFlags(args, known, {"json"});
-  if (!flags.ok() || !flags->positional.empty()) {
-    std::cerr << "usage: kmslab trail --data DIR [--principal ARN-PART] [--event NAME] [--key KEY-PART]\n"
-                 "         [--error CODE|any] [--decision Allow|ImplicitDeny|ExplicitDeny|NotEvaluated]\n"
-                 "         [--since ISO] [--until ISO] [--request-id ID] [--limit N] [--json]\n";
-    if (!flags.ok()) std::cerr << flags.status().message() << "\n";
-    return 2;
-  }
-  std::map<std::string, std::string> fields;
-  for (const auto& [flag, field] : kFlagToField)
-    if (flags->values.count(flag)) fields[field] = flags->values.at(flag);
-  auto filter = ParseTrailFilter(fields);
-  if (!filter.ok()) {
-    std::cerr << "kmslab trail: " << filter.status().message() << "\n";
-    return 2;
-  }
-  const std::string data = flags->Get("data", "./data");
+int Trail(const TrailOptions& options) {
+  const std::string& data = options.data_dir;
   auto db = store::TrailStore::Open(data + "/trail.db", data + "/kmslab.db");
   if (!db.ok()) {
     std::cerr << "kmslab trail: " << db.status().message() << "\n";
     return 1;
   }
-  auto rows = (*db)->Query(*filter);
+  auto rows = (*db)->Query(options.filter);
   if (!rows.ok()) {
     std::cerr << "kmslab trail: " << rows.status().message() << "\n";
     return 1;
   }
-  if (flags->values.count("json")) {
+  if (options.json) {
     for (const store::AuditEventRow& row : *rows) std::cout << row.event_json << "\n";
   } else {
     PrintTable(*rows);

@@ -5,8 +5,8 @@
 
 #include <map>
 #include <string>
-#include <vector>
 
+#include "cli/command_line.h"
 #include "core/status.h"
 #include "store/records.h"
 
@@ -17,7 +17,12 @@ namespace kmslab::cli {
 // Unknown fields and malformed values are errors.
 core::StatusOr<store::AuditFilter> ParseTrailFilter(const std::map<std::string, std::string>& fields);
 
-int Trail(const std::vector<std::string>& args);
+// An ISO 8601 time such as 2026-11-23T04:00:00Z, in epoch milliseconds; the
+// error says what is expected.
+core::StatusOr<int64_t> ParseTrailTime(const std::string& text);
+
+// Returns the process exit code.
+int Trail(const TrailOptions& options);
 
 }  // namespace kmslab::cli
 

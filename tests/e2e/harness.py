@@ -35,7 +35,8 @@ import botocore.credentials
 import botocore.exceptions
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KMSLAB_BIN = os.environ.get("KMSLAB_BIN") or os.path.join(REPO, "build", "kmslab")
+# Absolute: servers run in their own directory.
+KMSLAB_BIN = os.path.abspath(os.environ.get("KMSLAB_BIN") or os.path.join(REPO, "build", "kmslab"))
 # The bundled fixtures' user admin (fixtures/identities.json): kms:* through IAM.
 ACCESS_KEY = "AKIAKMSLABADMIN11112"
 SECRET_KEY = "kmslab-admin-secret"
@@ -89,6 +90,14 @@ def cli_newer_than_debian(what):
 _LIVE = set()
 
 
+def clean_env(extra=None):
+    """This process's environment without KMSLAB_* variables (kmslab reads each option from
+    KMSLAB_<NAME>, so a stray one would change what is tested), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KMSLAB_")}
+    env.update(extra or {})
+    return env
+
+
 @atexit.register
 def _kill_leftovers():
     for server in list(_LIVE):
@@ -98,13 +107,18 @@ def _kill_leftovers():
 class Server:
     """One kmslab process and its data directory (kept across restarts)."""
 
-    def __init__(self, fixtures=None, auth=None, args=()):
+    def __init__(self, fixtures=None, auth=None, args=(), env=None, defaults=False):
         """fixtures: a fixtures directory for --fixtures (None: the server's default, the
         repository's fixtures/); auth: "strict" or "open" for --auth (None: the default);
-        args: further `kmslab serve` arguments, such as ("--grant-delay", "60")."""
+        args: further `kmslab serve` arguments, such as ("--grant-delay", "60"); env: KMSLAB_*
+        variables for the server (no others reach it); defaults: pass no --host, --port,
+        --data, --account or --region, so they come from `env` or the server's defaults (it
+        runs in `root`, so its default ./data is `data_dir`)."""
         self.fixtures = fixtures
         self.auth = auth
         self.args = list(args)
+        self.env = dict(env or {})
+        self.defaults = defaults
         self.root = None
         self.proc = None
         self.url = None
@@ -124,12 +138,12 @@ class Server:
         self._starts += 1
         out_path = os.path.join(self.root, f"stdout.{self._starts}.log")
         err_path = os.path.join(self.root, f"stderr.{self._starts}.log")
-        env = {k: v for k, v in os.environ.items() if k != "KMSLAB_ROOT_KEY"}
+        place = [] if self.defaults else ["--host", "127.0.0.1", "--port", "0", "--data", self.data_dir,
+                                          "--account", ACCOUNT, "--region", REGION]
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             self.proc = subprocess.Popen(
-                [KMSLAB_BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--data", self.data_dir,
-                 "--account", ACCOUNT, "--region", REGION, *self._extra_args()],
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+                [KMSLAB_BIN, "serve", *place, *self._extra_args()], cwd=self.root,
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=clean_env(self.env))
         _LIVE.add(self)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -512,10 +526,11 @@ def shutdown_and_remove_fixtures(srv):
         shutil.rmtree(srv.fixtures, ignore_errors=True)
 
 
-def kmslab(*args, input=None, timeout=60):
-    """Run the kmslab binary (not the server); returns CompletedProcess with text output."""
+def kmslab(*args, input=None, timeout=60, cwd=None, env=None):
+    """Run the kmslab binary (not the server) in `cwd` with the KMSLAB_* variables `env` (no
+    others); returns CompletedProcess with text output."""
     return subprocess.run([KMSLAB_BIN, *args], input=input, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd, env=clean_env(env))
 
 
 def sign(url, body, headers, creds, service, region=REGION, when=None):

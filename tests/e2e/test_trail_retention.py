@@ -92,7 +92,7 @@ class RetentionFlagTest(unittest.TestCase):
             with self.subTest(value=bad):
                 r = harness.kmslab("serve", "--port", "0", "--data", "/nonexistent/x",
                                    "--trail-retention", bad, timeout=10)
-                self.assertEqual(r.returncode, 1)
+                self.assertEqual(r.returncode, 2)  # a usage error: nothing started
                 self.assertIn("--trail-retention", r.stderr)
 
 
