@@ -17,6 +17,7 @@ constexpr char kUsage[] =
     "  serve   run the server: --host 127.0.0.1 --port 4599 --data ./data --account 111122223333\n"
     "          --region us-east-1 --threads 16 --fixtures DIR --auth strict|open\n"
     "          --grant-delay SECONDS --trail-retention AGE,SIZE|none (default 7d,512MB);\n"
+    "          --tls (HTTPS; a self-signed certificate in DATA/tls/ unless --tls-cert FILE --tls-key FILE)\n"
     "          AWS ambiguities (defaults as AWS is observed):\n"
     "          --key-state-before-access --pending-deletion-disabled --modelled-http-status\n"
     "          --ddb-data-events (DynamoDB item calls in the trail too)\n"

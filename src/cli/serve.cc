@@ -9,6 +9,7 @@
 
 #include "audit/retention.h"
 #include "cli/flags.h"
+#include "cli/serve_tls.h"
 #include "cli/stack.h"
 #include "core/arn.h"
 #include "http/server.h"
@@ -37,9 +38,9 @@ int Serve(const std::vector<std::string>& args) {
                            "ddb-ttl-sweep-seconds", "ddb-ttl-grace-seconds", "ddb-ttl-cooldown-seconds",
                            "ddb-stream-retention-seconds", "ddb-replica-create-seconds",
                            "ddb-replication-delay-seconds", "ddb-stream-transition-seconds",
-                           "ddb-pitr-setup-seconds"},
+                           "ddb-pitr-setup-seconds", "tls-cert", "tls-key"},
                           {"key-state-before-access", "pending-deletion-disabled", "modelled-http-status",
-                           "ddb-data-events", "ddb-bare-validation-texts", "ddb-streams-readable-while-key-unusable"});
+                           "ddb-data-events", "ddb-bare-validation-texts", "ddb-streams-readable-while-key-unusable", "tls"});
   if (!flags.ok()) return Fail(flags.status().message());
   const std::string host = flags->Get("host", "127.0.0.1");
   const std::string data = flags->Get("data", "./data");
@@ -124,8 +125,15 @@ int Serve(const std::vector<std::string>& args) {
   auto stack = Stack::Open(options);
   if (!stack.ok()) return Fail(stack.status().message());
 
+  auto tls = SetUpTls({flags->values.count("tls") > 0, flags->Get("tls-cert", ""), flags->Get("tls-key", "")}, data);
+  if (!tls.ok()) {
+    Fail(tls.status().message());
+    return 2;
+  }
+
   http::ServerOptions server_options;
   server_options.worker_threads = threads;
+  server_options.tls = tls->context;
   http::Server server((*stack)->router.get(), server_options);
   int bound = server.Bind(host, port);
   if (bound < 0) return Fail("cannot listen on " + host + ":" + std::to_string(port));
@@ -136,7 +144,8 @@ int Serve(const std::vector<std::string>& args) {
     sigwait(&signals, &sig);
     server.Stop();
   });
-  std::cout << "kmslab listening on http://" << host << ":" << bound << std::endl;
+  if (tls->context) std::cout << tls->Describe() << "\n";
+  std::cout << "kmslab listening on " << tls->scheme() << "://" << host << ":" << bound << std::endl;
   bool ok = server.Run();
   // Run() also returns on failure; wake the stopper so it can be joined.
   if (!ok) kill(getpid(), SIGTERM);
