@@ -158,6 +158,11 @@ CLI::App* DeclareServe(CLI::App& app, ServeOptions& o, bool* bare_validation_tex
          "consistency); 0: at once");
   Text(c, "--admin-token", "TOKEN", &s.admin_token,
        "The admin paths (/_kmslab/...) require the header X-Kmslab-Admin-Token: TOKEN; empty: no token");
+  c->add_flag("--tls", o.tls.enabled,
+              "Serve HTTPS: with --tls-cert and --tls-key, that pair; without, a self-signed certificate for "
+              "localhost, 127.0.0.1 and ::1 kept in DATA/tls/ (its path printed at startup)");
+  Text(c, "--tls-cert", "FILE", &o.tls.certificate_file, "The HTTPS certificate (PEM), with --tls and --tls-key");
+  Text(c, "--tls-key", "FILE", &o.tls.key_file, "The HTTPS certificate's private key (PEM, unencrypted)");
   Parsed(
       c, "--trail-retention", "AGE,SIZE|none", audit::kDefaultRetention,
       [&s](const std::string& v) {

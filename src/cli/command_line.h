@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/defaults.h"
+#include "cli/serve_tls.h"
 #include "cli/stack.h"
 #include "http/server.h"
 #include "store/records.h"
@@ -27,6 +28,7 @@ struct ServeOptions {
   std::string host = defaults::kHost;
   int port = defaults::kPort;  // 0: a free port, printed when listening
   int threads = http::ServerOptions{}.worker_threads;
+  TlsFlags tls;  // HTTPS (serve_tls.h)
   StackOptions stack;
 };
 

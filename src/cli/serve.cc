@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/serve_tls.h"
 #include "cli/stack.h"
 #include "http/server.h"
 
@@ -39,8 +40,15 @@ int Serve(const ServeOptions& options) {
   auto stack = Stack::Open(options.stack);
   if (!stack.ok()) return Fail(stack.status().message());
 
+  auto tls = SetUpTls(options.tls, options.stack.data_dir);
+  if (!tls.ok()) {
+    Fail(tls.status().message());
+    return kUsageExitStatus;
+  }
+
   http::ServerOptions server_options;
   server_options.worker_threads = options.threads;
+  server_options.tls = tls->context;
   http::Server server((*stack)->router.get(), server_options);
   const std::string& host = options.host;
   int bound = server.Bind(host, options.port);
@@ -52,7 +60,8 @@ int Serve(const ServeOptions& options) {
     sigwait(&signals, &sig);
     server.Stop();
   });
-  std::cout << "kmslab listening on http://" << host << ":" << bound << std::endl;
+  if (tls->context) std::cout << tls->Describe() << "\n";
+  std::cout << "kmslab listening on " << tls->scheme() << "://" << host << ":" << bound << std::endl;
   bool ok = server.Run();
   // Run() also returns on failure; wake the stopper so it can be joined.
   if (!ok) kill(getpid(), SIGTERM);

@@ -1,9 +1,10 @@
-// crypto/ internal: owning handles for OpenSSL key objects, PKCS#8 and
+// crypto/ internal: owning handles for OpenSSL key, BIO and certificate objects, PKCS#8 and
 // SubjectPublicKeyInfo decoding, and the error convention the crypto files
 // share.
 #ifndef KMSLAB_CRYPTO_OPENSSL_PKEY_H_
 #define KMSLAB_CRYPTO_OPENSSL_PKEY_H_
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -27,8 +28,21 @@ struct MdCtxFree {
 struct Pkcs8Free {
   void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
 };
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+using Bio = std::unique_ptr<BIO, BioFree>;
+using Certificate = std::unique_ptr<X509, X509Free>;
+
+// A read-only BIO over `bytes`, which must outlive it; null when OpenSSL cannot make one.
+inline Bio ReadOnlyBio(std::string_view bytes) {
+  return Bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+}
 
 // An OpenSSL failure as an internal error, its error queue drained so that it
 // does not leak into the next call on this thread.

@@ -43,6 +43,9 @@ constexpr int64_t kSweepIntervalMs = 250;
 constexpr int64_t kStopGraceMs = 5'000;
 constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr char kErrorContentType[] = "application/x-amz-json-1.1";
+// kmslab's own text [I]: nginx answers the same mistake with "The plain HTTP
+// request was sent to HTTPS port".
+constexpr char kPlainHttpToHttps[] = "The plain HTTP request was sent to an HTTPS port.";
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -203,7 +206,26 @@ struct Connection {
   int64_t waiting_since = 0;  // when it began waiting for its current request
   size_t accounted = 0;       // bytes counted against the buffer budget
   size_t index = 0;           // in Loop::connections_
+  // HTTPS: the connection's TLS state (null for plain HTTP). Bytes go out
+  // through `wire`: `out` is encrypted into it as soon as it is flushed, and
+  // handshake messages join it in order.
+  std::unique_ptr<crypto::TlsSession> tls;
+  std::string wire;
+  size_t wire_pos = 0;
 };
+
+// Bytes given to the connection and not yet written to its socket.
+bool Unsent(const Connection& c) { return c.out_pos < c.out.size() || c.wire_pos < c.wire.size(); }
+
+// Writes as much of `plaintext` as the socket takes now and returns how much
+// of it is done with. Under TLS that is all of it: encrypted into `wire`,
+// whose unsent rest the I/O thread writes as it writes `out`.
+size_t SendNow(Connection* c, std::string_view plaintext) {
+  if (c->tls == nullptr) return SendNow(c->fd, plaintext);
+  if (!c->tls->Send(plaintext, c->wire)) return 0;  // Flush meets the same failure and closes
+  c->wire_pos += SendNow(c->fd, std::string_view(c->wire).substr(c->wire_pos));
+  return plaintext.size();
+}
 
 }  // namespace
 
@@ -237,6 +259,10 @@ class Server::Loop {
   bool EvictOne();
   void OnEvent(Connection* c, uint32_t events, int64_t now);
   void ReadAndParse(Connection* c, int64_t now);
+  // TLS: decrypts `ciphertext` into plaintext_ and sends what the session
+  // answers. False when there is nothing to feed the parser: the connection
+  // was closed, or answered because it does not speak TLS.
+  bool Decrypt(Connection* c, std::string_view ciphertext, int64_t now);
   // Feeds bytes to the parser and acts on its state; returns the bytes consumed.
   size_t Feed(Connection* c, std::string_view bytes, int64_t now);
   // Marks a connection's complete request for the workers; SubmitReady()
@@ -280,6 +306,7 @@ class Server::Loop {
   size_t buffered_bytes_ = 0;
   size_t processing_ = 0;
   std::unique_ptr<char[]> read_buffer_ = std::make_unique<char[]>(kReadChunk);
+  std::string plaintext_;  // TLS: what the last read decrypted to
 
   // Worker hand-off: complete requests in, built responses out. jobs_ready_
   // counts the queued jobs (plus one per worker at stop), so a worker sleeps
@@ -445,6 +472,14 @@ void Server::Loop::Accept(int64_t now) {
       return router->MaxBodyBytes(head.path, head.Header("X-Amz-Target"));
     });
     c->deadline = now + options_.idle_timeout_ms;
+    if (options_.tls) {
+      c->tls = options_.tls->NewSession();
+      if (c->tls == nullptr) {
+        close(fd);
+        continue;
+      }
+      c->deadline = now + options_.header_timeout_ms;  // for the handshake
+    }
     c->waiting_since = now;
     c->index = connections_.size();
     epoll_event ev{};
@@ -490,7 +525,7 @@ void Server::Loop::OnEvent(Connection* c, uint32_t events, int64_t now) {
       if (c->writable) Flush(c, now);
       return;
     case Phase::kReading:
-      if (c->writable && c->out_pos < c->out.size()) Flush(c, now);  // a 100 Continue
+      if (c->writable && Unsent(*c)) Flush(c, now);  // a 100 Continue, a handshake message
       if (!c->closed) ReadAndParse(c, now);
       return;
   }
@@ -521,7 +556,11 @@ void Server::Loop::ReadAndParse(Connection* c, int64_t now) {
     if (n > 0) {
       // A short read drained the socket; the next arrival raises a new edge.
       if (static_cast<size_t>(n) < kReadChunk && !c->hung_up) c->readable = false;
-      const std::string_view bytes(read_buffer_.get(), static_cast<size_t>(n));
+      std::string_view bytes(read_buffer_.get(), static_cast<size_t>(n));
+      if (c->tls != nullptr) {
+        if (!Decrypt(c, bytes, now)) return;
+        bytes = plaintext_;
+      }
       const size_t used = Feed(c, bytes, now);
       if (used < bytes.size() && !c->closed && c->phase == Phase::kProcessing) {
         c->in.append(bytes.substr(used));  // the next, pipelined request
@@ -537,6 +576,41 @@ void Server::Loop::ReadAndParse(Connection* c, int64_t now) {
       return;
     }
   }
+}
+
+bool Server::Loop::Decrypt(Connection* c, std::string_view ciphertext, int64_t now) {
+  const bool was_established = c->tls->established();
+  plaintext_.clear();
+  switch (c->tls->Receive(ciphertext, plaintext_, c->wire)) {
+    case crypto::TlsSession::Outcome::kOpen:
+      break;
+    case crypto::TlsSession::Outcome::kClosed:
+      // The client will send nothing more: as at the end of a plain stream, a
+      // request it completed with its close_notify still gets its answer.
+      if (plaintext_.empty()) {
+        Close(c);
+        return false;
+      }
+      c->hung_up = true;
+      break;
+    case crypto::TlsSession::Outcome::kFailed:
+      SendNow(c->fd, std::string_view(c->wire).substr(c->wire_pos));  // the alert, if it fits
+      Close(c);
+      return false;
+    case crypto::TlsSession::Outcome::kNotTls:
+      // Answered in the client's own terms.
+      c->tls.reset();
+      c->wire.clear();
+      c->wire_pos = 0;
+      AnswerError(c, 400, "BadRequestException", kPlainHttpToHttps, now);
+      return false;
+  }
+  if (!was_established && c->tls->established()) {
+    c->deadline = now + options_.idle_timeout_ms;  // the handshake is done: now a request is awaited
+    c->waiting_since = now;
+  }
+  if (Unsent(*c)) Flush(c, now);
+  return !c->closed;
 }
 
 size_t Server::Loop::Feed(Connection* c, std::string_view bytes, int64_t now) {
@@ -618,7 +692,7 @@ void Server::Loop::WorkerMain() {
     // The connection is still this worker's: write what the socket takes now,
     // so the answer does not wait for the I/O thread to wake. Only when no
     // earlier bytes are pending, so the order on the wire holds.
-    if (c->out_pos == c->out.size()) c->response_sent = SendNow(c->fd, c->response);
+    if (c->out_pos == c->out.size()) c->response_sent = SendNow(c, c->response);
     {
       std::lock_guard<std::mutex> lock(done_mu_);
       done_.push_back(c);
@@ -676,10 +750,19 @@ void Server::Loop::DrainCompletions(int64_t now) {
 }
 
 void Server::Loop::Flush(Connection* c, int64_t now) {
-  while (c->out_pos < c->out.size()) {
-    const ssize_t n = send(c->fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos, MSG_NOSIGNAL);
+  if (c->tls != nullptr && c->out_pos < c->out.size()) {
+    if (!c->tls->Send(std::string_view(c->out).substr(c->out_pos), c->wire)) {
+      Close(c);
+      return;
+    }
+    c->out_pos = c->out.size();
+  }
+  std::string& bytes = c->tls != nullptr ? c->wire : c->out;
+  size_t& sent = c->tls != nullptr ? c->wire_pos : c->out_pos;
+  while (sent < bytes.size()) {
+    const ssize_t n = send(c->fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n > 0) {
-      c->out_pos += static_cast<size_t>(n);
+      sent += static_cast<size_t>(n);
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       c->writable = false;
       return;
@@ -692,6 +775,8 @@ void Server::Loop::Flush(Connection* c, int64_t now) {
   }
   c->out.clear();
   c->out_pos = 0;
+  c->wire.clear();
+  c->wire_pos = 0;
   if (c->phase == Phase::kWriting) AfterResponse(c, now);
 }
 
@@ -726,6 +811,12 @@ void Server::Loop::Linger(Connection* c, int64_t now) {
   if (stop_begun_ || c->hung_up) {
     Close(c);
     return;
+  }
+  if (c->tls != nullptr) {
+    // close_notify tells the client the answer is whole; sent if the socket takes it now.
+    c->tls->Close(c->wire);
+    SendNow(c->fd, c->wire);
+    c->wire.clear();
   }
   shutdown(c->fd, SHUT_WR);
   c->phase = Phase::kLingering;

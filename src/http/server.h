@@ -15,6 +15,14 @@
 // {"__type", "message"} with `Connection: close`; the connection closes after
 // the answer is written.
 //
+// With ServerOptions::tls it serves HTTPS instead: the same loop, deadlines
+// and limits, with each connection's bytes passing through a
+// crypto::TlsSession (decrypted as they arrive, responses encrypted as they
+// are written). The handshake must complete within the header timeout of the
+// connection's opening. A client whose first bytes are not a TLS handshake
+// (plain HTTP sent to the HTTPS port) is answered in plain HTTP: 400, then
+// the connection closes.
+//
 // Thread-safety: Bind() and Run() from one thread; Stop() from any thread.
 #ifndef KMSLAB_HTTP_SERVER_H_
 #define KMSLAB_HTTP_SERVER_H_
@@ -22,8 +30,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "crypto/tls.h"
 #include "http/router.h"
 
 namespace kmslab::http {
@@ -51,6 +61,8 @@ struct ServerOptions {
   // After a closing answer, unread input is drained this long so the answer
   // is not lost to a TCP reset.
   int64_t linger_ms = 2'000;
+  // Set: serve HTTPS with this certificate and key; unset: plain HTTP.
+  std::optional<crypto::TlsContext> tls;
 };
 
 class Server {

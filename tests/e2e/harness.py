@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import time
@@ -51,7 +52,9 @@ if AWS_CLI is None or not os.access(AWS_CLI, os.X_OK):
     raise RuntimeError("the aws CLI is required (on PATH, or KMSLAB_AWS_CLI) for the end-to-end tests")
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-LISTEN_RE = re.compile(r"^kmslab listening on (http://127\.0\.0\.1:(\d+))$", re.M)
+LISTEN_RE = re.compile(r"^kmslab listening on (https?://127\.0\.0\.1:(\d+))$", re.M)
+# Printed before the listening line under --tls: the certificate clients are to trust.
+CERTIFICATE_RE = re.compile(r"^kmslab TLS certificate: (\S+)", re.M)
 
 # Output members the raw fallback of KmsTestCase.call() converts the way botocore does.
 BLOB_MEMBERS = {"CiphertextBlob", "Plaintext", "CiphertextForRecipient"}
@@ -122,6 +125,7 @@ class Server:
         self.root = None
         self.proc = None
         self.url = None
+        self.ca_bundle = None  # under --tls: the certificate file the server printed
         self._clients = {}
         self._starts = 0
 
@@ -148,9 +152,12 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             with open(out_path, encoding="utf-8", errors="replace") as f:
-                m = LISTEN_RE.search(f.read())
+                printed = f.read()
+            m = LISTEN_RE.search(printed)
             if m:
                 self.url = m.group(1)
+                certificate = CERTIFICATE_RE.search(printed)
+                self.ca_bundle = certificate.group(1) if certificate else None
                 self._clients = {}
                 return self
             if self.proc.poll() is not None:
@@ -164,6 +171,11 @@ class Server:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
         raise RuntimeError(error)
+
+    def printed(self):
+        """(stdout, stderr) of the server's latest start, as far as written."""
+        return tuple(_tail(os.path.join(self.root, f"{stream}.{self._starts}.log"), None)
+                     for stream in ("stdout", "stderr"))
 
     def _extra_args(self):
         args = []
@@ -227,7 +239,8 @@ class Server:
             cfg = botocore.config.Config(retries={"total_max_attempts": 1},
                                          parameter_validation=validate,
                                          connect_timeout=10, read_timeout=60)
-            self._clients[key] = session.client("kms", endpoint_url=self.url, config=cfg)
+            self._clients[key] = session.client("kms", endpoint_url=self.url, config=cfg,
+                                                verify=self.ca_bundle)
         return self._clients[key]
 
     def raw(self, target, body=b"", headers=None, region=REGION):
@@ -247,7 +260,8 @@ class Server:
                                             aws_session_token=creds.token, region_name=region)
             cfg = botocore.config.Config(retries={"total_max_attempts": 1},
                                          connect_timeout=10, read_timeout=60)
-            self._clients[key] = session.client(service, endpoint_url=self.url, config=cfg)
+            self._clients[key] = session.client(service, endpoint_url=self.url, config=cfg,
+                                                verify=self.ca_bundle)
         return self._clients[key]
 
     def raw_as(self, creds, target, body=b"", headers=None, region=REGION, when=None,
@@ -261,7 +275,7 @@ class Server:
             hdrs["X-Amz-Target"] = target if "." in target else "TrentService." + target
         hdrs.update(headers or {})
         return signed_post(self.url + "/", body, hdrs, creds if sign else None, "kms", region,
-                           when)
+                           when, self.ssl_context())
 
     def sts_raw(self, creds, params, region=REGION, when=None, sign=True):
         """A form POST of the STS query protocol (Version 2011-06-15 added unless given),
@@ -270,11 +284,18 @@ class Server:
         body = urllib.parse.urlencode(params)
         hdrs = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
         return signed_post(self.url + "/", body, hdrs, creds if sign else None, "sts", region,
-                           when)
+                           when, self.ssl_context())
 
-    def aws(self, creds, service, *args, region=REGION, env=None):
+    def ssl_context(self):
+        """For urllib and http.client: a context trusting the server's certificate under
+        --tls (None otherwise)."""
+        return ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else None
+
+    def aws(self, creds, service, *args, region=REGION, env=None, endpoint=None, trust=True):
         """Run `aws SERVICE ARGS` against this server with `creds` (a Creds, or None for no
-        credentials at all); returns CliResult."""
+        credentials at all); returns CliResult. endpoint: the --endpoint-url (default the
+        server's URL); trust: under --tls, pass `--ca-bundle` with the server's certificate
+        (False: the CLI's own trust, which `env` may set with AWS_CA_BUNDLE)."""
         full = dict(os.environ, AWS_DEFAULT_REGION=region, AWS_PAGER="",
                     AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull,
                     AWS_SHARED_CREDENTIALS_FILE=os.devnull)
@@ -287,7 +308,9 @@ class Server:
                 full["AWS_SESSION_TOKEN"] = creds.token
         full.update(env or {})
         extra = [] if creds is not None else ["--no-sign-request"]
-        p = subprocess.run([AWS_CLI, service, *args, "--endpoint-url", self.url, "--region",
+        if trust and self.ca_bundle:
+            extra += ["--ca-bundle", self.ca_bundle]
+        p = subprocess.run([AWS_CLI, service, *args, "--endpoint-url", endpoint or self.url, "--region",
                             region, "--output", "json", *extra], capture_output=True, text=True,
                            env=full, timeout=120)
         try:
@@ -329,7 +352,8 @@ class Server:
         hdrs = {"Content-Type": "application/x-amz-json-1.0",
                 "X-Amz-Target": "DynamoDB_20120810." + operation}
         hdrs.update(headers or {})
-        return signed_post(self.url + "/", body, hdrs, creds, "dynamodb", region)
+        return signed_post(self.url + "/", body, hdrs, creds, "dynamodb", region,
+                           context=self.ssl_context())
 
     def admin_token(self):
         """The value of `--admin-token` in this server's arguments, or None."""
@@ -349,7 +373,7 @@ class Server:
                                           else json.dumps(body).encode())
         ureq = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
         try:
-            with urllib.request.urlopen(ureq, timeout=60) as r:
+            with urllib.request.urlopen(ureq, timeout=60, context=self.ssl_context()) as r:
                 status, rheaders, raw = r.status, r.headers, r.read()
         except urllib.error.HTTPError as e:
             status, rheaders, raw = e.code, e.headers, e.read()
@@ -376,9 +400,10 @@ class Server:
 
 
 def _tail(path, n=2000):
+    """The last `n` characters of the text file at `path` (None: all of it)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()[-n:]
+            return f.read()[-n:] if n else f.read()
     except OSError:
         return ""
 
@@ -507,10 +532,12 @@ def write_fixtures(dest, identities):
     return dest
 
 
-def start_with_identities(identities):
+def start_with_identities(identities, args=()):
     """A started Server whose fixtures are `identities` (a dict), written to a fresh
-    temporary directory (the server's `fixtures`); stop it with shutdown_and_remove_fixtures."""
-    srv = Server(fixtures=write_fixtures(tempfile.mkdtemp(prefix="kmslab-fixtures-"), identities))
+    temporary directory (the server's `fixtures`), with further `kmslab serve` arguments
+    `args`; stop it with shutdown_and_remove_fixtures."""
+    srv = Server(fixtures=write_fixtures(tempfile.mkdtemp(prefix="kmslab-fixtures-"), identities),
+                 args=args)
     try:
         srv.start()
     except Exception:
@@ -562,14 +589,14 @@ def sign(url, body, headers, creds, service, region=REGION, when=None):
     return dict(req.prepare().headers.items())
 
 
-def send(url, body, headers):
-    """POST `body` with exactly `headers`; returns Response(status, headers, parsed JSON or
-    None, bytes)."""
+def send(url, body, headers, context=None):
+    """POST `body` with exactly `headers` (over https: trusting what ssl.SSLContext
+    `context` trusts); returns Response(status, headers, parsed JSON or None, bytes)."""
     if isinstance(body, str):
         body = body.encode()
     ureq = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
-        with urllib.request.urlopen(ureq, timeout=60) as r:
+        with urllib.request.urlopen(ureq, timeout=60, context=context) as r:
             status, rheaders, data = r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
         status, rheaders, data = e.code, e.headers, e.read()
@@ -580,11 +607,11 @@ def send(url, body, headers):
     return Response(status, rheaders, parsed, data)
 
 
-def signed_post(url, body, headers, creds, service, region=REGION, when=None):
+def signed_post(url, body, headers, creds, service, region=REGION, when=None, context=None):
     """sign() then send(); creds None sends `headers` unsigned (no Authorization)."""
     if creds is not None:
         headers = sign(url, body, headers, creds, service, region, when)
-    return send(url, body, headers)
+    return send(url, body, headers, context)
 
 
 class OwnServer:

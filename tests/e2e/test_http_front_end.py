@@ -4,12 +4,13 @@ keep-alive connections wait), bodies are bounded per service however they are fr
 malformed HTTP is refused at once with an AWS-style JSON error, keep-alive outlives SDK pool
 idle times, pipelining, the Date header on every service's answers, DynamoDB's x-amz-crc32,
 and a DynamoDB item with a 395 KB binary attribute (and a 13 MB BatchWriteItem) next to a
-600 KB KMS body that is refused."""
+600 KB KMS body that is refused. test_tls.py runs every test here over HTTPS too."""
 import base64
 import email.utils
 import http.client
 import json
 import socket
+import ssl
 import threading
 import time
 import urllib.parse
@@ -70,25 +71,36 @@ class Sock(socket.socket):
     _pending = b""
 
 
-def connect():
-    u = urllib.parse.urlparse(SRV.url)
+def connect(srv):
+    """A connection to `srv`; under --tls, TLS trusting its certificate (and only it)."""
+    u = urllib.parse.urlparse(srv.url)
     s = Sock(socket.AF_INET, socket.SOCK_STREAM)
     s.connect((u.hostname, u.port))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if u.scheme == "https":
+        s = srv.ssl_context().wrap_socket(s, server_hostname=u.hostname)
     return s
 
 
-def host():
-    return urllib.parse.urlparse(SRV.url).netloc
+def http_connection(srv, timeout):
+    """An http.client connection to `srv` (HTTPS under --tls)."""
+    u = urllib.parse.urlparse(srv.url)
+    if u.scheme == "https":
+        return http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout, context=srv.ssl_context())
+    return http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
 
 
-def signed_request(target, body, chunked=False, service="kms", content_type=KMS_JSON, extra=()):
+def host(srv):
+    return urllib.parse.urlparse(srv.url).netloc
+
+
+def signed_request(srv, target, body, chunked=False, service="kms", content_type=KMS_JSON, extra=()):
     """The bytes of a SigV4-signed POST / (Content-Length framed, or chunked in 3 pieces)."""
     if isinstance(body, str):
         body = body.encode()
-    headers = harness.sign(SRV.url + "/", body, {"Content-Type": content_type, "X-Amz-Target": target},
+    headers = harness.sign(srv.url + "/", body, {"Content-Type": content_type, "X-Amz-Target": target},
                            harness.ADMIN, service)
-    lines = [f"POST / HTTP/1.1", f"Host: {host()}"]
+    lines = [f"POST / HTTP/1.1", f"Host: {host(srv)}"]
     for name, value in headers.items():
         if name.lower() not in ("host", "content-length"):
             lines.append(f"{name}: {value}")
@@ -104,16 +116,16 @@ def signed_request(target, body, chunked=False, service="kms", content_type=KMS_
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
 
 
-def send_chunks(head, size, count):
+def send_chunks(srv, head, size, count):
     """Sends `head` then `count` chunks of `size` bytes on a fresh connection (stopping if
     the server answers and closes first); returns the response."""
     chunk = b"%x\r\n%s\r\n" % (size, b"a" * size)
-    with connect() as s:
+    with connect(srv) as s:
         s.sendall(head)
         try:
             for _ in range(count):
                 s.sendall(chunk)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # BrokenPipeError, ConnectionResetError, or TLS's word for them
             pass  # answered and closed while we were still sending
         return read_response(s, timeout=10)
 
@@ -135,11 +147,11 @@ class FrontEndTest(DdbCase):
 
     def send_and_time(self, raw):
         """Sends `raw` on a fresh connection; returns (response, seconds to answer)."""
-        with connect() as s:
+        with connect(self.srv) as s:
             start = time.monotonic()
             try:
                 s.sendall(raw)
-            except (BrokenPipeError, ConnectionResetError):
+            except OSError:  # BrokenPipeError, ConnectionResetError, or TLS's word for them
                 pass  # answered and closed while we were still sending
             response = read_response(s, timeout=10)
             return response, time.monotonic() - start
@@ -150,7 +162,7 @@ class FrontEndTest(DdbCase):
         socks, stop = [], threading.Event()
         try:
             for _ in range(200):
-                s = connect()
+                s = connect(self.srv)
                 s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
                 socks.append(s)
 
@@ -177,7 +189,7 @@ class FrontEndTest(DdbCase):
                 try:
                     if s.recv(1):
                         open_count -= 1000
-                except BlockingIOError:
+                except (BlockingIOError, ssl.SSLWantReadError):  # TLS: at most a session ticket came
                     open_count += 1
             self.assertEqual(open_count, 20)
         finally:
@@ -186,24 +198,23 @@ class FrontEndTest(DdbCase):
                 s.close()
 
     def test_connection_reused_after_7s_idle(self):
-        with connect() as s:
-            s.sendall(signed_request("TrentService.ListKeys", "{}"))
+        with connect(self.srv) as s:
+            s.sendall(signed_request(self.srv, "TrentService.ListKeys", "{}"))
             first = read_response(s)
             self.assertEqual(first.status, 200, first.body)
             time.sleep(7)
-            s.sendall(signed_request("TrentService.ListKeys", "{}"))
+            s.sendall(signed_request(self.srv, "TrentService.ListKeys", "{}"))
             second = read_response(s)
             self.assertIsNotNone(second, "the idle connection was closed")
             self.assertEqual(second.status, 200, second.body)
 
     def test_http_client_connection_reused_after_6s_idle(self):
-        u = urllib.parse.urlparse(SRV.url)
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        conn = http_connection(self.srv, timeout=10)
         try:
             answers = []
             for wait in (0, 6.5):
                 time.sleep(wait)
-                headers = harness.sign(SRV.url + "/", b"{}", {"Content-Type": KMS_JSON,
+                headers = harness.sign(self.srv.url + "/", b"{}", {"Content-Type": KMS_JSON,
                                                               "X-Amz-Target": "TrentService.ListKeys"},
                                        harness.ADMIN, "kms")
                 conn.request("POST", "/", body=b"{}", headers=headers)
@@ -220,8 +231,8 @@ class FrontEndTest(DdbCase):
         idle = []
         try:
             for _ in range(300):
-                s = connect()
-                s.sendall(signed_request("TrentService.ListKeys", "{}"))
+                s = connect(self.srv)
+                s.sendall(signed_request(self.srv, "TrentService.ListKeys", "{}"))
                 idle.append(s)
             for s in idle:
                 self.assertEqual(read_response(s).status, 200)
@@ -232,7 +243,7 @@ class FrontEndTest(DdbCase):
                 self.assertLess(time.monotonic() - start, 2.0)
             # The idle connections were kept, and still serve.
             for s in idle[:: 50]:
-                s.sendall(signed_request("TrentService.ListKeys", "{}"))
+                s.sendall(signed_request(self.srv, "TrentService.ListKeys", "{}"))
                 r = read_response(s)
                 self.assertIsNotNone(r, "an idle connection was closed")
                 self.assertEqual(r.status, 200)
@@ -241,10 +252,10 @@ class FrontEndTest(DdbCase):
                 s.close()
 
     def test_pipelined_requests_answered_in_order(self):
-        with connect() as s:
-            s.sendall(signed_request("TrentService.ListKeys", "{}")
-                      + signed_request("TrentService.GenerateRandom", '{"NumberOfBytes": 7}')
-                      + signed_request("TrentService.ListKeys", "{}", chunked=True))
+        with connect(self.srv) as s:
+            s.sendall(signed_request(self.srv, "TrentService.ListKeys", "{}")
+                      + signed_request(self.srv, "TrentService.GenerateRandom", '{"NumberOfBytes": 7}')
+                      + signed_request(self.srv, "TrentService.ListKeys", "{}", chunked=True))
             first, second, third = read_response(s), read_response(s), read_response(s)
         self.assertEqual([first.status, second.status, third.status], [200, 200, 200])
         self.assertIn("Keys", first.json())
@@ -255,17 +266,17 @@ class FrontEndTest(DdbCase):
 
     # --- bodies ------------------------------------------------------------------------
     def test_chunked_body_over_kms_limit_is_413_promptly(self):
-        head = (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+        head = (f"POST / HTTP/1.1\r\nHost: {host(self.srv)}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
                 f"Content-Type: {KMS_JSON}\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
         start = time.monotonic()
-        response = send_chunks(head, 64 * 1024, 12)  # 768 KiB, past the 512 KiB limit
+        response = send_chunks(self.srv, head, 64 * 1024, 12)  # 768 KiB, past the 512 KiB limit
         elapsed = time.monotonic() - start
         self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
         self.assertLess(elapsed, 3.0)
         self.kms.list_keys()  # still serving
 
     def test_content_length_over_kms_limit_is_413_before_the_body(self):
-        head = (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+        head = (f"POST / HTTP/1.1\r\nHost: {host(self.srv)}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
                 f"Content-Length: {600 * 1024}\r\n\r\n").encode()
         response, elapsed = self.send_and_time(head)  # no body byte sent
         self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
@@ -275,23 +286,23 @@ class FrontEndTest(DdbCase):
         key = self.kms.create_key()["KeyMetadata"]["KeyId"]
         body = json.dumps({"KeyId": key, "Plaintext": base64.b64encode(b"x" * 450_000).decode()})
         self.assertGreater(len(body), 600_000)
-        response, _ = self.send_and_time(signed_request("TrentService.Encrypt", body))
+        response, _ = self.send_and_time(signed_request(self.srv, "TrentService.Encrypt", body))
         self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
 
     def test_valid_chunked_and_content_length_bodies(self):
         for chunked in (False, True):
-            with self.subTest(chunked=chunked), connect() as s:
-                s.sendall(signed_request("TrentService.GenerateRandom", '{"NumberOfBytes": 12}',
+            with self.subTest(chunked=chunked), connect(self.srv) as s:
+                s.sendall(signed_request(self.srv, "TrentService.GenerateRandom", '{"NumberOfBytes": 12}',
                                          chunked=chunked))
                 r = read_response(s)
                 self.assertEqual(r.status, 200, r.body)
                 self.assertEqual(len(base64.b64decode(r.json()["Plaintext"])), 12)
 
     def test_expect_100_continue(self):
-        raw = signed_request("TrentService.GenerateRandom", '{"NumberOfBytes": 5}',
+        raw = signed_request(self.srv, "TrentService.GenerateRandom", '{"NumberOfBytes": 5}',
                              extra=["Expect: 100-continue"])
         head, body = raw.split(b"\r\n\r\n", 1)
-        with connect() as s:
+        with connect(self.srv) as s:
             s.sendall(head + b"\r\n\r\n")
             interim = read_response(s)
             self.assertEqual(interim.status, 100)
@@ -300,7 +311,7 @@ class FrontEndTest(DdbCase):
         self.assertEqual(r.status, 200, r.body)
 
     def test_post_without_length_has_an_empty_body(self):
-        raw = f"POST / HTTP/1.1\r\nHost: {host()}\r\nContent-Type: {KMS_JSON}\r\n\r\n".encode()
+        raw = f"POST / HTTP/1.1\r\nHost: {host(self.srv)}\r\nContent-Type: {KMS_JSON}\r\n\r\n".encode()
         response, elapsed = self.send_and_time(raw)
         self.assertLess(elapsed, PROMPT)
         self.assertEqual(response.status, 400)
@@ -338,13 +349,13 @@ class FrontEndTest(DdbCase):
 
     def test_ddb_body_over_its_limit_is_413_however_framed(self):
         target = "DynamoDB_20120810.PutItem"
-        head = (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: {target}\r\n"
+        head = (f"POST / HTTP/1.1\r\nHost: {host(self.srv)}\r\nX-Amz-Target: {target}\r\n"
                 f"Content-Type: application/x-amz-json-1.0\r\n")
         response, elapsed = self.send_and_time((head + f"Content-Length: {25 * 1024 * 1024}\r\n\r\n").encode())
         self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
         self.assertLess(elapsed, PROMPT)
         # 26 MiB, past the 24 MiB limit
-        response = send_chunks((head + "Transfer-Encoding: chunked\r\n\r\n").encode(), 1024 * 1024, 26)
+        response = send_chunks(self.srv, (head + "Transfer-Encoding: chunked\r\n\r\n").encode(), 1024 * 1024, 26)
         self.assertFrontEndError(response, 413, "RequestEntityTooLargeException")
         self.ddb.list_tables()  # still serving
 
@@ -366,20 +377,20 @@ class FrontEndTest(DdbCase):
                 ("DynamoDB_20120810.DescribeTable", {"TableName": name}, 200),
                 ("DynamoDB_20120810.DescribeTable", {"TableName": "no-such-table"}, 400),
                 ("DynamoDBStreams_20120810.ListStreams", {}, 200)):
-            with self.subTest(target=target), connect() as s:
-                s.sendall(signed_request(target, json.dumps(body), service="dynamodb",
+            with self.subTest(target=target), connect(self.srv) as s:
+                s.sendall(signed_request(self.srv, target, json.dumps(body), service="dynamodb",
                                          content_type="application/x-amz-json-1.0"))
                 r = read_response(s)
                 self.assertEqual(r.status, status, r.body)
                 self.assertCrc32(r)
         # KMS answers do not carry it.
-        with connect() as s:
-            s.sendall(signed_request("TrentService.ListKeys", "{}"))
+        with connect(self.srv) as s:
+            s.sendall(signed_request(self.srv, "TrentService.ListKeys", "{}"))
             self.assertNotIn("x-amz-crc32", read_response(s).headers)
 
     # --- malformed HTTP ------------------------------------------------------------------
     def test_malformed_requests_refused_at_once(self):
-        base = f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.ListKeys\r\n"
+        base = f"POST / HTTP/1.1\r\nHost: {host(self.srv)}\r\nX-Amz-Target: TrentService.ListKeys\r\n"
         cases = [
             ("header without colon", base + "NoColonHere\r\n\r\n", 400),
             ("whitespace before colon", base + "X-A : b\r\n\r\n", 400),
@@ -405,7 +416,7 @@ class FrontEndTest(DdbCase):
 
     def test_incomplete_headers_time_out_with_408(self):
         # The header deadline is 10 s; an idle connection that sent nothing is not timed out by it.
-        with connect() as s:
+        with connect(self.srv) as s:
             s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
             start = time.monotonic()
             response = read_response(s, timeout=20)
@@ -438,7 +449,7 @@ class FrontEndTest(DdbCase):
         answers.append({k.lower(): v for k, v in
                         self.srv.admin_request("GET", "/_kmslab/clock").headers.items()})
         too_big, _ = self.send_and_time(
-            (f"POST / HTTP/1.1\r\nHost: {host()}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+            (f"POST / HTTP/1.1\r\nHost: {host(self.srv)}\r\nX-Amz-Target: TrentService.Encrypt\r\n"
              f"Content-Length: {600 * 1024}\r\n\r\n").encode())
         answers.append(too_big.headers)
         for headers in answers:
@@ -449,7 +460,7 @@ class FrontEndTest(DdbCase):
                 self.assertLess(abs(email.utils.parsedate_to_datetime(text).timestamp() - time.time()), 60)
 
     def test_http10_closes_unless_keep_alive(self):
-        with connect() as s:
+        with connect(self.srv) as s:
             s.sendall(b"POST / HTTP/1.0\r\n\r\n")
             r = read_response(s)
             self.assertEqual(r.status, 400)  # no X-Amz-Target: UnknownOperation

@@ -5,7 +5,9 @@ with Node's built-in test runner in tests/e2e/js/ (package.json, package-lock.js
 One test here per JS test file in JS_TESTS: it runs `node --test` on that file against this
 module's server, with the endpoint and the callers' access keys in the environment
 (KMSLAB_ENDPOINT, KMSLAB_REGION, KMSLAB_ACCOUNT, KMSLAB_CREDENTIALS), and fails with node's
-output unless every JS test passed and none was skipped, marked todo or cancelled.
+output unless every JS test passed and none was skipped, marked todo or cancelled. The files
+in TLS_JS_TESTS run against a second server, started with --tls, whose certificate
+NODE_EXTRA_CA_CERTS and KMSLAB_CA_BUNDLE name.
 
 The callers are the bundled fixtures (admin, db-lead, app) plus users written for this
 module: shop-app and cart-reader (DynamoDB item actions; KMS only through DynamoDB;
@@ -34,7 +36,10 @@ JS_TESTS = [
     "encryption_sdk.test.mjs",
     "session_store.test.mjs",
     "shopping_cart.test.mjs",
+    "tls.test.mjs",
 ]
+# The JS test files that run against the HTTPS server.
+TLS_JS_TESTS = {"tls.test.mjs"}
 VIA_DYNAMODB = {"StringEquals": {"kms:ViaService": f"dynamodb.{REGION}.amazonaws.com"}}
 TABLE_KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                  "kms:DescribeKey"]
@@ -73,7 +78,8 @@ CALLERS = ["admin", "app", "db-lead", "shop-app", "cart-reader", "sealer"]
 
 
 def node_environment(srv):
-    """os.environ without AWS settings, plus the server and every caller's access key."""
+    """os.environ without AWS settings, plus the server, every caller's access key and, under
+    --tls, the certificate to trust."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     creds = {name: harness.creds_of(name, srv.fixtures) for name in CALLERS}
     env.update(
@@ -83,6 +89,8 @@ def node_environment(srv):
         KMSLAB_CREDENTIALS=json.dumps({name: {"accessKeyId": c.access_key,
                                               "secretAccessKey": c.secret_key}
                                        for name, c in creds.items()}))
+    if srv.ca_bundle:
+        env.update(NODE_EXTRA_CA_CERTS=srv.ca_bundle, KMSLAB_CA_BUNDLE=srv.ca_bundle)
     return env
 
 
@@ -103,21 +111,25 @@ def setUpModule():
                            "(tools/lib.sh does)")
     JsSdkTest.node = node
     JsSdkTest.srv = harness.start_with_identities(identities())
+    JsSdkTest.tls_srv = harness.start_with_identities(identities(), args=("--tls",))
 
 
 def tearDownModule():
-    if JsSdkTest.srv is not None:
-        harness.shutdown_and_remove_fixtures(JsSdkTest.srv)
+    for srv in (JsSdkTest.srv, JsSdkTest.tls_srv):
+        if srv is not None:
+            harness.shutdown_and_remove_fixtures(srv)
 
 
 class JsSdkTest(harness.KmsTestCase):
     srv = None
+    tls_srv = None
     node = None
 
     def run_js(self, name):
         """node --test on tests/e2e/js/NAME: every JS test passes, none skipped or todo."""
+        srv = self.tls_srv if name in TLS_JS_TESTS else self.srv
         p = subprocess.run([self.node, "--test", "--test-reporter=tap", name], cwd=JS_DIR,
-                           env=node_environment(self.srv), capture_output=True, text=True,
+                           env=node_environment(srv), capture_output=True, text=True,
                            timeout=NODE_TIMEOUT)
         output = p.stdout + p.stderr
         counts = tap_counts(p.stdout)

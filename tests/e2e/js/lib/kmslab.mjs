@@ -3,7 +3,7 @@
 // callers, tables under a customer managed key, and AWS's error texts.
 //
 // Environment (all required; a missing one fails the importing test file):
-//   KMSLAB_ENDPOINT     http://127.0.0.1:<port> of a running kmslab
+//   KMSLAB_ENDPOINT     http://127.0.0.1:<port> of a running kmslab (https:// under --tls)
 //   KMSLAB_REGION       its region, KMSLAB_ACCOUNT its account id
 //   KMSLAB_CREDENTIALS  JSON {"<caller>": {"accessKeyId": ..., "secretAccessKey": ...}, ...}
 import assert from "node:assert/strict";
