@@ -27,7 +27,7 @@ int Serve(const ServeOptions& options) {
   // requests allocate on many workers and the trail's writer frees, and with
   // an arena per worker the freed space stays spread over all of them, so
   // RSS kept creeping up under a steady load. Throughput is unchanged
-  // (README, Performance). Must precede the first thread.
+  // (docs/robustness.md, Soak). Must precede the first thread.
   ::mallopt(M_ARENA_MAX, 2);
 
   // Signals are taken by one thread (sigwait); block them everywhere else.
