@@ -1,15 +1,18 @@
 #include "crypto/asymmetric_key.h"
 
-#include "crypto/openssl_pkey.h"
-#include "crypto/sha2_md.h"
-
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+
+#include "crypto/openssl_pkey.h"
+#include "crypto/sha2_md.h"
 
 namespace kmslab::crypto {
 
@@ -78,8 +81,26 @@ core::StatusOr<EVP_PKEY*> KeyFor(const PrivateKey& private_key, const SignatureP
 
 }  // namespace
 
+namespace {
+std::atomic<bool> reuse_rsa_keys{false};
+}  // namespace
+
+void ReuseRsaKeysForFuzzing() { reuse_rsa_keys = true; }
+
 core::StatusOr<core::SecretBytes> GenerateRsaKey(int modulus_bits) {
-  return ToPkcs8(Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(modulus_bits))));
+  auto generate = [modulus_bits] {
+    return ToPkcs8(Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(modulus_bits))));
+  };
+  if (!reuse_rsa_keys) return generate();
+  static std::mutex mu;
+  static std::map<int, core::SecretBytes> made;  // by modulus size
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = made.find(modulus_bits);
+  if (it == made.end()) {
+    ASSIGN_OR_RETURN(core::SecretBytes key, generate());
+    it = made.emplace(modulus_bits, std::move(key)).first;
+  }
+  return it->second.Clone();
 }
 
 core::StatusOr<core::SecretBytes> GenerateEcKey(Curve curve) {
@@ -101,15 +122,14 @@ core::StatusOr<std::string> Sign(const core::SecretBytes& private_key, const Sig
   return Sign(*key, params, input);
 }
 
-core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params,
-                            std::string_view input, std::string_view signature) {
+core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params, std::string_view input,
+                            std::string_view signature) {
   ASSIGN_OR_RETURN(std::shared_ptr<const PrivateKey> key, PrivateKey::Parse(private_key));
   return Verify(*key, params, input, signature);
 }
 
-core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureParams& params,
-                                 std::string_view input) {
-  ASSIGN_OR_RETURN(EVP_PKEY* key, KeyFor(private_key, params));
+core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureParams& params, std::string_view input) {
+  ASSIGN_OR_RETURN(EVP_PKEY * key, KeyFor(private_key, params));
   size_t len = 0;
   std::string out;
   if (params.scheme == SignatureScheme::kEd25519) {
@@ -119,16 +139,14 @@ core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureP
       return OpenSslError("Ed25519 signing");
     }
     out.resize(len);
-    if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(out.data()), &len, Bytes(input), input.size()) !=
-        1) {
+    if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(out.data()), &len, Bytes(input), input.size()) != 1) {
       return OpenSslError("Ed25519 signing");
     }
   } else {
     ASSIGN_OR_RETURN(PkeyCtx ctx, DigestContext(key, params, true));
     if (EVP_PKEY_sign(ctx.get(), nullptr, &len, Bytes(input), input.size()) != 1) return OpenSslError("signing");
     out.resize(len);
-    if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, Bytes(input), input.size()) !=
-        1) {
+    if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, Bytes(input), input.size()) != 1) {
       return OpenSslError("signing");
     }
   }
@@ -136,9 +154,9 @@ core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureP
   return out;
 }
 
-core::StatusOr<bool> Verify(const PrivateKey& private_key, const SignatureParams& params,
-                            std::string_view input, std::string_view signature) {
-  ASSIGN_OR_RETURN(EVP_PKEY* key, KeyFor(private_key, params));
+core::StatusOr<bool> Verify(const PrivateKey& private_key, const SignatureParams& params, std::string_view input,
+                            std::string_view signature) {
+  ASSIGN_OR_RETURN(EVP_PKEY * key, KeyFor(private_key, params));
   int result = 0;
   if (params.scheme == SignatureScheme::kEd25519) {
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());

@@ -22,6 +22,12 @@ core::StatusOr<core::SecretBytes> GenerateRsaKey(int modulus_bits);
 core::StatusOr<core::SecretBytes> GenerateEcKey(Curve curve);
 core::StatusOr<core::SecretBytes> GenerateEd25519Key();
 
+// For fuzz harnesses only (tests/fuzz/fuzz_stack.cc); kmslab never calls it.
+// From then on GenerateRsaKey hands out one key per modulus size for the rest
+// of the process: a prime search takes up to seconds under the sanitizers,
+// and inputs that create RSA keys would otherwise be most of a fuzzer's time.
+void ReuseRsaKeysForFuzzing();
+
 // The DER SubjectPublicKeyInfo (RFC 5280) of a PKCS#8 private key; EC points
 // uncompressed, curves named. (A parsed PrivateKey has it at hand.)
 core::StatusOr<std::string> PublicKeyInfo(const core::SecretBytes& private_key);
@@ -40,17 +46,16 @@ struct SignatureParams {
 
 // Signs `input`: the message's digest under params.hash, or for kEd25519 the
 // message. Internal error when the key does not fit the scheme.
-core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureParams& params,
-                                 std::string_view input);
+core::StatusOr<std::string> Sign(const PrivateKey& private_key, const SignatureParams& params, std::string_view input);
 // Whether `signature` is params' signature of `input` (as Sign takes it)
 // under the public half of `private_key`.
-core::StatusOr<bool> Verify(const PrivateKey& private_key, const SignatureParams& params,
-                            std::string_view input, std::string_view signature);
+core::StatusOr<bool> Verify(const PrivateKey& private_key, const SignatureParams& params, std::string_view input,
+                            std::string_view signature);
 // The same from DER PKCS#8, parsed for this one call.
 core::StatusOr<std::string> Sign(const core::SecretBytes& private_key, const SignatureParams& params,
                                  std::string_view input);
-core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params,
-                            std::string_view input, std::string_view signature);
+core::StatusOr<bool> Verify(const core::SecretBytes& private_key, const SignatureParams& params, std::string_view input,
+                            std::string_view signature);
 
 }  // namespace kmslab::crypto
 

@@ -25,9 +25,9 @@ Authenticated Authenticator::Anonymous(const std::string& region) const {
   return {iam::RootIdentity(default_account_), region.empty() ? default_region_ : region, ""};
 }
 
-core::StatusOr<Authenticated> Authenticator::Authenticate(
-    const SignableRequest& request, const std::function<std::string(const std::string&)>& header,
-    std::string_view service) {
+core::StatusOr<Authenticated> Authenticator::Authenticate(const SignableRequest& request,
+                                                          const std::function<std::string(const std::string&)>& header,
+                                                          std::string_view service) {
   const std::string authorization = header("Authorization");
   if (authorization.empty()) {
     if (mode_ == AuthMode::kOpen) return Anonymous("");
@@ -60,8 +60,9 @@ core::StatusOr<Authenticated> Authenticator::Authenticate(
   const std::string amz_date = header("X-Amz-Date");
   const int64_t signed_at = core::ParseAmzDate(amz_date);
   if (signed_at < 0) {
-    return AuthError("IncompleteSignatureException", "Authorization header requires existence of either a "
-                                                     "'X-Amz-Date' or a 'Date' header.");
+    return AuthError("IncompleteSignatureException",
+                     "Authorization header requires existence of either a "
+                     "'X-Amz-Date' or a 'Date' header.");
   }
   if (std::string_view(amz_date).substr(0, 8) != auth->date) {
     return AuthError("InvalidSignatureException",
@@ -75,16 +76,20 @@ core::StatusOr<Authenticated> Authenticator::Authenticate(
                                                       core::FormatAmzDate(now) + " - 15 min.)");
   }
   if (signed_at > now + kSkewMillis) {
-    return AuthError("InvalidSignatureException", "Signature not yet current: " + amz_date +
-                                                      " is still later than " +
+    return AuthError("InvalidSignatureException", "Signature not yet current: " + amz_date + " is still later than " +
                                                       core::FormatAmzDate(now + kSkewMillis) + " (" +
                                                       core::FormatAmzDate(now) + " + 15 min.)");
   }
+  constexpr std::string_view kMismatch =
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
+      "Key and signing method. Consult the service documentation for details.";
+  // A list that signs one header twice is no signer's; its canonical request
+  // is not built (it could be thousands of times the request's size). [I]: AWS's
+  // answer to such a list is not recorded; a mismatch is what its signer sees.
+  if (RepeatsAName(auth->signed_headers)) return AuthError("InvalidSignatureException", std::string(kMismatch));
   const std::string expected = ComputeSignature(request, *auth, amz_date, credential->secret, signing_keys_);
   if (!crypto::ConstantTimeEquals(expected, auth->signature)) {
-    return AuthError("InvalidSignatureException",
-                     "The request signature we calculated does not match the signature you provided. Check your AWS "
-                     "Secret Access Key and signing method. Consult the service documentation for details.");
+    return AuthError("InvalidSignatureException", std::string(kMismatch));
   }
   if (!credential->session_token.empty()) {
     if (!crypto::ConstantTimeEquals(header("X-Amz-Security-Token"), credential->session_token)) {

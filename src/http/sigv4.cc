@@ -24,7 +24,6 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-
 namespace {
 // Appends `v` trimmed, with runs of spaces collapsed, as canonical header values require.
 void AppendCanonicalValue(std::string& out, std::string_view v) {
@@ -77,12 +76,13 @@ std::optional<SigV4Authorization> ParseAuthorization(std::string_view header) {
   std::vector<std::string_view> scope = SplitViews(Field(header, "Credential="), '/');
   std::string_view signed_headers = Field(header, "SignedHeaders=");
   std::string_view signature = Field(header, "Signature=");
-  if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty() || scope[1].size() != 8 ||
-      scope[2].empty() || signed_headers.empty() || signature.size() != 64) {
+  if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty() || scope[1].size() != 8 || scope[2].empty() ||
+      signed_headers.empty() || signature.size() != 64) {
     return std::nullopt;
   }
-  SigV4Authorization auth{std::string(scope[0]), std::string(scope[1]), std::string(scope[2]),
-                          std::string(scope[3]), {}, std::string(signature)};
+  SigV4Authorization auth{
+      std::string(scope[0]), std::string(scope[1]), std::string(scope[2]), std::string(scope[3]), {},
+      std::string(signature)};
   for (std::string_view name : SplitViews(signed_headers, ';')) auth.signed_headers.emplace_back(name);
   for (char& c : auth.signature) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return auth;
@@ -103,14 +103,21 @@ std::string CanonicalRequest(const SignableRequest& request, const std::vector<s
     }
   }
   out.push_back('\n');
+  // The request's headers by lowercase name, values in arrival order: one
+  // sort, then a lookup per signed name (linear in the request, not the
+  // product of the two lists).
+  std::vector<std::pair<std::string, std::string_view>> by_name;
+  by_name.reserve(request.headers.size());
+  for (const auto& [k, v] : request.headers) by_name.emplace_back(core::ToLower(k), v);
+  auto name_less = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::stable_sort(by_name.begin(), by_name.end(), name_less);
   for (const std::string& name : signed_headers) {
     out.append(name).push_back(':');
-    bool first = true;
-    for (const auto& [k, v] : request.headers) {
-      if (!core::EqualsIgnoreCase(k, name)) continue;
-      if (!first) out.push_back(',');
-      AppendCanonicalValue(out, v);
-      first = false;
+    const std::pair<std::string, std::string_view> probe{core::ToLower(name), {}};
+    const auto [begin, end] = std::equal_range(by_name.begin(), by_name.end(), probe, name_less);
+    for (auto it = begin; it != end; ++it) {
+      if (it != begin) out.push_back(',');
+      AppendCanonicalValue(out, it->second);
     }
     out.push_back('\n');
   }
@@ -122,6 +129,14 @@ std::string CanonicalRequest(const SignableRequest& request, const std::vector<s
   out.push_back('\n');
   AppendHex(out, crypto::Sha256(request.body));
   return out;
+}
+
+bool RepeatsAName(const std::vector<std::string>& signed_headers) {
+  std::vector<std::string> names;
+  names.reserve(signed_headers.size());
+  for (const std::string& name : signed_headers) names.push_back(core::ToLower(name));
+  std::sort(names.begin(), names.end());
+  return std::adjacent_find(names.begin(), names.end()) != names.end();
 }
 
 crypto::Digest SigningKeyCache::Get(std::string_view secret, std::string_view date, std::string_view region,
@@ -144,8 +159,8 @@ crypto::Digest SigningKeyCache::Get(std::string_view secret, std::string_view da
   return key;
 }
 
-std::string ComputeSignature(const SignableRequest& request, const SigV4Authorization& auth,
-                             std::string_view amz_date, std::string_view secret, SigningKeyCache& cache) {
+std::string ComputeSignature(const SignableRequest& request, const SigV4Authorization& auth, std::string_view amz_date,
+                             std::string_view secret, SigningKeyCache& cache) {
   std::string string_to_sign;
   string_to_sign.reserve(160);
   string_to_sign.append("AWS4-HMAC-SHA256\n").append(amz_date).push_back('\n');
@@ -154,8 +169,8 @@ std::string ComputeSignature(const SignableRequest& request, const SigV4Authoriz
   AppendHex(string_to_sign, crypto::Sha256(CanonicalRequest(request, auth.signed_headers)));
   std::string signature;
   signature.reserve(64);
-  AppendHex(signature, crypto::HmacSha256(crypto::View(cache.Get(secret, auth.date, auth.region, auth.service)),
-                                          string_to_sign));
+  AppendHex(signature,
+            crypto::HmacSha256(crypto::View(cache.Get(secret, auth.date, auth.region, auth.service)), string_to_sign));
   return signature;
 }
 

@@ -5,11 +5,11 @@
 #define KMSLAB_HTTP_SIGV4_H_
 
 #include <map>
-#include <shared_mutex>
-#include <unordered_map>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,7 +24,7 @@ struct SigV4Authorization {
   std::string date;  // yyyymmdd
   std::string region;
   std::string service;
-  std::vector<std::string> signed_headers;  // lowercase, as listed
+  std::vector<std::string> signed_headers;  // as listed (signers send them lowercase)
   std::string signature;                    // lowercase hex
 };
 
@@ -47,8 +47,15 @@ struct SignableRequest {
   std::string_view body;
 };
 
-// The canonical request of AWS's specification (exposed for tests).
+// The canonical request of AWS's specification (exposed for tests). Its size
+// and cost are linear in the request's when no name is signed twice (callers
+// refuse such lists first: RepeatsAName).
 std::string CanonicalRequest(const SignableRequest& request, const std::vector<std::string>& signed_headers);
+
+// True when `signed_headers` names one header twice (case-insensitively). No
+// signer does; the canonical request of such a list repeats that header's
+// values once per mention, so a 28 KiB request would make one of ~90 MB.
+bool RepeatsAName(const std::vector<std::string>& signed_headers);
 
 // Derived signing keys per (secret, date, region, service); deriving one
 // costs four HMACs, so they are kept (in memory only, like the secrets).
@@ -63,8 +70,8 @@ class SigningKeyCache {
 
 // The lowercase hex signature for `request` under `secret`; `amz_date` is the
 // X-Amz-Date value (yyyymmddThhmmssZ).
-std::string ComputeSignature(const SignableRequest& request, const SigV4Authorization& auth,
-                             std::string_view amz_date, std::string_view secret, SigningKeyCache& cache);
+std::string ComputeSignature(const SignableRequest& request, const SigV4Authorization& auth, std::string_view amz_date,
+                             std::string_view secret, SigningKeyCache& cache);
 
 }  // namespace kmslab::http
 

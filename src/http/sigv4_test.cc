@@ -31,6 +31,18 @@ TEST_CASE("canonical query and header values") {
   CHECK(canonical.find("x-test:a b\n") != std::string::npos);
 }
 
+TEST_CASE("header values are joined per name, in arrival order, whatever the name's case") {
+  SignableRequest request{"POST", "/", {}, {{"X-B", "1"}, {"Host", "h"}, {"x-b", "2"}, {"X-A", "0"}}, ""};
+  const std::string canonical = CanonicalRequest(request, {"host", "x-a", "x-b", "x-missing"});
+  CHECK(canonical.find("\nhost:h\nx-a:0\nx-b:1,2\nx-missing:\n\nhost;x-a;x-b;x-missing\n") != std::string::npos);
+}
+
+TEST_CASE("a list that signs a header twice is recognised") {
+  CHECK_FALSE(RepeatsAName({"host", "x-amz-date", "x-amz-target"}));
+  CHECK(RepeatsAName({"host", "x-amz-date", "host"}));
+  CHECK(RepeatsAName({"Host", "host"}));
+}
+
 TEST_CASE("malformed Authorization headers are refused") {
   CHECK_FALSE(ParseAuthorization("AWS4-HMAC-SHA256 Credential=AK/2015/us-east-1/kms/aws4_request, "
                                  "SignedHeaders=host, Signature=00")

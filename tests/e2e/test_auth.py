@@ -1,6 +1,8 @@
 """Authentication: SigV4 verified against the fixture secrets (strict), forged, expired and
 missing signatures, `--auth open`, and `kmslab creds` (issue 4)."""
 import datetime
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -30,6 +32,25 @@ UNKNOWN_KEY = Creds("AKIAKMSLABNOSUCHKEY1", "kmslab-nobody-secret")
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+def sign_listing(creds, body, headers, signed_names):
+    """The Authorization header of a KMS POST / whose SignedHeaders is `signed_names` exactly
+    as given (repeats included), signed as AWS's specification builds it: one canonical
+    header line per listed name. botocore cannot sign such a list; this is its arithmetic."""
+    stamp = headers["X-Amz-Date"]
+    by_name = {k.lower(): v for k, v in headers.items()}
+    canonical = "\n".join(["POST", "/", ""] + [n + ":" + by_name[n.lower()] for n in signed_names] +
+                          ["", ";".join(signed_names), hashlib.sha256(body).hexdigest()])
+    scope = "/".join([stamp[:8], harness.REGION, "kms", "aws4_request"])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", stamp, scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + creds.secret_key).encode()
+    for part in (stamp[:8], harness.REGION, "kms", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return ("AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s"
+            % (creds.access_key, scope, ";".join(signed_names), signature))
 
 
 def parse_amz(text):
@@ -99,6 +120,25 @@ class StrictAuthTest(harness.KmsTestCase):
         r = harness.send(url, b'{"NumberOfBytes": 8}',
                          dict(signed, **{"X-Amz-Target": "TrentService.CreateKey"}))
         self.assertRawError(r, "InvalidSignatureException", BAD_SIGNATURE)
+
+    def test_signed_headers_naming_one_twice(self):
+        # No signer lists a header twice; the server refuses such a list without building
+        # its canonical request (which could be thousands of times the request's size),
+        # even when the signature is right for it.
+        url = self.srv.url + "/"
+        body = b'{"NumberOfBytes": 8}'
+        hdrs = {"Content-Type": "application/x-amz-json-1.1", "Host": url.split("/")[2],
+                "X-Amz-Date": now().strftime(AMZ_DATE),
+                "X-Amz-Target": "TrentService.GenerateRandom"}
+        names = ["content-type", "host", "x-amz-date", "x-amz-target"]
+        ok = harness.send(url, body, dict(hdrs, Authorization=sign_listing(ADMIN, body, hdrs, names)))
+        self.assertEqual(ok.status, 200, ok.data)  # the signer above is right
+        for repeated in (["content-type", "host", "host", "x-amz-date", "x-amz-target"],
+                         names + ["HOST"], names + ["x-amz-date"] * 2000):
+            with self.subTest(listed=len(repeated)):
+                auth = sign_listing(ADMIN, body, hdrs, repeated)
+                r = harness.send(url, body, dict(hdrs, Authorization=auth))
+                self.assertRawError(r, "InvalidSignatureException", BAD_SIGNATURE)
 
     def test_signature_scoped_to_another_service(self):
         # A KMS call whose credential scope names sts (or s3) is not signed for KMS. The

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cli/scenario.h"
+#include "crypto/asymmetric_key.h"
 #include "fuzz_input.h"
 
 namespace kmslab::fuzz {
@@ -37,6 +38,10 @@ FuzzStack& FuzzStack::Get() {
     options.fixtures_dir = KMSLAB_FUZZ_FIXTURES;
     options.auth = http::AuthMode::kOpen;
     options.ddb.data_events = true;  // item calls reach the trail's redaction too
+    // RSA CreateKey and GetParametersForImport would spend seconds per input
+    // in prime search (the fuzzer finds RSA_4096 within minutes); the keys'
+    // use is what is fuzzed, so one key per size serves the whole process.
+    crypto::ReuseRsaKeysForFuzzing();
     auto opened = cli::Stack::Open(options);
     if (!opened.ok()) Die(opened.status().message());
     s->stack_ = std::move(opened).value();
@@ -80,8 +85,9 @@ void FuzzStack::CallAll(const uint8_t* data, size_t size, std::string_view prefi
   for (std::string_view record : input.Records(8)) {
     FuzzInput fields(reinterpret_cast<const uint8_t*>(record.data()), record.size());
     const std::string_view operation = fields.Line();
-    const std::string target =
-        operation.find('.') == std::string_view::npos ? std::string(prefix) + std::string(operation) : std::string(operation);
+    const std::string target = operation.find('.') == std::string_view::npos
+                                   ? std::string(prefix) + std::string(operation)
+                                   : std::string(operation);
     std::string body(fields.Rest());
     const std::string token = "${grantToken}";
     for (size_t pos; (pos = body.find(token)) != std::string::npos;) body.replace(pos, token.size(), grant_token_);
@@ -114,19 +120,20 @@ void FuzzStack::MakeNamedState() {
           "\"CreateGrant\"],\"Constraints\":{\"EncryptionContextSubset\":{\"purpose\":\"fuzz\"}}}");
   grant_token_ = cli::LookupPath(grant, "GrantToken").value_or("");
 
-  must(std::string(kDdb) + "CreateTable",
-       R"({"TableName":"fuzz","BillingMode":"PAY_PER_REQUEST",)"
-       R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],)"
-       R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],)"
-       R"("SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/fuzz-key"}})");
-  must(std::string(kDdb) + "CreateTable",
-       R"({"TableName":"fuzz-owned","BillingMode":"PAY_PER_REQUEST",)"
-       R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],)"
-       R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]})");
-  for (const char* item :
-       {R"({"TableName":"fuzz","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"n":{"N":"-1.5E3"},"l":{"L":[{"S":"x"},{"BOOL":true}]}}})",
-        R"({"TableName":"fuzz","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"m":{"M":{"b":{"B":"AAEC"},"ss":{"SS":["p","q"]}}}}})",
-        R"({"TableName":"fuzz-owned","Item":{"pk":{"S":"a"},"ns":{"NS":["1","2.5"]},"z":{"NULL":true}}})"}) {
+  must(
+      std::string(kDdb) + "CreateTable",
+      R"({"TableName":"fuzz","BillingMode":"PAY_PER_REQUEST",)"
+      R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],)"
+      R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],)"
+      R"("SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/fuzz-key"}})");
+  must(std::string(kDdb) + "CreateTable", R"({"TableName":"fuzz-owned","BillingMode":"PAY_PER_REQUEST",)"
+                                          R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],)"
+                                          R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]})");
+  for (
+      const char* item :
+      {R"({"TableName":"fuzz","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"n":{"N":"-1.5E3"},"l":{"L":[{"S":"x"},{"BOOL":true}]}}})",
+       R"({"TableName":"fuzz","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"m":{"M":{"b":{"B":"AAEC"},"ss":{"SS":["p","q"]}}}}})",
+       R"({"TableName":"fuzz-owned","Item":{"pk":{"S":"a"},"ns":{"NS":["1","2.5"]},"z":{"NULL":true}}})"}) {
     must(std::string(kDdb) + "PutItem", item);
   }
 }

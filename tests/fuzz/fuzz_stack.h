@@ -11,7 +11,9 @@
 // (pk S) under the AWS owned key, each holding a few items. State the inputs
 // add is dropped every kResetEvery inputs, so the data directory stays small;
 // a finding that needs earlier inputs' state may therefore not reproduce
-// from its file alone. Not thread-safe (libFuzzer runs one input at a time).
+// from its file alone. RSA keys are made once per size and reused
+// (crypto::ReuseRsaKeysForFuzzing): the prime search is not what is fuzzed.
+// Not thread-safe (libFuzzer runs one input at a time).
 #ifndef KMSLAB_TESTS_FUZZ_FUZZ_STACK_H_
 #define KMSLAB_TESTS_FUZZ_FUZZ_STACK_H_
 

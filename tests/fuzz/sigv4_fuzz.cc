@@ -4,7 +4,8 @@
 //   2: "METHOD /path"
 //   3: the query, "name=value&..." (taken as decoded)
 //   then "Name: value" header lines up to an empty line; the rest is the body.
-// The signed headers are the parsed header's, else every header given.
+// The signed headers are the parsed header's, else every header given; a
+// list that names one twice only meets RepeatsAName, as in the authenticator.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -42,13 +43,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const http::SignableRequest request{method, path, query, headers, input.Rest()};
 
   std::optional<http::SigV4Authorization> auth = http::ParseAuthorization(authorization);
-  (void)http::CanonicalRequest(request, auth ? auth->signed_headers : all_names);
+  const std::vector<std::string>& signed_names = auth ? auth->signed_headers : all_names;
+  // A list naming a header twice is refused before its canonical request is
+  // built (CanonicalRequest's contract), as the authenticator does.
+  const bool repeats = http::RepeatsAName(signed_names);
+  if (!repeats) (void)http::CanonicalRequest(request, signed_names);
   (void)http::UriEncode(path, true);
   (void)http::UriEncode(authorization, false);
-  if (auth) {
+  if (auth && !repeats) {
     http::SigningKeyCache cache;  // per input: the cache keeps every scope it meets
-    (void)http::ComputeSignature(request, *auth, "20261123T000000Z", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                 cache);
+    (void)http::ComputeSignature(request, *auth, "20261123T000000Z", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", cache);
   }
   return 0;
 }
