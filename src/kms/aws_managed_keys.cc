@@ -1,43 +1,38 @@
 #include "kms/aws_managed_keys.h"
 
 #include <mutex>
+#include <optional>
 
 #include "core/arn.h"
 #include "core/random.h"
+#include "kms/aws_managed_key_policies.h"
 
 namespace kmslab::kms {
 
 namespace {
-constexpr char kDynamoDbAlias[] = "alias/aws/dynamodb";
 constexpr int64_t kYearMillis = 365LL * 24 * 3600 * 1000;
-}  // namespace
 
-std::string AwsManagedDynamoDbPolicy(const std::string& account, const std::string& region) {
-  return R"({"Version":"2012-10-17","Id":"auto-dynamodb-1","Statement":[)"
-         R"({"Sid":"Allow access through Amazon DynamoDB for all principals in the account that are authorized to use Amazon DynamoDB",)"
-         R"("Effect":"Allow","Principal":{"AWS":"*"},)"
-         R"("Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:CreateGrant","kms:DescribeKey"],)"
-         R"("Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":")" +
-         account + R"(","kms:ViaService":"dynamodb.)" + region + R"(.amazonaws.com"}}},)"
-         R"({"Sid":"Allow direct access to key metadata to the account","Effect":"Allow",)"
-         R"("Principal":{"AWS":"arn:aws:iam::)" +
-         account + R"(:root"},)"
-         R"("Action":["kms:Describe*","kms:Get*","kms:List*","kms:RevokeGrant"],"Resource":"*"},)"
-         R"({"Sid":"Allow DynamoDB Service with service principal name dynamodb.amazonaws.com to describe the key directly",)"
-         R"("Effect":"Allow","Principal":{"Service":"dynamodb.amazonaws.com"},)"
-         R"("Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]})";
+// The predefined alias `key_id` names in `account` and `region`, or empty.
+std::string_view PredefinedAliasNamed(const std::string& key_id, const std::string& account,
+                                      const std::string& region) {
+  for (std::string_view alias : kPredefinedAliases) {
+    if (key_id == alias || key_id == core::AliasArn(region, account, alias)) return alias;
+  }
+  return {};
 }
+}  // namespace
 
 core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, const std::string& key_id,
                                  int64_t now_ms) {
   const std::string& account = call.caller->account;
-  if (!call.via_service.starts_with("dynamodb.") || account.empty()) return core::Status();
-  if (key_id != kDynamoDbAlias && key_id != core::AliasArn(call.region, account, kDynamoDbAlias)) {
-    return core::Status();
-  }
+  if (account.empty() || (!key_id.starts_with("alias/aws/") && !key_id.starts_with("arn:"))) return core::Status();
+  const std::string_view alias = PredefinedAliasNamed(key_id, account, call.region);
+  if (alias.empty()) return core::Status();
   static std::mutex creating;  // one creator at a time: no second key for a racing first use
   std::lock_guard<std::mutex> lock(creating);
-  if (keys.FindAlias(account, call.region, kDynamoDbAlias)) return core::Status();
+  if (keys.FindAlias(account, call.region, std::string(alias))) return core::Status();
+  std::optional<AwsManagedKeyTemplate> shape = AwsManagedKeyFor(alias, account, call.region);
+  if (!shape) return core::Internal("no AWS managed key template for " + std::string(alias));
 
   store::KeyRow meta;
   meta.key_id = core::NewUuid();
@@ -45,18 +40,18 @@ core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, con
   meta.account = account;
   meta.region = call.region;
   meta.created_ms = now_ms;
-  meta.description = "Default key that protects my DynamoDB data when no other key is defined";
+  meta.description = std::move(shape->description);
   meta.state = store::KeyState::kEnabled;
   meta.key_usage = "ENCRYPT_DECRYPT";
   meta.key_spec = "SYMMETRIC_DEFAULT";
   meta.origin = "AWS_KMS";
   meta.key_manager = "AWS";
-  meta.policy = AwsManagedDynamoDbPolicy(account, call.region);
+  meta.policy = std::move(shape->policy);
   meta.rotation_enabled = true;
   meta.rotation_period_days = 365;
   meta.next_rotation_ms = now_ms + kYearMillis;
   ASSIGN_OR_RETURN(KeyPtr key, keys.Create(std::move(meta)));
-  return keys.PutAlias({account, call.region, kDynamoDbAlias, key->meta.key_id, now_ms, now_ms}, true);
+  return keys.PutAlias({account, call.region, std::string(alias), key->meta.key_id, now_ms, now_ms}, true);
 }
 
 }  // namespace kmslab::kms

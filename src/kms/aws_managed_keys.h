@@ -1,7 +1,6 @@
 // AWS managed keys (alias/aws/<service>): KMS creates one per account and
-// region the first time the service asks for it, i.e. when a call forwarded by
-// that service (CallContext::via_service) names the predefined alias.
-// Thread-safe.
+// region the first time DescribeKey names the service's predefined alias, as
+// the service does on first use (and as anyone may). Thread-safe.
 #ifndef KMSLAB_KMS_AWS_MANAGED_KEYS_H_
 #define KMSLAB_KMS_AWS_MANAGED_KEYS_H_
 
@@ -20,20 +19,19 @@ namespace kmslab::kms {
 // the key exists. [I] The set AWS documents no list of; these are the names
 // common to accounts' ListAliases output and other emulators' lists.
 inline constexpr std::array<std::string_view, 14> kPredefinedAliases = {
-    "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/ebs", "alias/aws/elasticfilesystem", "alias/aws/es",
-    "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda", "alias/aws/rds", "alias/aws/redshift",
-    "alias/aws/s3", "alias/aws/secretsmanager", "alias/aws/ssm", "alias/aws/xray"};
+    "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/ebs",          "alias/aws/elasticfilesystem",
+    "alias/aws/es",  "alias/aws/glue",     "alias/aws/kinesisvideo", "alias/aws/lambda",
+    "alias/aws/rds", "alias/aws/redshift", "alias/aws/s3",           "alias/aws/secretsmanager",
+    "alias/aws/ssm", "alias/aws/xray"};
 
-// When `key_id` names alias/aws/dynamodb (by name or ARN, in the caller's
-// account and the call's region), the call is forwarded by DynamoDB, and the
-// alias does not exist yet: creates the key (KeyManager AWS, yearly rotation,
-// the AWS managed key policy of policies/aws-managed-dynamodb.json) and the
-// alias. Otherwise does nothing.
-core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, const std::string& key_id,
-                                 int64_t now_ms);
-
-// The key policy of the AWS managed key for DynamoDB.
-std::string AwsManagedDynamoDbPolicy(const std::string& account, const std::string& region);
+// When `key_id` names a predefined alias (by name, or by alias ARN in the
+// caller's account and the call's region) that has no key yet: creates its
+// AWS managed key (KeyManager AWS, yearly rotation, the Description and key
+// policy of AwsManagedKeyFor) and points the alias at it. Otherwise does
+// nothing. [D] DescribeKey on a predefined alias creates the key; [I] it does
+// so before the call is authorized, since there is no key to authorize
+// against until then.
+core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, const std::string& key_id, int64_t now_ms);
 
 }  // namespace kmslab::kms
 

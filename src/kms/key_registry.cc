@@ -1,15 +1,15 @@
 #include "kms/key_registry.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 
 #include "core/random.h"
 #include "core/strings.h"
 #include "crypto/aes_gcm.h"
 #include "kms/key_material.h"
-
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace kmslab::kms {
 
@@ -83,22 +83,24 @@ core::Status TypeKey(Key& key) {
   std::optional<KeySpec> spec = ParseKeySpec(key.meta.key_spec);
   std::optional<KeyUsage> usage = ParseKeyUsage(key.meta.key_usage);
   if (!spec || !usage) {
-    return core::DataLoss("key " + key.meta.key_id + " has an unknown key spec or usage: " + key.meta.key_spec +
-                          ", " + key.meta.key_usage);
+    return core::DataLoss("key " + key.meta.key_id + " has an unknown key spec or usage: " + key.meta.key_spec + ", " +
+                          key.meta.key_usage);
   }
   key.spec = *spec;
   key.usage = *usage;
   return core::Status();
 }
 
+// A stored policy was validated when it was put, or written by kmslab (an AWS
+// managed key's); null if it no longer parses.
 std::shared_ptr<const policy::Policy> ParseKeyPolicy(const std::string& text) {
-  auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy);
+  auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy, policy::SidRule::kMayRepeat);
   return parsed.ok() ? std::move(parsed).value() : nullptr;
 }
 }  // namespace
 
 core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* store, core::SecretBytes root_key,
-                                                                const core::Clock* clock) {
+                                                               const core::Clock* clock) {
   std::unique_ptr<KeyRegistry> registry(new KeyRegistry(store, std::move(root_key), clock));
   ASSIGN_OR_RETURN(std::vector<store::KeyRow> rows, store->LoadKeys());
   ASSIGN_OR_RETURN(std::vector<store::MaterialRow> materials, store->LoadMaterials());
@@ -126,8 +128,14 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
     }
     if (m.version != it->second->materials.size() + 1) return core::DataLoss("key material versions out of order");
     auto material = std::make_shared<KeyMaterial>();
-    *material = KeyMaterial{m.version, m.material_id, std::move(bytes), {}, m.created_ms, m.rotation_type,
-                            ParseExpirationModel(m.expiration_model), m.valid_to_ms};
+    *material = KeyMaterial{m.version,
+                            m.material_id,
+                            std::move(bytes),
+                            {},
+                            m.created_ms,
+                            m.rotation_type,
+                            ParseExpirationModel(m.expiration_model),
+                            m.valid_to_ms};
     ASSIGN_OR_RETURN(material->private_key, ParsePrivateKey(it->second->spec, material->bytes));
     it->second->materials.push_back(std::move(material));
   }
@@ -223,8 +231,8 @@ void KeyRegistry::Publish(KeyPtr key) {
 
 core::StatusOr<store::MaterialRow> KeyRegistry::WrapMaterial(const std::string& key_id,
                                                              const KeyMaterial& material) const {
-  store::MaterialRow row{key_id, material.version, material.material_id, "", material.created_ms,
-                         material.rotation_type};
+  store::MaterialRow row{key_id, material.version,    material.material_id,
+                         "",     material.created_ms, material.rotation_type};
   if (material.held()) {
     ASSIGN_OR_RETURN(row.wrapped,
                      crypto::AesGcmSeal(root_key_, material.bytes.Reveal(), WrapAad(key_id, material.version)));
@@ -289,8 +297,8 @@ core::StatusOr<KeyPtr> KeyRegistry::Rotate(const std::string& region, const std:
 core::StatusOr<KeyPtr> KeyRegistry::RotateLocked(const KeyPtr& current, const std::string& rotation_type,
                                                  const std::function<void(store::KeyRow&)>& change) {
   store::MaterialRow row;
-  ASSIGN_OR_RETURN(auto material, NewMaterial(*current, static_cast<uint32_t>(current->materials.size() + 1),
-                                              rotation_type, &row));
+  ASSIGN_OR_RETURN(auto material,
+                   NewMaterial(*current, static_cast<uint32_t>(current->materials.size() + 1), rotation_type, &row));
   // The key itself, then (for a primary) its replicas, which share the material.
   std::vector<KeyPtr> rotating = {current};
   if (current->meta.multi_region_type == store::MultiRegionKeyType::kPrimary) {
@@ -411,8 +419,7 @@ core::Status KeyRegistry::PutAlias(const store::AliasRow& alias, bool must_be_ne
   return core::Status();
 }
 
-core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::string& region,
-                                      const std::string& name) {
+core::Status KeyRegistry::DeleteAlias(const std::string& account, const std::string& region, const std::string& name) {
   std::lock_guard<std::mutex> lock(write_mu_);
   RETURN_IF_ERROR(store_->DeleteAlias(account, region, name));
   std::unique_lock<std::shared_mutex> map_lock(map_mu_);
@@ -492,9 +499,9 @@ core::Status KeyRegistry::AddGrant(const GrantPtr& grant) {
     return core::Status(core::Code::kResourceExhausted, "too many grants");
   }
   const policy::Grant& g = grant->grant;
-  RETURN_IF_ERROR(store_->PutGrant({g.grant_id, grant->key_id, g.name, g.grantee_principal, g.retiring_principal,
-                                    g.issuing_account, OperationsJson(g.operations), ConstraintsJson(g),
-                                    grant->created_ms, grant->region}));
+  RETURN_IF_ERROR(
+      store_->PutGrant({g.grant_id, grant->key_id, g.name, g.grantee_principal, g.retiring_principal, g.issuing_account,
+                        OperationsJson(g.operations), ConstraintsJson(g), grant->created_ms, grant->region}));
   std::unique_lock<std::shared_mutex> map_lock(map_mu_);
   IndexGrantLocked(grant);
   return core::Status();
@@ -586,7 +593,8 @@ void KeyRegistry::RecomputeNextDueLocked() {
   for (const auto& [id, key] : keys_) {
     const store::KeyRow& m = key->meta;
     if (m.state == store::KeyState::kPendingDeletion) next = std::min(next, m.deletion_ms);
-    if (m.rotation_enabled && m.state == store::KeyState::kEnabled && m.next_rotation_ms > 0) next = std::min(next, m.next_rotation_ms);
+    if (m.rotation_enabled && m.state == store::KeyState::kEnabled && m.next_rotation_ms > 0)
+      next = std::min(next, m.next_rotation_ms);
     if (auto expiry = key->material_expiry()) next = std::min(next, *expiry);
   }
   next_due_ms_.store(next);

@@ -3,8 +3,8 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <set>
 #include <utility>
 
@@ -40,7 +40,7 @@ std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 class Parser {
  public:
-  explicit Parser(PolicyKind kind) : kind_(kind) {}
+  Parser(PolicyKind kind, SidRule sids) : kind_(kind), sids_(sids) {}
 
   std::shared_ptr<const Policy> Parse(std::string_view json);
 
@@ -66,6 +66,7 @@ class Parser {
   bool CompileValue(const Operator& op, std::string_view raw, const std::string& where, ConditionValue* out);
 
   PolicyKind kind_;
+  SidRule sids_;
   bool variables_ = false;
   std::vector<std::string> problems_, overly_, warnings_;
   bool overly_context_ = false, overly_tag_ = false;
@@ -161,7 +162,8 @@ void Parser::ParsePrincipal(const rapidjson::Value& v, const std::string& where,
         entry.kind = PrincipalEntry::Kind::kUnmatchable;
         entry.value = std::string(value);
       } else {
-        Problem(where + "Unknown principal type " + Quote(type) + " (expected AWS, Service, Federated or CanonicalUser)");
+        Problem(where + "Unknown principal type " + Quote(type) +
+                " (expected AWS, Service, Federated or CanonicalUser)");
         break;
       }
       out->entries.push_back(std::move(entry));
@@ -199,8 +201,7 @@ void Parser::ParseResource(const rapidjson::Value& v, const std::string& where, 
   }
 }
 
-bool Parser::CompileValue(const Operator& op, std::string_view raw, const std::string& where,
-                          ConditionValue* out) {
+bool Parser::CompileValue(const Operator& op, std::string_view raw, const std::string& where, ConditionValue* out) {
   const ValueKind kind = KindOf(op.base);
   out->text = ValueTemplate::Compile(raw, variables_ && (kind == ValueKind::kString || kind == ValueKind::kArn));
   auto bad = [&](std::string_view expected) {
@@ -209,8 +210,7 @@ bool Parser::CompileValue(const Operator& op, std::string_view raw, const std::s
   };
   switch (kind) {
     case ValueKind::kString:
-    case ValueKind::kArn:
-      return true;
+    case ValueKind::kArn: return true;
     case ValueKind::kNumber:
       if (std::optional<double> n = ParseNumber(raw)) {
         out->number = *n;
@@ -243,8 +243,7 @@ bool Parser::CompileValue(const Operator& op, std::string_view raw, const std::s
   return true;
 }
 
-void Parser::ParseCondition(const rapidjson::Value& v, const std::string& where,
-                            std::vector<ConditionClause>* out) {
+void Parser::ParseCondition(const rapidjson::Value& v, const std::string& where, std::vector<ConditionClause>* out) {
   if (!v.IsObject()) {
     Problem(where + "Condition must be an object of operators");
     return;
@@ -344,12 +343,14 @@ Statement Parser::ParseStatement(const rapidjson::Value& v, int index, std::set<
         continue;
       }
       st.sid = std::string(View(value));
-      if (kind_ == PolicyKind::kIdentityPolicy &&
-          !std::all_of(st.sid.begin(), st.sid.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
-        Problem(where + "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
-                        "expression [0-9A-Za-z]*");
+      if (kind_ == PolicyKind::kIdentityPolicy && !std::all_of(st.sid.begin(), st.sid.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c));
+          })) {
+        Problem(where +
+                "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
+                "expression [0-9A-Za-z]*");
       }
-      if (!st.sid.empty() && !sids->insert(st.sid).second) {
+      if (sids_ == SidRule::kUnique && !st.sid.empty() && !sids->insert(st.sid).second) {
         Problem(where + "Statement IDs (SID) in a single policy must be unique: " + Quote(st.sid));
       }
     } else if (name == "Effect") {
@@ -462,8 +463,8 @@ std::shared_ptr<const Policy> Parser::Parse(std::string_view json) {
 
 }  // namespace
 
-core::StatusOr<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json, PolicyKind kind) {
-  Parser parser(kind);
+core::StatusOr<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json, PolicyKind kind, SidRule sids) {
+  Parser parser(kind, sids);
   std::shared_ptr<const Policy> policy = parser.Parse(json);
   if (parser.failed() || policy == nullptr) return core::InvalidArgument(parser.ProblemText());
   return policy;

@@ -50,7 +50,8 @@ TEST_CASE("the seed key policies parse") {
 }
 
 TEST_CASE("Statement may be one object; every element may be a string or an array") {
-  auto p = MustParse(R"({"Statement":{"Effect":"Deny","Principal":"*","NotAction":["kms:Decrypt"],"NotResource":"arn:aws:kms:*:*:key/x"}})");
+  auto p = MustParse(
+      R"({"Statement":{"Effect":"Deny","Principal":"*","NotAction":["kms:Decrypt"],"NotResource":"arn:aws:kms:*:*:key/x"}})");
   REQUIRE(p->statements().size() == 1);
   CHECK_FALSE(p->statements()[0].allow);
   CHECK(p->statements()[0].action.negated);
@@ -68,8 +69,8 @@ TEST_CASE("principal forms") {
   using K = PrincipalEntry::Kind;
   const auto& e = p->statements()[0].principal.entries;
   REQUIRE(e.size() == 10);
-  K want[] = {K::kAccount, K::kAccount, K::kUser, K::kRole, K::kSession, K::kFederatedUser, K::kUnmatchable,
-              K::kAny, K::kService, K::kUnmatchable};
+  K want[] = {K::kAccount,       K::kAccount,     K::kUser, K::kRole,    K::kSession,
+              K::kFederatedUser, K::kUnmatchable, K::kAny,  K::kService, K::kUnmatchable};
   for (size_t i = 0; i < e.size(); ++i) {
     CAPTURE(i);
     CHECK(e[i].kind == want[i]);
@@ -97,12 +98,14 @@ TEST_CASE("condition values: strings, numbers, booleans, arrays") {
 }
 
 TEST_CASE("deeply nested input is rejected without recursion") {
-  std::string deep = R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:X":)" +
-                     std::string(200000, '[') + std::string(200000, ']') + "}}}]}";
+  std::string deep =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:X":)" +
+      std::string(200000, '[') + std::string(200000, ']') + "}}}]}";
   CHECK(Contains(ErrorOf(deep, PolicyKind::kIdentityPolicy),
                  "Policy is not valid JSON: JSON nests arrays and objects deeper than 128 levels"));
-  std::string shallow = R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:X":)" +
-                        std::string(20, '[') + std::string(20, ']') + "}}}]}";
+  std::string shallow =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:X":)" +
+      std::string(20, '[') + std::string(20, ']') + "}}}]}";
   CHECK(Contains(ErrorOf(shallow, PolicyKind::kIdentityPolicy), "values must be strings, numbers or booleans"));
 }
 
@@ -127,33 +130,41 @@ TEST_CASE("statement-level errors") {
   CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})",
                          PolicyKind::kIdentityPolicy),
                  "Has prohibited field Principal"));
-  CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","NotPrincipal":"*","Action":"kms:*","Resource":"*"}]})"),
-                 "Principal and NotPrincipal cannot appear together"));
-  CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","NotAction":"kms:x","Resource":"*"}]})"),
-                 "Action and NotAction cannot appear together"));
-  CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","NotResource":"*"}]})"),
-                 "Resource and NotResource cannot appear together"));
+  CHECK(Contains(
+      ErrorOf(
+          R"({"Statement":[{"Effect":"Allow","Principal":"*","NotPrincipal":"*","Action":"kms:*","Resource":"*"}]})"),
+      "Principal and NotPrincipal cannot appear together"));
+  CHECK(Contains(
+      ErrorOf(
+          R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","NotAction":"kms:x","Resource":"*"}]})"),
+      "Action and NotAction cannot appear together"));
+  CHECK(Contains(
+      ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","NotResource":"*"}]})"),
+      "Resource and NotResource cannot appear together"));
   CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"Decrypt","Resource":"*"}]})"),
                  "Actions/Conditions must be prefaced by a vendor"));
   CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":[],"Resource":"*"}]})"),
                  "Action must not be an empty array"));
   CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"key/x"}]})"),
                  "Resource key/x must be in ARN format or \"*\"."));
-  CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Colour":"red"}]})"),
-                 "Unknown element \"Colour\""));
+  CHECK(Contains(
+      ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Colour":"red"}]})"),
+      "Unknown element \"Colour\""));
   CHECK(Contains(ErrorOf(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":[1],"Resource":"*"}]})"),
                  "must be a string or an array of strings"));
   CHECK(Contains(ErrorOf(R"({"Statement":[7]})"), "a statement must be an object"));
 }
 
 TEST_CASE("Sid rules differ between key policies and identity policies") {
-  const char* spaced = R"({"Statement":[{"Sid":"Allow use of the key","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})";
+  const char* spaced =
+      R"({"Statement":[{"Sid":"Allow use of the key","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})";
   MustParse(spaced);
   const char* identity = R"({"Statement":[{"Sid":"Allow use","Effect":"Allow","Action":"kms:*","Resource":"*"}]})";
   CHECK(Contains(ErrorOf(identity, PolicyKind::kIdentityPolicy), "Statement IDs (SID) must be alpha-numeric"));
   const char* dup = R"({"Statement":[{"Sid":"A","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"},
                                      {"Sid":"A","Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}]})";
   CHECK(Contains(ErrorOf(dup), "Statement IDs (SID) in a single policy must be unique"));
+  CHECK(ParsePolicy(dup, PolicyKind::kKeyPolicy, SidRule::kMayRepeat).ok());
 }
 
 TEST_CASE("principal errors") {
@@ -186,10 +197,8 @@ TEST_CASE("condition errors") {
                  "is not \"true\" or \"false\""));
   CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/40"}})")),
                  "is not an IPv4 or IPv6 address"));
-  CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"BinaryEquals":{"kms:X":"not base64!"}})")),
-                 "is not base64"));
-  CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"StringEquals":{"ViaService":"x"}})")),
-                 "prefaced by a vendor"));
+  CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"BinaryEquals":{"kms:X":"not base64!"}})")), "is not base64"));
+  CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"StringEquals":{"ViaService":"x"}})")), "prefaced by a vendor"));
   CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"StringEquals":{"kms:X":{"a":1}}})")),
                  "values must be strings, numbers or booleans"));
   CHECK(Contains(ErrorOf(KeyStatement(R"("Condition":{"StringEquals":"x"})")), "non-empty object"));
@@ -197,13 +206,15 @@ TEST_CASE("condition errors") {
 }
 
 TEST_CASE("OverlyPermissiveCondition: ForAllValues on encryption context or request tags") {
-  std::string msg = ErrorOf(KeyStatement(R"("Condition":{"ForAllValues:StringEquals":{"kms:EncryptionContext:app":"x"}})"));
+  std::string msg =
+      ErrorOf(KeyStatement(R"("Condition":{"ForAllValues:StringEquals":{"kms:EncryptionContext:app":"x"}})"));
   CHECK(msg.rfind("OverlyPermissiveCondition: Using the ForAllValues set operator with a single-valued condition key "
                   "matches requests without the specified encryption context or with an unspecified encryption "
                   "context. To fix, remove ForAllValues.",
                   0) == 0);
   msg = ErrorOf(R"({"Statement":[{"Effect":"Allow","Action":"kms:CreateKey","Resource":"*","Condition":
-      {"ForAllValues:StringLike":{"aws:RequestTag/team":"*"}}}]})", PolicyKind::kIdentityPolicy);
+      {"ForAllValues:StringLike":{"aws:RequestTag/team":"*"}}}]})",
+                PolicyKind::kIdentityPolicy);
   CHECK(msg.rfind("OverlyPermissiveCondition:", 0) == 0);
   CHECK(Contains(msg, "specified tag"));
   // kms:EncryptionContextKeys is multi-valued: ForAllValues is the right tool there.
@@ -229,12 +240,17 @@ TEST_CASE("every problem is listed, one per line") {
 
 TEST_CASE("key policy size and character limits") {
   std::string sid(33000, 'a');
-  std::string big = R"({"Statement":[{"Sid":")" + sid + R"(","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})";
+  std::string big =
+      R"({"Statement":[{"Sid":")" + sid + R"(","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})";
   CHECK(Contains(ErrorOf(big), "the limit is 32768"));
-  std::string big_identity = R"({"Statement":[{"Sid":")" + sid + R"(","Effect":"Allow","Action":"kms:*","Resource":"*"}]})";
+  std::string big_identity =
+      R"({"Statement":[{"Sid":")" + sid + R"(","Effect":"Allow","Action":"kms:*","Resource":"*"}]})";
   MustParse(big_identity, PolicyKind::kIdentityPolicy);
-  MustParse("{\"Statement\":[{\"Sid\":\"caf\xc3\xa9\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}");
-  CHECK(Contains(ErrorOf("{\"Statement\":[{\"Sid\":\"\xe2\x82\xac\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"),
+  MustParse(
+      "{\"Statement\":[{\"Sid\":\"caf\xc3\xa9\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\","
+      "\"Resource\":\"*\"}]}");
+  CHECK(Contains(ErrorOf("{\"Statement\":[{\"Sid\":\"\xe2\x82\xac\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+                         "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"),
                  "outside tab, LF, CR, printable ASCII and Latin-1"));
 }
 

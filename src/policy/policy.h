@@ -31,7 +31,14 @@ class Policy;  // policy/document.h: immutable parsed document with pre-compiled
 // Resource are accepted but never match (Policy::warnings() says so).
 // ForAllValues on kms:EncryptionContext:* or aws:RequestTag/* is rejected; the
 // message then starts with AWS's "OverlyPermissiveCondition: ..." line.
-core::StatusOr<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json, PolicyKind kind);
+//
+// `sids`: kUnique refuses a Sid used by two statements, as IAM does for
+// documents users submit; kMayRepeat admits it, for policies kmslab stored or
+// wrote itself (AWS's own key policy for the Secrets Manager managed key gives
+// two statements one Sid [O]).
+enum class SidRule { kUnique, kMayRepeat };
+core::StatusOr<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json, PolicyKind kind,
+                                                          SidRule sids = SidRule::kUnique);
 
 // Decides one request (section 5.2). Pure and total: never fails; oddities
 // become Decision::diagnostics. The choices where AWS is silent:

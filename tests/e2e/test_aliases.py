@@ -1,9 +1,10 @@
 """Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases, and aliases as key ids."""
+import json
 import os
 import uuid
 
 import harness
-from harness import alias_arn, key_arn
+from harness import alias_arn, key_arn, user_arn
 
 SRV = harness.Server()
 setUpModule = SRV.start
@@ -205,6 +206,55 @@ class PredefinedAliasesTest(harness.OwnServer, harness.KmsTestCase):
         self.assertEqual(self.describe("alias/aws/dynamodb")["KeyId"], target)
         others = [a for a in self.all_aliases() if a["AliasName"] in PREDEFINED[2:]]
         self.assertTrue(all("TargetKeyId" not in a for a in others), others)
+
+    def test_3_describe_key_on_a_predefined_alias_creates_its_managed_key(self):
+        # AWS: DescribeKey on a predefined alias creates the AWS managed key and
+        # associates the alias with it (services do this on first use).
+        md = self.describe("alias/aws/s3")
+        self.assertEqual((md["KeyManager"], md["KeyState"], md["Origin"], md["KeySpec"]),
+                         ("AWS", "Enabled", "AWS_KMS", "SYMMETRIC_DEFAULT"))
+        self.assertEqual(md["Description"],
+                         "Default key that protects my S3 objects when no other key is defined")
+        # Once only, whichever form names it.
+        self.assertEqual(self.describe(alias_arn("alias/aws/s3"))["KeyId"], md["KeyId"])
+        (entry,) = [a for a in self.all_aliases() if a["AliasName"] == "alias/aws/s3"]
+        self.assertEqual(entry["TargetKeyId"], md["KeyId"])
+        self.assertEqual(self.kms.list_keys()["Keys"].count({"KeyId": md["KeyId"], "KeyArn": md["Arn"]}), 1)
+        self.assertIs(self.kms.get_key_rotation_status(KeyId=md["KeyId"])["KeyRotationEnabled"], True)
+        # Its policy lets the account use it only through S3.
+        policy = json.loads(self.kms.get_key_policy(KeyId=md["KeyId"], PolicyName="default")["Policy"])
+        use = policy["Statement"][0]
+        self.assertEqual(use["Condition"]["StringEquals"],
+                         {"kms:CallerAccount": harness.ACCOUNT,
+                          "kms:ViaService": f"s3.{harness.REGION}.amazonaws.com"})
+        self.assertAccessDenied(self.kms.encrypt, user_arn("admin"), "kms:Encrypt", md["Arn"],
+                                "no-resource", KeyId="alias/aws/s3", Plaintext=b"x")
+
+    def test_4_every_predefined_alias_and_the_cli(self):
+        # Secrets Manager's policy gives two statements one Sid, as AWS's does; the key still works.
+        md = self.describe(alias_arn("alias/aws/secretsmanager"))
+        policy = json.loads(self.kms.get_key_policy(KeyId=md["KeyId"], PolicyName="default")["Policy"])
+        self.assertEqual(policy["Statement"][0]["Sid"], policy["Statement"][1]["Sid"])
+        res = self.srv.cli("describe-key", "--key-id", "alias/aws/ssm")
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual(res.json["KeyMetadata"]["KeyManager"], "AWS")
+        for name in PREDEFINED:
+            with self.subTest(alias=name):
+                self.assertEqual(self.describe(name)["KeyManager"], "AWS")
+        targets = {a["AliasName"]: a.get("TargetKeyId") for a in self.all_aliases()}
+        self.assertTrue(all(targets[name] for name in PREDEFINED), targets)
+        self.assertEqual(len({targets[name] for name in PREDEFINED}), len(PREDEFINED))
+
+    def test_5_no_managed_key_in_another_account(self):
+        # The partner cannot create one in this account by naming its alias ARN...
+        partner = self.as_(f"root@{harness.PARTNER}")
+        foreign = f"arn:aws:kms:{harness.REGION}:{harness.PARTNER}:alias/aws/rds"
+        with self.assertRaises(self.kms.exceptions.NotFoundException):
+            self.kms.describe_key(KeyId=foreign)
+        # ...and names its own account's alias to create its own.
+        own = partner.describe_key(KeyId=foreign)["KeyMetadata"]
+        self.assertEqual((own["AWSAccountId"], own["KeyManager"]), (harness.PARTNER, "AWS"))
+        self.assertNotEqual(own["KeyId"], self.describe("alias/aws/rds")["KeyId"])
 
     def all_aliases_paged(self, limit):
         out, kw = [], {"Limit": limit}
