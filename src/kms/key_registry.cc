@@ -97,6 +97,19 @@ std::shared_ptr<const policy::Policy> ParseKeyPolicy(const std::string& text) {
   auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kKeyPolicy, policy::SidRule::kMayRepeat);
   return parsed.ok() ? std::move(parsed).value() : nullptr;
 }
+
+// When RunDueWork next has work on `key`: its deletion, its next automatic
+// rotation, or the expiry of its imported material; DueIndex::kNever if none.
+int64_t NextDueMs(const Key& key) {
+  const store::KeyRow& m = key.meta;
+  int64_t next = DueIndex::kNever;
+  if (m.state == store::KeyState::kPendingDeletion) next = std::min(next, m.deletion_ms);
+  if (m.rotation_enabled && m.state == store::KeyState::kEnabled && m.next_rotation_ms > 0) {
+    next = std::min(next, m.next_rotation_ms);
+  }
+  if (auto expiry = key.material_expiry()) next = std::min(next, *expiry);
+  return next;
+}
 }  // namespace
 
 core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* store, core::SecretBytes root_key,
@@ -149,8 +162,6 @@ core::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Load(store::Store* sto
   ASSIGN_OR_RETURN(std::vector<store::GrantRow> grants, store->LoadGrants());
   for (const auto& g : grants)
     if (registry->keys_.count(KeyName(g.region, g.key_id))) registry->IndexGrantLocked(GrantFromRow(g));
-  std::lock_guard<std::mutex> lock(registry->write_mu_);
-  registry->RecomputeNextDueLocked();
   return registry;
 }
 
@@ -224,9 +235,16 @@ core::StatusOr<std::shared_ptr<const KeyMaterial>> KeyRegistry::NewMaterial(cons
 }
 
 void KeyRegistry::Publish(KeyPtr key) {
+  const std::string name = KeyName(key->meta.region, key->meta.key_id);
+  SetDueLocked(name, NextDueMs(*key));
   std::unique_lock<std::shared_mutex> lock(map_mu_);
   if (key->meta.multi_region) mrk_regions_[key->meta.key_id].insert(key->meta.region);
-  keys_[KeyName(key->meta.region, key->meta.key_id)] = std::move(key);
+  keys_[name] = std::move(key);
+}
+
+void KeyRegistry::SetDueLocked(const std::string& name, int64_t due_ms) {
+  due_.Set(name, due_ms);
+  next_due_ms_.store(due_.Earliest());
 }
 
 core::StatusOr<store::MaterialRow> KeyRegistry::WrapMaterial(const std::string& key_id,
@@ -248,7 +266,6 @@ core::Status KeyRegistry::WriteAndPublishLocked(const std::vector<std::shared_pt
   for (const auto& key : keys) writes.push_back({key->meta, new_materials});
   RETURN_IF_ERROR(store_->WriteKeys(writes));
   for (const auto& key : keys) Publish(key);
-  RecomputeNextDueLocked();
   return core::Status();
 }
 
@@ -267,7 +284,6 @@ core::StatusOr<KeyPtr> KeyRegistry::Create(store::KeyRow meta) {
     RETURN_IF_ERROR(store_->CreateKey(key->meta, row));
   }
   Publish(key);
-  RecomputeNextDueLocked();
   return KeyPtr(key);
 }
 
@@ -281,7 +297,6 @@ core::StatusOr<KeyPtr> KeyRegistry::Update(const std::string& region, const std:
   if (next->meta.policy != current->meta.policy) next->policy = ParseKeyPolicy(next->meta.policy);
   RETURN_IF_ERROR(store_->UpdateKey(next->meta));
   Publish(next);
-  RecomputeNextDueLocked();
   return KeyPtr(next);
 }
 
@@ -531,7 +546,9 @@ std::vector<DueEvent> KeyRegistry::RunDueWork(int64_t now_ms) {
   std::vector<KeyPtr> due;
   {
     std::shared_lock<std::shared_mutex> map_lock(map_mu_);
-    for (const auto& [id, key] : keys_) due.push_back(key);
+    for (const std::string& name : due_.DueBy(now_ms)) {
+      if (auto it = keys_.find(name); it != keys_.end()) due.push_back(it->second);
+    }
   }
   for (const KeyPtr& key : due) {
     const store::KeyRow& m = key->meta;
@@ -551,7 +568,6 @@ std::vector<DueEvent> KeyRegistry::RunDueWork(int64_t now_ms) {
       }
     }
   }
-  RecomputeNextDueLocked();
   std::sort(done.begin(), done.end(), [](const DueEvent& a, const DueEvent& b) { return a.due_ms < b.due_ms; });
   return done;
 }
@@ -560,6 +576,7 @@ bool KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
   const store::KeyRow& m = key->meta;
   if (!store_->DeleteKey(m.key_id, m.region).ok()) return false;  // retried on the next request
   const std::string name = KeyName(m.region, m.key_id);
+  SetDueLocked(name, DueIndex::kNever);
   {
     std::unique_lock<std::shared_mutex> map_lock(map_mu_);
     keys_.erase(name);
@@ -587,19 +604,6 @@ bool KeyRegistry::DeleteDueKeyLocked(const KeyPtr& key, int64_t now_ms) {
   return true;
 }
 
-void KeyRegistry::RecomputeNextDueLocked() {
-  int64_t next = INT64_MAX;
-  std::shared_lock<std::shared_mutex> lock(map_mu_);
-  for (const auto& [id, key] : keys_) {
-    const store::KeyRow& m = key->meta;
-    if (m.state == store::KeyState::kPendingDeletion) next = std::min(next, m.deletion_ms);
-    if (m.rotation_enabled && m.state == store::KeyState::kEnabled && m.next_rotation_ms > 0)
-      next = std::min(next, m.next_rotation_ms);
-    if (auto expiry = key->material_expiry()) next = std::min(next, *expiry);
-  }
-  next_due_ms_.store(next);
-}
-
 void KeyRegistry::Reset() {
   std::lock_guard<std::mutex> write(write_mu_);
   std::unique_lock<std::shared_mutex> lock(map_mu_);
@@ -610,7 +614,8 @@ void KeyRegistry::Reset() {
   grants_.clear();
   grants_by_key_.clear();
   grants_by_grantee_.clear();
-  next_due_ms_ = INT64_MAX;
+  due_.Clear();
+  next_due_ms_ = DueIndex::kNever;
 }
 
 }  // namespace kmslab::kms

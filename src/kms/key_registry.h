@@ -26,6 +26,7 @@
 #include "core/secret_bytes.h"
 #include "core/status.h"
 #include "crypto/private_key.h"
+#include "kms/due_index.h"
 #include "kms/key_import.h"
 #include "kms/key_spec.h"
 #include "policy/policy.h"
@@ -150,8 +151,8 @@ class KeyRegistry {
   // applies `change` to the metadata in the same transaction. Symmetric keys
   // only: callers refuse the others. A primary's new material reaches its
   // replicas in that transaction too.
-  core::StatusOr<KeyPtr> Rotate(const std::string& region, const std::string& key_id,
-                                const std::string& rotation_type, const std::function<void(store::KeyRow&)>& change);
+  core::StatusOr<KeyPtr> Rotate(const std::string& region, const std::string& key_id, const std::string& rotation_type,
+                                const std::function<void(store::KeyRow&)>& change);
   // Creates `replica` (a REPLICA of the PRIMARY `key_id` in `primary_region`)
   // holding every material version of the primary (none when the origin is
   // EXTERNAL: the replica starts in PendingImport). kAlreadyExists when its
@@ -169,8 +170,7 @@ class KeyRegistry {
   // the write lock), makes `material` the key's material (the same id again
   // restores deleted material, so old ciphertexts decrypt again) with its
   // expiry; a key in PendingImport becomes Enabled.
-  core::StatusOr<KeyPtr> ImportMaterial(const std::string& region, const std::string& key_id,
-                                        ImportedMaterial material,
+  core::StatusOr<KeyPtr> ImportMaterial(const std::string& region, const std::string& key_id, ImportedMaterial material,
                                         const std::function<core::Status(const Key&)>& check);
   // After `check` passes, deletes the bytes of the key's imported material
   // (its version and id stay); the key goes to PendingImport, unless it is
@@ -238,9 +238,12 @@ class KeyRegistry {
   // Requires write_mu_. Adds a new current material to `current`.
   core::StatusOr<KeyPtr> RotateLocked(const KeyPtr& current, const std::string& rotation_type,
                                       const std::function<void(store::KeyRow&)>& change);
-  // Requires write_mu_. Recomputes when RunDueWork next has work.
-  void RecomputeNextDueLocked();
+  // Requires write_mu_ (or a registry not yet shared). Makes `key` the
+  // current version of its key for readers and indexes when it next has work.
   void Publish(KeyPtr key);
+  // Requires write_mu_. Records that key `name` next has work at `due_ms`
+  // (DueIndex::kNever: none, or gone) and when RunDueWork next has any.
+  void SetDueLocked(const std::string& name, int64_t due_ms);
   static std::string AliasKey(const std::string& account, const std::string& region, const std::string& name);
   // The maps' name for the key `key_id` in `region`.
   static std::string KeyName(std::string_view region, std::string_view key_id);
@@ -249,8 +252,8 @@ class KeyRegistry {
   const core::SecretBytes root_key_;
   const core::Clock* clock_;
 
-  std::mutex write_mu_;             // serializes every change
-  mutable std::shared_mutex map_mu_;  // guards the maps below
+  std::mutex write_mu_;                           // serializes every change
+  mutable std::shared_mutex map_mu_;              // guards the maps below
   std::unordered_map<std::string, KeyPtr> keys_;  // by KeyName
   // The Regions holding each multi-Region key id (key id -> regions).
   std::unordered_map<std::string, std::set<std::string>> mrk_regions_;
@@ -260,9 +263,10 @@ class KeyRegistry {
   // Require map_mu_ held exclusively: keep both alias maps in step.
   void SetAliasLocked(const store::AliasRow& alias);
   void EraseAliasLocked(const std::string& alias_key);
-  std::atomic<int64_t> next_due_ms_{INT64_MAX};
-  std::unordered_map<std::string, GrantPtr> grants_;                      // by grant id
-  std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;  // by KeyName, oldest first
+  DueIndex due_;  // guarded by write_mu_
+  std::atomic<int64_t> next_due_ms_{DueIndex::kNever};
+  std::unordered_map<std::string, GrantPtr> grants_;                          // by grant id
+  std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_key_;      // by KeyName, oldest first
   std::unordered_map<std::string, std::vector<GrantPtr>> grants_by_grantee_;  // by GranteeIndex
   // Sets `out` to the grants_by_grantee_ key of (region, key_id, grantee).
   static void GranteeIndex(const std::string& region, const std::string& key_id, const std::string& grantee,

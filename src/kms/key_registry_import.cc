@@ -28,7 +28,6 @@ core::StatusOr<KeyPtr> KeyRegistry::ImportMaterial(const std::string& region, co
   RETURN_IF_ERROR(store_->PutImportedMaterial(next->meta, row));
   next->materials = {std::move(material)};
   Publish(next);
-  RecomputeNextDueLocked();
   return KeyPtr(next);
 }
 
@@ -58,7 +57,6 @@ core::StatusOr<KeyPtr> KeyRegistry::DeleteImportedLocked(const KeyPtr& current) 
     next->materials = {std::move(emptied)};
   }
   Publish(next);
-  RecomputeNextDueLocked();
   return KeyPtr(next);
 }
 
