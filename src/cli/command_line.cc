@@ -1,7 +1,7 @@
 #include "cli/command_line.h"
 
 #include <CLI/CLI.hpp>
-
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <functional>
@@ -240,8 +240,8 @@ CLI::App* DeclareExplain(CLI::App& app, ExplainOptions& o) {
   Fixtures(c, &o.fixtures_dir);
   c->add_flag("--json", o.json, "The decision, the determining statements and the trace as JSON");
   Parsed(
-       c, "--request-id", "ID", "", [&o](const std::string& v) { o.request_id = v; },
-       "Print the recorded explanation of the denial with this request ID instead")
+      c, "--request-id", "ID", "", [&o](const std::string& v) { o.request_id = v; },
+      "Print the recorded explanation of the denial with this request ID instead")
       ->check(NotAFlag())
       ->excludes(file);
   Data(c, &o.data_dir, "Data directory of the server that returned the denial (with --request-id)");
@@ -291,14 +291,16 @@ CLI::App* DeclareCheck(CLI::App& app, CheckOptions& o) {
                            "running server with --endpoint. Exit 0: all met; 1: some failed; 2: bad input.");
   c->add_option("PATH", o.paths, "Scenario files, or directories of them (*.json)")->required()->default_str("");
   Fixtures(c, &o.fixtures_dir);
-  CLI::Option* endpoint = Parsed(
+  Parsed(
       c, "--endpoint", "http://HOST:PORT", "",
       [&o](const std::string& v) {
         o.endpoint = ParseEndpoint(v);
         if (!o.endpoint) throw CLI::ValidationError("--endpoint", "must be http://HOST:PORT, got " + v);
       },
       "Run against this server, resetting it before each scenario");
-  Text(c, "--admin-token", "TOKEN", &o.admin_token, "The server's --admin-token")->needs(endpoint);
+  // Needs --endpoint when given on the command line (checked after parsing);
+  // KMSLAB_ADMIN_TOKEN, exported for the server, is ignored in-process.
+  Text(c, "--admin-token", "TOKEN", &o.admin_token, "The server's --admin-token (with --endpoint)");
   return c;
 }
 
@@ -373,6 +375,12 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, std::os
   if (chosen.front() == explain_command) return {explain};
   if (chosen.front() == creds_command) return {creds};
   if (chosen.front() == trail_command) return {trail};
+  const bool token_on_command_line = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+    return a == "--admin-token" || a.starts_with("--admin-token=");
+  });
+  if (token_on_command_line && !check.endpoint) {
+    return {std::nullopt, UsageError(app, "--admin-token requires --endpoint", err)};
+  }
   return {check};
 }
 

@@ -90,16 +90,56 @@ TEST_CASE("serve: every option's default") {
 }
 
 TEST_CASE("serve: each option lands in its own field") {
-  const ServeOptions o = Run<ServeOptions>(
-      {"serve", "--host", "0.0.0.0", "--port", "0", "--data", "/tmp/d", "--fixtures", "/tmp/f", "--account",
-       "444455556666", "--region", "eu-west-1", "--threads", "3", "--auth", "open", "--grant-delay", "60",
-       "--admin-token", "t0k", "--trail-retention", "none", "--key-state-before-access",
-       "--pending-deletion-disabled", "--modelled-http-status", "--ddb-data-events", "--ddb-bare-validation-texts",
-       "--ddb-streams-readable-while-key-unusable", "--ddb-detection-seconds", "11", "--ddb-recovery-seconds=12",
-       "--ddb-sse-update-seconds", "13", "--ddb-ttl-sweep-seconds", "14", "--ddb-ttl-grace-seconds", "15",
-       "--ddb-ttl-cooldown-seconds", "16", "--ddb-stream-retention-seconds", "17", "--ddb-stream-transition-seconds",
-       "18", "--ddb-pitr-setup-seconds", "19", "--ddb-replica-create-seconds", "20", "--ddb-replication-delay-seconds",
-       "21"});
+  const ServeOptions o = Run<ServeOptions>({"serve",
+                                            "--host",
+                                            "0.0.0.0",
+                                            "--port",
+                                            "0",
+                                            "--data",
+                                            "/tmp/d",
+                                            "--fixtures",
+                                            "/tmp/f",
+                                            "--account",
+                                            "444455556666",
+                                            "--region",
+                                            "eu-west-1",
+                                            "--threads",
+                                            "3",
+                                            "--auth",
+                                            "open",
+                                            "--grant-delay",
+                                            "60",
+                                            "--admin-token",
+                                            "t0k",
+                                            "--trail-retention",
+                                            "none",
+                                            "--key-state-before-access",
+                                            "--pending-deletion-disabled",
+                                            "--modelled-http-status",
+                                            "--ddb-data-events",
+                                            "--ddb-bare-validation-texts",
+                                            "--ddb-streams-readable-while-key-unusable",
+                                            "--ddb-detection-seconds",
+                                            "11",
+                                            "--ddb-recovery-seconds=12",
+                                            "--ddb-sse-update-seconds",
+                                            "13",
+                                            "--ddb-ttl-sweep-seconds",
+                                            "14",
+                                            "--ddb-ttl-grace-seconds",
+                                            "15",
+                                            "--ddb-ttl-cooldown-seconds",
+                                            "16",
+                                            "--ddb-stream-retention-seconds",
+                                            "17",
+                                            "--ddb-stream-transition-seconds",
+                                            "18",
+                                            "--ddb-pitr-setup-seconds",
+                                            "19",
+                                            "--ddb-replica-create-seconds",
+                                            "20",
+                                            "--ddb-replication-delay-seconds",
+                                            "21"});
   CHECK(o.host == "0.0.0.0");
   CHECK(o.port == 0);
   CHECK(o.stack.data_dir == "/tmp/d");
@@ -143,7 +183,8 @@ TEST_CASE("serve: options from KMSLAB_* variables; the command line wins") {
   CHECK(from_env.stack.trail_retention.max_bytes == 0);
   CHECK(from_env.stack.ddb.pitr_setup_seconds == 0);
 
-  const ServeOptions both = Run<ServeOptions>({"serve", "--port", "6000", "--auth", "strict", "--data", "/tmp/cli"}, env);
+  const ServeOptions both =
+      Run<ServeOptions>({"serve", "--port", "6000", "--auth", "strict", "--data", "/tmp/cli"}, env);
   CHECK(both.port == 6000);
   CHECK(both.stack.auth == http::AuthMode::kStrict);
   CHECK(both.stack.data_dir == "/tmp/cli");
@@ -254,10 +295,28 @@ TEST_CASE("trail: the default data directory, and each filter") {
   CHECK(plain.filter.since_ms == 0);
   CHECK_FALSE(plain.json);
 
-  const TrailOptions o = Run<TrailOptions>(
-      {"trail", "--data", "/tmp/d", "--principal", "db-lead", "--event", "Decrypt", "--key", "1234", "--error",
-       "any", "--decision", "ExplicitDeny", "--since", "2026-11-23T04:00:00Z", "--until", "2026-11-23T05:00:00Z",
-       "--request-id", "r-1", "--limit", "5", "--json"});
+  const TrailOptions o = Run<TrailOptions>({"trail",
+                                            "--data",
+                                            "/tmp/d",
+                                            "--principal",
+                                            "db-lead",
+                                            "--event",
+                                            "Decrypt",
+                                            "--key",
+                                            "1234",
+                                            "--error",
+                                            "any",
+                                            "--decision",
+                                            "ExplicitDeny",
+                                            "--since",
+                                            "2026-11-23T04:00:00Z",
+                                            "--until",
+                                            "2026-11-23T05:00:00Z",
+                                            "--request-id",
+                                            "r-1",
+                                            "--limit",
+                                            "5",
+                                            "--json"});
   CHECK(o.data_dir == "/tmp/d");
   CHECK(o.filter.principal == "db-lead");
   CHECK(o.filter.event_name == "Decrypt");
@@ -296,6 +355,11 @@ TEST_CASE("check: paths, in-process or against an endpoint") {
   UsageError({"check", "labs/", "--endpoint", "https://x:1"}, "--endpoint");
   UsageError({"check", "labs/", "--endpoint", "http://x:0"}, "--endpoint");
   UsageError({"check", "labs/", "--admin-token", "t"}, "--admin-token");
+  UsageError({"check", "labs/", "--admin-token=t"}, "--admin-token");
+  // A token exported for the server does not stop an in-process check.
+  CHECK_FALSE(Run<CheckOptions>({"check", "labs/"}, {{"KMSLAB_ADMIN_TOKEN", "t"}}).endpoint.has_value());
+  CHECK(Run<CheckOptions>({"check", "labs/", "--endpoint", "http://x:1"}, {{"KMSLAB_ADMIN_TOKEN", "t"}}).admin_token ==
+        "t");
 }
 
 }  // namespace
