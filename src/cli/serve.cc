@@ -37,14 +37,15 @@ int Serve(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto stack = Stack::Open(options.stack);
-  if (!stack.ok()) return Fail(stack.status().message());
-
+  // TLS first: a bad flag or certificate pair stops the start before the
+  // data directory is made or opened.
   auto tls = SetUpTls(options.tls, options.stack.data_dir);
   if (!tls.ok()) {
     Fail(tls.status().message());
     return kUsageExitStatus;
   }
+  auto stack = Stack::Open(options.stack);
+  if (!stack.ok()) return Fail(stack.status().message());
 
   http::ServerOptions server_options;
   server_options.worker_threads = options.threads;

@@ -58,8 +58,9 @@ std::optional<crypto::TlsContext> Reusable(const std::string& certificate_file, 
 // The self-signed pair in DATA/tls/, reused or made anew.
 core::StatusOr<ServeTls> GeneratedPair(const std::string& data_dir) {
   const std::string dir = data_dir + "/tls";
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return IoError("cannot create " + dir);
   std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);  // as Stack::Open would; 0700 under serve's umask
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return IoError("cannot create " + dir);
   const std::filesystem::path absolute = std::filesystem::absolute(dir + "/cert.pem", ec);
   ServeTls tls{.certificate_file = ec ? dir + "/cert.pem" : absolute.string(), .generated = true};
   const std::string key_file = dir + "/key.pem";
@@ -92,7 +93,8 @@ std::string ServeTls::Describe() const {
 
 core::StatusOr<ServeTls> SetUpTls(const TlsFlags& flags, const std::string& data_dir) {
   const bool has_certificate = !flags.certificate_file.empty(), has_key = !flags.key_file.empty();
-  if ((has_certificate || has_key) && !flags.enabled) return core::InvalidArgument("--tls-cert and --tls-key need --tls");
+  if ((has_certificate || has_key) && !flags.enabled)
+    return core::InvalidArgument("--tls-cert and --tls-key need --tls");
   if (has_certificate != has_key) return core::InvalidArgument("--tls-cert and --tls-key go together");
   if (!flags.enabled) return ServeTls{};
   if (!has_certificate) return GeneratedPair(data_dir);

@@ -288,6 +288,7 @@ class TlsTest(DdbCase):
                     self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
                     self.assertEqual(p.stderr, f"kmslab serve: {message}\n")
                     self.assertNotIn("listening", p.stdout)
+                    self.assertFalse(os.path.exists(os.path.join(directory, "data")))
                     for line in secrets:
                         self.assertNotIn(line, p.stdout + p.stderr)
         finally:
