@@ -139,6 +139,35 @@ class PartiqlTest(DdbCase):
         self.assertDdbError("ValidationException", MALFORMED + "Expected data manipulation",
                             self.ddb.batch_execute_statement, Statements=[{"Statement": "GET x"}])
 
+    def test_batch_reports_consumed_capacity_per_table(self):
+        a, b = self.new_table(), self.new_table()
+        inserts = [{"Statement": f"INSERT INTO \"{t}\" VALUE {{'pk': '{k}'}}"}
+                   for t, k in ((a, "1"), (b, "1"), (a, "2"))]
+        r = self.ddb.batch_execute_statement(Statements=inserts, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], [{"TableName": a, "CapacityUnits": 2.0},
+                                                 {"TableName": b, "CapacityUnits": 1.0}])
+        # The same inserts again all fail (DuplicateItem): nothing is counted.
+        r = self.ddb.batch_execute_statement(Statements=inserts, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(r["ConsumedCapacity"], [])
+        # Reads cost what GetItem costs for the same keys; INDEXES adds the table's share.
+        reads = [(a, "1", False), (a, "missing", True), (b, "1", True)]
+        r = self.ddb.batch_execute_statement(Statements=[
+            {"Statement": f"SELECT * FROM \"{t}\" WHERE pk = '{k}'", "ConsistentRead": c} for t, k, c in reads],
+            ReturnConsumedCapacity="INDEXES")
+        units = {}
+        for t, k, c in reads:
+            got = self.ddb.get_item(TableName=t, Key={"pk": {"S": k}}, ConsistentRead=c,
+                                    ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]["CapacityUnits"]
+            units[t] = units.get(t, 0) + got
+        self.assertEqual(r["ConsumedCapacity"], [
+            {"TableName": t, "CapacityUnits": units[t], "Table": {"CapacityUnits": units[t]}} for t in (a, b)])
+        self.assertNotIn("ConsumedCapacity", self.ddb.batch_execute_statement(Statements=inserts[:1]))
+        # ExecuteStatement's ConsistentRead sets its units as GetItem's does.
+        for consistent in (False, True):
+            got = self.run_statement(f"SELECT * FROM \"{a}\" WHERE pk = '1'", ConsistentRead=consistent,
+                                     ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
+            self.assertEqual(got, {"TableName": a, "CapacityUnits": 1.0 if consistent else 0.5})
+
     def test_insert_denied_by_iam(self):
         name = self.new_table()
         self.assertAccessDenied(self.ddb_as("app").execute_statement, harness.user_arn("app"),

@@ -64,6 +64,26 @@ void Consumed::Add(const Consumed& other) {
   for (const auto& [name, units] : other.local_indexes) local_indexes[name] += units;
 }
 
+Consumed ConsumedOf(const rapidjson::Value& v) {
+  Consumed consumed;
+  auto units = [](const rapidjson::Value& object) {
+    const rapidjson::Value* u = FindMember(object, "CapacityUnits");
+    return u && u->IsNumber() ? u->GetDouble() : 0.0;
+  };
+  if (!v.IsObject()) return consumed;
+  const rapidjson::Value* table = FindMember(v, "Table");
+  consumed.table = table && table->IsObject() ? units(*table) : units(v);
+  for (auto [member, map] : {std::pair{"GlobalSecondaryIndexes", &consumed.global_indexes},
+                             std::pair{"LocalSecondaryIndexes", &consumed.local_indexes}}) {
+    const rapidjson::Value* indexes = FindMember(v, member);
+    if (!indexes || !indexes->IsObject()) continue;
+    for (const auto& index : indexes->GetObject()) {
+      if (index.value.IsObject()) (*map)[index.name.GetString()] += units(index.value);
+    }
+  }
+  return consumed;
+}
+
 void Consumed::AddIndex(const IndexSchema& index, double units) {
   (index.kind == IndexKind::kGlobal ? global_indexes : local_indexes)[index.name] += units;
 }
@@ -135,8 +155,7 @@ void WriteIndexMap(JsonWriter& out, const char* member, const std::map<std::stri
 
 }  // namespace
 
-void WriteConsumedCapacity(JsonWriter& out, CapacityReport report, const std::string& table,
-                           const Consumed& consumed) {
+void WriteConsumedCapacity(JsonWriter& out, CapacityReport report, const std::string& table, const Consumed& consumed) {
   out.StartObject();
   out.Key("TableName");
   out.String(table.data(), static_cast<rapidjson::SizeType>(table.size()));

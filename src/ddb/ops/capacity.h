@@ -68,8 +68,11 @@ void AddIndexWrites(const TableDefinition& definition, const IndexList& indexes,
 // {TableName, CapacityUnits (the total)}, and for INDEXES Table {CapacityUnits}
 // and GlobalSecondaryIndexes / LocalSecondaryIndexes {name: {CapacityUnits}}
 // (each map only when an index was involved). Precondition: report is not kNone.
-void WriteConsumedCapacity(JsonWriter& out, CapacityReport report, const std::string& table,
-                           const Consumed& consumed);
+void WriteConsumedCapacity(JsonWriter& out, CapacityReport report, const std::string& table, const Consumed& consumed);
+// Reads back one ConsumedCapacity object as WriteConsumedCapacity writes it
+// (an item call's, to total a batch of them): for TOTAL only the total is
+// known, and it counts as the table's.
+Consumed ConsumedOf(const rapidjson::Value& consumed_capacity);
 // The same for units of the table alone.
 void WriteConsumedCapacity(JsonWriter& out, CapacityReport report, const std::string& table, double units);
 

@@ -37,8 +37,7 @@ TEST_CASE("ReturnConsumedCapacity: NONE by default, TOTAL and INDEXES, anything 
   CHECK(bad.status().message() ==
         "1 validation error detected: Value 'total' at 'returnConsumedCapacity' failed to satisfy constraint: "
         "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
-  CHECK(ReadCapacityReport(Json(R"({"ReturnConsumedCapacity":1})")).status().aws_type() ==
-        "SerializationException");
+  CHECK(ReadCapacityReport(Json(R"({"ReturnConsumedCapacity":1})")).status().aws_type() == "SerializationException");
 }
 
 TEST_CASE("ConsumedCapacity names the table as the request did; INDEXES adds the table's share") {
@@ -47,8 +46,9 @@ TEST_CASE("ConsumedCapacity names the table as the request did; INDEXES adds the
     JsonWriter out(buffer);
     WriteConsumedCapacity(out, report, "music", 1.5);
     CHECK(std::string(buffer.GetString()) ==
-          (report == CapacityReport::kTotal ? R"({"TableName":"music","CapacityUnits":1.5})"
-                                            : R"({"TableName":"music","CapacityUnits":1.5,"Table":{"CapacityUnits":1.5}})"));
+          (report == CapacityReport::kTotal
+               ? R"({"TableName":"music","CapacityUnits":1.5})"
+               : R"({"TableName":"music","CapacityUnits":1.5,"Table":{"CapacityUnits":1.5}})"));
   }
 }
 
@@ -73,6 +73,11 @@ TEST_CASE("INDEXES splits the total into the table and each index; TOTAL counts 
                : R"({"TableName":"music","CapacityUnits":5.0,"Table":{"CapacityUnits":1.0},)"
                  R"("LocalSecondaryIndexes":{"by-day":{"CapacityUnits":1.0}},)"
                  R"("GlobalSecondaryIndexes":{"by-city":{"CapacityUnits":3.0}}})"));
+    // Read back, as a batch totals its statements: INDEXES keeps the split, TOTAL the total.
+    Consumed back = ConsumedOf(Json(buffer.GetString()));
+    CHECK(back.Total() == 5);
+    CHECK(back.table == (report == CapacityReport::kTotal ? 5 : 1));
+    CHECK(back.global_indexes.size() == (report == CapacityReport::kTotal ? 0u : 1u));
   }
 }
 
@@ -88,16 +93,16 @@ TEST_CASE("a write costs an index one write to enter or leave it, two to move in
   const rapidjson::Document oslo = Json(R"({"pk":{"S":"a"},"city":{"S":"Oslo"},"v":{"S":"1"}})");
   const rapidjson::Document oslo_v2 = Json(R"({"pk":{"S":"a"},"city":{"S":"Oslo"},"v":{"S":"2"}})");
   const rapidjson::Document rome = Json(R"({"pk":{"S":"a"},"city":{"S":"Rome"},"v":{"S":"1"}})");
-  CHECK(IndexWriteUnits(d, gsi, nullptr, &none) == 0);    // sparse: never in it
+  CHECK(IndexWriteUnits(d, gsi, nullptr, &none) == 0);  // sparse: never in it
   CHECK(IndexWriteUnits(d, gsi, &none, &none) == 0);
-  CHECK(IndexWriteUnits(d, gsi, nullptr, &oslo) == 1);    // a put
-  CHECK(IndexWriteUnits(d, gsi, &none, &oslo) == 1);      // the key attribute added
-  CHECK(IndexWriteUnits(d, gsi, &oslo, nullptr) == 1);    // a delete
-  CHECK(IndexWriteUnits(d, gsi, &oslo, &none) == 1);      // the key attribute removed
-  CHECK(IndexWriteUnits(d, gsi, &oslo, &rome) == 2);      // moved: a delete and a put
-  CHECK(IndexWriteUnits(d, gsi, &oslo, &oslo_v2) == 0);   // KEYS_ONLY: nothing it holds changed
+  CHECK(IndexWriteUnits(d, gsi, nullptr, &oslo) == 1);   // a put
+  CHECK(IndexWriteUnits(d, gsi, &none, &oslo) == 1);     // the key attribute added
+  CHECK(IndexWriteUnits(d, gsi, &oslo, nullptr) == 1);   // a delete
+  CHECK(IndexWriteUnits(d, gsi, &oslo, &none) == 1);     // the key attribute removed
+  CHECK(IndexWriteUnits(d, gsi, &oslo, &rome) == 2);     // moved: a delete and a put
+  CHECK(IndexWriteUnits(d, gsi, &oslo, &oslo_v2) == 0);  // KEYS_ONLY: nothing it holds changed
   gsi.projection = ProjectionType::kAll;
-  CHECK(IndexWriteUnits(d, gsi, &oslo, &oslo_v2) == 1);   // a projected attribute changed
+  CHECK(IndexWriteUnits(d, gsi, &oslo, &oslo_v2) == 1);  // a projected attribute changed
   // Entries are counted by 1 KB of what the index holds.
   const std::string big(1500, 'x');
   const rapidjson::Document large = Json(R"({"pk":{"S":"a"},"city":{"S":"Oslo"},"v":{"S":")" + big + R"("}})");

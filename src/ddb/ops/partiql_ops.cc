@@ -5,11 +5,15 @@
 // as the actions of one TransactWriteItems or TransactGetItems.
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "core/base64.h"
 #include "ddb/indexes.h"
 #include "ddb/operations.h"
-#include "ddb/ops/item_common.h"
 #include "ddb/ops/index_reads.h"
+#include "ddb/ops/item_common.h"
 #include "ddb/ops/item_ops.h"
 #include "ddb/ops/partiql_run.h"
 #include "ddb/ops/transact.h"
@@ -30,13 +34,15 @@ struct StatementEntry {
 
 core::Status ReadStatementEntry(const rapidjson::Value& entry, StatementEntry& e) {
   ASSIGN_OR_RETURN(std::string text, RequiredString(entry, "Statement", "statement"));
-  const std::string prefix = "1 validation error detected: Value '" + text + "' at 'statement' failed to satisfy "
+  const std::string prefix = "1 validation error detected: Value '" + text +
+                             "' at 'statement' failed to satisfy "
                              "constraint: Member must have length ";
   if (text.empty()) return ValidationError(prefix + "greater than or equal to 1");
   if (text.size() > partiql::kMaxStatementBytes) return ValidationError(prefix + "less than or equal to 8192");
   ASSIGN_OR_RETURN(e.statement, partiql::Parse(text));
   ASSIGN_OR_RETURN(e.parameters, ReadParameters(entry, e.statement));
-  // ConsistentRead: every kmslab read is consistent; it only bars reading a GSI.
+  // ConsistentRead: every kmslab read is consistent; it bars reading a GSI and
+  // sets the units a read reports.
   if (const rapidjson::Value* v = FindMember(entry, "ConsistentRead")) {
     if (!v->IsBool()) return SerializationError("Unexpected value type for ConsistentRead");
     e.consistent_read = v->GetBool();
@@ -193,11 +199,33 @@ void WriteBatchError(JsonWriter& out, const core::Status& status) {
 }
 
 // One statement of a batch: its read error, or its result (a read is a
-// GetItem on the full key).
-core::StatusOr<rapidjson::Document> RunEntry(Service& s, const kms::CallContext& call, const StatementEntry& e) {
+// GetItem on the full key), with its ConsumedCapacity as `capacity` asks.
+core::StatusOr<rapidjson::Document> RunEntry(Service& s, const kms::CallContext& call, const StatementEntry& e,
+                                             CapacityReport capacity) {
   if (!e.error.ok()) return e.error;
-  return RunStatement(s, call, EntryCall(e));
+  StatementCall c = EntryCall(e);
+  if (capacity != CapacityReport::kNone) c.return_consumed_capacity = CapacityReportName(capacity);
+  return RunStatement(s, call, c);
 }
+
+// The units a batch consumed, per table in the order the statements first name them.
+class BatchCapacity {
+ public:
+  void Add(const std::string& table, const rapidjson::Value& consumed_capacity) {
+    auto it = std::find_if(tables_.begin(), tables_.end(), [&](const auto& t) { return t.first == table; });
+    if (it == tables_.end()) it = tables_.insert(tables_.end(), {table, Consumed{}});
+    it->second.Add(ConsumedOf(consumed_capacity));
+  }
+  void Write(JsonWriter& out, CapacityReport report) const {
+    out.Key("ConsumedCapacity");
+    out.StartArray();
+    for (const auto& [table, consumed] : tables_) WriteConsumedCapacity(out, report, table, consumed);
+    out.EndArray();
+  }
+
+ private:
+  std::vector<std::pair<std::string, Consumed>> tables_;
+};
 
 }  // namespace
 
@@ -212,8 +240,9 @@ struct BatchExecuteStatementOp {
     const rapidjson::Value* statements = FindMember(body, "Statements");
     if (!statements) return NullMember("statements");
     if (!statements->IsArray()) return SerializationError("Unexpected value type for Statements");
-    const std::string prefix = "1 validation error detected: Value at 'statements' failed to satisfy constraint: "
-                               "Member must have length ";
+    const std::string prefix =
+        "1 validation error detected: Value at 'statements' failed to satisfy constraint: "
+        "Member must have length ";
     if (statements->Empty()) return ValidationError(prefix + "greater than or equal to 1");
     if (statements->Size() > kMaxBatchStatements) return ValidationError(prefix + "less than or equal to 25");
     std::optional<bool> reads;  // whether the valid statements read
@@ -239,13 +268,16 @@ struct BatchExecuteStatementOp {
     return core::Status();
   }
   // Each statement runs on its own, reads as GetItem on the full key: its
-  // entry holds the error, or the table and the item found.
+  // entry holds the error, or the table and the item found. With
+  // ReturnConsumedCapacity, the units of the statements that ran, per table
+  // (a failed statement's are not counted [I]).
   static core::Status Execute(Service& s, const kms::CallContext& call, Request& q, JsonWriter& out) {
+    BatchCapacity capacity;
     out.StartObject();
     out.Key("Responses");
     out.StartArray();
     for (const StatementEntry& e : q.entries) {
-      const core::StatusOr<rapidjson::Document> response = RunEntry(s, call, e);
+      const core::StatusOr<rapidjson::Document> response = RunEntry(s, call, e, q.capacity);
       out.StartObject();
       if (!response.ok()) {
         WriteBatchError(out, response.status());
@@ -256,10 +288,12 @@ struct BatchExecuteStatementOp {
           out.Key("Item");
           (*response)["Item"].Accept(out);
         }
+        if (response->HasMember("ConsumedCapacity")) capacity.Add(e.statement.table, (*response)["ConsumedCapacity"]);
       }
       out.EndObject();
     }
     out.EndArray();
+    if (q.capacity != CapacityReport::kNone) capacity.Write(out, q.capacity);
     out.EndObject();
     return core::Status();
   }
@@ -317,8 +351,9 @@ struct ExecuteTransactionOp {
     const rapidjson::Value* statements = FindMember(body, "TransactStatements");
     if (!statements) return NullMember("transactStatements");
     if (!statements->IsArray()) return SerializationError("Unexpected value type for TransactStatements");
-    const std::string prefix = "1 validation error detected: Value at 'transactStatements' failed to satisfy "
-                               "constraint: Member must have length ";
+    const std::string prefix =
+        "1 validation error detected: Value at 'transactStatements' failed to satisfy "
+        "constraint: Member must have length ";
     if (statements->Empty()) return ValidationError(prefix + "greater than or equal to 1");
     if (statements->Size() > kMaxTransactionStatements) return ValidationError(prefix + "less than or equal to 100");
     for (const rapidjson::Value& entry : statements->GetArray()) {
@@ -326,8 +361,9 @@ struct ExecuteTransactionOp {
       StatementEntry& e = q.entries.emplace_back();
       RETURN_IF_ERROR(ReadStatementEntry(entry, e));
       if (!e.statement.returning.empty()) {
-        return ValidationError("Statement wasn't well formed, can't be processed: RETURNING is not supported in "
-                               "a transaction");
+        return ValidationError(
+            "Statement wasn't well formed, can't be processed: RETURNING is not supported in "
+            "a transaction");
       }
       if (e.statement.IsRead() != q.entries.front().statement.IsRead()) {
         return ValidationError("Read and write requests together in the same transaction is not supported.");

@@ -125,8 +125,9 @@ class StatementRequest {
           ASSIGN_OR_RETURN(rapidjson::Value element, Bind(e));
           const std::string_view t = TypeOf(element);
           if ((t != "S" && t != "N" && t != "B") || (!type.empty() && type != t)) {
-            return ValidationError("Statement wasn't well formed, can't be processed: Set elements must all be "
-                                   "strings, all numbers or all binary");
+            return ValidationError(
+                "Statement wasn't well formed, can't be processed: Set elements must all be "
+                "strings, all numbers or all binary");
           }
           type = std::string(t);
           elements.PushBack(std::move(element.MemberBegin()->value), alloc());
@@ -141,8 +142,7 @@ class StatementRequest {
 
   std::string Name(const std::string& name) {
     const std::string placeholder = "#n" + std::to_string(names_.MemberCount());
-    names_.AddMember(Text(placeholder), Text(name),
-                     alloc());
+    names_.AddMember(Text(placeholder), Text(name), alloc());
     return placeholder;
   }
   core::StatusOr<std::string> Placeholder(const Value& v) {
@@ -271,8 +271,9 @@ core::StatusOr<IndexRead> StatementIndex(const Table& table, const StatementCall
     return ValidationError("Strongly consistent read is not supported on Global Secondary Indexes");
   }
   if (c.key_only) {
-    return ValidationError("Select statements within BatchExecuteStatement must specify the primary key in the "
-                           "where clause.");
+    return ValidationError(
+        "Select statements within BatchExecuteStatement must specify the primary key in the "
+        "where clause.");
   }
   if (global) {
     std::vector<std::string> columns;
@@ -303,8 +304,9 @@ core::StatusOr<const rapidjson::Value*> ReadParameters(const rapidjson::Value& e
   const rapidjson::Value* parameters = FindMember(entry, "Parameters");
   if (parameters && !parameters->IsArray()) return SerializationError("Unexpected value type for Parameters");
   if (parameters && parameters->Empty()) {
-    return ValidationError("1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: "
-                           "Member must have length greater than or equal to 1");
+    return ValidationError(
+        "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1");
   }
   const size_t sent = parameters ? parameters->Size() : 0;
   if (sent != static_cast<size_t>(statement.parameter_count)) {
@@ -340,10 +342,9 @@ core::StatusOr<ItemCall> PlanStatement(Service& s, const kms::CallContext& call,
       if (!st.index.empty()) {
         ASSIGN_OR_RETURN(index, StatementIndex(*table, c));
         request.Set("IndexName", st.index);
-        if (index->schema->kind == IndexKind::kLocal && c.consistent_read) {
-          request.Set("ConsistentRead", rapidjson::Value(true));
-        }
       }
+      // Never on a GSI (StatementIndex refused it); it sets the read's units.
+      if (c.consistent_read) request.Set("ConsistentRead", rapidjson::Value(true));
       if (!st.projection.empty()) {
         std::string projection;
         for (const Path& path : st.projection) projection += (projection.empty() ? "" : ", ") + request.PathText(path);
