@@ -1,6 +1,11 @@
 #include "kms/aws_managed_key_policies.h"
 
 #include <array>
+#include <vector>
+
+#include "core/arn.h"
+#include "core/strings.h"
+#include "kms/aws_managed_keys.h"
 
 namespace kmslab::kms {
 
@@ -52,7 +57,7 @@ std::string ThroughSid(std::string_view label) {
 // The account's root may read the key's metadata (and revoke its grants) directly.
 std::string MetadataToAccount(const std::string& account, bool revoke_grant) {
   return Allow("Allow direct access to key metadata to the account",
-               R"({"AWS":"arn:aws:iam::)" + account + R"(:root"})",
+               R"({"AWS":)" + Quoted(core::AccountRootArn(account)) + "}",
                revoke_grant ? R"(["kms:Describe*","kms:Get*","kms:List*","kms:RevokeGrant"])"
                             : R"(["kms:Describe*","kms:Get*","kms:List*"])");
 }
@@ -62,15 +67,8 @@ std::string ServiceDescribes(std::string_view sid, std::string_view service_prin
   return Allow(sid, R"({"Service":)" + Quoted(service_principal) + "}", R"(["kms:Describe*","kms:Get*","kms:List*"])");
 }
 
-std::string Document(std::string_view id, std::initializer_list<std::string> statements) {
-  std::string doc = R"({"Version":"2012-10-17","Id":)" + Quoted(id) + R"(,"Statement":[)";
-  bool first = true;
-  for (const std::string& s : statements) {
-    if (!first) doc += ",";
-    doc += s;
-    first = false;
-  }
-  return doc + "]}";
+std::string Document(std::string_view id, const std::vector<std::string>& statements) {
+  return R"({"Version":"2012-10-17","Id":)" + Quoted(id) + R"(,"Statement":[)" + core::Join(statements, ",") + "]}";
 }
 
 // The common shape: use through one service, plus metadata to the account.
@@ -211,6 +209,15 @@ constexpr std::array<ManagedKey, 14> kManagedKeys = {{
     {"alias/aws/ssm", "SSM parameters", SsmPolicy},
     {"alias/aws/xray", "X-Ray data", XRayPolicy},
 }};
+
+// The table and kPredefinedAliases name the same aliases in the same order.
+constexpr bool SameAliases() {
+  for (size_t i = 0; i < kManagedKeys.size(); ++i) {
+    if (kManagedKeys[i].alias != kPredefinedAliases[i]) return false;
+  }
+  return kManagedKeys.size() == kPredefinedAliases.size();
+}
+static_assert(SameAliases(), "kManagedKeys must follow kPredefinedAliases");
 
 }  // namespace
 

@@ -12,11 +12,19 @@ namespace kmslab::kms {
 namespace {
 constexpr int64_t kYearMillis = 365LL * 24 * 3600 * 1000;
 
-// The predefined alias `key_id` names in `account` and `region`, or empty.
+// The predefined alias `key_id` names in `account` and `region` (by name, or
+// by alias ARN), or empty.
 std::string_view PredefinedAliasNamed(const std::string& key_id, const std::string& account,
                                       const std::string& region) {
+  std::string_view name = key_id;
+  if (key_id.starts_with("arn:")) {
+    const size_t at = key_id.find(":alias/");
+    if (at == std::string::npos) return {};
+    name.remove_prefix(at + 1);
+    if (key_id != core::AliasArn(region, account, name)) return {};
+  }
   for (std::string_view alias : kPredefinedAliases) {
-    if (key_id == alias || key_id == core::AliasArn(region, account, alias)) return alias;
+    if (name == alias) return alias;
   }
   return {};
 }
@@ -25,7 +33,7 @@ std::string_view PredefinedAliasNamed(const std::string& key_id, const std::stri
 core::Status EnsureAwsManagedKey(KeyRegistry& keys, const CallContext& call, const std::string& key_id,
                                  int64_t now_ms) {
   const std::string& account = call.caller->account;
-  if (account.empty() || (!key_id.starts_with("alias/aws/") && !key_id.starts_with("arn:"))) return core::Status();
+  if (account.empty()) return core::Status();
   const std::string_view alias = PredefinedAliasNamed(key_id, account, call.region);
   if (alias.empty()) return core::Status();
   static std::mutex creating;  // one creator at a time: no second key for a racing first use

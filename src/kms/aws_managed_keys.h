@@ -18,6 +18,7 @@ namespace kmslab::kms {
 // AWS managed keys, sorted. ListAliases lists them, without TargetKeyId, until
 // the key exists. [I] The set AWS documents no list of; these are the names
 // common to accounts' ListAliases output and other emulators' lists.
+// AwsManagedKeyFor's table follows this order (checked at compile time).
 inline constexpr std::array<std::string_view, 14> kPredefinedAliases = {
     "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/ebs",          "alias/aws/elasticfilesystem",
     "alias/aws/es",  "alias/aws/glue",     "alias/aws/kinesisvideo", "alias/aws/lambda",
